@@ -1,0 +1,44 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "PostmortemKB",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "postmortem", targets: ["postmortem"]),
+        .library(name: "PostmortemKit", targets: ["PostmortemKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // libcmark from Debian's libcmark-dev: the product's Markdown engine.
+        .systemLibrary(
+            name: "Ccmark",
+            pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"])]
+        ),
+        // A thin Swift layer over cmark's node and iterator API.
+        .target(name: "Markdown", dependencies: ["Ccmark"]),
+        // The domain: model, loading, diagnostics, analysis, rendering.
+        .target(
+            name: "PostmortemKit",
+            dependencies: ["Markdown", .product(name: "Yams", package: "Yams")]
+        ),
+        // The command-line tool: parses arguments and calls PostmortemKit.
+        .executableTarget(
+            name: "postmortem",
+            dependencies: [
+                "PostmortemKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
+        .testTarget(
+            name: "PostmortemKitTests",
+            dependencies: ["PostmortemKit"],
+            exclude: ["Fixtures"]
+        ),
+    ]
+)

@@ -1,0 +1,51 @@
+import Foundation
+
+/// `postmortem check`: discover and load, with every problem collected.
+public struct CheckReport: Sendable {
+    public var configuration: SiteConfiguration
+    public var load: LoadResult
+    /// Configuration problems first, then the postmortems' in file order.
+    public var diagnostics: [Diagnostic]
+    public var skipped: [String]
+    public var fileCount: Int
+
+    public var errorCount: Int { diagnostics.count { $0.severity == .error } }
+    public var warningCount: Int { diagnostics.count { $0.severity == .warning } }
+
+    /// `Checked 20 postmortems in postmortems: 0 errors, 2 warnings.`
+    public func summary(folder: String) -> String {
+        var line = "Checked \(DiagnosticFormatter.plural(fileCount, "postmortem")) in \(folder): "
+            + DiagnosticFormatter.counts(errors: errorCount, warnings: warningCount) + "."
+        if !skipped.isEmpty {
+            line += " Skipped as index pages: \(skipped.joined(separator: ", "))."
+        }
+        return line
+    }
+}
+
+public enum Check {
+    /// Runs discover and load over `folder`. `configurationFile` is the
+    /// configuration already read (nil for the defaults). Throws only when
+    /// the folder cannot be listed.
+    public static func run(folder: String, configurationFile: SourceFile?) throws -> CheckReport {
+        let loadedConfiguration = configurationFile.map(ConfigurationLoader.load)
+            ?? ConfigurationLoader.Loaded(configuration: .default, diagnostics: [])
+        let sources = try SourceDiscovery.discover(in: folder)
+        let load = LoadStage.load(sources.files, configuration: loadedConfiguration.configuration)
+        return CheckReport(
+            configuration: loadedConfiguration.configuration, load: load,
+            diagnostics: loadedConfiguration.diagnostics + load.diagnostics,
+            skipped: sources.skipped, fileCount: sources.files.count)
+    }
+
+    /// Reads a configuration file: `path` when given (it must exist), else
+    /// `postmortem.yml` in the working folder when there is one.
+    public static func configurationFile(path: String?) throws -> SourceFile? {
+        let chosen = path ?? ConfigurationLoader.defaultFileName
+        guard path != nil || FileManager.default.fileExists(atPath: chosen) else { return nil }
+        guard FileManager.default.fileExists(atPath: chosen) else {
+            throw SourceDiscovery.Failure.missingConfiguration(chosen)
+        }
+        return SourceFile(path: chosen, relativePath: chosen, contents: SourceDiscovery.read(chosen))
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Yams
+
+/// Reads `postmortem.yml`. Its mistakes get the same located diagnostics as
+/// postmortems; whatever is wrong or missing keeps its default.
+public enum ConfigurationLoader {
+    public static let defaultFileName = "postmortem.yml"
+
+    public static let keys = [
+        "title", "description", "base_url", "language", "timezone", "severity_levels", "cause_categories",
+    ]
+
+    public struct Loaded: Sendable {
+        public var configuration: SiteConfiguration
+        public var diagnostics: [Diagnostic]
+    }
+
+    /// Loads the configuration from `file`, already read by the caller.
+    public static func load(_ file: SourceFile) -> Loaded {
+        var configuration = SiteConfiguration.default
+        let source: SourceText
+        switch TextDecoding.decode(file) {
+        case let .refused(diagnostic):
+            // An empty configuration file simply means the defaults.
+            return Loaded(configuration: configuration,
+                          diagnostics: diagnostic.code == .fileEmpty ? [] : [diagnostic])
+        case let .text(text): source = text
+        }
+        let document = YAMLDocument(yaml: source.text, firstLine: 1, in: source)
+        guard let root = document.root else {
+            return Loaded(configuration: configuration, diagnostics: document.diagnostics)
+        }
+        var reader = FieldReader(source: source, firstLine: 1)
+        guard let pairs = reader.mapping(root, field: "postmortem.yml") else {
+            return Loaded(configuration: configuration, diagnostics: reader.diagnostics)
+        }
+        reader.checkKeys(pairs, in: "postmortem.yml", known: keys, tolerated: ["time_zone"])
+        for (key, _, value) in pairs where !FieldReader.isNull(value) {
+            switch key {
+            case "title": configuration.title = reader.text(value, field: key) ?? configuration.title
+            case "description": configuration.description = reader.text(value, field: key)
+            case "base_url": configuration.baseURL = reader.text(value, field: key)
+            case "language":
+                configuration.language = reader.choice(
+                    value, field: key, choices: ["en": Language.en, "ja": .ja, "english": .en, "japanese": .ja, "日本語": .ja],
+                    shown: Language.allCases.map(\.rawValue)) ?? configuration.language
+            case "timezone", "time_zone":
+                guard let name = reader.text(value, field: key) else { break }
+                if let zone = TimeZone(identifier: name) {
+                    configuration.timeZone = zone
+                } else {
+                    reader.report(.error, .configInvalid, at: value, "unknown time zone '\(name)'",
+                                  notes: ["use an IANA name such as Asia/Tokyo, Europe/Berlin or UTC"])
+                }
+            case "severity_levels":
+                let levels = severityLevels(value, reader: &reader)
+                if !levels.isEmpty { configuration.severityLevels = levels }
+            case "cause_categories":
+                let categories = causeCategories(value, reader: &reader)
+                if !categories.isEmpty { configuration.causeCategories = categories }
+            default: break
+            }
+        }
+        return Loaded(configuration: configuration, diagnostics: document.diagnostics + reader.diagnostics)
+    }
+
+    /// `[SEV1, SEV2]` or `[{id: SEV1, label: {en: Critical, ja: 致命的}, color: "#b00020"}]`.
+    static func severityLevels(_ node: Node, reader: inout FieldReader) -> [SeverityLevel] {
+        guard case let .sequence(items) = node else {
+            reader.report(.error, .wrongType, at: node, "'severity_levels' must be a list, worst first")
+            return []
+        }
+        return items.compactMap { item -> SeverityLevel? in
+            if case .scalar = item {
+                return reader.text(item, field: "severity_levels").map {
+                    SeverityLevel(id: $0, label: LocalizedText(en: $0, ja: $0))
+                }
+            }
+            guard let pairs = reader.mapping(item, field: "a severity level") else { return nil }
+            reader.checkKeys(pairs, in: "a severity level", known: ["id", "label", "color"])
+            guard let id = pairs.first(where: { $0.key == "id" }).flatMap({ reader.text($0.value, field: "id") }) else {
+                reader.report(.error, .configInvalid, at: item, "a severity level needs an 'id' (e.g. SEV1)")
+                return nil
+            }
+            let label = pairs.first { $0.key == "label" }.flatMap { localized($0.value, reader: &reader) }
+            let color = pairs.first { $0.key == "color" }.flatMap { reader.text($0.value, field: "color") }
+            return SeverityLevel(id: id, label: label ?? LocalizedText(en: id, ja: id), color: color)
+        }
+    }
+
+    /// `[release-bug, …]` or `[{id: release-bug, label: {en: …, ja: …}}]`.
+    static func causeCategories(_ node: Node, reader: inout FieldReader) -> [CauseCategory] {
+        guard case let .sequence(items) = node else {
+            reader.report(.error, .wrongType, at: node, "'cause_categories' must be a list")
+            return []
+        }
+        return items.compactMap { item -> CauseCategory? in
+            if case .scalar = item {
+                return reader.text(item, field: "cause_categories").map {
+                    let id = CauseKey.normalize($0)
+                    return CauseCategory.defaults.first { $0.id == id }
+                        ?? CauseCategory(id: id, label: LocalizedText(en: $0, ja: $0))
+                }
+            }
+            guard let pairs = reader.mapping(item, field: "a cause category") else { return nil }
+            reader.checkKeys(pairs, in: "a cause category", known: ["id", "label"])
+            guard let id = pairs.first(where: { $0.key == "id" }).flatMap({ reader.text($0.value, field: "id") }) else {
+                reader.report(.error, .configInvalid, at: item, "a cause category needs an 'id' (e.g. release-bug)")
+                return nil
+            }
+            let label = pairs.first { $0.key == "label" }.flatMap { localized($0.value, reader: &reader) }
+            return CauseCategory(id: CauseKey.normalize(id), label: label ?? LocalizedText(en: id, ja: id))
+        }
+    }
+
+    /// `Critical` (both languages) or `{en: Critical, ja: 致命的}`.
+    static func localized(_ node: Node, reader: inout FieldReader) -> LocalizedText? {
+        if case .scalar = node {
+            return reader.text(node, field: "label").map { LocalizedText(en: $0, ja: $0) }
+        }
+        guard let pairs = reader.mapping(node, field: "label") else { return nil }
+        reader.checkKeys(pairs, in: "a label", known: ["en", "ja"])
+        let en = pairs.first { $0.key == "en" }.flatMap { reader.text($0.value, field: "label.en") }
+        let ja = pairs.first { $0.key == "ja" }.flatMap { reader.text($0.value, field: "label.ja") }
+        guard let any = en ?? ja else { return nil }
+        return LocalizedText(en: en ?? any, ja: ja ?? any)
+    }
+}

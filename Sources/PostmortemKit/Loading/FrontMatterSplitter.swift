@@ -1,0 +1,55 @@
+/// A file cut into its YAML front matter and its Markdown body.
+struct SplitSource {
+    /// The YAML between the fences, or nil when the file has no front matter.
+    var yaml: String?
+    /// The file line of the first YAML line (the line after the opening `---`).
+    var yamlFirstLine: Int
+    /// The Markdown after the closing fence (the whole file without front matter).
+    var body: String
+    /// The file line of the body's first line.
+    var bodyFirstLine: Int
+}
+
+/// Finds front matter: a first line `---`, then YAML up to the next line that
+/// is `---` or `...`. Works on UTF-8 bytes, LF or CRLF.
+enum FrontMatterSplitter {
+    enum Outcome {
+        case split(SplitSource)
+        case unterminated(Diagnostic)
+    }
+
+    static func split(_ source: SourceText) -> Outcome {
+        let utf8 = Array(source.text.utf8)
+        let starts = source.lineStarts
+        func lineBytes(_ index: Int) -> ArraySlice<UInt8> {
+            let start = starts[index]
+            var end = index + 1 < starts.count ? starts[index + 1] : utf8.count
+            while end > start, utf8[end - 1] == 0x0A || utf8[end - 1] == 0x0D
+                || utf8[end - 1] == 0x20 || utf8[end - 1] == 0x09 {
+                end -= 1
+            }
+            return utf8[start..<end]
+        }
+        let dashes: [UInt8] = Array("---".utf8), dots: [UInt8] = Array("...".utf8)
+        guard lineBytes(0).elementsEqual(dashes) else {
+            return .split(SplitSource(yaml: nil, yamlFirstLine: 1, body: source.text, bodyFirstLine: 1))
+        }
+        for index in 1..<starts.count {
+            let line = lineBytes(index)
+            if line.elementsEqual(dashes) || line.elementsEqual(dots) {
+                let yamlStart = starts[1]
+                let yamlEnd = starts[index]
+                let bodyStart = index + 1 < starts.count ? starts[index + 1] : utf8.count
+                return .split(SplitSource(
+                    yaml: String(decoding: utf8[min(yamlStart, yamlEnd)..<yamlEnd], as: UTF8.self),
+                    yamlFirstLine: 2,
+                    body: String(decoding: utf8[bodyStart...], as: UTF8.self),
+                    bodyFirstLine: index + 2))
+            }
+        }
+        return .unterminated(source.diagnostic(
+            .error, .frontMatterUnterminated, line: 1, column: 1,
+            "front matter opened by '---' on line 1 is never closed",
+            notes: ["add a line '---' after the last front-matter field, before the Markdown text"]))
+    }
+}

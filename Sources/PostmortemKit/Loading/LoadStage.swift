@@ -1,0 +1,61 @@
+/// The load stage for a whole source folder: every file loaded, then the
+/// checks that need all of them (unique ids, `related` ids that exist).
+public struct LoadResult: Sendable {
+    /// Every loaded postmortem, in source order (by relative path).
+    public var postmortems: [Postmortem]
+    /// Every problem, sorted by file, line and column.
+    public var diagnostics: [Diagnostic]
+
+    public var errorCount: Int { diagnostics.count { $0.severity == .error } }
+    public var warningCount: Int { diagnostics.count { $0.severity == .warning } }
+}
+
+public enum LoadStage {
+    public static func load(_ files: [SourceFile], configuration: SiteConfiguration) -> LoadResult {
+        let loader = PostmortemLoader(configuration: configuration)
+        var postmortems: [Postmortem] = []
+        var diagnostics: [Diagnostic] = []
+        for file in files {
+            let loaded = loader.load(file)
+            diagnostics += loaded.diagnostics
+            if let postmortem = loaded.postmortem { postmortems.append(postmortem) }
+        }
+        diagnostics += crossFileDiagnostics(postmortems)
+        diagnostics.sort { ($0.location, $0.severity) < ($1.location, $1.severity) }
+        return LoadResult(postmortems: postmortems, diagnostics: diagnostics)
+    }
+
+    /// Duplicate ids (an error on every file after the first that uses the
+    /// id) and `related` ids that name no postmortem.
+    static func crossFileDiagnostics(_ postmortems: [Postmortem]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var firstByID: [String: Postmortem] = [:]
+        for postmortem in postmortems {
+            guard let first = firstByID[postmortem.id] else {
+                firstByID[postmortem.id] = postmortem
+                continue
+            }
+            let how = postmortem.origins.id == .fileName ? " (from its file name)" : ""
+            diagnostics.append(site(of: "id", in: postmortem).diagnostic(
+                .error, .duplicateID,
+                "id '\(postmortem.id)'\(how) is already used by \(first.source.path)",
+                notes: ["ids name pages and links, so each must be unique: give this postmortem another 'id'"]))
+        }
+        for postmortem in postmortems {
+            for (index, related) in postmortem.related.enumerated() where firstByID[related] == nil {
+                let known = Array(firstByID.keys).sorted()
+                diagnostics.append(site(of: "related[\(index)]", in: postmortem, fallback: "related").diagnostic(
+                    .error, .relatedNotFound,
+                    "'related' names '\(related)', but no postmortem has that id",
+                    notes: [Suggestion.note(for: related, among: known) ?? "use the 'id' of another postmortem (or its file name without .md)"]))
+            }
+        }
+        return diagnostics
+    }
+
+    static func site(of field: String, in postmortem: Postmortem, fallback: String? = nil) -> FieldSite {
+        postmortem.fieldSites[field]
+            ?? fallback.flatMap { postmortem.fieldSites[$0] }
+            ?? FieldSite(location: SourceLocation(file: postmortem.source.path, line: 1, column: 1), lineText: "")
+    }
+}

@@ -1,0 +1,53 @@
+/// The decoded text of one file with an index of its lines, so that byte
+/// offsets and YAML marks become `line:column` and source lines for carets.
+public struct SourceText: Sendable {
+    /// The path shown in diagnostics.
+    public let path: String
+    /// The file's text without a leading byte-order mark.
+    public let text: String
+    /// UTF-8 offsets of the start of every line.
+    let lineStarts: [Int]
+
+    init(path: String, text: String) {
+        self.path = path
+        self.text = text
+        var starts = [0]
+        var offset = 0
+        for byte in text.utf8 {
+            offset += 1
+            if byte == UInt8(ascii: "\n") { starts.append(offset) }
+        }
+        lineStarts = starts
+    }
+
+    public var lineCount: Int { lineStarts.count }
+
+    /// The text of 1-based `line` without its line ending.
+    public func line(_ line: Int) -> String {
+        guard line >= 1, line <= lineStarts.count else { return "" }
+        let utf8 = text.utf8
+        let start = utf8.index(utf8.startIndex, offsetBy: lineStarts[line - 1])
+        var end = line < lineStarts.count
+            ? utf8.index(utf8.startIndex, offsetBy: lineStarts[line] - 1)
+            : utf8.endIndex
+        if end > start, utf8[utf8.index(before: end)] == UInt8(ascii: "\r") {
+            end = utf8.index(before: end)
+        }
+        return String(Substring(utf8[start..<end]))
+    }
+
+    public func location(line: Int, column: Int) -> SourceLocation {
+        SourceLocation(file: path, line: line, column: column)
+    }
+
+    /// A diagnostic at `line:column` that shows the source line with a caret.
+    func diagnostic(
+        _ severity: Diagnostic.Severity, _ code: DiagnosticCode, line: Int, column: Int,
+        _ message: String, notes: [String] = []
+    ) -> Diagnostic {
+        let lineText = self.line(line)
+        return Diagnostic(
+            severity, code, at: location(line: line, column: column), message,
+            notes: notes, sourceLine: lineText.isEmpty ? nil : lineText)
+    }
+}

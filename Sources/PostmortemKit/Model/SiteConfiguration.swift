@@ -1,0 +1,100 @@
+import Foundation
+
+/// The knowledge base's settings from `postmortem.yml`, with defaults for
+/// everything not written.
+public struct SiteConfiguration: Sendable {
+    public var title: String
+    public var description: String?
+    public var baseURL: String?
+    public var language: Language
+    public var timeZone: TimeZone
+    /// Severity levels, worst first.
+    public var severityLevels: [SeverityLevel]
+    /// The cause taxonomy.
+    public var causeCategories: [CauseCategory]
+
+    public init(
+        title: String = "Postmortems", description: String? = nil, baseURL: String? = nil,
+        language: Language = .en, timeZone: TimeZone = TimeZone(identifier: "UTC")!,
+        severityLevels: [SeverityLevel] = SeverityLevel.defaults,
+        causeCategories: [CauseCategory] = CauseCategory.defaults
+    ) {
+        self.title = title
+        self.description = description
+        self.baseURL = baseURL
+        self.language = language
+        self.timeZone = timeZone
+        self.severityLevels = severityLevels
+        self.causeCategories = causeCategories
+    }
+
+    public static let `default` = SiteConfiguration()
+}
+
+/// A UI language of the site.
+public enum Language: String, Sendable, Hashable, CaseIterable {
+    case en, ja
+}
+
+/// Text in each UI language.
+public struct LocalizedText: Sendable, Hashable {
+    public var en: String
+    public var ja: String
+
+    public init(en: String, ja: String) {
+        self.en = en
+        self.ja = ja
+    }
+
+    public subscript(language: Language) -> String {
+        switch language {
+        case .en: en
+        case .ja: ja
+        }
+    }
+}
+
+public struct SeverityLevel: Sendable, Hashable {
+    public var id: String
+    public var label: LocalizedText
+    /// A CSS colour for badges, or nil for the theme's own.
+    public var color: String?
+
+    public init(id: String, label: LocalizedText, color: String? = nil) {
+        self.id = id
+        self.label = label
+        self.color = color
+    }
+
+    public static let defaults: [SeverityLevel] = [
+        SeverityLevel(id: "SEV1", label: LocalizedText(en: "Critical", ja: "致命的")),
+        SeverityLevel(id: "SEV2", label: LocalizedText(en: "Major", ja: "重大")),
+        SeverityLevel(id: "SEV3", label: LocalizedText(en: "Minor", ja: "軽微")),
+        SeverityLevel(id: "SEV4", label: LocalizedText(en: "Low", ja: "低")),
+    ]
+}
+
+public struct CauseCategory: Sendable, Hashable {
+    public var id: String
+    public var label: LocalizedText
+
+    public init(id: String, label: LocalizedText) {
+        self.id = id
+        self.label = label
+    }
+
+    /// The first users' own list of causes, then the usual others.
+    public static let defaults: [CauseCategory] = [
+        CauseCategory(id: "release-bug", label: LocalizedText(en: "Release or maintenance bug", ja: "リリース・メンテナンスの不具合")),
+        CauseCategory(id: "human-error", label: LocalizedText(en: "Human error", ja: "人為的ミス")),
+        CauseCategory(id: "traffic-overload", label: LocalizedText(en: "Traffic overload", ja: "アクセス集中")),
+        CauseCategory(id: "attack", label: LocalizedText(en: "Attack", ja: "攻撃")),
+        CauseCategory(id: "provider-outage", label: LocalizedText(en: "Hosting provider outage", ja: "ホスティング事業者の障害")),
+        CauseCategory(id: "power-or-disaster", label: LocalizedText(en: "Power cut or disaster", ja: "停電・災害")),
+        CauseCategory(id: "config-change", label: LocalizedText(en: "Configuration change", ja: "設定変更")),
+        CauseCategory(id: "dependency-failure", label: LocalizedText(en: "Dependency failure", ja: "依存サービスの障害")),
+        CauseCategory(id: "hardware", label: LocalizedText(en: "Hardware failure", ja: "ハードウェア故障")),
+        CauseCategory(id: "capacity", label: LocalizedText(en: "Capacity shortage", ja: "キャパシティ不足")),
+        CauseCategory(id: "unknown", label: LocalizedText(en: "Unknown", ja: "不明")),
+    ]
+}

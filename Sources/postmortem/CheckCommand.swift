@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import PostmortemKit
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check every postmortem and print each problem as file:line:col.",
+        discussion: """
+            Exit status: 0 when there is no error (and, with --strict, no warning); \
+            1 when there is; 2 when the folder or the configuration cannot be read.
+            """
+    )
+
+    @Argument(help: "The folder of postmortems.")
+    var folder: String = "postmortems"
+
+    @Option(help: "The configuration file (default: postmortem.yml in the working folder, if any).")
+    var config: String?
+
+    @Flag(help: "Fail on warnings too.")
+    var strict = false
+
+    func run() throws {
+        let report: CheckReport
+        do {
+            report = try Check.run(folder: folder, configurationFile: Check.configurationFile(path: config))
+        } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(2)
+        }
+        for diagnostic in report.diagnostics {
+            Terminal.error(DiagnosticFormatter.text(diagnostic), newline: false)
+        }
+        print(report.summary(folder: folder))
+        if report.errorCount > 0 || (strict && report.warningCount > 0) {
+            throw ExitCode(1)
+        }
+    }
+}
