@@ -30,7 +30,7 @@ struct CheckCommand: ParsableCommand {
             throw ExitCode(2)
         }
         for diagnostic in report.diagnostics {
-            Terminal.error(DiagnosticFormatter.text(diagnostic), newline: false)
+            print(DiagnosticFormatter.text(diagnostic), terminator: "")
         }
         print(report.summary(folder: folder))
         if report.errorCount > 0 || (strict && report.warningCount > 0) {

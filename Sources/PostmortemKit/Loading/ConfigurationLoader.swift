@@ -46,9 +46,7 @@ public enum ConfigurationLoader {
                     shown: Language.allCases.map(\.rawValue)) ?? configuration.language
             case "timezone", "time_zone":
                 guard let name = reader.text(value, field: key) else { break }
-                if let zone = TimeZone(identifier: name) {
-                    configuration.timeZone = zone
-                } else {
+                if !configuration.setTimeZone(named: name) {
                     reader.report(.error, .configInvalid, at: value, "unknown time zone '\(name)'",
                                   notes: ["use an IANA name such as Asia/Tokyo, Europe/Berlin or UTC"])
                 }

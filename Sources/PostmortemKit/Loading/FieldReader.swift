@@ -176,9 +176,9 @@ struct FieldReader {
     }
 
     /// An instant: a date-time, in `timeZone` when written without an offset.
-    mutating func dateTime(_ node: Node, field: String, timeZone: TimeZone) -> Date? {
+    mutating func dateTime(_ node: Node, field: String, timeZone: TimeZone, zoneName: String) -> Date? {
         guard let value = text(node, field: field) else { return nil }
-        let example = "write it like 2024-03-02T21:40 (times without an offset are in \(timeZone.identifier)) or 2024-03-02T21:40+09:00"
+        let example = "write it like 2024-03-02T21:40 (times without an offset are in \(zoneName)) or 2024-03-02T21:40+09:00"
         switch DateTimeParsing.parse(value, timeZone: timeZone) {
         case let .dateTime(instant, _): return instant
         case .date:

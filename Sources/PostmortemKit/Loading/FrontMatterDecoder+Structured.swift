@@ -63,6 +63,8 @@ extension FrontMatterDecoder {
         }
         guard let pairs = reader.mapping(node, field: key) else { return nil }
         reader.checkKeys(pairs, in: "'\(key)'", known: Self.causeKeys)
+        // A template's unfilled cause (every value empty) is no cause yet.
+        if pairs.allSatisfy({ FieldReader.isNull($0.value) }) { return nil }
         var category: String?
         var explicitKey: String?
         var summary: String?
@@ -145,6 +147,8 @@ extension FrontMatterDecoder {
         }
         guard let pairs = reader.mapping(node, field: "an item of '\(key)'") else { return nil }
         reader.checkKeys(pairs, in: "an item of '\(key)'", known: Self.actionKeys)
+        // A template's unfilled item (nothing but a status) is no item yet.
+        if pairs.allSatisfy({ $0.key == "status" || FieldReader.isNull($0.value) }) { return nil }
         var title: String?
         var item = ActionItem(title: "")
         var statusNode: Node?

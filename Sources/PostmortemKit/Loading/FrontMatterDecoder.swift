@@ -61,7 +61,7 @@ struct FrontMatterDecoder {
             case "severity": matter.severity = decodeSeverity(value)
             case "services": matter.services = reader.textList(value, field: key)
             case "started_at", "detected_at", "mitigated_at", "resolved_at":
-                if let instant = reader.dateTime(value, field: key, timeZone: timeZone) {
+                if let instant = reader.dateTime(value, field: key, timeZone: timeZone, zoneName: configuration.timeZoneName) {
                     milestoneNodes.append((field, value, instant))
                 }
             case "duration": matter.duration = decodeDuration(value, key: key)
@@ -201,9 +201,13 @@ struct FrontMatterDecoder {
             guard let latest = ordered[..<index].max(by: { $0.instant < $1.instant }),
                   later.instant < latest.instant else { continue }
             reader.report(.error, .milestoneOrder, at: later.node,
-                          "'\(later.field)' (\(DateTimeParsing.format(later.instant, in: timeZone))) is before '\(latest.field)' (\(DateTimeParsing.format(latest.instant, in: timeZone)))",
-                          notes: ["milestones go in the order started_at, detected_at, mitigated_at, resolved_at; times without an offset are in \(timeZone.identifier)"])
+                          "'\(later.field)' (\(written(later.node))) is before '\(latest.field)' (\(written(latest.node)))",
+                          notes: ["milestones go in the order started_at, detected_at, mitigated_at, resolved_at; times without an offset are in \(configuration.timeZoneName)"])
         }
+    }
+
+    func written(_ node: Node) -> String {
+        FieldReader.scalarText(node)?.trimmingCharacters(in: .whitespaces) ?? ""
     }
 
     /// A stated duration far from `resolved_at − started_at` is a warning.
@@ -211,6 +215,7 @@ struct FrontMatterDecoder {
         guard let duration = matter.duration, let node = durationNode,
               let start = matter.milestones.startedAt, let end = matter.milestones.resolvedAt else { return }
         let measured = end.timeIntervalSince(start) / 60
+        guard measured >= 0 else { return }  // already an order error
         let tolerance = max(1, measured * (duration.approximate ? 0.25 : 0.05))
         guard abs(measured - duration.minutes) > tolerance else { return }
         reader.report(.warning, .durationMismatch, at: node,

@@ -46,7 +46,9 @@ public struct PostmortemLoader: Sendable {
         }
         let heading = MarkdownDocument(split.body).firstHeading(level: 1)
         let postmortem = assemble(matter, split: split, heading: heading, file: file)
-        diagnostics += missingFieldWarnings(postmortem, matter: matter, source: source)
+        if !diagnostics.contains(where: { $0.severity == .error }) {
+            diagnostics += missingFieldWarnings(postmortem, matter: matter, source: source)
+        }
         return LoadedFile(postmortem: postmortem, diagnostics: diagnostics)
     }
 

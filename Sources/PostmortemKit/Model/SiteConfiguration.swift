@@ -7,7 +7,10 @@ public struct SiteConfiguration: Sendable {
     public var description: String?
     public var baseURL: String?
     public var language: Language
-    public var timeZone: TimeZone
+    /// The zone of times written without an offset, and of periods and dates.
+    public private(set) var timeZone: TimeZone
+    /// The IANA name of `timeZone`, as written (`Asia/Tokyo`, `UTC`).
+    public private(set) var timeZoneName: String
     /// Severity levels, worst first.
     public var severityLevels: [SeverityLevel]
     /// The cause taxonomy.
@@ -15,7 +18,7 @@ public struct SiteConfiguration: Sendable {
 
     public init(
         title: String = "Postmortems", description: String? = nil, baseURL: String? = nil,
-        language: Language = .en, timeZone: TimeZone = TimeZone(identifier: "UTC")!,
+        language: Language = .en, timeZoneName: String = "UTC",
         severityLevels: [SeverityLevel] = SeverityLevel.defaults,
         causeCategories: [CauseCategory] = CauseCategory.defaults
     ) {
@@ -23,12 +26,21 @@ public struct SiteConfiguration: Sendable {
         self.description = description
         self.baseURL = baseURL
         self.language = language
-        self.timeZone = timeZone
+        self.timeZone = TimeZone(identifier: timeZoneName) ?? TimeZone(secondsFromGMT: 0) ?? .current
+        self.timeZoneName = timeZoneName
         self.severityLevels = severityLevels
         self.causeCategories = causeCategories
     }
 
     public static let `default` = SiteConfiguration()
+
+    /// Sets the time zone by IANA name; false (and no change) for an unknown name.
+    public mutating func setTimeZone(named name: String) -> Bool {
+        guard let zone = TimeZone(identifier: name) else { return false }
+        timeZone = zone
+        timeZoneName = name
+        return true
+    }
 }
 
 /// A UI language of the site.

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+@testable import PostmortemKit
+
+/// Loads one in-memory postmortem named `path`.
+func load(_ text: String, path: String = "pm.md", configuration: SiteConfiguration = .default) -> LoadedFile {
+    PostmortemLoader(configuration: configuration).load(SourceFile(path: path, text: text))
+}
+
+/// Loads `text` and returns its postmortem, recording an issue when it has none.
+func postmortem(_ text: String, path: String = "pm.md", configuration: SiteConfiguration = .default,
+                sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Postmortem? {
+    let loaded = load(text, path: path, configuration: configuration)
+    #expect(loaded.postmortem != nil, sourceLocation: sourceLocation)
+    return loaded.postmortem
+}
+
+/// The diagnostics of `text` that are not the "front matter does not give" summary.
+func problems(_ text: String, path: String = "pm.md", configuration: SiteConfiguration = .default) -> [Diagnostic] {
+    load(text, path: path, configuration: configuration).diagnostics.filter { $0.code != .missingFields }
+}
+
+/// A diagnostic as `file:line:col` with its line text, for whole comparisons.
+func diagnostic(
+    _ severity: Diagnostic.Severity, _ code: DiagnosticCode, _ line: Int, _ column: Int,
+    _ message: String, notes: [String] = [], source: String? = nil, file: String = "pm.md"
+) -> Diagnostic {
+    Diagnostic(severity, code, at: PostmortemKit.SourceLocation(file: file, line: line, column: column),
+               message, notes: notes, sourceLine: source)
+}
+
+/// Front matter lines wrapped in `---` fences, with a heading body.
+func frontMatter(_ lines: String, body: String = "# Body heading\n") -> String {
+    "---\n\(lines)\n---\n\(body)"
+}
+
+let tokyo: SiteConfiguration = {
+    var configuration = SiteConfiguration.default
+    _ = configuration.setTimeZone(named: "Asia/Tokyo")
+    return configuration
+}()
+
+/// An instant from an ISO 8601 string with an offset, for expectations.
+func instant(_ text: String) -> Date {
+    guard case let .dateTime(date, _) = DateTimeParsing.parse(text, timeZone: TimeZone(identifier: "UTC")!) else {
+        Issue.record("not a date-time: \(text)")
+        return Date(timeIntervalSince1970: 0)
+    }
+    return date
+}
+
+func day(_ year: Int, _ month: Int, _ day: Int) -> CalendarDate? {
+    CalendarDate(year: year, month: month, day: day)
+}
+
+/// The package's root folder, found from this file's path.
+let packageRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// `../shared/` beside the package, as on every developer's machine and in CI.
+let sharedFolder = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
