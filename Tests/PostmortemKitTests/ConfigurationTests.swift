@@ -66,6 +66,20 @@ import Testing
         #expect(loaded.configuration.timeZoneName == "UTC")
     }
 
+    @Test func listsOfLevelsAndCategoriesAreChecked() {
+        let loaded = loadConfiguration("severity_levels: SEV1\ncause_categories:\n  - label: x\n  - id: vendor\n    colour: red\n")
+        #expect(loaded.diagnostics == [
+            diagnostic(.error, .wrongType, 1, 18, "'severity_levels' must be a list, not text",
+                       source: "severity_levels: SEV1", file: "postmortem.yml"),
+            diagnostic(.error, .configInvalid, 3, 5, "a cause category needs an 'id' (e.g. release-bug)",
+                       source: "  - label: x", file: "postmortem.yml"),
+            diagnostic(.warning, .unknownKey, 5, 5, "unknown key 'colour' in a cause category",
+                       notes: ["known keys: id, label"], source: "    colour: red", file: "postmortem.yml"),
+        ])
+        #expect(loaded.configuration.severityLevels == SeverityLevel.defaults)
+        #expect(loaded.configuration.causeCategories == [CauseCategory(id: "vendor", label: LocalizedText(en: "vendor", ja: "vendor"))])
+    }
+
     @Test func yamlErrorInConfiguration() {
         #expect(loadConfiguration("title: [unclosed\n").diagnostics.map(\.code) == [.yamlSyntax])
     }

@@ -64,50 +64,54 @@ public enum ConfigurationLoader {
 
     /// `[SEV1, SEV2]` or `[{id: SEV1, label: {en: Critical, ja: 致命的}, color: "#b00020"}]`.
     static func severityLevels(_ node: Node, reader: inout FieldReader) -> [SeverityLevel] {
-        guard case let .sequence(items) = node else {
-            reader.report(.error, .wrongType, at: node, "'severity_levels' must be a list, worst first")
-            return []
-        }
-        return items.compactMap { item -> SeverityLevel? in
-            if case .scalar = item {
-                return reader.text(item, field: "severity_levels").map {
-                    SeverityLevel(id: $0, label: LocalizedText(en: $0, ja: $0))
-                }
-            }
-            guard let pairs = reader.mapping(item, field: "a severity level") else { return nil }
-            reader.checkKeys(pairs, in: "a severity level", known: ["id", "label", "color"])
-            guard let id = pairs.first(where: { $0.key == "id" }).flatMap({ reader.text($0.value, field: "id") }) else {
-                reader.report(.error, .configInvalid, at: item, "a severity level needs an 'id' (e.g. SEV1)")
-                return nil
-            }
-            let label = pairs.first { $0.key == "label" }.flatMap { localized($0.value, reader: &reader) }
-            let color = pairs.first { $0.key == "color" }.flatMap { reader.text($0.value, field: "color") }
-            return SeverityLevel(id: id, label: label ?? LocalizedText(en: id, ja: id), color: color)
+        entries(node, field: "severity_levels", what: "a severity level", example: "SEV1",
+                extraKeys: ["color"], reader: &reader).map { entry in
+            let color = entry.extra["color"].flatMap { reader.text($0, field: "color") }
+            return SeverityLevel(id: entry.id, label: entry.label ?? LocalizedText(en: entry.id, ja: entry.id), color: color)
         }
     }
 
-    /// `[release-bug, …]` or `[{id: release-bug, label: {en: …, ja: …}}]`.
+    /// `[release-bug, …]` or `[{id: release-bug, label: {en: …, ja: …}}]`; a
+    /// default id alone keeps its default labels.
     static func causeCategories(_ node: Node, reader: inout FieldReader) -> [CauseCategory] {
+        entries(node, field: "cause_categories", what: "a cause category", example: "release-bug",
+                reader: &reader).map { entry in
+            let id = CauseKey.normalize(entry.id)
+            if let label = entry.label { return CauseCategory(id: id, label: label) }
+            return CauseCategory.defaults.first { $0.id == id }
+                ?? CauseCategory(id: id, label: LocalizedText(en: entry.id, ja: entry.id))
+        }
+    }
+
+    /// One item of a list of ids with labels: `SEV1`, or `{id, label, …extraKeys}`.
+    struct Entry {
+        var id: String
+        var label: LocalizedText?
+        var extra: [String: Node]
+    }
+
+    static func entries(
+        _ node: Node, field: String, what: String, example: String, extraKeys: [String] = [],
+        reader: inout FieldReader
+    ) -> [Entry] {
         guard case let .sequence(items) = node else {
-            reader.report(.error, .wrongType, at: node, "'cause_categories' must be a list")
+            reader.report(.error, .wrongType, at: node, "'\(field)' must be a list, not \(FieldReader.describe(node))")
             return []
         }
-        return items.compactMap { item -> CauseCategory? in
+        return items.compactMap { item -> Entry? in
             if case .scalar = item {
-                return reader.text(item, field: "cause_categories").map {
-                    let id = CauseKey.normalize($0)
-                    return CauseCategory.defaults.first { $0.id == id }
-                        ?? CauseCategory(id: id, label: LocalizedText(en: $0, ja: $0))
-                }
+                return reader.text(item, field: field).map { Entry(id: $0, label: nil, extra: [:]) }
             }
-            guard let pairs = reader.mapping(item, field: "a cause category") else { return nil }
-            reader.checkKeys(pairs, in: "a cause category", known: ["id", "label"])
+            guard let pairs = reader.mapping(item, field: what) else { return nil }
+            reader.checkKeys(pairs, in: what, known: ["id", "label"] + extraKeys)
             guard let id = pairs.first(where: { $0.key == "id" }).flatMap({ reader.text($0.value, field: "id") }) else {
-                reader.report(.error, .configInvalid, at: item, "a cause category needs an 'id' (e.g. release-bug)")
+                reader.report(.error, .configInvalid, at: item, "\(what) needs an 'id' (e.g. \(example))")
                 return nil
             }
             let label = pairs.first { $0.key == "label" }.flatMap { localized($0.value, reader: &reader) }
-            return CauseCategory(id: CauseKey.normalize(id), label: label ?? LocalizedText(en: id, ja: id))
+            var extra: [String: Node] = [:]
+            for pair in pairs where extraKeys.contains(pair.key) { extra[pair.key] = pair.value }
+            return Entry(id: id, label: label, extra: extra)
         }
     }
 
