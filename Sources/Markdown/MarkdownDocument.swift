@@ -1,70 +1,142 @@
 import Ccmark
 import Foundation
 
-/// A parsed Markdown document: the one owner of a cmark node tree.
+/// A parsed Markdown document: the one owner of a cmark node tree, with the
+/// GFM table and task-list layer applied on top of cmark's own AST.
 ///
 /// Every query is one walk over cmark's tree; the tree is freed in `deinit`,
 /// so no path can leak it. Not `Sendable`: a document lives on one task.
 public final class MarkdownDocument {
-    let root: OpaquePointer
+    private(set) var root: OpaquePointer
+    private(set) var source: SourceLines
+    let options: MarkdownOptions
+    /// Nodes that came from re-parsed fragments, with the shift that turns
+    /// their fragment positions into document positions.
+    var shifts: [OpaquePointer: PositionShift] = [:]
+    /// What each node added by the extension layer stands for.
+    var extensionNodes: [OpaquePointer: ExtensionNode] = [:]
+    var cachedReferenceDefinitions: (lines: String, labels: [String: String])?
+    /// Definitions that cmark read as a paragraph's text but cmark-gfm reads
+    /// as definitions, because a table ended that paragraph before them.
+    var hiddenDefinitions: [String: String] = [:]
 
-    /// Parses `text` with libcmark. `options` are cmark's `CMARK_OPT_*` bits.
-    public init(_ text: String, options: MarkdownOptions = .default) {
-        var source = text
-        root = source.withUTF8 { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                cmark_parse_document(chars.baseAddress, chars.count, options.cmarkFlags)
-            }
-        }
+    /// How deep this document is among fragments re-parsed by the layer.
+    let depth: Int
+    /// Fragments of fragments stop here: each is shorter than its parent, so
+    /// this bound is never reached by honest input, only by a bug.
+    static let maxDepth = 8
+
+    /// Parses `text` with libcmark, then applies the extension layer.
+    public convenience init(_ text: String, options: MarkdownOptions = .default) {
+        self.init(text, options: options, depth: 0)
+    }
+
+    init(_ text: String, options: MarkdownOptions, depth: Int) {
+        self.options = options
+        self.depth = depth
+        let layered = options.extensions && depth < Self.maxDepth
+        (root, source) = Self.prepare(text, options: options, layered: layered)
+        guard layered else { return }
+        applyLayers()
+        guard !hiddenDefinitions.isEmpty else { return }
+        // Once more with those definitions at the end, where they define
+        // their labels for the whole document and show nothing.
+        let definitions = hiddenDefinitions.keys.sorted().compactMap { hiddenDefinitions[$0] }.joined()
+        cmark_node_free(root)
+        shifts = [:]
+        extensionNodes = [:]
+        cachedReferenceDefinitions = nil
+        hiddenDefinitions = [:]
+        (root, source) = Self.prepare(text + "\n\n" + definitions, options: options, layered: true)
+        applyLayers()
+    }
+
+    func applyLayers() {
+        TableLayer.apply(to: self)
+        TaskListLayer.apply(to: self)
+    }
+
+    /// The parsed tree, with reference definitions that cmark-gfm reads as
+    /// a table's text made text first (see `TableLayer.definitionsReadAsText`).
+    static func prepare(_ text: String, options: MarkdownOptions, layered: Bool) -> (OpaquePointer, SourceLines) {
+        let source = SourceLines(text)
+        let root = parse(text, options: options)
+        guard layered else { return (root, source) }
+        let offsets = TableLayer.definitionsReadAsText(root: root, source: source, options: options)
+        guard !offsets.isEmpty else { return (root, source) }
+        var bytes = source.bytes
+        for offset in offsets.sorted(by: >) { bytes.insert(UInt8(ascii: "\\"), at: offset) }
+        let escaped = String(decoding: bytes, as: UTF8.self)
+        cmark_node_free(root)
+        return (parse(escaped, options: options), SourceLines(escaped))
     }
 
     deinit { cmark_node_free(root) }
 
+    static func parse(_ text: String, options: MarkdownOptions) -> OpaquePointer {
+        var copy = text
+        let parsed = copy.withUTF8 { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                cmark_parse_document(chars.baseAddress, chars.count, options.cmarkFlags)
+            }
+        }
+        // cmark returns nil only when it cannot allocate; an empty document
+        // keeps every later walk well defined.
+        return parsed ?? cmark_node_new(CMARK_NODE_DOCUMENT)!
+    }
+
     /// The first heading of `level` at the top level of the document, as plain
     /// text (inline markup dropped, code spans kept), with its 1-based line.
     public func firstHeading(level: Int) -> Heading? {
-        var node = cmark_node_first_child(root)
-        while let current = node {
-            if cmark_node_get_type(current) == CMARK_NODE_HEADING,
-               Int(cmark_node_get_heading_level(current)) == level {
-                let text = Self.plainText(of: current)
-                    .trimmingCharacters(in: .whitespaces)
-                if !text.isEmpty {
-                    return Heading(level: level, text: text,
-                                   line: Int(cmark_node_get_start_line(current)))
-                }
+        for node in root.children where node.type == CMARK_NODE_HEADING && node.headingLevel == level {
+            let text = PlainText.of(node).trimmingCharacters(in: .whitespaces)
+            if !text.isEmpty {
+                return Heading(level: level, text: text, line: position(of: node).line)
             }
-            node = cmark_node_next(current)
         }
         return nil
     }
 
     /// The document rendered to HTML by libcmark.
-    public func html(options: MarkdownOptions = .default) -> String {
+    public func html() -> String {
         guard let rendered = cmark_render_html(root, options.cmarkFlags) else { return "" }
         defer { free(rendered) }
         return String(cString: rendered)
     }
 
-    /// The concatenated literal text below `node`: text, code spans, and a
-    /// space for each soft or hard line break.
-    static func plainText(of node: OpaquePointer) -> String {
-        var text = ""
-        guard let iterator = cmark_iter_new(node) else { return text }
-        defer { cmark_iter_free(iterator) }
-        while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
-            guard event == CMARK_EVENT_ENTER, let child = cmark_iter_get_node(iterator) else { continue }
-            switch cmark_node_get_type(child) {
-            case CMARK_NODE_TEXT, CMARK_NODE_CODE:
-                if let literal = cmark_node_get_literal(child) { text += String(cString: literal) }
-            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
-                text += " "
-            default:
-                break
-            }
+    /// Whether `node` came from a fragment parsed apart from the document.
+    func isFromFragment(_ node: OpaquePointer) -> Bool {
+        var ancestor: OpaquePointer? = node
+        while let current = ancestor {
+            if shifts[current] != nil { return true }
+            ancestor = current.parent
         }
-        return text
+        return false
     }
+
+    /// The document position of `node`, fragments shifted back into place.
+    func position(of node: OpaquePointer) -> (line: Int, column: Int) {
+        var ancestor: OpaquePointer? = node
+        while let current = ancestor {
+            if let shift = shifts[current] {
+                return (node.startLine + shift.lines, node.startColumn + shift.columns)
+            }
+            ancestor = current.parent
+        }
+        return (node.startLine, node.startColumn)
+    }
+}
+
+/// How far a re-parsed fragment's positions lie from the document's.
+struct PositionShift {
+    var lines: Int
+    var columns: Int
+}
+
+/// The nodes the extension layer adds to cmark's tree.
+enum ExtensionNode {
+    case table, tableSection, tableRow, tableCell(header: Bool)
+    case taskCheckbox(checked: Bool)
 }
 
 /// A heading found in a document.
@@ -73,6 +145,12 @@ public struct Heading: Sendable, Hashable {
     public var text: String
     /// 1-based line in the text that was parsed.
     public var line: Int
+
+    public init(level: Int, text: String, line: Int) {
+        self.level = level
+        self.text = text
+        self.line = line
+    }
 }
 
 /// Rendering and parsing switches, mapped onto cmark's option bits.
@@ -81,10 +159,13 @@ public struct MarkdownOptions: Sendable, Hashable {
     public var unsafeHTML: Bool
     /// Curly quotes, dashes and ellipses.
     public var smartPunctuation: Bool
+    /// GFM tables and task lists (on by default).
+    public var extensions: Bool
 
-    public init(unsafeHTML: Bool = false, smartPunctuation: Bool = false) {
+    public init(unsafeHTML: Bool = false, smartPunctuation: Bool = false, extensions: Bool = true) {
         self.unsafeHTML = unsafeHTML
         self.smartPunctuation = smartPunctuation
+        self.extensions = extensions
     }
 
     public static let `default` = MarkdownOptions()

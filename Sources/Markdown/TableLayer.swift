@@ -1,0 +1,348 @@
+import Ccmark
+
+/// GFM pipe tables on top of cmark's AST. cmark reads a table as a
+/// paragraph of pipes; its source positions tell which lines that paragraph
+/// holds, so the layer finds the table where cmark-gfm would, builds table
+/// nodes in its place, and lets cmark parse every cell's inlines.
+enum TableLayer {
+    /// cmark-gfm's bound on cells it fills in for short rows (a denial-of-service guard).
+    static let maxAutocompletedCells = 0x80000
+
+    static func apply(to document: MarkdownDocument) {
+        // Paragraphs and headings hold no blocks, so replacing one (and
+        // freeing its inlines) leaves the others in this list valid.
+        let candidates = document.root.descendants.filter {
+            $0.type == CMARK_NODE_PARAGRAPH || ($0.type == CMARK_NODE_HEADING && $0.endLine > $0.startLine)
+        }
+        var detached: [OpaquePointer] = []
+        for node in candidates where isAttached(node, to: document.root) {
+            // A setext heading's text may be table rows with its underline after them.
+            replaceTable(in: node, underline: node.type == CMARK_NODE_HEADING, document: document, detached: &detached)
+        }
+        // Blocks parsed again are freed only now, so no candidate above was freed under it.
+        for node in detached { cmark_node_free(node) }
+    }
+
+    static func isAttached(_ node: OpaquePointer, to root: OpaquePointer) -> Bool {
+        var current = node
+        while let parent = current.parent { current = parent }
+        return current == root
+    }
+
+    /// Where a table starts and ends among a block's lines.
+    struct Found {
+        var headerIndex: Int
+        var header: [[UInt8]]
+        var alignments: [TableSyntax.Alignment]
+        var rows: [(index: Int, cells: [[UInt8]])]
+        /// The first line after the table, if the block goes on.
+        var restIndex: Int
+    }
+
+    /// The table among `lines`, its delimiter row before `delimiterLimit`.
+    static func find(
+        in lines: [ContentLine], delimiterBefore delimiterLimit: Int, autocompleteLimit: Int = maxAutocompletedCells
+    ) -> Found? {
+        // The first delimiter row whose previous line is a header with as
+        // many cells starts the table; the lines before it stay a paragraph.
+        let candidates = min(delimiterLimit, lines.count)
+        guard candidates >= 2 else { return nil }
+        var start: (delimiter: Int, header: [[UInt8]], cells: [[UInt8]])?
+        for index in 1..<candidates where !lines[index].isLazy && lines[index].indent < 4
+            && TableSyntax.isDelimiterRow(lines[index].content) && !isSetextUnderline(lines[index].content) {
+            if let header = TableSyntax.cells(of: lines[index - 1].rowText),
+               let cells = TableSyntax.cells(of: lines[index].content), header.count == cells.count {
+                start = (index, header, cells)
+                break
+            }
+        }
+        guard let (delimiter, header, delimiterCells) = start else { return nil }
+        var rows: [(Int, [[UInt8]])] = []
+        var index = delimiter + 1
+        var filledCells = 0
+        while index < lines.count {
+            let line = lines[index]
+            guard !line.isLazy, !BlockStarts.startsBlock(line),
+                  let cells = TableSyntax.cells(of: line.content) else { break }
+            filledCells += max(0, header.count - cells.count)
+            if filledCells > autocompleteLimit { break }
+            rows.append((index, cells))
+            index += 1
+        }
+        return Found(headerIndex: delimiter - 1, header: header,
+                     alignments: TableSyntax.alignments(of: delimiterCells), rows: rows, restIndex: index)
+    }
+
+    /// `---` alone is a setext underline before it is a delimiter row: after
+    /// a paragraph of reference definitions only, cmark keeps it as text.
+    static func isSetextUnderline(_ content: ArraySlice<UInt8>, equals: Bool = false) -> Bool {
+        let trimmed = content.reversed().drop { $0 == 0x20 || $0 == 0x09 }
+        guard let marker = trimmed.first else { return false }
+        return (marker == UInt8(ascii: "-") || (equals && marker == UInt8(ascii: "="))) && trimmed.allSatisfy { $0 == marker }
+    }
+
+    static func replaceTable(
+        in block: OpaquePointer, underline: Bool, document: MarkdownDocument, detached: inout [OpaquePointer]
+    ) {
+        let (lines, delimiterLimit) = blockLines(block, underline: underline, source: document.source, options: document.options)
+        guard let found = find(in: lines, delimiterBefore: delimiterLimit) else { return }
+        // The lines before the header stay a paragraph (pipes unescaped, as cmark-gfm does).
+        if found.headerIndex > 0 {
+            let text = lines[..<found.headerIndex].map { String(decoding: TableSyntax.unescapePipes($0.content), as: UTF8.self) }
+                .joined(separator: "\n")
+            // One paragraph in cmark-gfm: no table forms in it (its delimiter rows were lazy).
+            insertFragment(text, firstLine: lines[0].number, before: block, document: document, extensions: false)
+        }
+        if let table = buildTable(found, lines: lines, document: document) {
+            cmark_node_insert_before(block, table)
+        }
+        if found.restIndex < lines.count {
+            insertRest(from: lines[found.restIndex], after: block, document: document, detached: &detached)
+        } else if underline {
+            // The rows ran on into blocks after the heading: parse what is left after them.
+            let next = (lines.last?.number ?? 0) + 1
+            insertRest(from: ContentLine(number: next, text: [], indent: 0), after: block, document: document, detached: &detached)
+        }
+        cmark_node_unlink(block)
+        detached.append(block)
+    }
+
+    /// A block's lines for table finding. A setext heading's text may be
+    /// table rows, and then its underline is a row (or a thematic break) and
+    /// the rows may go on into the lines after it, as cmark-gfm reads them.
+    static func blockLines(_ block: OpaquePointer, underline: Bool, source: SourceLines, options: MarkdownOptions)
+        -> (lines: [ContentLine], delimiterLimit: Int)
+    {
+        guard underline else {
+            let lines = ContentLines.of(block, in: source)
+            return (lines, lines.count)
+        }
+        guard let underlineLine = ContentLines.setextUnderline(of: block, in: source, options: options) else { return ([], 0) }
+        var lines = ContentLines.of(block, in: source, through: underlineLine)
+        let limit = lines.count - 1
+        let containers = ContentLines.containers(of: block)
+        let last = ContentLines.lastLine(of: block.parent ?? block, in: source)
+        if underlineLine < last {
+            for number in (underlineLine + 1)...last {
+                let line = ContentLines.stripped(number, containers: containers, in: source)
+                lines.append(line)
+                if line.content.isEmpty { break }
+            }
+        }
+        return (lines, limit)
+    }
+
+    /// Reference definitions that cmark-gfm reads as a table's text: at the
+    /// head of a block that holds a table (its header, or the paragraph
+    /// before it), and those the rows of a table run on into after a setext
+    /// underline. cmark took them as definitions, so the document is parsed
+    /// again with the `:` after each label escaped (`[label]\:`): the line is
+    /// then text, and its `[label]` a link wherever the label is defined,
+    /// as cmark-gfm renders it. Returns the byte offsets of those colons.
+    static func definitionsReadAsText(root: OpaquePointer, source: SourceLines, options: MarkdownOptions) -> [Int] {
+        guard source.bytes.contains(UInt8(ascii: "[")) else { return [] }
+        func colon(_ line: ContentLine) -> Int? {
+            let content = line.content
+            guard content.first == UInt8(ascii: "[") else { return nil }
+            var index = content.startIndex
+            while index + 1 < content.endIndex {
+                if content[index] == UInt8(ascii: "]"), content[index + 1] == UInt8(ascii: ":") { return index + 1 }
+                index += 1
+            }
+            return nil
+        }
+        var offsets: [Int] = []
+        for block in root.descendants where block.type == CMARK_NODE_PARAGRAPH
+            || (block.type == CMARK_NODE_HEADING && block.endLine > block.startLine) {
+            let underline = block.type == CMARK_NODE_HEADING
+            let (lines, limit) = blockLines(block, underline: underline, source: source, options: options)
+            guard let first = lines.first, let found = find(in: lines, delimiterBefore: limit) else { continue }
+            // A setext underline before the table makes cmark-gfm take the
+            // definitions out first, as cmark does.
+            if first.content.first == UInt8(ascii: "["), leadingDefinitionLines(lines, options: options) > 0,
+               !lines[1...found.headerIndex + 1].contains(where: { isSetextUnderline($0.content, equals: true) }),
+               let offset = colon(first) {
+                offsets.append(offset)
+            }
+            if underline, let last = found.rows.last?.index, limit + 1 <= last {
+                offsets += lines[(limit + 1)...last].compactMap(colon)
+            }
+        }
+        return offsets
+    }
+
+    /// How many of the first lines are reference definitions that cmark took
+    /// out of the block (its source position still counts them).
+    static func leadingDefinitionLines(_ lines: [ContentLine], options: MarkdownOptions) -> Int {
+        guard lines.first?.content.first == UInt8(ascii: "[") else { return 0 }
+        var count = 0
+        var text = ""
+        for line in lines.dropLast() {
+            text += line.content.string + "\n"
+            let parsed = MarkdownDocument.parse(text, options: options)
+            defer { cmark_node_free(parsed) }
+            guard parsed.firstChild == nil else { break }
+            count += 1
+        }
+        return count
+    }
+
+    /// The lines after a table that start other blocks are parsed again,
+    /// together with what follows them in the same container, as cmark-gfm
+    /// reads them after the table. A lazy line (one without its block
+    /// quote's `>`) closes the containers it left out, so what follows it is
+    /// parsed outside them.
+    static func insertRest(
+        from first: ContentLine, after block: OpaquePointer, document: MarkdownDocument, detached: inout [OpaquePointer]
+    ) {
+        let containers = ContentLines.containers(of: block)
+        let level = first.lazyLevel ?? containers.count
+        // The node whose following siblings are parsed again, and after
+        // which the result goes: the block itself, or the container it leaves.
+        var anchor = level < containers.count ? containers[level] : block
+        if anchor.type == CMARK_NODE_ITEM, let list = anchor.parent { anchor = list }
+        let scope = anchor.parent ?? document.root
+        let last = ContentLines.lastLine(of: scope, in: document.source)
+        var text = ""
+        if first.number <= last {
+            let outer = Array(containers.prefix(level))
+            text = (first.number...last).map { ContentLines.stripped($0, containers: outer, in: document.source).text.string }
+                .joined(separator: "\n")
+        }
+        // What the containers held after the block is in `text` now.
+        var node: OpaquePointer? = block
+        while let current = node, current != scope {
+            while let following = current.next {
+                cmark_node_unlink(following)
+                detached.append(following)
+            }
+            node = current.parent
+        }
+        guard let placeholder = NodeFactory.customBlock(enter: "", exit: "") else { return }
+        cmark_node_insert_after(anchor, placeholder)
+        insertFragment(text, firstLine: first.number, before: placeholder, document: document)
+        cmark_node_unlink(placeholder)
+        cmark_node_free(placeholder)
+    }
+
+    /// Parses `text` as its own document (extensions included) and moves its
+    /// blocks before `anchor`, remembering how to shift their positions.
+    static func insertFragment(
+        _ text: String, firstLine: Int, before anchor: OpaquePointer, document: MarkdownDocument, extensions: Bool = true
+    ) {
+        let definitions = text.contains("]") ? document.referenceDefinitions : ""
+        var options = document.options
+        options.extensions = extensions
+        let fragment = MarkdownDocument(text + "\n\n" + definitions, options: options, depth: document.depth + 1)
+        for child in fragment.root.children {
+            // Reference definitions leave no node; a lone paragraph of them is dropped by cmark.
+            guard child.startLine <= fragmentLineCount(text) else { continue }
+            cmark_node_unlink(child)
+            cmark_node_insert_before(anchor, child)
+            document.shifts[child] = PositionShift(lines: firstLine - 1, columns: 0)
+        }
+        for (node, kind) in fragment.extensionNodes { document.extensionNodes[node] = kind }
+        // Definitions in lines that cmark read as a paragraph's text.
+        if extensions, text.utf8.count > 2, text.contains("]:") {
+            let known = document.definedLabels
+            for (label, line) in fragment.definedLabels where known[label] == nil {
+                document.hiddenDefinitions[label] = line
+            }
+            for (label, line) in fragment.hiddenDefinitions where known[label] == nil {
+                document.hiddenDefinitions[label] = line
+            }
+        }
+    }
+
+    static func fragmentLineCount(_ text: String) -> Int {
+        text.utf8.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+    }
+
+    static func buildTable(_ found: Found, lines: [ContentLine], document: MarkdownDocument) -> OpaquePointer? {
+        let columns = found.header.count
+        var cellTexts: [[UInt8]] = found.header
+        for row in found.rows {
+            for column in 0..<columns { cellTexts.append(column < row.cells.count ? row.cells[column] : []) }
+        }
+        // One cmark parse for every cell with text: each becomes an ATX
+        // heading, whose text cmark parses as inlines only.
+        var mini = ""
+        var filled: [Int] = []
+        for (index, cell) in cellTexts.enumerated() where !cell.isEmpty {
+            mini += "# " + headingSafe(cell) + "\n"
+            filled.append(index)
+        }
+        if cellTexts.contains(where: { $0.contains(UInt8(ascii: "]")) }) {
+            mini += "\n" + document.referenceDefinitions
+        }
+        let parsed = MarkdownDocument.parse(mini, options: document.options)
+        defer { cmark_node_free(parsed) }
+        let headings = parsed.children.filter { $0.type == CMARK_NODE_HEADING }
+        guard headings.count == filled.count,
+              let table = NodeFactory.customBlock(enter: "<table>", exit: "</table>") else { return nil }
+        var headingOfCell = [OpaquePointer?](repeating: nil, count: cellTexts.count)
+        for (heading, index) in zip(headings, filled) { headingOfCell[index] = heading }
+        document.extensionNodes[table] = .table
+        func section(_ name: String, rows: [(line: Int, cells: ArraySlice<OpaquePointer?>)], header: Bool) {
+            guard let group = NodeFactory.customBlock(enter: "<\(name)>", exit: "</\(name)>") else { return }
+            document.extensionNodes[group] = .tableSection
+            cmark_node_append_child(table, group)
+            for row in rows {
+                guard let tr = NodeFactory.customBlock(enter: "<tr>", exit: "</tr>") else { continue }
+                document.extensionNodes[tr] = .tableRow
+                cmark_node_append_child(group, tr)
+                for (column, heading) in row.cells.enumerated() {
+                    let tag = header ? "th" : "td"
+                    let align = column < found.alignments.count ? found.alignments[column].attribute : ""
+                    guard let cell = NodeFactory.customInline(enter: "<\(tag)\(align)>", exit: "</\(tag)>\n") else { continue }
+                    document.extensionNodes[cell] = .tableCell(header: header)
+                    cmark_node_append_child(tr, cell)
+                    guard let heading else { continue }
+                    document.shifts[cell] = PositionShift(lines: row.line - heading.startLine, columns: 0)
+                    for inline in heading.children {
+                        cmark_node_unlink(inline)
+                        cmark_node_append_child(cell, inline)
+                    }
+                }
+            }
+        }
+        section("thead", rows: [(lines[found.headerIndex].number, headingOfCell[0..<columns])], header: true)
+        if !found.rows.isEmpty {
+            let bodyRows = found.rows.enumerated().map { offset, row in
+                (lines[row.index].number, headingOfCell[(offset + 1) * columns..<(offset + 2) * columns])
+            }
+            section("tbody", rows: bodyRows, header: false)
+        }
+        return table
+    }
+
+    /// A cell's text made safe as the text of an ATX heading: a closing run
+    /// of `#` would be taken off, so its first `#` is escaped.
+    static func headingSafe(_ cell: [UInt8]) -> String {
+        var bytes = cell
+        let hashes = bytes.reversed().prefix { $0 == UInt8(ascii: "#") }.count
+        if hashes > 0 {
+            let runStart = bytes.count - hashes
+            if runStart == 0 || bytes[runStart - 1] == 0x20 || bytes[runStart - 1] == 0x09 {
+                bytes.insert(UInt8(ascii: "\\"), at: runStart)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension TableSyntax {
+    /// `\|` → `|`, as cmark-gfm does for the text of a table's cells and
+    /// for the paragraph before its header.
+    static func unescapePipes(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            if bytes[index] == backslash, index + 1 < bytes.endIndex, bytes[index + 1] == pipe { index += 1 }
+            result.append(bytes[index])
+            index += 1
+        }
+        return result
+    }
+}

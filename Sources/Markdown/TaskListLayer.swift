@@ -1,0 +1,42 @@
+import Ccmark
+
+/// GFM task list items: a list item whose first paragraph starts with
+/// `[ ]`, `[x]` or `[X]` and white space gets a disabled checkbox in place
+/// of the marker.
+enum TaskListLayer {
+    static let checkboxHTML = "<input type=\"checkbox\" disabled=\"\" /> "
+    static let checkedHTML = "<input type=\"checkbox\" checked=\"\" disabled=\"\" /> "
+
+    static func apply(to document: MarkdownDocument) {
+        for item in document.root.descendants where item.type == CMARK_NODE_ITEM {
+            // Items of re-parsed fragments had the layer applied in their own document.
+            guard !document.isFromFragment(item),
+                  let paragraph = item.firstChild, paragraph.type == CMARK_NODE_PARAGRAPH,
+                  let checked = marker(at: paragraph, in: document.source) else { continue }
+            cmark_consolidate_text_nodes(paragraph)
+            guard let text = paragraph.firstChild, text.type == CMARK_NODE_TEXT,
+                  let literal = text.literal, literal.utf8.count >= 3,
+                  let checkbox = NodeFactory.customInline(enter: checked ? checkedHTML : checkboxHTML, exit: "")
+            else { continue }
+            let rest = literal.utf8.dropFirst(3).drop { $0 == 0x20 || $0 == 0x09 }
+            cmark_node_set_literal(text, String(decoding: rest, as: UTF8.self))
+            cmark_node_insert_before(text, checkbox)
+            document.extensionNodes[checkbox] = .taskCheckbox(checked: checked)
+        }
+    }
+
+    /// Whether the paragraph's source starts with a task marker and white
+    /// space: nil when it does not, else whether the box is checked.
+    static func marker(at paragraph: OpaquePointer, in source: SourceLines) -> Bool? {
+        let line = source.line(paragraph.startLine)
+        let start = line.startIndex + paragraph.startColumn - 1
+        guard start >= line.startIndex, start + 4 <= line.endIndex,
+              line[start] == UInt8(ascii: "["), line[start + 2] == UInt8(ascii: "]"),
+              line[start + 3] == 0x20 || line[start + 3] == 0x09 else { return nil }
+        switch line[start + 1] {
+        case 0x20: return false
+        case UInt8(ascii: "x"), UInt8(ascii: "X"): return true
+        default: return nil
+        }
+    }
+}
