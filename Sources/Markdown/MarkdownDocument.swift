@@ -114,6 +114,16 @@ public final class MarkdownDocument {
         return false
     }
 
+    /// A line of the document that built `node`, shifted like `node`'s positions.
+    func line(_ line: Int, of node: OpaquePointer) -> Int {
+        var ancestor: OpaquePointer? = node
+        while let current = ancestor {
+            if let shift = shifts[current] { return line + shift.lines }
+            ancestor = current.parent
+        }
+        return line
+    }
+
     /// The document position of `node`, fragments shifted back into place.
     func position(of node: OpaquePointer) -> (line: Int, column: Int) {
         var ancestor: OpaquePointer? = node
@@ -135,7 +145,9 @@ struct PositionShift {
 
 /// The nodes the extension layer adds to cmark's tree.
 enum ExtensionNode {
-    case table, tableSection, tableRow, tableCell(header: Bool)
+    case table, tableSection, tableCell(header: Bool)
+    /// A row, with its line in the document that built it.
+    case tableRow(line: Int)
     case taskCheckbox(checked: Bool)
 }
 

@@ -289,7 +289,7 @@ enum TableLayer {
             cmark_node_append_child(table, group)
             for row in rows {
                 guard let tr = NodeFactory.customBlock(enter: "<tr>", exit: "</tr>") else { continue }
-                document.extensionNodes[tr] = .tableRow
+                document.extensionNodes[tr] = .tableRow(line: row.line)
                 cmark_node_append_child(group, tr)
                 for (column, heading) in row.cells.enumerated() {
                     let tag = header ? "th" : "td"

@@ -31,7 +31,7 @@ public enum Check {
         let loadedConfiguration = configurationFile.map(ConfigurationLoader.load)
             ?? ConfigurationLoader.Loaded(configuration: .default, diagnostics: [])
         let sources = try SourceDiscovery.discover(in: folder)
-        let load = LoadStage.load(sources.files, configuration: loadedConfiguration.configuration)
+        let load = LoadStage.load(sources.files, assets: sources.assets, configuration: loadedConfiguration.configuration)
         return CheckReport(
             configuration: loadedConfiguration.configuration, load: load,
             diagnostics: loadedConfiguration.diagnostics + load.diagnostics,

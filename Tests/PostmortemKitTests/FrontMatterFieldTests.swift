@@ -63,7 +63,7 @@ import Testing
         #expect(pm.authors == ["tanaka", "suzuki"])
         #expect(pm.source.hasFrontMatter)
         #expect(pm.source.bodyFirstLine == 35)  // 32 YAML lines between fences on lines 1 and 34
-        #expect(pm.body == "# Body heading\n")
+        #expect(pm.body.markdown == "# Body heading\n")
     }
 
     // MARK: Title, id, date and their fallbacks

@@ -29,7 +29,7 @@ struct RealPostmortemTests {
                     "\(postmortem.source.relativePath): '\(title)'")
             // A title from the file name only when the file has no H1 at all.
             if postmortem.origins.title == .fileName {
-                #expect(!postmortem.body.contains("\n# ") && !postmortem.body.hasPrefix("# "),
+                #expect(!postmortem.body.markdown.contains("\n# ") && !postmortem.body.markdown.hasPrefix("# "),
                         "\(postmortem.source.relativePath) has an H1 that was not used")
             }
         }

@@ -16,8 +16,10 @@ import Testing
         #expect(report.errorCount == 0, "\(report.diagnostics.map(DiagnosticFormatter.text).joined())")
         #expect(report.configuration.language == .ja)
         #expect(report.configuration.timeZoneName == "Asia/Tokyo")
-        // The one legacy file without front matter is the only warning.
-        #expect(report.diagnostics.map(\.code) == [.noFrontMatter])
+        // The one legacy file without front matter is the only one warned
+        // about: what it lacks, and the recovery time read from its text.
+        #expect(report.diagnostics.map(\.code) == [.noFrontMatter, .inferredValue])
+        #expect(Set(report.diagnostics.map(\.location.file)).count == 1)
     }
 
     @Test func coversWhatTheProductIsFor() throws {

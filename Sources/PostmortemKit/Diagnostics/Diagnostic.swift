@@ -98,6 +98,10 @@ extension DiagnosticCode {
     public static let milestoneOrder = DiagnosticCode(rawValue: "milestone-order")
     public static let durationMismatch = DiagnosticCode(rawValue: "duration-mismatch")
     public static let missingFields = DiagnosticCode(rawValue: "missing-fields")
+    // The body.
+    public static let brokenLink = DiagnosticCode(rawValue: "broken-link")
+    public static let linkOutsideSource = DiagnosticCode(rawValue: "link-outside-source")
+    public static let inferredValue = DiagnosticCode(rawValue: "inferred-value")
     // Across files.
     public static let duplicateID = DiagnosticCode(rawValue: "duplicate-id")
     public static let relatedNotFound = DiagnosticCode(rawValue: "related-not-found")

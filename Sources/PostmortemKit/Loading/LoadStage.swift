@@ -11,12 +11,20 @@ public struct LoadResult: Sendable {
 }
 
 public enum LoadStage {
-    public static func load(_ files: [SourceFile], configuration: SiteConfiguration) -> LoadResult {
+    /// Loads every file: first every front matter (so every id is known),
+    /// then every body, whose links may go to any postmortem or file of the folder.
+    public static func load(_ files: [SourceFile], assets: Set<String> = [], configuration: SiteConfiguration) -> LoadResult {
         let loader = PostmortemLoader(configuration: configuration)
+        let prepared = files.map(loader.prepare)
+        var index = SourceIndex(assets: assets)
+        for file in prepared where file.source != nil {
+            // The first file of an id wins, as for the duplicate-id error below.
+            if index.postmortemIDs[file.file.relativePath] == nil { index.postmortemIDs[file.file.relativePath] = file.id }
+        }
         var postmortems: [Postmortem] = []
         var diagnostics: [Diagnostic] = []
-        for file in files {
-            let loaded = loader.load(file)
+        for file in prepared {
+            let loaded = loader.finish(file, index: index)
             diagnostics += loaded.diagnostics
             if let postmortem = loaded.postmortem { postmortems.append(postmortem) }
         }

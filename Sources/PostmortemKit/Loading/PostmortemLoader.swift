@@ -9,19 +9,51 @@ public struct LoadedFile: Sendable {
     public var diagnostics: [Diagnostic]
 }
 
-/// The load stage for one file: text, front matter, fields, and the
-/// fallbacks for what the front matter does not say.
+/// A file with its text decoded and its front matter read: the first half
+/// of loading, which is all the load stage needs to know every id before it
+/// renders any body (a body's links go to other postmortems' pages).
+struct PreparedFile: Sendable {
+    var file: SourceFile
+    /// Nil when the file is not text (empty, binary, too large…).
+    var source: SourceText?
+    var split: SplitSource
+    var matter: FrontMatter
+    var diagnostics: [Diagnostic]
+
+    /// The postmortem's id: written, else the file name.
+    var id: String { matter.id ?? file.stem }
+}
+
+/// The load stage for one file: text, front matter, fields, the body, and
+/// the fallbacks for what the front matter does not say.
 public struct PostmortemLoader: Sendable {
     public let configuration: SiteConfiguration
+
+    /// Ids the theme's pages use; a body's headings never take them.
+    public static let reservedIDs: Set<String> = [
+        "main", "content", "top", "toc", "nav", "header", "footer", "search", "summary-card", "facts", "body",
+        "related", "similar", "filters", "results", "incidents", "skip",
+    ]
 
     public init(configuration: SiteConfiguration) {
         self.configuration = configuration
     }
 
-    public func load(_ file: SourceFile) -> LoadedFile {
+    /// Loads one file on its own (links to other postmortems are checked
+    /// against `index`).
+    public func load(_ file: SourceFile, index: SourceIndex = SourceIndex()) -> LoadedFile {
+        let prepared = prepare(file)
+        var index = index
+        if prepared.source != nil { index.postmortemIDs[file.relativePath] = prepared.id }
+        return finish(prepared, index: index)
+    }
+
+    func prepare(_ file: SourceFile) -> PreparedFile {
         let source: SourceText
         switch TextDecoding.decode(file) {
-        case let .refused(diagnostic): return LoadedFile(postmortem: nil, diagnostics: [diagnostic])
+        case let .refused(diagnostic):
+            return PreparedFile(file: file, source: nil, split: SplitSource(yaml: nil, yamlFirstLine: 1, body: "", bodyFirstLine: 1),
+                                matter: FrontMatter(), diagnostics: [diagnostic])
         case let .text(text): source = text
         }
         var diagnostics: [Diagnostic] = []
@@ -44,15 +76,67 @@ public struct PostmortemLoader: Sendable {
                 diagnostics += decoder.reader.diagnostics
             }
         }
-        let heading = MarkdownDocument(split.body).firstHeading(level: 1)
-        let postmortem = assemble(matter, split: split, heading: heading, file: file)
+        return PreparedFile(file: file, source: source, split: split, matter: matter, diagnostics: diagnostics)
+    }
+
+    func finish(_ prepared: PreparedFile, index: SourceIndex) -> LoadedFile {
+        guard let source = prepared.source else { return LoadedFile(postmortem: nil, diagnostics: prepared.diagnostics) }
+        var diagnostics = prepared.diagnostics
+        let split = prepared.split
+        let lineOffset = split.bodyFirstLine - 1
+        let document = MarkdownDocument(split.body)
+        let heading = document.firstHeading(level: 1)
+        let title = prepared.matter.title ?? heading?.text
+        var links = LinkResolver(index: index, relativePath: prepared.file.relativePath, lineOffset: lineOffset, source: source)
+        let settings = RenderSettings(reservedIDs: Self.reservedIDs, demoteHeadings: true, leadingTitle: title)
+        let rendered = document.render(settings) { links.resolve($0) }
+        diagnostics += links.diagnostics
+        let body = Body(
+            markdown: split.body, html: rendered.html,
+            outline: rendered.headings.map { var entry = $0; entry.line += lineOffset; return entry },
+            sections: rendered.sections.map { var section = $0; section.heading.line += lineOffset; return section },
+            summary: rendered.summary(), readingMinutes: rendered.readingMinutes, plainText: rendered.plainText,
+            tasks: rendered.tasks.map { var task = $0; task.line += lineOffset; return task },
+            attachments: links.attachments, linkedPostmortems: links.linkedPostmortems)
+        var postmortem = assemble(prepared.matter, split: split, heading: heading, file: prepared.file, body: body)
+        postmortem.inferred = inferredTimes(postmortem, from: rendered, lineOffset: lineOffset)
         if !diagnostics.contains(where: { $0.severity == .error }) {
-            diagnostics += missingFieldWarnings(postmortem, matter: matter, source: source)
+            diagnostics += missingFieldWarnings(postmortem, matter: prepared.matter, source: source)
         }
+        diagnostics += inferredWarnings(postmortem.inferred, source: source)
         return LoadedFile(postmortem: postmortem, diagnostics: diagnostics)
     }
 
-    func assemble(_ matter: FrontMatter, split: SplitSource, heading: Heading?, file: SourceFile) -> Postmortem {
+    /// The times the body gives where the front matter gives none.
+    func inferredTimes(_ postmortem: Postmortem, from body: RenderedBody, lineOffset: Int) -> InferredTimes {
+        let milestones = postmortem.milestones
+        var inferred = BodyFacts.infer(from: body, lineOffset: lineOffset)
+        if (milestones.startedAt != nil && milestones.resolvedAt != nil) || postmortem.duration != nil {
+            inferred.timeToRecover = nil
+        }
+        if milestones.startedAt != nil && milestones.detectedAt != nil { inferred.timeToDetect = nil }
+        if milestones.startedAt != nil && milestones.mitigatedAt != nil { inferred.timeToMitigate = nil }
+        return inferred
+    }
+
+    func inferredWarnings(_ inferred: InferredTimes, source: SourceText) -> [Diagnostic] {
+        let entries: [(String, InferredDuration?, String)] = [
+            ("time to recover", inferred.timeToRecover, "duration: %@ (or started_at and resolved_at)"),
+            ("time to detect", inferred.timeToDetect, "started_at and detected_at"),
+            ("time to mitigate", inferred.timeToMitigate, "started_at and mitigated_at"),
+        ]
+        return entries.compactMap { name, value, field in
+            guard let value else { return nil }
+            let shown = (value.approximate ? "about " : "") + DurationParsing.format(minutes: value.minutes)
+            let stated = field.replacingOccurrences(of: "%@", with: DurationParsing.format(minutes: value.minutes).replacingOccurrences(of: " ", with: ""))
+            return source.diagnostic(
+                .warning, .inferredValue, line: value.line, column: 1,
+                "\(name) inferred from the text: \(shown)",
+                notes: ["it is shown as inferred; state it in the front matter with \(stated)"])
+        }
+    }
+
+    func assemble(_ matter: FrontMatter, split: SplitSource, heading: Heading?, file: SourceFile, body: Body) -> Postmortem {
         var origins = Postmortem.Origins()
         let id = matter.id ?? file.stem
         if matter.id == nil { origins.id = .fileName }
@@ -86,12 +170,11 @@ public struct PostmortemLoader: Sendable {
             milestones: matter.milestones, duration: matter.duration, impact: matter.impact,
             causes: matter.causes, trigger: matter.trigger, recurrenceFix: matter.recurrenceFix,
             related: matter.related, tags: matter.tags, authors: matter.authors,
-            description: matter.description, body: split.body,
+            description: matter.description, body: body, inferred: InferredTimes(),
             source: Postmortem.Source(path: file.path, relativePath: file.relativePath,
                                       hasFrontMatter: split.yaml != nil, bodyFirstLine: split.bodyFirstLine),
             origins: origins, fieldSites: sites)
     }
-
     /// The first `YYYY-MM-DD` in a file name that stands apart from other digits.
     static func dateInFileName(_ name: String) -> CalendarDate? {
         let bytes = Array(name.utf8)

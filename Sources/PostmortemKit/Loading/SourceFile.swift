@@ -47,6 +47,8 @@ public struct DiscoveredSources: Sendable {
     /// Markdown files left out on purpose (`README.md`, `_index.md`), so the
     /// summary can say so.
     public var skipped: [String]
+    /// Every other file (images, logs…), relative paths; not read.
+    public var assets: Set<String>
 }
 
 /// The discover stage: finds Markdown files below a folder and reads them.
@@ -78,16 +80,19 @@ public enum SourceDiscovery {
         let displayPrefix = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
         var relativePaths: [String] = []
         var skipped: [String] = []
+        var assets = Set<String>()
         let enumerator = FileManager.default.enumerator(
             at: root, includingPropertiesForKeys: [.isRegularFileKey],
             options: [.skipsHiddenFiles])
         let rootComponents = root.standardizedFileURL.pathComponents.count
         while let url = enumerator?.nextObject() as? URL {
-            guard markdownExtensions.contains(url.pathExtension.lowercased()),
-                  (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true
-            else { continue }
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
             let relative = url.standardizedFileURL.pathComponents.dropFirst(rootComponents)
                 .joined(separator: "/")
+            guard markdownExtensions.contains(url.pathExtension.lowercased()) else {
+                assets.insert(relative)
+                continue
+            }
             if indexFileNames.contains(url.lastPathComponent.lowercased()) {
                 skipped.append(relative)
             } else {
@@ -102,7 +107,7 @@ public enum SourceDiscovery {
                 relativePath: relative,
                 contents: read(root.appendingPathComponent(relative).path))
         }
-        return DiscoveredSources(files: files, skipped: skipped)
+        return DiscoveredSources(files: files, skipped: skipped, assets: assets)
     }
 
     static func read(_ path: String) -> SourceFile.Contents {

@@ -36,6 +36,12 @@ public struct SourceText: Sendable {
         return String(Substring(utf8[start..<end]))
     }
 
+    /// The column in Unicode scalars of a 1-based byte column (cmark's) on `line`.
+    public func scalarColumn(line: Int, byteColumn: Int) -> Int {
+        let bytes = self.line(line).utf8.prefix(max(0, byteColumn - 1))
+        return bytes.count { $0 & 0xC0 != 0x80 } + 1
+    }
+
     public func location(line: Int, column: Int) -> SourceLocation {
         SourceLocation(file: path, line: line, column: column)
     }

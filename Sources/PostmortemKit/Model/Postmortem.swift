@@ -25,8 +25,10 @@ public struct Postmortem: Sendable, Hashable {
     public var authors: [String]
     /// A one-line description given in the front matter (`description:`).
     public var description: String?
-    /// The Markdown body, front matter removed.
-    public var body: String
+    /// The body, front matter removed, rendered.
+    public var body: Body
+    /// Times read from the body because the front matter does not state them.
+    public var inferred: InferredTimes
     public var source: Source
     /// Where each field's value was found, as `Origin`.
     public var origins: Origins

@@ -130,3 +130,42 @@ public enum DurationParsing {
         return parts.joined(separator: " ")
     }
 }
+
+extension DurationParsing {
+    /// The first duration written with units inside running text
+    /// (`about 1 hour and 48 minutes`, `約 58 分`, `20h 03m`), with its range.
+    /// Times of day (`19:25`) and bare numbers are not durations here.
+    public static func firstDuration(in text: String) -> (minutes: Double, approximate: Bool, range: Range<String.Index>)? {
+        let characters = Array(text)
+        let allowed = Set("0123456789.,０１２３４５６７８９ 　andと時間分秒日週半hmsdwinuteorcyk約~〜")
+        var start = 0
+        while start < characters.count {
+            let character = characters[start]
+            let startsNumber = character.isNumber || character == "約" || character == "~"
+            // A number that is part of a word or a longer number (`v2`, `2026-03`) starts no duration.
+            if startsNumber, start == 0 || !(characters[start - 1].isLetter && characters[start - 1].isASCII) {
+                var end = start
+                while end < characters.count, end - start < 40, allowed.contains(Character(characters[end].lowercased())) {
+                    end += 1
+                }
+                var candidateEnd = end
+                while candidateEnd > start {
+                    let candidate = String(characters[start..<candidateEnd]).trimmingCharacters(in: .whitespaces)
+                    if case let .minutes(minutes, approximate) = parse(candidate), !candidate.contains(":"),
+                       candidate.contains(where: { !$0.isNumber && !$0.isWhitespace && $0 != "約" && $0 != "~" }) {
+                        // The match must end at a word boundary: "5 months" is not "5 m".
+                        let next = candidateEnd < characters.count ? characters[candidateEnd] : " "
+                        if !(next.isLetter && next.isASCII) {
+                            let lower = text.index(text.startIndex, offsetBy: start)
+                            let upper = text.index(text.startIndex, offsetBy: candidateEnd)
+                            return (minutes, approximate, lower..<upper)
+                        }
+                    }
+                    candidateEnd -= 1
+                }
+            }
+            start += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,163 @@
+import Ccmark
+import Foundation
+
+extension MarkdownDocument {
+    /// Renders the body once: headings get ids, link and image URLs go
+    /// through `resolveLink` (nil keeps a URL as written), and the outline,
+    /// links, tasks and text come back with the HTML. The document's tree is
+    /// changed by this; render a document once.
+    public func render(
+        _ settings: RenderSettings = RenderSettings(),
+        resolveLink: (LinkReference) -> String? = { _ in nil }
+    ) -> RenderedBody {
+        var slugs = SlugSet(reserved: settings.reservedIDs)
+        var headings: [HeadingEntry] = []
+        var headingNodes: [(OpaquePointer, HeadingEntry)] = []
+        var links: [LinkReference] = []
+        var tasks: [TaskItem] = []
+        var textBlocks: [TextBlock] = []
+        var tables: [TableText] = []
+        var plain = ""
+        var currentTable: TableText?
+        for node in root.descendants {
+            switch node.type {
+            case CMARK_NODE_HEADING:
+                let text = PlainText.of(node).trimmingCharacters(in: .whitespaces)
+                let entry = HeadingEntry(level: node.headingLevel, text: text, id: slugs.unique(for: text),
+                                         line: position(of: node).line)
+                headings.append(entry)
+                headingNodes.append((node, entry))
+                textBlocks.append(TextBlock(kind: .heading, text: text, line: entry.line))
+                plain += text + "\n"
+            case CMARK_NODE_PARAGRAPH:
+                let text = PlainText.of(node, keepLines: true)
+                textBlocks.append(TextBlock(kind: .paragraph, text: text, line: position(of: node).line))
+                plain += PlainText.joinLines(text.replacingOccurrences(of: "\n", with: "\u{1}")) + "\n"
+            case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+                let (line, column) = position(of: node)
+                let reference = LinkReference(url: node.url ?? "", isImage: node.type == CMARK_NODE_IMAGE,
+                                              line: line, column: column, text: PlainText.of(node))
+                links.append(reference)
+                if let resolved = resolveLink(reference) { cmark_node_set_url(node, resolved) }
+            case CMARK_NODE_CUSTOM_BLOCK, CMARK_NODE_CUSTOM_INLINE:
+                switch extensionNodes[node] {
+                case .table:
+                    if let table = currentTable { tables.append(table) }
+                    currentTable = TableText(line: 0, rows: [], rowLines: [])
+                case let .tableRow(rowLine):
+                    let cells = node.children.map { PlainText.of($0).trimmingCharacters(in: .whitespaces) }
+                    let line = self.line(rowLine, of: node)
+                    if currentTable?.rows.isEmpty == true { currentTable?.line = line }
+                    currentTable?.rows.append(cells)
+                    currentTable?.rowLines.append(line)
+                    let text = cells.joined(separator: " | ")
+                    textBlocks.append(TextBlock(kind: .tableRow, text: text, line: line))
+                    plain += cells.joined(separator: " ") + "\n"
+                case let .taskCheckbox(checked):
+                    if let paragraph = node.parent {
+                        tasks.append(TaskItem(checked: checked, text: PlainText.of(paragraph).trimmingCharacters(in: .whitespaces),
+                                              line: position(of: paragraph).line))
+                    }
+                default:
+                    break
+                }
+            default:
+                break
+            }
+        }
+        if let table = currentTable { tables.append(table) }
+        let sections = sections(headings: Dictionary(uniqueKeysWithValues: headingNodes.map { ($0.0, $0.1) }))
+        for (node, entry) in headingNodes {
+            if let title = settings.leadingTitle, node == root.firstChild, entry.level == 1, entry.text == title {
+                cmark_node_unlink(node)
+                cmark_node_free(node)
+                continue
+            }
+            giveID(to: node, entry: entry, demote: settings.demoteHeadings)
+        }
+        return RenderedBody(html: html(), headings: headings, sections: sections, links: links, tasks: tasks,
+                            textBlocks: textBlocks, tables: tables, plainText: plain)
+    }
+
+    /// Top-level headings cut the body into sections.
+    func sections(headings: [OpaquePointer: HeadingEntry]) -> [Section] {
+        var sections: [Section] = []
+        var open: [(entry: HeadingEntry, text: String, first: String?)] = []
+        func close(downTo level: Int) {
+            while let last = open.last, last.entry.level >= level {
+                open.removeLast()
+                sections.append(Section(heading: last.entry, kind: SectionKind.of(heading: last.entry.text),
+                                        text: last.text.trimmingCharacters(in: .whitespacesAndNewlines),
+                                        firstParagraph: last.first))
+            }
+        }
+        for block in root.children {
+            if let entry = headings[block] {
+                close(downTo: entry.level)
+                open.append((entry, "", nil))
+                continue
+            }
+            guard block.type != CMARK_NODE_CODE_BLOCK, block.type != CMARK_NODE_HTML_BLOCK else { continue }
+            let text = blockText(block)
+            for index in open.indices {
+                open[index].text += text + "\n"
+                if open[index].first == nil, block.type == CMARK_NODE_PARAGRAPH { open[index].first = text }
+            }
+        }
+        close(downTo: 0)
+        return sections.sorted { $0.heading.line < $1.heading.line }
+    }
+
+    /// A block's plain text: its paragraphs and table rows, a line each.
+    func blockText(_ block: OpaquePointer) -> String {
+        if block.type == CMARK_NODE_PARAGRAPH { return PlainText.of(block) }
+        var lines: [String] = []
+        for node in block.descendants {
+            var isRow = false
+            if case .tableRow = extensionNodes[node] { isRow = true }
+            guard isRow || node.type == CMARK_NODE_PARAGRAPH || node.type == CMARK_NODE_HEADING else { continue }
+            if isRow {
+                lines.append(node.children.map { PlainText.of($0).trimmingCharacters(in: .whitespaces) }.joined(separator: " | "))
+            } else {
+                lines.append(PlainText.of(node))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Replaces a heading by the same markup with an `id`, so cmark renders
+    /// `<h2 id="根本原因">根本原因</h2>`.
+    func giveID(to heading: OpaquePointer, entry: HeadingEntry, demote: Bool) {
+        let level = min(6, entry.level + (demote ? 1 : 0))
+        guard let wrapper = NodeFactory.customBlock(enter: "", exit: ""),
+              let tag = NodeFactory.customInline(enter: "<h\(level) id=\"\(HTMLText.attribute(entry.id))\">",
+                                                 exit: "</h\(level)>") else { return }
+        cmark_node_append_child(wrapper, tag)
+        for child in heading.children {
+            cmark_node_unlink(child)
+            cmark_node_append_child(tag, child)
+        }
+        cmark_node_insert_before(heading, wrapper)
+        if let shift = shifts[heading] { shifts[wrapper] = shift }
+        cmark_node_unlink(heading)
+        cmark_node_free(heading)
+    }
+}
+
+/// Escaping for text the layer writes into HTML itself.
+enum HTMLText {
+    static func attribute(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "\"": escaped += "&quot;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+extension RenderedBody {
+    /// A plain-text description for lists, search and feeds: the first
+    /// paragraph of the Summary section, else the first paragraph that says
+    /// something (a line of links or a label is passed over), cut at a
+    /// sentence or word near `limit` characters.
+    public func summary(limit: Int = 240) -> String {
+        let candidates = [section(.summary)?.firstParagraph].compactMap { $0 }
+            + textBlocks.filter { $0.kind == .paragraph }.map { PlainText.joinLines($0.text.replacingOccurrences(of: "\n", with: "\u{1}")) }
+        let chosen = candidates.first { TextMeasures.isSubstantial($0) } ?? candidates.first ?? ""
+        return TextMeasures.shortened(chosen.trimmingCharacters(in: .whitespacesAndNewlines), limit: limit)
+    }
+
+    /// Minutes to read the body: 230 words a minute for words in Latin and
+    /// other spaced scripts, 500 characters a minute for Japanese and Chinese.
+    public var readingMinutes: Int {
+        let counts = TextMeasures.counts(plainText)
+        return max(1, Int((Double(counts.words) / 230 + Double(counts.cjk) / 500).rounded()))
+    }
+}
+
+enum TextMeasures {
+    static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0xFF66...0xFF9F, 0x20000...0x2FA1F:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Words of spaced scripts, and CJK characters (each read like a short word).
+    static func counts(_ text: String) -> (words: Int, cjk: Int) {
+        var words = 0, cjk = 0
+        var inWord = false
+        for scalar in text.unicodeScalars {
+            if isCJK(scalar) {
+                cjk += 1
+                inWord = false
+            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                if !inWord { words += 1 }
+                inWord = true
+            } else {
+                inWord = false
+            }
+        }
+        return (words, cjk)
+    }
+
+    /// Says something: 60 characters of text, or 25 in Japanese, beyond its links and labels.
+    static func isSubstantial(_ text: String) -> Bool {
+        let (words, cjk) = counts(text)
+        return cjk >= 25 || words >= 10
+    }
+
+    /// Cut at the last sentence end, else word break, before `limit`, with "…".
+    static func shortened(_ text: String, limit: Int) -> String {
+        let characters = Array(text.split(whereSeparator: \.isNewline).joined(separator: " "))
+        guard characters.count > limit else { return String(characters) }
+        // A sentence ends at 。！？ or at . ! ? before white space ("v2.36." and ".NET" go on).
+        var sentenceEnd: Int?
+        var space: Int?
+        for index in 0..<limit {
+            let character = characters[index]
+            if "。！？".contains(character) {
+                sentenceEnd = index
+            } else if ".!?".contains(character), index + 1 < characters.count, characters[index + 1].isWhitespace {
+                sentenceEnd = index
+            } else if character == " " {
+                space = index
+            }
+        }
+        if let end = sentenceEnd, end > limit / 2 { return String(characters[...end]) }
+        if let space, space > limit / 2 { return String(characters[..<space]) + "…" }
+        return String(characters[..<limit]) + "…"
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import Markdown
+
+/// Reads time to recover, detect and mitigate from a body's text: labelled
+/// lines (`Time to recovery: 148 minutes`, `**Duration:** 21:45 to 23:28 UTC
+/// (103 minutes)`, `検知までの時間 (TTD): 6 時間 31 分`), metadata tables
+/// (`| 影響期間 | 19:25 〜 21:27 (約 2 時間) |`) and phrases (`an outage lasting
+/// 1 hour and 48 minutes`, `約2時間にわたり`). What it cannot read stays unknown.
+enum BodyFacts {
+    enum Metric { case recover, detect, mitigate }
+
+    /// Labels, normalised (lower case, no markup, no parenthesised part).
+    static let labels: [String: Metric] = {
+        var labels: [String: Metric] = [:]
+        for label in ["time to recovery", "time to recover", "time to resolve", "time to resolution",
+                      "time to restore", "time to repair", "ttr", "recovery time", "resolution time",
+                      "duration", "outage duration", "incident duration", "impact duration", "duration of impact",
+                      "downtime", "total downtime", "outage length", "影響時間", "影響期間", "障害時間",
+                      "障害期間", "停止時間", "停止期間", "復旧まで", "復旧までの時間", "復旧時間", "ダウンタイム",
+                      "継続時間", "障害継続時間"] {
+            labels[label] = .recover
+        }
+        for label in ["time to detection", "time to detect", "ttd", "detection time", "time to discovery",
+                      "検知までの時間", "検知時間", "検出までの時間", "発見までの時間"] {
+            labels[label] = .detect
+        }
+        for label in ["time to mitigation", "time to mitigate", "ttm", "mitigation time",
+                      "緩和までの時間", "暫定復旧までの時間", "暫定対応までの時間"] {
+            labels[label] = .mitigate
+        }
+        return labels
+    }()
+
+    static func infer(from body: RenderedBody, lineOffset: Int) -> InferredTimes {
+        var found: [Metric: InferredDuration] = [:]
+        func record(_ metric: Metric, _ value: (minutes: Double, approximate: Bool)?, line: Int, evidence: String) {
+            guard let value, found[metric] == nil, value.minutes > 0 else { return }
+            found[metric] = InferredDuration(minutes: value.minutes, approximate: value.approximate,
+                                             line: line + lineOffset, evidence: String(evidence.prefix(160)))
+        }
+        // Metadata tables: a label in the first cell, the value after it.
+        for table in body.tables {
+            for (offset, row) in table.rows.enumerated() where row.count >= 2 {
+                guard let metric = labels[normalizeLabel(row[0])] else { continue }
+                let value = row.dropFirst().joined(separator: " ")
+                let line = offset < table.rowLines.count ? table.rowLines[offset] : table.line
+                record(metric, duration(inValue: value), line: line, evidence: "\(row[0]) | \(value)")
+            }
+        }
+        // Labelled lines: `label: value`.
+        for block in body.textBlocks where block.kind == .paragraph {
+            for (offset, line) in block.text.split(separator: "\n").enumerated() {
+                let text = String(line)
+                guard let colon = text.firstIndex(where: { $0 == ":" || $0 == "：" }) else { continue }
+                let label = String(text[..<colon])
+                guard label.count <= 48, let metric = labels[normalizeLabel(label)] else { continue }
+                record(metric, duration(inValue: String(text[text.index(after: colon)...])),
+                       line: block.line + offset, evidence: text)
+            }
+        }
+        // Phrases for the length of the outage.
+        if found[.recover] == nil {
+            for block in body.textBlocks where block.kind == .paragraph {
+                if let phrase = outagePhrase(block.text) {
+                    record(.recover, phrase, line: block.line, evidence: block.text)
+                    break
+                }
+            }
+        }
+        return InferredTimes(timeToRecover: found[.recover], timeToDetect: found[.detect],
+                             timeToMitigate: found[.mitigate])
+    }
+
+    /// Lower case, full width folded, `*`/`_` markup and a parenthesised part removed.
+    static func normalizeLabel(_ label: String) -> String {
+        var text = label.precomposedStringWithCompatibilityMapping.lowercased()
+        for (open, close) in [("(", ")"), ("（", "）")] {
+            while let start = text.range(of: open),
+                  let end = text.range(of: close, range: start.upperBound..<text.endIndex) {
+                text.removeSubrange(start.lowerBound..<end.upperBound)
+            }
+        }
+        text.removeAll { "*_`".contains($0) }
+        let trimmed = text.trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: "-•・")))
+        return trimmed.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// The duration a value gives: the first written with units
+    /// (`21:45 to 23:28 UTC (103 minutes)` gives 103), else a range of two
+    /// times of day. Words around it that make it an estimate (`最大`,
+    /// `未満`, `up to`, `less than`) mark it approximate.
+    static func duration(inValue value: String) -> (minutes: Double, approximate: Bool)? {
+        if let found = DurationParsing.firstDuration(in: value) {
+            let before = value[..<found.range.lowerBound].lowercased().trimmingCharacters(in: .whitespaces)
+            let after = value[found.range.upperBound...].trimmingCharacters(in: .whitespaces)
+            let hedged = ["最大", "約", "about", "up to", "less than", "under", "over", "nearly", "almost", "roughly", "~"]
+                .contains { before.hasSuffix($0) }
+                || ["未満", "弱", "強", "程度", "ほど", "前後", "以上", "以内"].contains { after.hasPrefix($0) }
+            return (found.minutes, found.approximate || hedged)
+        }
+        return clockRange(value).map { ($0, false) }
+    }
+
+    /// `21:45 to 23:28`, `19:25 〜 21:27`, `06:38 → 06:49`: minutes from the first
+    /// time to the second, the next day when the second is earlier.
+    static func clockRange(_ text: String) -> Double? {
+        var times: [Int] = []
+        let characters = Array(text)
+        var index = 0
+        while index < characters.count, times.count < 2 {
+            if characters[index].isNumber, index == 0 || !characters[index - 1].isNumber {
+                var end = index
+                while end < characters.count, characters[end].isNumber || characters[end] == ":" { end += 1 }
+                let parts = String(characters[index..<end]).split(separator: ":")
+                if parts.count >= 2, parts[0].count <= 2, parts[1].count == 2,
+                   let hours = Int(parts[0]), let minutes = Int(parts[1]), hours < 24, minutes < 60 {
+                    times.append(hours * 60 + minutes)
+                } else if parts.count == 1, String(characters[index..<end]).count >= 4 {
+                    // A date (`2026-03-23`) in between: times on other days are not read.
+                    if !times.isEmpty { return nil }
+                }
+                index = end
+            } else {
+                index += 1
+            }
+        }
+        guard times.count == 2 else { return nil }
+        let minutes = times[1] - times[0]
+        return Double(minutes >= 0 ? minutes : minutes + 1_440)
+    }
+
+    /// `an outage lasting 1 hour and 48 minutes`, `約2時間にわたり`.
+    static func outagePhrase(_ text: String) -> (minutes: Double, approximate: Bool)? {
+        let lower = text.lowercased()
+        for marker in ["lasting ", "lasted ", "totaling ", "totalling ", "for a total of "] {
+            guard let range = lower.range(of: marker) else { continue }
+            let rest = String(lower[range.upperBound...].prefix(40))
+            if let found = DurationParsing.firstDuration(in: rest), found.range.lowerBound == rest.startIndex {
+                return (found.minutes, found.approximate)
+            }
+        }
+        for marker in ["にわたり", "にわたって", "の間、"] {
+            guard let range = text.range(of: marker) else { continue }
+            let before = String(text[..<range.lowerBound].suffix(16))
+            if let found = DurationParsing.firstDuration(in: before), found.range.upperBound == before.endIndex {
+                return (found.minutes, found.approximate)
+            }
+        }
+        return nil
+    }
+}

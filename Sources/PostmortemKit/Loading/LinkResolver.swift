@@ -1,0 +1,106 @@
+import Foundation
+import Markdown
+
+/// What the load stage knows about the whole source folder when it
+/// renders one body: which file is which postmortem, which other files exist.
+public struct SourceIndex: Sendable {
+    /// Relative path of every postmortem → its id.
+    public var postmortemIDs: [String: String]
+    /// Relative paths of the other files in the source folder (images, logs…).
+    public var assets: Set<String>
+
+    public init(postmortemIDs: [String: String] = [:], assets: Set<String> = []) {
+        self.postmortemIDs = postmortemIDs
+        self.assets = assets
+    }
+}
+
+/// Turns the links of one body into links of the site: a relative link to
+/// another postmortem's `.md` file goes to its page, a link to a file next
+/// to the postmortems goes to its copy under `files/`; a link to neither is
+/// a warning at its line and column.
+struct LinkResolver {
+    let index: SourceIndex
+    /// The linking file's path relative to the source folder.
+    let relativePath: String
+    /// Added to body line numbers to make file line numbers.
+    let lineOffset: Int
+    let source: SourceText
+
+    private(set) var attachments: [String] = []
+    private(set) var linkedPostmortems: [String] = []
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(index: SourceIndex, relativePath: String, lineOffset: Int, source: SourceText) {
+        self.index = index
+        self.relativePath = relativePath
+        self.lineOffset = lineOffset
+        self.source = source
+    }
+
+    /// The site URL for `link` (relative to a page in `incidents/`), or nil to keep it.
+    mutating func resolve(_ link: LinkReference) -> String? {
+        let url = link.url
+        guard !url.isEmpty, !url.hasPrefix("#"), !url.hasPrefix("/"), !Self.hasScheme(url) else { return nil }
+        var path = url
+        var suffix = ""
+        if let mark = path.firstIndex(where: { $0 == "#" || $0 == "?" }) {
+            suffix = String(path[mark...])
+            path = String(path[..<mark])
+        }
+        let decoded = path.removingPercentEncoding ?? path
+        guard let target = Self.normalize(decoded, relativeTo: relativePath) else {
+            warn(link, .linkOutsideSource, "link to '\(url)' leaves the source folder",
+                 note: "files outside the folder of postmortems are not published; move the file into it")
+            return nil
+        }
+        let lower = target.lowercased()
+        if lower.hasSuffix(".md") || lower.hasSuffix(".markdown") {
+            guard let id = index.postmortemIDs[target] else {
+                warn(link, .brokenLink, "link to '\(url)', but there is no postmortem '\(target)' in the source folder",
+                     note: Suggestion.note(for: target, among: Array(index.postmortemIDs.keys)))
+                return nil
+            }
+            if !linkedPostmortems.contains(id) { linkedPostmortems.append(id) }
+            let page = SitePaths.incidentPage(id: id)
+            return String(page.dropFirst("incidents/".count)) + suffix
+        }
+        guard index.assets.contains(target) else {
+            warn(link, .brokenLink, "link to '\(url)', but '\(target)' does not exist in the source folder",
+                 note: Suggestion.note(for: target, among: Array(index.assets)))
+            return nil
+        }
+        if !attachments.contains(target) { attachments.append(target) }
+        return "../\(SitePaths.filesFolder)/" + SitePaths.urlPath(target) + suffix
+    }
+
+    mutating func warn(_ link: LinkReference, _ code: DiagnosticCode, _ message: String, note: String?) {
+        let line = link.line + lineOffset
+        diagnostics.append(source.diagnostic(.warning, code, line: line, column: source.scalarColumn(line: line, byteColumn: link.column),
+                                             message, notes: note.map { [$0] } ?? []))
+    }
+
+    /// `https:`, `mailto:`, `data:`…: a URL with a scheme is not a file.
+    static func hasScheme(_ url: String) -> Bool {
+        guard let colon = url.firstIndex(of: ":") else { return false }
+        let scheme = url[..<colon]
+        return scheme.first?.isLetter == true
+            && scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0)) }
+    }
+
+    /// `path` (relative to the directory of `from`) as a path relative to
+    /// the source folder, `.` and `..` resolved; nil when it leaves the folder.
+    static func normalize(_ path: String, relativeTo from: String) -> String? {
+        var segments = from.split(separator: "/").dropLast().map(String.init)
+        for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
+            switch segment {
+            case ".": continue
+            case "..":
+                guard !segments.isEmpty else { return nil }
+                segments.removeLast()
+            default: segments.append(String(segment))
+            }
+        }
+        return segments.isEmpty ? nil : segments.joined(separator: "/")
+    }
+}

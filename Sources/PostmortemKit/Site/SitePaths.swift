@@ -1,0 +1,49 @@
+/// Where things live in the generated site: part of the product's contract
+/// (other tools link to these paths).
+public enum SitePaths {
+    /// The page of a postmortem, relative to the site root: `incidents/<name>.html`.
+    public static func incidentPage(id: String) -> String {
+        "incidents/\(fileName(id)).html"
+    }
+
+    /// Files next to the postmortems (images, logs) are copied below this folder.
+    public static let filesFolder = "files"
+
+    /// A file name made from an id, cause key, service or tag: letters and
+    /// digits of any script, `-`, `_` and `.` are kept, anything else becomes
+    /// `-`; never empty, never `.` or `..`, at most 100 characters.
+    public static func fileName(_ name: String) -> String {
+        var result = ""
+        for scalar in name.precomposedStringWithCanonicalMapping.unicodeScalars {
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+                || scalar == "-" || scalar == "_" || scalar == "." {
+                result.unicodeScalars.append(scalar)
+            } else if !result.hasSuffix("-") {
+                result.unicodeScalars.append("-")
+            }
+        }
+        while result.hasPrefix(".") || result.hasPrefix("-") { result.removeFirst() }
+        while result.hasSuffix("-") || result.hasSuffix(".") { result.removeLast() }
+        if result.isEmpty { result = "untitled" }
+        return String(result.prefix(100))
+    }
+
+    /// `path` with each segment percent-encoded for a URL (`a b/c.png` → `a%20b/c.png`).
+    public static func urlPath(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+            var encoded = ""
+            for byte in segment.utf8 {
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                     UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
+                     UInt8(ascii: "."), UInt8(ascii: "~"):
+                    encoded.unicodeScalars.append(Unicode.Scalar(byte))
+                default:
+                    let digits = Array("0123456789ABCDEF")
+                    encoded += "%\(digits[Int(byte >> 4)])\(digits[Int(byte & 0xF)])"
+                }
+            }
+            return encoded
+        }.joined(separator: "/")
+    }
+}
