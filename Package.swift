@@ -34,6 +34,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // A benchmark of the Markdown layer against libcmark alone (scripts/bench-markdown).
+        .executableTarget(name: "markdown-bench", dependencies: ["Markdown"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"], exclude: ["Golden"]),
         .testTarget(
             name: "PostmortemKitTests",

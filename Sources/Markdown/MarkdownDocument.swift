@@ -35,9 +35,10 @@ public final class MarkdownDocument {
         self.options = options
         self.depth = depth
         let layered = options.extensions && depth < Self.maxDepth
-        (root, source) = Self.prepare(text, options: options, layered: layered)
+        var candidates: LayerCandidates?
+        (root, source, candidates) = Self.prepare(text, options: options, layered: layered)
         guard layered else { return }
-        applyLayers()
+        applyLayers(candidates)
         guard !hiddenDefinitions.isEmpty else { return }
         // Once more with those definitions at the end, where they define
         // their labels for the whole document and show nothing.
@@ -47,28 +48,35 @@ public final class MarkdownDocument {
         extensionNodes = [:]
         cachedReferenceDefinitions = nil
         hiddenDefinitions = [:]
-        (root, source) = Self.prepare(text + "\n\n" + definitions, options: options, layered: true)
-        applyLayers()
+        (root, source, candidates) = Self.prepare(text + "\n\n" + definitions, options: options, layered: true)
+        applyLayers(candidates)
     }
 
-    func applyLayers() {
-        TableLayer.apply(to: self)
-        TaskListLayer.apply(to: self)
+    /// `blocks` are the candidates of the tree as it is, when known.
+    func applyLayers(_ blocks: LayerCandidates?) {
+        let blocks = blocks ?? LayerCandidates(root: root, source: source)
+        let detached = TableLayer.apply(to: self, candidates: blocks.tableBlocks)
+        TaskListLayer.apply(to: self, items: blocks.items)
+        // Freed only now: items collected above may lie inside them.
+        for node in detached { cmark_node_free(node) }
     }
 
     /// The parsed tree, with reference definitions that cmark-gfm reads as
     /// a table's text made text first (see `TableLayer.definitionsReadAsText`).
-    static func prepare(_ text: String, options: MarkdownOptions, layered: Bool) -> (OpaquePointer, SourceLines) {
+    static func prepare(_ text: String, options: MarkdownOptions, layered: Bool)
+        -> (OpaquePointer, SourceLines, LayerCandidates?)
+    {
         let source = SourceLines(text)
         let root = parse(text, options: options)
-        guard layered else { return (root, source) }
-        let offsets = TableLayer.definitionsReadAsText(root: root, source: source, options: options)
-        guard !offsets.isEmpty else { return (root, source) }
+        guard layered else { return (root, source, nil) }
+        let candidates = LayerCandidates(root: root, source: source)
+        let offsets = TableLayer.definitionsReadAsText(candidates.tableBlocks, source: source, options: options)
+        guard !offsets.isEmpty else { return (root, source, candidates) }
         var bytes = source.bytes
         for offset in offsets.sorted(by: >) { bytes.insert(UInt8(ascii: "\\"), at: offset) }
         let escaped = String(decoding: bytes, as: UTF8.self)
         cmark_node_free(root)
-        return (parse(escaped, options: options), SourceLines(escaped))
+        return (parse(escaped, options: options), SourceLines(escaped), nil)
     }
 
     deinit { cmark_node_free(root) }
@@ -137,6 +145,33 @@ public final class MarkdownDocument {
     }
 }
 
+/// The blocks the extension layer may change, from one walk of the tree:
+/// paragraphs and setext headings that have a line shaped like a delimiter
+/// row after their first, and list items.
+struct LayerCandidates {
+    var tableBlocks: [OpaquePointer] = []
+    var items: [OpaquePointer] = []
+
+    init(root: OpaquePointer, source: SourceLines) {
+        guard let iterator = cmark_iter_new(root) else { return }
+        defer { cmark_iter_free(iterator) }
+        while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
+            guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+            switch node.type {
+            case CMARK_NODE_ITEM:
+                items.append(node)
+            case CMARK_NODE_PARAGRAPH, CMARK_NODE_HEADING:
+                let first = node.startLine, last = min(node.endLine, source.count)
+                if last > first, ((first + 1)...last).contains(where: source.mayBeDelimiterRow) {
+                    tableBlocks.append(node)
+                }
+            default:
+                break
+            }
+        }
+    }
+}
+
 /// How far a re-parsed fragment's positions lie from the document's.
 struct PositionShift {
     var lines: Int
@@ -145,7 +180,7 @@ struct PositionShift {
 
 /// The nodes the extension layer adds to cmark's tree.
 enum ExtensionNode {
-    case table, tableSection, tableCell(header: Bool)
+    case table, tableSection
     /// A row, with its line in the document that built it.
     case tableRow(line: Int)
     case taskCheckbox(checked: Bool)

@@ -56,16 +56,25 @@ extension OpaquePointer {
 /// tree it is appended to; one left unattached must be freed by its creator.
 enum NodeFactory {
     static func customBlock(enter: String, exit: String) -> OpaquePointer? {
-        guard let node = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { return nil }
-        cmark_node_set_on_enter(node, enter)
-        cmark_node_set_on_exit(node, exit)
-        return node
+        custom(CMARK_NODE_CUSTOM_BLOCK, enter: CString(enter), exit: CString(exit))
     }
 
     static func customInline(enter: String, exit: String) -> OpaquePointer? {
-        guard let node = cmark_node_new(CMARK_NODE_CUSTOM_INLINE) else { return nil }
-        cmark_node_set_on_enter(node, enter)
-        cmark_node_set_on_exit(node, exit)
+        custom(CMARK_NODE_CUSTOM_INLINE, enter: CString(enter), exit: CString(exit))
+    }
+
+    /// A custom node whose markup was made a C string once by the caller
+    /// (cmark copies it): a table makes its tags once, not once a cell.
+    static func custom(_ type: cmark_node_type, enter: CString, exit: CString) -> OpaquePointer? {
+        guard let node = cmark_node_new(type) else { return nil }
+        _ = enter.bytes.withUnsafeBufferPointer { cmark_node_set_on_enter(node, $0.baseAddress) }
+        _ = exit.bytes.withUnsafeBufferPointer { cmark_node_set_on_exit(node, $0.baseAddress) }
         return node
     }
+}
+
+/// A NUL-terminated copy of a string, for C calls made many times with it.
+struct CString {
+    let bytes: ContiguousArray<CChar>
+    init(_ text: String) { bytes = text.utf8CString }
 }

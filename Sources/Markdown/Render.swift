@@ -19,20 +19,24 @@ extension MarkdownDocument {
         var tables: [TableText] = []
         var plain = ""
         var currentTable: TableText?
+        var texts: [OpaquePointer: String] = [:]
         for node in root.descendants {
             switch node.type {
             case CMARK_NODE_HEADING:
-                let text = PlainText.of(node).trimmingCharacters(in: .whitespaces)
+                let text = PlainText.trimmed(PlainText.of(node))
                 let entry = HeadingEntry(level: node.headingLevel, text: text, id: slugs.unique(for: text),
                                          line: position(of: node).line)
                 headings.append(entry)
                 headingNodes.append((node, entry))
                 textBlocks.append(TextBlock(kind: .heading, text: text, line: entry.line))
+                texts[node] = text
                 plain += text + "\n"
             case CMARK_NODE_PARAGRAPH:
-                let text = PlainText.of(node, keepLines: true)
-                textBlocks.append(TextBlock(kind: .paragraph, text: text, line: position(of: node).line))
-                plain += PlainText.joinLines(text.replacingOccurrences(of: "\n", with: "\u{1}")) + "\n"
+                let lines = PlainText.lines(node)
+                let text = PlainText.join(lines)
+                textBlocks.append(TextBlock(kind: .paragraph, text: lines, line: position(of: node).line))
+                texts[node] = text
+                plain += text + "\n"
             case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
                 let (line, column) = position(of: node)
                 let reference = LinkReference(url: node.url ?? "", isImage: node.type == CMARK_NODE_IMAGE,
@@ -66,7 +70,7 @@ extension MarkdownDocument {
             }
         }
         if let table = currentTable { tables.append(table) }
-        let sections = sections(headings: Dictionary(uniqueKeysWithValues: headingNodes.map { ($0.0, $0.1) }))
+        let sections = sections(headings: Dictionary(uniqueKeysWithValues: headingNodes.map { ($0.0, $0.1) }), texts: texts)
         for (node, entry) in headingNodes {
             if let title = settings.leadingTitle, node == root.firstChild, entry.level == 1, entry.text == title {
                 cmark_node_unlink(node)
@@ -80,25 +84,27 @@ extension MarkdownDocument {
     }
 
     /// Top-level headings cut the body into sections.
-    func sections(headings: [OpaquePointer: HeadingEntry]) -> [Section] {
+    func sections(headings: [OpaquePointer: HeadingEntry], texts: [OpaquePointer: String]) -> [Section] {
         var sections: [Section] = []
         var open: [(entry: HeadingEntry, text: String, first: String?)] = []
         func close(downTo level: Int) {
             while let last = open.last, last.entry.level >= level {
                 open.removeLast()
                 sections.append(Section(heading: last.entry, kind: SectionKind.of(heading: last.entry.text),
-                                        text: last.text.trimmingCharacters(in: .whitespacesAndNewlines),
+                                        text: PlainText.trimmed(last.text),
                                         firstParagraph: last.first))
             }
         }
         for block in root.children {
             if let entry = headings[block] {
                 close(downTo: entry.level)
+                // A subsection's heading is part of the sections around it.
+                for index in open.indices { open[index].text += entry.text + "\n" }
                 open.append((entry, "", nil))
                 continue
             }
             guard block.type != CMARK_NODE_CODE_BLOCK, block.type != CMARK_NODE_HTML_BLOCK else { continue }
-            let text = blockText(block)
+            let text = blockText(block, texts: texts)
             for index in open.indices {
                 open[index].text += text + "\n"
                 if open[index].first == nil, block.type == CMARK_NODE_PARAGRAPH { open[index].first = text }
@@ -109,18 +115,11 @@ extension MarkdownDocument {
     }
 
     /// A block's plain text: its paragraphs and table rows, a line each.
-    func blockText(_ block: OpaquePointer) -> String {
-        if block.type == CMARK_NODE_PARAGRAPH { return PlainText.of(block) }
+    func blockText(_ block: OpaquePointer, texts: [OpaquePointer: String]) -> String {
+        if let text = texts[block] { return text }
         var lines: [String] = []
         for node in block.descendants {
-            var isRow = false
-            if case .tableRow = extensionNodes[node] { isRow = true }
-            guard isRow || node.type == CMARK_NODE_PARAGRAPH || node.type == CMARK_NODE_HEADING else { continue }
-            if isRow {
-                lines.append(node.children.map { PlainText.of($0).trimmingCharacters(in: .whitespaces) }.joined(separator: " | "))
-            } else {
-                lines.append(PlainText.of(node))
-            }
+            if let text = texts[node] { lines.append(text) }
         }
         return lines.joined(separator: "\n")
     }
@@ -130,7 +129,8 @@ extension MarkdownDocument {
     func giveID(to heading: OpaquePointer, entry: HeadingEntry, demote: Bool) {
         let level = min(6, entry.level + (demote ? 1 : 0))
         guard let wrapper = NodeFactory.customBlock(enter: "", exit: ""),
-              let tag = NodeFactory.customInline(enter: "<h\(level) id=\"\(HTMLText.attribute(entry.id))\">",
+              // Slugs hold letters, digits, marks, `-` and `_` only: nothing to escape.
+              let tag = NodeFactory.customInline(enter: "<h\(level) id=\"\(entry.id)\">",
                                                  exit: "</h\(level)>") else { return }
         cmark_node_append_child(wrapper, tag)
         for child in heading.children {

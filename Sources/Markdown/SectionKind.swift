@@ -38,39 +38,64 @@ public enum SectionKind: String, Sendable, Hashable, CaseIterable {
         return names
     }()
 
+    /// The names by their first character, longest first, for prefix matches.
+    static let namesByFirstCharacter: [Character: [String]] = {
+        var grouped: [Character: [String]] = [:]
+        for name in names.keys {
+            if let first = name.first { grouped[first, default: []].append(name) }
+        }
+        return grouped.mapValues { $0.sorted { $0.utf8.count > $1.utf8.count } }
+    }()
+
     /// The kind a heading names, if any: `## 3. Root Cause(s):` is `.rootCause`.
     public static func of(heading: String) -> SectionKind? {
+        // Most headings are written plainly: try them as they are first.
+        if let kind = names[heading.lowercased()] { return kind }
         let key = normalize(heading)
         if let kind = names[key] { return kind }
         // "Root cause analysis of the outage", "根本原因分析と対策": a known name
-        // followed by more words.
-        let candidates = names.keys.filter { name in
-            key.hasPrefix(name) && (key.count == name.count || isBoundary(key, after: name))
+        // followed by more words; the longest such name wins.
+        guard let first = key.first, let candidates = namesByFirstCharacter[first] else { return nil }
+        for name in candidates where key.utf8.count > name.utf8.count && key.utf8.starts(with: name.utf8) {
+            let next = key[key.utf8.index(key.startIndex, offsetBy: name.utf8.count)...].first
+            // Japanese runs on without spaces; English needs a word break.
+            if let next, next == " " || next == ":" || !(next.isASCII && next.isLetter) { return names[name] }
         }
-        return candidates.max { $0.count < $1.count }.flatMap { names[$0] }
+        return nil
     }
 
-    static func isBoundary(_ key: String, after prefix: String) -> Bool {
-        guard let next = key.dropFirst(prefix.count).first else { return true }
-        // Japanese runs on without spaces; English needs a word break.
-        return next == " " || next == ":" || !(next.isASCII && next.isLetter)
-    }
-
-    /// Lower case, full-width folded, leading numbering and emoji, a
-    /// parenthesised part and a trailing colon dropped.
+    /// Lower case, full-width folded, leading numbering and symbols, a
+    /// parenthesised part and a trailing colon dropped, white space collapsed.
     static func normalize(_ heading: String) -> String {
-        var text = heading.precomposedStringWithCompatibilityMapping.lowercased()
-        for (open, close) in [("(", ")"), ("（", "）"), ("[", "]"), ("【", "】")] {
-            while let start = text.range(of: open), let end = text.range(of: close, range: start.upperBound..<text.endIndex) {
-                text.removeSubrange(start.lowerBound..<end.upperBound)
+        // Full-width letters and digits (ＡＰＩ, ３.) fold to ASCII; other text needs no folding.
+        let folded = heading.unicodeScalars.contains { (0xFF00...0xFFEF).contains($0.value) }
+            ? heading.precomposedStringWithCompatibilityMapping : heading
+        var result = String.UnicodeScalarView()
+        var depth = 0
+        var started = false
+        var pendingSpace = false
+        for scalar in folded.lowercased().unicodeScalars {
+            switch scalar {
+            case "(", "[", "【": depth += 1; continue
+            case ")", "]", "】": depth = max(0, depth - 1); continue
+            default: break
             }
+            guard depth == 0 else { continue }
+            let properties = scalar.properties
+            if properties.isWhitespace {
+                pendingSpace = started
+                continue
+            }
+            if !started {
+                // Numbering, emoji and punctuation before the words: "3. ", "🔥 ", "## ".
+                if properties.numericType != nil || !(properties.isAlphabetic) { continue }
+                started = true
+            }
+            if pendingSpace { result.append(" ") }
+            pendingSpace = false
+            result.append(scalar)
         }
-        let dropped = text.unicodeScalars.drop { scalar in
-            scalar.properties.isEmojiPresentation || ("0"..."9").contains(scalar) || ". )-:#".unicodeScalars.contains(scalar)
-                || scalar.properties.isWhitespace || scalar.properties.generalCategory == .otherSymbol
-        }
-        text = String(String.UnicodeScalarView(dropped))
-        text = text.trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: ":：")))
-        return text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        while let last = result.last, last == ":" || last == "：" || last == " " { result.removeLast() }
+        return String(result)
     }
 }

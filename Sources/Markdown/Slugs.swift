@@ -26,19 +26,33 @@ public struct SlugSet: Sendable {
     /// Lower-cased, letters and digits of every script kept, white space as
     /// `-`, other punctuation dropped (GitHub's way), `section` when nothing is left.
     public static func slug(_ text: String) -> String {
-        var slug = ""
-        for scalar in text.precomposedStringWithCanonicalMapping.lowercased().unicodeScalars {
+        // ASCII needs no normalisation; other text is composed first (NFC).
+        let source = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
+        var slug = String.UnicodeScalarView()
+        var pendingDash = false
+        for scalar in source.unicodeScalars {
             let properties = scalar.properties
-            if properties.isAlphabetic || properties.numericType != nil || scalar == "_"
-                || properties.generalCategory == .nonspacingMark || properties.generalCategory == .spacingMark {
-                slug.unicodeScalars.append(scalar)
+            let kept: Bool
+            if scalar.isASCII {
+                kept = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "_"
+            } else {
+                kept = properties.isAlphabetic || properties.numericType != nil
+                    || properties.generalCategory == .nonspacingMark || properties.generalCategory == .spacingMark
+            }
+            if kept {
+                if pendingDash, !slug.isEmpty { slug.append("-") }
+                pendingDash = false
+                if scalar.isASCII {
+                    slug.append(("A"..."Z").contains(scalar) ? Unicode.Scalar(UInt8(scalar.value + 32)) : scalar)
+                } else if properties.changesWhenLowercased {
+                    for lower in properties.lowercaseMapping.unicodeScalars { slug.append(lower) }
+                } else {
+                    slug.append(scalar)
+                }
             } else if scalar == "-" || properties.isWhitespace {
-                slug.unicodeScalars.append("-")
+                pendingDash = true
             }
         }
-        // Runs of `-` from "a - b" become one; none at either end.
-        while slug.contains("--") { slug = slug.replacingOccurrences(of: "--", with: "-") }
-        slug = String(slug.drop { $0 == "-" }.reversed().drop { $0 == "-" }.reversed())
-        return slug.isEmpty ? "section" : slug
+        return slug.isEmpty ? "section" : String(slug)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The UTF-8 bytes of a Markdown text with the offset of every line, so
 /// cmark's source positions (1-based lines, 1-based byte columns) lead back
 /// to the text a block was made from.
@@ -9,14 +11,40 @@ struct SourceLines {
     init(_ text: String) {
         bytes = Array(text.utf8)
         var starts = [0]
-        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            starts.append(index + 1)
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < buffer.count, let found = memchr(base + offset, 0x0A, buffer.count - offset) {
+                offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+                starts.append(offset)
+            }
         }
         if starts.count > 1, starts.last == bytes.count { starts.removeLast() }
         self.starts = starts
     }
 
     var count: Int { starts.count }
+
+    /// Whether line `number` (1-based) may be a table's delimiter row: after
+    /// block quote markers and spaces, only `|`, `:`, `-`, spaces and tabs,
+    /// with a `-`. One cheap pass tells the table layer which blocks to look at.
+    func mayBeDelimiterRow(_ number: Int) -> Bool {
+        let line = line(number)
+        var index = line.startIndex
+        while index < line.endIndex, line[index] == 0x20 || line[index] == 0x09 || line[index] == UInt8(ascii: ">") {
+            index += 1
+        }
+        var dash = false
+        while index < line.endIndex {
+            switch line[index] {
+            case UInt8(ascii: "-"): dash = true
+            case UInt8(ascii: "|"), UInt8(ascii: ":"), 0x20, 0x09: break
+            default: return false
+            }
+            index += 1
+        }
+        return dash
+    }
 
     /// Line `number` (1-based) without its line ending.
     func line(_ number: Int) -> ArraySlice<UInt8> {

@@ -8,19 +8,17 @@ enum TableLayer {
     /// cmark-gfm's bound on cells it fills in for short rows (a denial-of-service guard).
     static let maxAutocompletedCells = 0x80000
 
-    static func apply(to document: MarkdownDocument) {
+    /// Returns the blocks taken out of the tree; the caller frees them once
+    /// nothing that was collected before may point into them.
+    static func apply(to document: MarkdownDocument, candidates: [OpaquePointer]) -> [OpaquePointer] {
         // Paragraphs and headings hold no blocks, so replacing one (and
         // freeing its inlines) leaves the others in this list valid.
-        let candidates = document.root.descendants.filter {
-            $0.type == CMARK_NODE_PARAGRAPH || ($0.type == CMARK_NODE_HEADING && $0.endLine > $0.startLine)
-        }
         var detached: [OpaquePointer] = []
         for node in candidates where isAttached(node, to: document.root) {
             // A setext heading's text may be table rows with its underline after them.
             replaceTable(in: node, underline: node.type == CMARK_NODE_HEADING, document: document, detached: &detached)
         }
-        // Blocks parsed again are freed only now, so no candidate above was freed under it.
-        for node in detached { cmark_node_free(node) }
+        return detached
     }
 
     static func isAttached(_ node: OpaquePointer, to root: OpaquePointer) -> Bool {
@@ -32,9 +30,9 @@ enum TableLayer {
     /// Where a table starts and ends among a block's lines.
     struct Found {
         var headerIndex: Int
-        var header: [[UInt8]]
+        var header: [ArraySlice<UInt8>]
         var alignments: [TableSyntax.Alignment]
-        var rows: [(index: Int, cells: [[UInt8]])]
+        var rows: [(index: Int, cells: [ArraySlice<UInt8>])]
         /// The first line after the table, if the block goes on.
         var restIndex: Int
     }
@@ -47,7 +45,7 @@ enum TableLayer {
         // many cells starts the table; the lines before it stay a paragraph.
         let candidates = min(delimiterLimit, lines.count)
         guard candidates >= 2 else { return nil }
-        var start: (delimiter: Int, header: [[UInt8]], cells: [[UInt8]])?
+        var start: (delimiter: Int, header: [ArraySlice<UInt8>], cells: [ArraySlice<UInt8>])?
         for index in 1..<candidates where !lines[index].isLazy && lines[index].indent < 4
             && TableSyntax.isDelimiterRow(lines[index].content) && !isSetextUnderline(lines[index].content) {
             if let header = TableSyntax.cells(of: lines[index - 1].rowText),
@@ -57,7 +55,7 @@ enum TableLayer {
             }
         }
         guard let (delimiter, header, delimiterCells) = start else { return nil }
-        var rows: [(Int, [[UInt8]])] = []
+        var rows: [(Int, [ArraySlice<UInt8>])] = []
         var index = delimiter + 1
         var filledCells = 0
         while index < lines.count {
@@ -139,7 +137,7 @@ enum TableLayer {
     /// again with the `:` after each label escaped (`[label]\:`): the line is
     /// then text, and its `[label]` a link wherever the label is defined,
     /// as cmark-gfm renders it. Returns the byte offsets of those colons.
-    static func definitionsReadAsText(root: OpaquePointer, source: SourceLines, options: MarkdownOptions) -> [Int] {
+    static func definitionsReadAsText(_ candidates: [OpaquePointer], source: SourceLines, options: MarkdownOptions) -> [Int] {
         guard source.bytes.contains(UInt8(ascii: "[")) else { return [] }
         func colon(_ line: ContentLine) -> Int? {
             let content = line.content
@@ -152,8 +150,8 @@ enum TableLayer {
             return nil
         }
         var offsets: [Int] = []
-        for block in root.descendants where block.type == CMARK_NODE_PARAGRAPH
-            || (block.type == CMARK_NODE_HEADING && block.endLine > block.startLine) {
+        for block in candidates {
+            guard source.line(block.startLine).contains(UInt8(ascii: "[")) else { continue }
             let underline = block.type == CMARK_NODE_HEADING
             let (lines, limit) = blockLines(block, underline: underline, source: source, options: options)
             guard let first = lines.first, let found = find(in: lines, delimiterBefore: limit) else { continue }
@@ -260,74 +258,118 @@ enum TableLayer {
 
     static func buildTable(_ found: Found, lines: [ContentLine], document: MarkdownDocument) -> OpaquePointer? {
         let columns = found.header.count
-        var cellTexts: [[UInt8]] = found.header
+        var cellTexts: [ArraySlice<UInt8>] = found.header
+        cellTexts.reserveCapacity(columns * (found.rows.count + 1))
         for row in found.rows {
             for column in 0..<columns { cellTexts.append(column < row.cells.count ? row.cells[column] : []) }
         }
-        // One cmark parse for every cell with text: each becomes an ATX
-        // heading, whose text cmark parses as inlines only.
-        var mini = ""
-        var filled: [Int] = []
-        for (index, cell) in cellTexts.enumerated() where !cell.isEmpty {
-            mini += "# " + headingSafe(cell) + "\n"
-            filled.append(index)
+        // Cells of plain text become text nodes as they are. The others are
+        // parsed by cmark, all in one parse: each becomes an ATX heading,
+        // whose text cmark parses as inlines only.
+        var miniBytes: [UInt8] = []
+        var parsedCells: [Int] = []
+        var needsDefinitions = false
+        for (index, cell) in cellTexts.enumerated() where !cell.isEmpty && !isPlainText(cell, options: document.options) {
+            miniBytes.append(contentsOf: "# ".utf8)
+            appendHeadingSafe(TableSyntax.unescapePipes(cell), to: &miniBytes)
+            miniBytes.append(0x0A)
+            parsedCells.append(index)
+            needsDefinitions = needsDefinitions || cell.contains(UInt8(ascii: "]"))
         }
-        if cellTexts.contains(where: { $0.contains(UInt8(ascii: "]")) }) {
-            mini += "\n" + document.referenceDefinitions
-        }
-        let parsed = MarkdownDocument.parse(mini, options: document.options)
-        defer { cmark_node_free(parsed) }
-        let headings = parsed.children.filter { $0.type == CMARK_NODE_HEADING }
-        guard headings.count == filled.count,
+        var mini = String(decoding: miniBytes, as: UTF8.self)
+        if needsDefinitions { mini += "\n" + document.referenceDefinitions }
+        let parsed = parsedCells.isEmpty ? nil : MarkdownDocument.parse(mini, options: document.options)
+        defer { if let parsed { cmark_node_free(parsed) } }
+        let headings = parsed?.children.filter { $0.type == CMARK_NODE_HEADING } ?? []
+        guard headings.count == parsedCells.count,
               let table = NodeFactory.customBlock(enter: "<table>", exit: "</table>") else { return nil }
         var headingOfCell = [OpaquePointer?](repeating: nil, count: cellTexts.count)
-        for (heading, index) in zip(headings, filled) { headingOfCell[index] = heading }
+        for (heading, index) in zip(headings, parsedCells) { headingOfCell[index] = heading }
         document.extensionNodes[table] = .table
-        func section(_ name: String, rows: [(line: Int, cells: ArraySlice<OpaquePointer?>)], header: Bool) {
+        // The opening and closing tags of each column's cells, made once.
+        func tags(_ name: String) -> [(CString, CString)] {
+            let close = CString("</\(name)>\n")
+            return (0..<columns).map { column in
+                let align = column < found.alignments.count ? found.alignments[column].attribute : ""
+                return (CString("<\(name)\(align)>"), close)
+            }
+        }
+        let rowOpen = CString("<tr>"), rowClose = CString("</tr>")
+        var scratch: [UInt8] = []
+        let headerTags = tags("th"), bodyTags = tags("td")
+        func section(_ name: String, rows: [(line: Int, first: Int)], tags: [(CString, CString)]) {
             guard let group = NodeFactory.customBlock(enter: "<\(name)>", exit: "</\(name)>") else { return }
             document.extensionNodes[group] = .tableSection
             cmark_node_append_child(table, group)
             for row in rows {
-                guard let tr = NodeFactory.customBlock(enter: "<tr>", exit: "</tr>") else { continue }
+                guard let tr = NodeFactory.custom(CMARK_NODE_CUSTOM_BLOCK, enter: rowOpen, exit: rowClose) else { continue }
                 document.extensionNodes[tr] = .tableRow(line: row.line)
                 cmark_node_append_child(group, tr)
-                for (column, heading) in row.cells.enumerated() {
-                    let tag = header ? "th" : "td"
-                    let align = column < found.alignments.count ? found.alignments[column].attribute : ""
-                    guard let cell = NodeFactory.customInline(enter: "<\(tag)\(align)>", exit: "</\(tag)>\n") else { continue }
-                    document.extensionNodes[cell] = .tableCell(header: header)
+                for column in 0..<columns {
+                    guard let cell = NodeFactory.custom(CMARK_NODE_CUSTOM_INLINE, enter: tags[column].0, exit: tags[column].1)
+                    else { continue }
                     cmark_node_append_child(tr, cell)
-                    guard let heading else { continue }
-                    document.shifts[cell] = PositionShift(lines: row.line - heading.startLine, columns: 0)
-                    for inline in heading.children {
-                        cmark_node_unlink(inline)
-                        cmark_node_append_child(cell, inline)
+                    let index = row.first + column
+                    if let heading = headingOfCell[index] {
+                        // Inline positions (of links) shift from the heading's line to the row's.
+                        document.shifts[cell] = PositionShift(lines: row.line - heading.startLine, columns: 0)
+                        var child = heading.firstChild
+                        while let inline = child {
+                            child = inline.next
+                            cmark_node_unlink(inline)
+                            cmark_node_append_child(cell, inline)
+                        }
+                    } else if !cellTexts[index].isEmpty, let text = cmark_node_new(CMARK_NODE_TEXT) {
+                        // The literal straight from the source bytes, NUL-terminated in a scratch buffer.
+                        scratch.removeAll(keepingCapacity: true)
+                        scratch.append(contentsOf: cellTexts[index])
+                        scratch.append(0)
+                        _ = scratch.withUnsafeBufferPointer { buffer in
+                            buffer.withMemoryRebound(to: CChar.self) { cmark_node_set_literal(text, $0.baseAddress) }
+                        }
+                        cmark_node_append_child(cell, text)
                     }
                 }
             }
         }
-        section("thead", rows: [(lines[found.headerIndex].number, headingOfCell[0..<columns])], header: true)
+        section("thead", rows: [(lines[found.headerIndex].number, 0)], tags: headerTags)
         if !found.rows.isEmpty {
-            let bodyRows = found.rows.enumerated().map { offset, row in
-                (lines[row.index].number, headingOfCell[(offset + 1) * columns..<(offset + 2) * columns])
-            }
-            section("tbody", rows: bodyRows, header: false)
+            let bodyRows = found.rows.enumerated().map { offset, row in (lines[row.index].number, (offset + 1) * columns) }
+            section("tbody", rows: bodyRows, tags: bodyTags)
         }
         return table
     }
 
-    /// A cell's text made safe as the text of an ATX heading: a closing run
-    /// of `#` would be taken off, so its first `#` is escaped.
-    static func headingSafe(_ cell: [UInt8]) -> String {
-        var bytes = cell
-        let hashes = bytes.reversed().prefix { $0 == UInt8(ascii: "#") }.count
-        if hashes > 0 {
-            let runStart = bytes.count - hashes
-            if runStart == 0 || bytes[runStart - 1] == 0x20 || bytes[runStart - 1] == 0x09 {
-                bytes.insert(UInt8(ascii: "\\"), at: runStart)
+    /// Text in which cmark would find no inline markup: no `\`, `` ` ``, `*`,
+    /// `_`, `[`, `]`, `!`, `<`, `&`, `~` (and, with smart punctuation, no
+    /// quotes, dashes or dots), so it renders as itself.
+    static func isPlainText(_ cell: ArraySlice<UInt8>, options: MarkdownOptions) -> Bool {
+        for byte in cell {
+            switch byte {
+            case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["),
+                 UInt8(ascii: "]"), UInt8(ascii: "!"), UInt8(ascii: "<"), UInt8(ascii: "&"), UInt8(ascii: "~"):
+                return false
+            case UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "-"), UInt8(ascii: "."):
+                if options.smartPunctuation { return false }
+            default:
+                break
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return true
+    }
+
+    /// A cell's text appended as the text of an ATX heading: a closing run
+    /// of `#` would be taken off, so its first `#` is escaped.
+    static func appendHeadingSafe(_ cell: [UInt8], to output: inout [UInt8]) {
+        let hashes = cell.reversed().prefix { $0 == UInt8(ascii: "#") }.count
+        let runStart = cell.count - hashes
+        if hashes > 0, runStart == 0 || cell[runStart - 1] == 0x20 || cell[runStart - 1] == 0x09 {
+            output.append(contentsOf: cell[..<runStart])
+            output.append(UInt8(ascii: "\\"))
+            output.append(contentsOf: cell[runStart...])
+        } else {
+            output.append(contentsOf: cell)
+        }
     }
 }
 
@@ -335,6 +377,7 @@ extension TableSyntax {
     /// `\|` → `|`, as cmark-gfm does for the text of a table's cells and
     /// for the paragraph before its header.
     static func unescapePipes(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        guard bytes.contains(backslash) else { return Array(bytes) }
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count)
         var index = bytes.startIndex

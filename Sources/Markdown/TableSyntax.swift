@@ -22,10 +22,10 @@ enum TableSyntax {
         byte == 0x20 || byte == 0x09 || byte == 0x0B || byte == 0x0C
     }
 
-    /// The cells of a row, trimmed and with `\|` unescaped, or nil when the
-    /// line holds no cell (a lone `|`). A pipe preceded by a backslash
-    /// belongs to its cell.
-    static func cells(of line: ArraySlice<UInt8>) -> [[UInt8]]? {
+    /// The cells of a row, trimmed (views into the line: `\|` is still
+    /// escaped, see `unescapePipes`), or nil when the line holds no cell (a
+    /// lone `|`). A pipe preceded by a backslash belongs to its cell.
+    static func cells(of line: ArraySlice<UInt8>) -> [ArraySlice<UInt8>]? {
         var index = line.startIndex
         let end = line.endIndex
         // An optional leading pipe and the spaces after it.
@@ -33,7 +33,7 @@ enum TableSyntax {
             index += 1
             while index < end, isTableSpace(line[index]) { index += 1 }
         }
-        var cells: [[UInt8]] = []
+        var cells: [ArraySlice<UInt8>] = []
         while index < end {
             let cellStart = index
             while index < end, !(line[index] == pipe && (index == cellStart || line[index - 1] != backslash)) {
@@ -42,7 +42,7 @@ enum TableSyntax {
             let cellEnd = index
             let pipeFound = index < end
             if cellEnd > cellStart || pipeFound {
-                cells.append(trimmedUnescaped(line[cellStart..<cellEnd]))
+                cells.append(trimmed(line[cellStart..<cellEnd]))
             }
             if pipeFound {
                 index += 1
@@ -77,19 +77,20 @@ enum TableSyntax {
         return delimiters > 0 && index == end
     }
 
-    static func alignments(of delimiterCells: [[UInt8]]) -> [Alignment] {
+    static func alignments(of delimiterCells: [ArraySlice<UInt8>]) -> [Alignment] {
         delimiterCells.map { cell in
             let left = cell.first == UInt8(ascii: ":"), right = cell.last == UInt8(ascii: ":")
             return left && right ? .center : left ? .left : right ? .right : .none
         }
     }
 
-    /// `cmark_strbuf_trim` after `unescape_pipes`.
-    static func trimmedUnescaped(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
-        let result = unescapePipes(bytes)
+    /// `cmark_strbuf_trim`: white space off both ends (unescaping `\|`
+    /// later changes no end: it leaves `|`).
+    static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
-        let first = result.firstIndex { !isSpace($0) } ?? result.endIndex
-        let last = result.lastIndex { !isSpace($0) }.map { $0 + 1 } ?? first
-        return first < last ? Array(result[first..<last]) : []
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        return bytes[start..<end]
     }
 }

@@ -7,12 +7,14 @@ enum TaskListLayer {
     static let checkboxHTML = "<input type=\"checkbox\" disabled=\"\" /> "
     static let checkedHTML = "<input type=\"checkbox\" checked=\"\" disabled=\"\" /> "
 
-    static func apply(to document: MarkdownDocument) {
-        for item in document.root.descendants where item.type == CMARK_NODE_ITEM {
+    static func apply(to document: MarkdownDocument, items: [OpaquePointer]) {
+        // Items inside blocks that the table layer parsed again are out of the tree.
+        let changed = !document.shifts.isEmpty
+        for item in items where !changed || TableLayer.isAttached(item, to: document.root) {
             // Items of re-parsed fragments had the layer applied in their own document.
-            guard !document.isFromFragment(item),
-                  let paragraph = item.firstChild, paragraph.type == CMARK_NODE_PARAGRAPH,
-                  let checked = marker(at: paragraph, in: document.source) else { continue }
+            guard let paragraph = item.firstChild, paragraph.type == CMARK_NODE_PARAGRAPH,
+                  let checked = marker(at: paragraph, in: document.source),
+                  !document.isFromFragment(item) else { continue }
             cmark_consolidate_text_nodes(paragraph)
             guard let text = paragraph.firstChild, text.type == CMARK_NODE_TEXT,
                   let literal = text.literal, literal.utf8.count >= 3,

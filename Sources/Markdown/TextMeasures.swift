@@ -7,9 +7,9 @@ extension RenderedBody {
     /// sentence or word near `limit` characters.
     public func summary(limit: Int = 240) -> String {
         let candidates = [section(.summary)?.firstParagraph].compactMap { $0 }
-            + textBlocks.filter { $0.kind == .paragraph }.map { PlainText.joinLines($0.text.replacingOccurrences(of: "\n", with: "\u{1}")) }
+            + textBlocks.lazy.filter { $0.kind == .paragraph }.map { PlainText.join($0.text) }
         let chosen = candidates.first { TextMeasures.isSubstantial($0) } ?? candidates.first ?? ""
-        return TextMeasures.shortened(chosen.trimmingCharacters(in: .whitespacesAndNewlines), limit: limit)
+        return TextMeasures.shortened(PlainText.trimmed(chosen), limit: limit)
     }
 
     /// Minutes to read the body: 230 words a minute for words in Latin and

@@ -1,0 +1,49 @@
+import Foundation
+import Markdown
+
+// Renders every Markdown file of a folder with libcmark alone and with the
+// GFM layer, and prints throughput for each: the measure of what the layer
+// costs. Used by scripts/bench-markdown; not part of the product.
+
+let arguments = CommandLine.arguments.dropFirst()
+guard let folder = arguments.first else {
+    FileHandle.standardError.write(Data("usage: markdown-bench FOLDER [RUNS]\n".utf8))
+    exit(2)
+}
+let runs = arguments.dropFirst().first.flatMap { Int($0) } ?? 5
+/// `plain`, `layer` or `render` to measure one of them alone (for profiling).
+let only = arguments.dropFirst(2).first
+let names = (try FileManager.default.contentsOfDirectory(atPath: folder)).filter { $0.hasSuffix(".md") }.sorted()
+let texts = try names.map { try String(contentsOfFile: folder + "/" + $0, encoding: .utf8) }
+let bytes = texts.reduce(0) { $0 + $1.utf8.count }
+
+func measure(_ label: String, _ body: () -> Int) -> Double {
+    if let only, !label.hasPrefix(["plain": "libcmark alone", "layer": "libcmark + GFM", "render": "layer + outline"][only] ?? "") {
+        return 1
+    }
+    var times: [Double] = []
+    var sink = 0
+    for _ in 0..<runs {
+        let start = ContinuousClock.now
+        sink &+= body()
+        let elapsed = ContinuousClock.now - start
+        times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+    let median = times.sorted()[times.count / 2]
+    print(String(format: "%-34@ %8.3f s  %7.1f MB/s  (median of %d, checksum %d)",
+                 label as NSString, median, Double(bytes) / median / 1e6, runs, sink % 997))
+    return median
+}
+
+print("\(names.count) files, \(String(format: "%.1f", Double(bytes) / 1e6)) MB")
+let plain = measure("libcmark alone, per file") {
+    texts.reduce(0) { $0 + MarkdownDocument($1, options: MarkdownOptions(extensions: false)).html().utf8.count }
+}
+let layered = measure("libcmark + GFM layer, per file") {
+    texts.reduce(0) { $0 + MarkdownDocument($1).html().utf8.count }
+}
+let full = measure("layer + outline/links/text (render)") {
+    texts.reduce(0) { $0 + MarkdownDocument($1).render().html.utf8.count }
+}
+print(String(format: "GFM layer overhead over libcmark alone: %+.1f %%", (layered / plain - 1) * 100))
+print(String(format: "full render overhead over libcmark alone: %+.1f %%", (full / plain - 1) * 100))

@@ -1,0 +1,71 @@
+import Testing
+@testable import Markdown
+
+@Suite struct OutlineTests {
+    @Test(arguments: [
+        ("根本原因", "根本原因"), ("Root Cause(s)", "root-causes"), ("Time line (times in UTC)", "time-line-times-in-utc"),
+        ("What went wrong?", "what-went-wrong"), ("  Impact — customers  ", "impact-customers"), ("1. 概要", "1-概要"),
+        ("C++ & Swift", "c-swift"), ("!!!", "section"), ("ＡＰＩ 障害", "ａｐｉ-障害"),
+    ])
+    func slugs(heading: String, slug: String) {
+        #expect(SlugSet.slug(heading) == slug)
+    }
+
+    @Test func slugsAreUniqueAndAvoidReservedIDs() {
+        var slugs = SlugSet(reserved: ["main", "toc"])
+        #expect(slugs.unique(for: "Main") == "main-1")
+        #expect(slugs.unique(for: "Summary") == "summary")
+        #expect(slugs.unique(for: "summary") == "summary-1")
+        #expect(slugs.unique(for: "Summary 1") == "summary-1-1")
+    }
+
+    @Test(arguments: [
+        ("Summary", SectionKind.summary), ("概要", .summary), ("サマリー", .summary), ("Executive Summary:", .summary),
+        ("Impact", .impact), ("影響", .impact), ("影響範囲", .impact),
+        ("Timeline", .timeline), ("Time line (times in UTC)", .timeline), ("タイムライン", .timeline), ("経緯", .timeline),
+        ("Root cause(s)", .rootCause), ("Contributing Factors", .rootCause), ("原因", .rootCause), ("根本原因", .rootCause),
+        ("真因", .rootCause), ("根本原因分析", .rootCause), ("3. Root Cause Analysis", .rootCause),
+        ("Resolution", .resolution), ("対応", .resolution), ("復旧", .resolution),
+        ("Action items", .actionItems), ("再発防止策", .actionItems), ("対策", .actionItems), ("アクションアイテム", .actionItems),
+        ("Lessons learned", .lessonsLearned), ("教訓", .lessonsLearned), ("学び", .lessonsLearned),
+    ])
+    func sectionNames(heading: String, kind: SectionKind) {
+        #expect(SectionKind.of(heading: heading) == kind)
+    }
+
+    @Test(arguments: ["Attendees", "Stats", "Rootless containers", "Impactful work", "メタデータ"])
+    func otherHeadingsAreNoKnownSection(heading: String) {
+        #expect(SectionKind.of(heading: heading) == nil)
+    }
+
+    @Test func sectionsHoldTheirTextUpToTheNextHeadingOfTheSameLevel() {
+        let body = MarkdownDocument("## Root cause\n\nThe pool.\n\n### Why\n\nA query.\n\n## Resolution\n\nRolled back.\n").render()
+        #expect(body.section(.rootCause)?.text == "The pool.\nWhy\nA query.")
+        #expect(body.section(.resolution)?.firstParagraph == "Rolled back.")
+    }
+
+    @Test func summaryPrefersTheSummarySectionAndSkipsLinkLines() {
+        let body = MarkdownDocument("Internal write-up: <https://example.com/pm/1>\n\n## Summary\n\nThe admin panel was down for 55 minutes because a release added an N+1 query to the reservation list.\n").render()
+        #expect(body.summary() == "The admin panel was down for 55 minutes because a release added an N+1 query to the reservation list.")
+        let noSection = MarkdownDocument("See <https://x>.\n\nThe admin panel was down for 55 minutes after the evening release on Friday.\n").render()
+        #expect(noSection.summary() == "The admin panel was down for 55 minutes after the evening release on Friday.")
+    }
+
+    @Test func summaryIsCutAtASentenceOrWord() {
+        let long = String(repeating: "The pool ran dry. ", count: 30)
+        #expect(MarkdownDocument(long).render().summary(limit: 60) == "The pool ran dry. The pool ran dry. The pool ran dry.")
+        #expect(MarkdownDocument("Released v2.36.1 to all shops and then the admin panel became slow for everyone in the afternoon").render().summary(limit: 40)
+            == "Released v2.36.1 to all shops and then…")
+    }
+
+    @Test func readingTimeCountsJapaneseByCharacters() {
+        #expect(MarkdownDocument(String(repeating: "word ", count: 460)).render().readingMinutes == 2)
+        #expect(MarkdownDocument(String(repeating: "障害", count: 750)).render().readingMinutes == 3)
+        #expect(MarkdownDocument("short").render().readingMinutes == 1)
+    }
+
+    @Test func softBreaksJoinJapaneseAndSpaceEnglish() {
+        let body = MarkdownDocument("管理画面が\n表示できない\nand then\nit recovered\n").render()
+        #expect(body.plainText == "管理画面が表示できない and then it recovered\n")
+    }
+}
