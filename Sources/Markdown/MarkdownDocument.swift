@@ -181,8 +181,9 @@ struct PositionShift {
 /// The nodes the extension layer adds to cmark's tree.
 enum ExtensionNode {
     case table, tableSection
-    /// A row, with its line in the document that built it.
-    case tableRow(line: Int)
+    /// A row, with its line in the document that built it; a row of plain
+    /// text keeps its cells here (it has no cell nodes).
+    case tableRow(line: Int, plainCells: [ArraySlice<UInt8>]?)
     case taskCheckbox(checked: Bool)
 }
 

@@ -77,4 +77,12 @@ enum NodeFactory {
 struct CString {
     let bytes: ContiguousArray<CChar>
     init(_ text: String) { bytes = text.utf8CString }
+
+    init(bytes utf8: [UInt8]) {
+        var bytes = ContiguousArray<CChar>()
+        bytes.reserveCapacity(utf8.count + 1)
+        for byte in utf8 { bytes.append(CChar(bitPattern: byte)) }
+        bytes.append(0)
+        self.bytes = bytes
+    }
 }

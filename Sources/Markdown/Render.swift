@@ -48,18 +48,20 @@ extension MarkdownDocument {
                 case .table:
                     if let table = currentTable { tables.append(table) }
                     currentTable = TableText(line: 0, rows: [], rowLines: [])
-                case let .tableRow(rowLine):
-                    let cells = node.children.map { PlainText.of($0).trimmingCharacters(in: .whitespaces) }
+                case let .tableRow(rowLine, plainCells):
+                    let cells = plainCells.map { $0.map { String(decoding: $0, as: UTF8.self) } }
+                        ?? node.children.map { PlainText.trimmed(PlainText.of($0)) }
                     let line = self.line(rowLine, of: node)
                     if currentTable?.rows.isEmpty == true { currentTable?.line = line }
                     currentTable?.rows.append(cells)
                     currentTable?.rowLines.append(line)
                     let text = cells.joined(separator: " | ")
                     textBlocks.append(TextBlock(kind: .tableRow, text: text, line: line))
+                    texts[node] = text
                     plain += cells.joined(separator: " ") + "\n"
                 case let .taskCheckbox(checked):
                     if let paragraph = node.parent {
-                        tasks.append(TaskItem(checked: checked, text: PlainText.of(paragraph).trimmingCharacters(in: .whitespaces),
+                        tasks.append(TaskItem(checked: checked, text: PlainText.trimmed(PlainText.of(paragraph)),
                                               line: position(of: paragraph).line))
                     }
                 default:
@@ -146,6 +148,19 @@ extension MarkdownDocument {
 
 /// Escaping for text the layer writes into HTML itself.
 enum HTMLText {
+    /// `text` escaped as cmark escapes text: `&`, `<`, `>` and `"`.
+    static func appendEscaped(_ text: ArraySlice<UInt8>, to output: inout [UInt8]) {
+        for byte in text {
+            switch byte {
+            case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
+            default: output.append(byte)
+            }
+        }
+    }
+
     static func attribute(_ text: String) -> String {
         var escaped = ""
         for character in text {

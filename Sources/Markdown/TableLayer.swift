@@ -296,14 +296,37 @@ enum TableLayer {
         }
         let rowOpen = CString("<tr>"), rowClose = CString("</tr>")
         var scratch: [UInt8] = []
+        var rowHTML: [UInt8] = []
         let headerTags = tags("th"), bodyTags = tags("td")
-        func section(_ name: String, rows: [(line: Int, first: Int)], tags: [(CString, CString)]) {
+        func section(_ name: String, rows: [(line: Int, first: Int)], tags: [(CString, CString)], cellTag: String) {
+            let openTags = tags.map { Array($0.0.bytes.dropLast().map { UInt8(bitPattern: $0) }) }
+            let closeTag = Array("</\(cellTag)>\n".utf8)
             guard let group = NodeFactory.customBlock(enter: "<\(name)>", exit: "</\(name)>") else { return }
             document.extensionNodes[group] = .tableSection
             cmark_node_append_child(table, group)
             for row in rows {
+                let cells = cellTexts[row.first..<row.first + columns]
+                // A row of plain text is written out whole: one node, no node a cell.
+                if (row.first..<row.first + columns).allSatisfy({ headingOfCell[$0] == nil }),
+                   let tr = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) {
+                    rowHTML.removeAll(keepingCapacity: true)
+                    rowHTML.append(contentsOf: "<tr>\n".utf8)
+                    for (column, cell) in cells.enumerated() {
+                        rowHTML.append(contentsOf: openTags[column])
+                        HTMLText.appendEscaped(cell, to: &rowHTML)
+                        rowHTML.append(contentsOf: closeTag)
+                    }
+                    rowHTML.append(0)
+                    _ = rowHTML.withUnsafeBufferPointer { buffer in
+                        buffer.withMemoryRebound(to: CChar.self) { cmark_node_set_on_enter(tr, $0.baseAddress) }
+                    }
+                    _ = rowClose.bytes.withUnsafeBufferPointer { cmark_node_set_on_exit(tr, $0.baseAddress) }
+                    document.extensionNodes[tr] = .tableRow(line: row.line, plainCells: Array(cells))
+                    cmark_node_append_child(group, tr)
+                    continue
+                }
                 guard let tr = NodeFactory.custom(CMARK_NODE_CUSTOM_BLOCK, enter: rowOpen, exit: rowClose) else { continue }
-                document.extensionNodes[tr] = .tableRow(line: row.line)
+                document.extensionNodes[tr] = .tableRow(line: row.line, plainCells: nil)
                 cmark_node_append_child(group, tr)
                 for column in 0..<columns {
                     guard let cell = NodeFactory.custom(CMARK_NODE_CUSTOM_INLINE, enter: tags[column].0, exit: tags[column].1)
@@ -332,10 +355,10 @@ enum TableLayer {
                 }
             }
         }
-        section("thead", rows: [(lines[found.headerIndex].number, 0)], tags: headerTags)
+        section("thead", rows: [(lines[found.headerIndex].number, 0)], tags: headerTags, cellTag: "th")
         if !found.rows.isEmpty {
             let bodyRows = found.rows.enumerated().map { offset, row in (lines[row.index].number, (offset + 1) * columns) }
-            section("tbody", rows: bodyRows, tags: bodyTags)
+            section("tbody", rows: bodyRows, tags: bodyTags, cellTag: "td")
         }
         return table
     }

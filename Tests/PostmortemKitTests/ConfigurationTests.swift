@@ -80,6 +80,20 @@ import Testing
         #expect(loaded.configuration.causeCategories == [CauseCategory(id: "vendor", label: LocalizedText(en: "vendor", ja: "vendor"))])
     }
 
+    @Test func markdownSwitches() {
+        let loaded = loadConfiguration("markdown:\n  unsafe_html: true\n  smart_punctuation: yes\n")
+        #expect(loaded.diagnostics.isEmpty)
+        #expect(loaded.configuration.unsafeHTML && loaded.configuration.smartPunctuation)
+        var configuration = SiteConfiguration.default
+        let body = "Text with <b>raw</b> HTML -- \"quoted\".\n"
+        #expect(postmortem(frontMatter("status: draft", body: body), configuration: configuration)?.body.html
+            == "<p>Text with <!-- raw HTML omitted -->raw<!-- raw HTML omitted --> HTML -- &quot;quoted&quot;.</p>\n")
+        configuration.unsafeHTML = true
+        configuration.smartPunctuation = true
+        #expect(postmortem(frontMatter("status: draft", body: body), configuration: configuration)?.body.html
+            == "<p>Text with <b>raw</b> HTML – “quoted”.</p>\n")
+    }
+
     @Test func yamlErrorInConfiguration() {
         #expect(loadConfiguration("title: [unclosed\n").diagnostics.map(\.code) == [.yamlSyntax])
     }

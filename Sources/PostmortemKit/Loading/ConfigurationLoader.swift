@@ -7,7 +7,7 @@ public enum ConfigurationLoader {
     public static let defaultFileName = "postmortem.yml"
 
     public static let keys = [
-        "title", "description", "base_url", "language", "timezone", "severity_levels", "cause_categories",
+        "title", "description", "base_url", "language", "timezone", "severity_levels", "cause_categories", "markdown",
     ]
 
     public struct Loaded: Sendable {
@@ -56,6 +56,14 @@ public enum ConfigurationLoader {
             case "cause_categories":
                 let categories = causeCategories(value, reader: &reader)
                 if !categories.isEmpty { configuration.causeCategories = categories }
+            case "markdown":
+                guard let options = reader.mapping(value, field: key) else { break }
+                reader.checkKeys(options, in: "'markdown'", known: ["unsafe_html", "smart_punctuation"])
+                for (name, _, setting) in options where !FieldReader.isNull(setting) {
+                    let flag = reader.boolean(setting, field: "markdown.\(name)")
+                    if name == "unsafe_html" { configuration.unsafeHTML = flag ?? false }
+                    if name == "smart_punctuation" { configuration.smartPunctuation = flag ?? false }
+                }
             default: break
             }
         }

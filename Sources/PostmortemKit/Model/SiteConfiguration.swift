@@ -15,6 +15,10 @@ public struct SiteConfiguration: Sendable {
     public var severityLevels: [SeverityLevel]
     /// The cause taxonomy.
     public var causeCategories: [CauseCategory]
+    /// Raw HTML in bodies is left out unless a trusted team turns this on.
+    public var unsafeHTML: Bool = false
+    /// Curly quotes, dashes and ellipses in bodies.
+    public var smartPunctuation: Bool = false
 
     public init(
         title: String = "Postmortems", description: String? = nil, baseURL: String? = nil,
