@@ -95,11 +95,16 @@ enum TableLayer {
             cmark_node_insert_before(block, table)
         }
         if found.restIndex < lines.count {
-            insertRest(from: lines[found.restIndex], after: block, document: document, detached: &detached)
-        } else if underline {
-            // The rows ran on into blocks after the heading: parse what is left after them.
-            let next = (lines.last?.number ?? 0) + 1
-            insertRest(from: ContentLine(number: next, text: [], indent: 0), after: block, document: document, detached: &detached)
+            insertRest(from: lines[found.restIndex], through: lines.last?.number ?? 0, after: block,
+                       document: document, detached: &detached)
+        } else if underline, let lastRow = lines.last?.number {
+            // The rows ran on into blocks after the heading: those blocks are gone into the table.
+            var following = block.next
+            while let node = following, node.startLine <= lastRow {
+                following = node.next
+                cmark_node_unlink(node)
+                detached.append(node)
+            }
         }
         cmark_node_unlink(block)
         detached.append(block)
@@ -185,42 +190,80 @@ enum TableLayer {
         return count
     }
 
-    /// The lines after a table that start other blocks are parsed again,
-    /// together with what follows them in the same container, as cmark-gfm
-    /// reads them after the table. A lazy line (one without its block
-    /// quote's `>`) closes the containers it left out, so what follows it is
-    /// parsed outside them.
+    /// The lines after a table that start other blocks are parsed again, as
+    /// cmark-gfm reads them after the table; when what they open can go on
+    /// (a list, a block quote, code), the blocks cmark put after the
+    /// paragraph are parsed again with them, one by one while it goes on. A
+    /// lazy line (one without its block quote's `>`) closes the containers it
+    /// left out, so what follows it in them is parsed outside them.
     static func insertRest(
-        from first: ContentLine, after block: OpaquePointer, document: MarkdownDocument, detached: inout [OpaquePointer]
+        from first: ContentLine, through blockLast: Int, after block: OpaquePointer, document: MarkdownDocument,
+        detached: inout [OpaquePointer]
     ) {
+        let source = document.source
         let containers = ContentLines.containers(of: block)
         let level = first.lazyLevel ?? containers.count
-        // The node whose following siblings are parsed again, and after
-        // which the result goes: the block itself, or the container it leaves.
-        var anchor = level < containers.count ? containers[level] : block
-        if anchor.type == CMARK_NODE_ITEM, let list = anchor.parent { anchor = list }
-        let scope = anchor.parent ?? document.root
-        let last = ContentLines.lastLine(of: scope, in: document.source)
-        var text = ""
-        if first.number <= last {
-            let outer = Array(containers.prefix(level))
-            text = (first.number...last).map { ContentLines.stripped($0, containers: outer, in: document.source).text.string }
+        let outer = Array(containers.prefix(level))
+        func text(through last: Int) -> String {
+            guard first.number <= last else { return "" }
+            return (first.number...last).map { ContentLines.stripped($0, containers: outer, in: source).text.string }
                 .joined(separator: "\n")
         }
-        // What the containers held after the block is in `text` now.
-        var node: OpaquePointer? = block
-        while let current = node, current != scope {
-            while let following = current.next {
-                cmark_node_unlink(following)
-                detached.append(following)
+        // The node after which the result goes: the block itself, or the container it leaves.
+        var anchor = level < containers.count ? containers[level] : block
+        if anchor.type == CMARK_NODE_ITEM, let list = anchor.parent { anchor = list }
+        var last = blockLast
+        if level < containers.count {
+            // Everything the left containers held after the block is outside them now.
+            last = ContentLines.lastLine(of: anchor, in: source)
+            var node: OpaquePointer? = block
+            while let current = node, current != anchor {
+                while let following = current.next {
+                    cmark_node_unlink(following)
+                    detached.append(following)
+                }
+                node = current.parent
             }
-            node = current.parent
+        }
+        // Blocks cmark made of lines that are now the table's are gone into it.
+        while let following = anchor.next, following.startLine <= last {
+            last = max(last, ContentLines.lastLine(of: following, in: source))
+            cmark_node_unlink(following)
+            detached.append(following)
+        }
+        // Following blocks join while the parsed lines end in a block that goes
+        // on: a list, a block quote, code, or a paragraph the next line touches.
+        while let following = anchor.next,
+              continues(text(through: last), options: document.options, nextLineFollows: following.startLine == last + 1) {
+            last = max(last, ContentLines.lastLine(of: following, in: source))
+            cmark_node_unlink(following)
+            detached.append(following)
         }
         guard let placeholder = NodeFactory.customBlock(enter: "", exit: "") else { return }
         cmark_node_insert_after(anchor, placeholder)
-        insertFragment(text, firstLine: first.number, before: placeholder, document: document)
+        insertFragment(text(through: last), firstLine: first.number, before: placeholder, document: document)
         cmark_node_unlink(placeholder)
         cmark_node_free(placeholder)
+    }
+
+    /// Whether the last block of `text` may take in lines that follow it.
+    static func continues(_ text: String, options: MarkdownOptions, nextLineFollows: Bool) -> Bool {
+        let parsed = MarkdownDocument.parse(text, options: options)
+        defer { cmark_node_free(parsed) }
+        var node = parsed
+        while let last = cmark_node_last_child(node), last.isBlock { node = last }
+        var block: OpaquePointer? = node
+        while let current = block, current != parsed {
+            switch current.type {
+            case CMARK_NODE_LIST, CMARK_NODE_ITEM, CMARK_NODE_BLOCK_QUOTE, CMARK_NODE_CODE_BLOCK, CMARK_NODE_HTML_BLOCK:
+                return true
+            case CMARK_NODE_PARAGRAPH where nextLineFollows:
+                return true
+            default:
+                block = current.parent
+            }
+        }
+        return false
     }
 
     /// Parses `text` as its own document (extensions included) and moves its
@@ -286,79 +329,14 @@ enum TableLayer {
         var headingOfCell = [OpaquePointer?](repeating: nil, count: cellTexts.count)
         for (heading, index) in zip(headings, parsedCells) { headingOfCell[index] = heading }
         document.extensionNodes[table] = .table
-        // The opening and closing tags of each column's cells, made once.
-        func tags(_ name: String) -> [(CString, CString)] {
-            let close = CString("</\(name)>\n")
-            return (0..<columns).map { column in
-                let align = column < found.alignments.count ? found.alignments[column].attribute : ""
-                return (CString("<\(name)\(align)>"), close)
-            }
-        }
-        let rowOpen = CString("<tr>"), rowClose = CString("</tr>")
-        var scratch: [UInt8] = []
-        var rowHTML: [UInt8] = []
-        let headerTags = tags("th"), bodyTags = tags("td")
-        func section(_ name: String, rows: [(line: Int, first: Int)], tags: [(CString, CString)], cellTag: String) {
-            let openTags = tags.map { Array($0.0.bytes.dropLast().map { UInt8(bitPattern: $0) }) }
-            let closeTag = Array("</\(cellTag)>\n".utf8)
-            guard let group = NodeFactory.customBlock(enter: "<\(name)>", exit: "</\(name)>") else { return }
-            document.extensionNodes[group] = .tableSection
-            cmark_node_append_child(table, group)
-            for row in rows {
-                let cells = cellTexts[row.first..<row.first + columns]
-                // A row of plain text is written out whole: one node, no node a cell.
-                if (row.first..<row.first + columns).allSatisfy({ headingOfCell[$0] == nil }),
-                   let tr = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) {
-                    rowHTML.removeAll(keepingCapacity: true)
-                    rowHTML.append(contentsOf: "<tr>\n".utf8)
-                    for (column, cell) in cells.enumerated() {
-                        rowHTML.append(contentsOf: openTags[column])
-                        HTMLText.appendEscaped(cell, to: &rowHTML)
-                        rowHTML.append(contentsOf: closeTag)
-                    }
-                    rowHTML.append(0)
-                    _ = rowHTML.withUnsafeBufferPointer { buffer in
-                        buffer.withMemoryRebound(to: CChar.self) { cmark_node_set_on_enter(tr, $0.baseAddress) }
-                    }
-                    _ = rowClose.bytes.withUnsafeBufferPointer { cmark_node_set_on_exit(tr, $0.baseAddress) }
-                    document.extensionNodes[tr] = .tableRow(line: row.line, plainCells: Array(cells))
-                    cmark_node_append_child(group, tr)
-                    continue
-                }
-                guard let tr = NodeFactory.custom(CMARK_NODE_CUSTOM_BLOCK, enter: rowOpen, exit: rowClose) else { continue }
-                document.extensionNodes[tr] = .tableRow(line: row.line, plainCells: nil)
-                cmark_node_append_child(group, tr)
-                for column in 0..<columns {
-                    guard let cell = NodeFactory.custom(CMARK_NODE_CUSTOM_INLINE, enter: tags[column].0, exit: tags[column].1)
-                    else { continue }
-                    cmark_node_append_child(tr, cell)
-                    let index = row.first + column
-                    if let heading = headingOfCell[index] {
-                        // Inline positions (of links) shift from the heading's line to the row's.
-                        document.shifts[cell] = PositionShift(lines: row.line - heading.startLine, columns: 0)
-                        var child = heading.firstChild
-                        while let inline = child {
-                            child = inline.next
-                            cmark_node_unlink(inline)
-                            cmark_node_append_child(cell, inline)
-                        }
-                    } else if !cellTexts[index].isEmpty, let text = cmark_node_new(CMARK_NODE_TEXT) {
-                        // The literal straight from the source bytes, NUL-terminated in a scratch buffer.
-                        scratch.removeAll(keepingCapacity: true)
-                        scratch.append(contentsOf: cellTexts[index])
-                        scratch.append(0)
-                        _ = scratch.withUnsafeBufferPointer { buffer in
-                            buffer.withMemoryRebound(to: CChar.self) { cmark_node_set_literal(text, $0.baseAddress) }
-                        }
-                        cmark_node_append_child(cell, text)
-                    }
-                }
-            }
-        }
-        section("thead", rows: [(lines[found.headerIndex].number, 0)], tags: headerTags, cellTag: "th")
+        var builder = RowBuilder(document: document, table: table, columns: columns, cellTexts: cellTexts,
+                                 headingOfCell: headingOfCell, alignments: found.alignments)
+        builder.section(name: "thead", cellTag: "th", rows: [(lines[found.headerIndex].number, 0)])
         if !found.rows.isEmpty {
-            let bodyRows = found.rows.enumerated().map { offset, row in (lines[row.index].number, (offset + 1) * columns) }
-            section("tbody", rows: bodyRows, tags: bodyTags, cellTag: "td")
+            var bodyRows: [(line: Int, first: Int)] = []
+            bodyRows.reserveCapacity(found.rows.count)
+            for (offset, row) in found.rows.enumerated() { bodyRows.append((lines[row.index].number, (offset + 1) * columns)) }
+            builder.section(name: "tbody", cellTag: "td", rows: bodyRows)
         }
         return table
     }
@@ -392,6 +370,97 @@ enum TableLayer {
             output.append(contentsOf: cell[runStart...])
         } else {
             output.append(contentsOf: cell)
+        }
+    }
+}
+
+/// Builds a table's sections and rows: a row of plain text as one node of
+/// ready HTML, other rows as a node a cell holding cmark's inlines.
+struct RowBuilder {
+    let document: MarkdownDocument
+    let table: OpaquePointer
+    let columns: Int
+    let cellTexts: [ArraySlice<UInt8>]
+    let headingOfCell: [OpaquePointer?]
+    let alignments: [TableSyntax.Alignment]
+    let rowOpen = CString("<tr>"), rowClose = CString("</tr>")
+    var buffer: [UInt8] = []
+
+    init(document: MarkdownDocument, table: OpaquePointer, columns: Int, cellTexts: [ArraySlice<UInt8>],
+         headingOfCell: [OpaquePointer?], alignments: [TableSyntax.Alignment]) {
+        self.document = document
+        self.table = table
+        self.columns = columns
+        self.cellTexts = cellTexts
+        self.headingOfCell = headingOfCell
+        self.alignments = alignments
+    }
+
+    mutating func section(name: String, cellTag: String, rows: [(line: Int, first: Int)]) {
+        var openTags: [[UInt8]] = []
+        var openStrings: [CString] = []
+        for column in 0..<columns {
+            let tag = "<\(cellTag)\(column < alignments.count ? alignments[column].attribute : "")>"
+            openTags.append(Array(tag.utf8))
+            openStrings.append(CString(tag))
+        }
+        let closeTag = Array("</\(cellTag)>\n".utf8)
+        let closeString = CString("</\(cellTag)>\n")
+        guard let group = NodeFactory.customBlock(enter: "<\(name)>", exit: "</\(name)>") else { return }
+        document.extensionNodes[group] = .tableSection
+        cmark_node_append_child(table, group)
+        for row in rows {
+            let end = row.first + columns
+            var plain = true
+            for index in row.first..<end where headingOfCell[index] != nil { plain = false; break }
+            if plain, let tr = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) {
+                // A row of plain text is written out whole: one node, no node a cell.
+                buffer.removeAll(keepingCapacity: true)
+                buffer.append(contentsOf: "<tr>\n".utf8)
+                for index in row.first..<end {
+                    buffer.append(contentsOf: openTags[index - row.first])
+                    HTMLText.appendEscaped(cellTexts[index], to: &buffer)
+                    buffer.append(contentsOf: closeTag)
+                }
+                buffer.append(0)
+                setCString(tr, buffer, cmark_node_set_on_enter)
+                _ = rowClose.bytes.withUnsafeBufferPointer { cmark_node_set_on_exit(tr, $0.baseAddress) }
+                document.extensionNodes[tr] = .tableRow(line: row.line, plainCells: Array(cellTexts[row.first..<end]))
+                cmark_node_append_child(group, tr)
+                continue
+            }
+            guard let tr = NodeFactory.custom(CMARK_NODE_CUSTOM_BLOCK, enter: rowOpen, exit: rowClose) else { continue }
+            document.extensionNodes[tr] = .tableRow(line: row.line, plainCells: nil)
+            cmark_node_append_child(group, tr)
+            for index in row.first..<end {
+                guard let cell = NodeFactory.custom(CMARK_NODE_CUSTOM_INLINE, enter: openStrings[index - row.first],
+                                                    exit: closeString) else { continue }
+                cmark_node_append_child(tr, cell)
+                if let heading = headingOfCell[index] {
+                    // Inline positions (of links) shift from the heading's line to the row's.
+                    document.shifts[cell] = PositionShift(lines: row.line - heading.startLine, columns: 0)
+                    var child = heading.firstChild
+                    while let inline = child {
+                        child = inline.next
+                        cmark_node_unlink(inline)
+                        cmark_node_append_child(cell, inline)
+                    }
+                } else if !cellTexts[index].isEmpty, let text = cmark_node_new(CMARK_NODE_TEXT) {
+                    buffer.removeAll(keepingCapacity: true)
+                    buffer.append(contentsOf: cellTexts[index])
+                    buffer.append(0)
+                    setCString(text, buffer, cmark_node_set_literal)
+                    cmark_node_append_child(cell, text)
+                }
+            }
+        }
+    }
+
+    /// Calls a cmark setter with `bytes` (NUL-terminated) as a C string.
+    func setCString(_ node: OpaquePointer, _ bytes: [UInt8],
+                    _ setter: (OpaquePointer?, UnsafePointer<CChar>?) -> Int32) {
+        _ = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { setter(node, $0.baseAddress) }
         }
     }
 }
