@@ -36,7 +36,7 @@ public final class MarkdownDocument {
         self.depth = depth
         let layered = options.extensions && depth < Self.maxDepth
         var candidates: LayerCandidates?
-        (root, source, candidates) = Self.prepare(text, options: options, layered: layered)
+        (root, source, candidates, cachedReferenceDefinitions) = Self.prepare(text, options: options, layered: layered)
         guard layered else { return }
         applyLayers(candidates)
         guard !hiddenDefinitions.isEmpty else { return }
@@ -48,7 +48,7 @@ public final class MarkdownDocument {
         extensionNodes = [:]
         cachedReferenceDefinitions = nil
         hiddenDefinitions = [:]
-        (root, source, candidates) = Self.prepare(text + "\n\n" + definitions, options: options, layered: true)
+        (root, source, candidates, cachedReferenceDefinitions) = Self.prepare(text + "\n\n" + definitions, options: options, layered: true)
         applyLayers(candidates)
     }
 
@@ -64,19 +64,30 @@ public final class MarkdownDocument {
     /// The parsed tree, with reference definitions that cmark-gfm reads as
     /// a table's text made text first (see `TableLayer.definitionsReadAsText`).
     static func prepare(_ text: String, options: MarkdownOptions, layered: Bool)
-        -> (OpaquePointer, SourceLines, LayerCandidates?)
+        -> (OpaquePointer, SourceLines, LayerCandidates?, (String, [String: String])?)
     {
         let source = SourceLines(text)
-        let root = parse(text, options: options)
-        guard layered else { return (root, source, nil) }
+        guard layered else { return (parse(text, options: options), source, nil, nil) }
+        // The document's reference definitions come with its one parse: a
+        // probe paragraph for each label it may define, taken out after.
+        let labels = candidateLabels(in: source)
+        var root = parse(labels.isEmpty ? text : text + probe(labels), options: options)
+        var definitions: (String, [String: String])? = labels.isEmpty ? ("", [:]) : nil
+        if !labels.isEmpty {
+            definitions = readProbe(root, labels: labels, sourceLines: source.count, detach: true)
+            if definitions == nil {
+                cmark_node_free(root)
+                root = parse(text, options: options)
+            }
+        }
         let candidates = LayerCandidates(root: root, source: source)
         let offsets = TableLayer.definitionsReadAsText(candidates.tableBlocks, source: source, options: options)
-        guard !offsets.isEmpty else { return (root, source, candidates) }
+        guard !offsets.isEmpty else { return (root, source, candidates, definitions) }
         var bytes = source.bytes
         for offset in offsets.sorted(by: >) { bytes.insert(UInt8(ascii: "\\"), at: offset) }
         let escaped = String(decoding: bytes, as: UTF8.self)
         cmark_node_free(root)
-        return (parse(escaped, options: options), SourceLines(escaped), nil)
+        return (parse(escaped, options: options), SourceLines(escaped), nil, nil)
     }
 
     deinit { cmark_node_free(root) }
@@ -182,8 +193,8 @@ struct PositionShift {
 enum ExtensionNode {
     case table, tableSection
     /// A row, with its line in the document that built it; a row of plain
-    /// text keeps its cells here (it has no cell nodes).
-    case tableRow(line: Int, plainCells: [ArraySlice<UInt8>]?)
+    /// text keeps its cells here, separated by U+001F (it has no cell nodes).
+    case tableRow(line: Int, plainCells: String?)
     case taskCheckbox(checked: Bool)
 }
 

@@ -17,33 +17,61 @@ extension MarkdownDocument {
 
     var definitions: (lines: String, labels: [String: String]) {
         if let cached = cachedReferenceDefinitions { return cached }
-        let labels = candidateLabels()
+        let labels = Self.candidateLabels(in: source)
+        var found: (String, [String: String]) = ("", [:])
+        if !labels.isEmpty {
+            let probed = Self.parse(String(decoding: source.bytes, as: UTF8.self) + Self.probe(labels),
+                                    options: MarkdownOptions(unsafeHTML: true, extensions: false))
+            defer { cmark_node_free(probed) }
+            found = Self.readProbe(probed, labels: labels, sourceLines: source.count, detach: false) ?? found
+        }
+        cachedReferenceDefinitions = found
+        return found
+    }
+
+    /// A paragraph for each label, after the document: each comes back as a
+    /// link when the label is defined.
+    static func probe(_ labels: [String]) -> String {
+        var probe = "\n\n"
+        for label in labels { probe += "[\(label)]\n\n" }
+        return probe
+    }
+
+    /// The definitions the probe paragraphs at the end of `root` show, or nil
+    /// when the document swallowed them (an unclosed code fence). With
+    /// `detach`, the probe paragraphs are taken out of the tree.
+    static func readProbe(_ root: OpaquePointer, labels: [String], sourceLines: Int, detach: Bool)
+        -> (lines: String, labels: [String: String])?
+    {
+        var probes: [OpaquePointer] = []
+        var node = cmark_node_last_child(root)
+        while let current = node, probes.count < labels.count {
+            probes.append(current)
+            node = cmark_node_previous(current)
+        }
+        probes.reverse()
+        guard probes.count == labels.count,
+              probes.allSatisfy({ $0.type == CMARK_NODE_PARAGRAPH && $0.startLine > sourceLines }) else { return nil }
         var result = ""
         var defined: [String: String] = [:]
-        if !labels.isEmpty {
-            var probe = String(decoding: source.bytes, as: UTF8.self) + "\n\n"
-            for label in labels { probe += "[\(label)]\n\n" }
-            let parsed = Self.parse(probe, options: MarkdownOptions(unsafeHTML: true, extensions: false))
-            defer { cmark_node_free(parsed) }
-            let probes = parsed.children.suffix(labels.count)
-            if probes.count == labels.count {
-                for (label, paragraph) in zip(labels, probes) {
-                    guard paragraph.type == CMARK_NODE_PARAGRAPH, let link = paragraph.firstChild,
-                          link.type == CMARK_NODE_LINK, link.next == nil else { continue }
-                    let title = cmark_node_get_title(link).map { String(cString: $0) } ?? ""
-                    var line = "[\(label)]: <\(Self.escaped(link.url ?? "", "<>\\"))>"
-                    line += title.isEmpty ? "\n" : " \"\(Self.escaped(title, "\"\\"))\"\n"
-                    result += line
-                    defined[label.lowercased()] = line
-                }
+        for (label, paragraph) in zip(labels, probes) {
+            if let link = paragraph.firstChild, link.type == CMARK_NODE_LINK, link.next == nil {
+                let title = cmark_node_get_title(link).map { String(cString: $0) } ?? ""
+                var line = "[\(label)]: <\(escaped(link.url ?? "", "<>\\"))>"
+                line += title.isEmpty ? "\n" : " \"\(escaped(title, "\"\\"))\"\n"
+                result += line
+                defined[label.lowercased()] = line
+            }
+            if detach {
+                cmark_node_unlink(paragraph)
+                cmark_node_free(paragraph)
             }
         }
-        cachedReferenceDefinitions = (result, defined)
         return (result, defined)
     }
 
     /// Labels of lines that look like `[label]: …`, first occurrence each.
-    func candidateLabels() -> [String] {
+    static func candidateLabels(in source: SourceLines) -> [String] {
         var labels: [String] = []
         var seen = Set<String>()
         for number in 1...max(1, source.count) {

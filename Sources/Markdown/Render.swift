@@ -49,7 +49,7 @@ extension MarkdownDocument {
                     if let table = currentTable { tables.append(table) }
                     currentTable = TableText(line: 0, rows: [], rowLines: [])
                 case let .tableRow(rowLine, plainCells):
-                    let cells = plainCells.map { $0.map { String(decoding: $0, as: UTF8.self) } }
+                    let cells = plainCells.map { $0.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init) }
                         ?? node.children.map { PlainText.trimmed(PlainText.of($0)) }
                     let line = self.line(rowLine, of: node)
                     if currentTable?.rows.isEmpty == true { currentTable?.line = line }

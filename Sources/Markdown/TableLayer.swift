@@ -425,7 +425,12 @@ struct RowBuilder {
                 buffer.append(0)
                 setCString(tr, buffer, cmark_node_set_on_enter)
                 _ = rowClose.bytes.withUnsafeBufferPointer { cmark_node_set_on_exit(tr, $0.baseAddress) }
-                document.extensionNodes[tr] = .tableRow(line: row.line, plainCells: Array(cellTexts[row.first..<end]))
+                var cells: [UInt8] = []
+                for index in row.first..<end {
+                    if index > row.first { cells.append(0x1F) }
+                    cells.append(contentsOf: cellTexts[index])
+                }
+                document.extensionNodes[tr] = .tableRow(line: row.line, plainCells: String(decoding: cells, as: UTF8.self))
                 cmark_node_append_child(group, tr)
                 continue
             }
