@@ -164,20 +164,29 @@ struct LayerCandidates {
     var items: [OpaquePointer] = []
 
     init(root: OpaquePointer, source: SourceLines) {
-        guard let iterator = cmark_iter_new(root) else { return }
-        defer { cmark_iter_free(iterator) }
-        while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
-            guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+        // Blocks only: the walk does not go into paragraphs and headings,
+        // whose inlines are most of a tree's nodes.
+        var stack: [OpaquePointer] = [root]
+        while let node = stack.popLast() {
             switch node.type {
-            case CMARK_NODE_ITEM:
-                items.append(node)
             case CMARK_NODE_PARAGRAPH, CMARK_NODE_HEADING:
                 let first = node.startLine, last = min(node.endLine, source.count)
                 if last > first, ((first + 1)...last).contains(where: source.mayBeDelimiterRow) {
                     tableBlocks.append(node)
                 }
-            default:
+                continue
+            case CMARK_NODE_ITEM:
+                items.append(node)
+            case CMARK_NODE_DOCUMENT, CMARK_NODE_BLOCK_QUOTE, CMARK_NODE_LIST, CMARK_NODE_CUSTOM_BLOCK:
                 break
+            default:
+                continue
+            }
+            // Children pushed last to first, so they come off in document order.
+            var child = cmark_node_last_child(node)
+            while let current = child {
+                stack.append(current)
+                child = cmark_node_previous(current)
             }
         }
     }

@@ -77,11 +77,13 @@ extension MarkdownDocument {
         for number in 1...max(1, source.count) {
             let content = source.line(number).drop { $0 == 0x20 || $0 == 0x09 || $0 == UInt8(ascii: ">") }
             guard content.first == UInt8(ascii: "[") else { continue }
-            let text = content.string
-            guard let end = text.range(of: "]:") else { continue }
-            let label = String(text[text.index(after: text.startIndex)..<end.lowerBound])
-            guard !label.isEmpty, label.count <= 999, !label.contains("["), seen.insert(label).inserted else { continue }
-            labels.append(label)
+            // The label runs to the first `]`, which must be followed by `:`.
+            guard let close = content.firstIndex(of: UInt8(ascii: "]")), close + 1 < content.endIndex,
+                  content[close + 1] == UInt8(ascii: ":") else { continue }
+            let label = content[(content.startIndex + 1)..<close]
+            guard !label.isEmpty, label.count <= 999, !label.contains(UInt8(ascii: "[")) else { continue }
+            let text = String(decoding: label, as: UTF8.self)
+            if seen.insert(text).inserted { labels.append(text) }
         }
         return labels
     }

@@ -150,6 +150,12 @@ extension MarkdownDocument {
 enum HTMLText {
     /// `text` escaped as cmark escapes text: `&`, `<`, `>` and `"`.
     static func appendEscaped(_ text: ArraySlice<UInt8>, to output: inout [UInt8]) {
+        // Most text has nothing to escape: one copy.
+        guard text.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
+            || $0 == UInt8(ascii: "\"") }) else {
+            output.append(contentsOf: text)
+            return
+        }
         for byte in text {
             switch byte {
             case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)

@@ -345,19 +345,13 @@ enum TableLayer {
     /// `_`, `[`, `]`, `!`, `<`, `&`, `~` (and, with smart punctuation, no
     /// quotes, dashes or dots), so it renders as itself.
     static func isPlainText(_ cell: ArraySlice<UInt8>, options: MarkdownOptions) -> Bool {
-        for byte in cell {
-            switch byte {
-            case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["),
-                 UInt8(ascii: "]"), UInt8(ascii: "!"), UInt8(ascii: "<"), UInt8(ascii: "&"), UInt8(ascii: "~"):
-                return false
-            case UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "-"), UInt8(ascii: "."):
-                if options.smartPunctuation { return false }
-            default:
-                break
-            }
-        }
-        return true
+        let table = options.smartPunctuation ? markupBytesSmart : markupBytes
+        return cell.withUnsafeBufferPointer { bytes in !bytes.contains { table[Int($0)] } }
     }
+
+    /// Bytes that may start inline markup in cmark, without and with smart punctuation.
+    static let markupBytes: [Bool] = (0..<256).map { "\\`*_[]!<&~".utf8.contains(UInt8($0)) }
+    static let markupBytesSmart: [Bool] = (0..<256).map { "\\`*_[]!<&~'\"-.".utf8.contains(UInt8($0)) }
 
     /// A cell's text appended as the text of an ATX heading: a closing run
     /// of `#` would be taken off, so its first `#` is escaped.
