@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // libcmark from Debian's libcmark-dev: the product's Markdown engine.
@@ -24,7 +25,11 @@ let package = Package(
         // The domain: model, loading, diagnostics, analysis, rendering.
         .target(
             name: "PostmortemKit",
-            dependencies: ["Markdown", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "Markdown",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
         ),
         // The command-line tool: parses arguments and calls PostmortemKit.
         .executableTarget(

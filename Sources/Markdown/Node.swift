@@ -8,6 +8,7 @@ extension OpaquePointer {
     var type: cmark_node_type { cmark_node_get_type(self) }
     var firstChild: OpaquePointer? { cmark_node_first_child(self) }
     var next: OpaquePointer? { cmark_node_next(self) }
+    var previous: OpaquePointer? { cmark_node_previous(self) }
     var parent: OpaquePointer? { cmark_node_parent(self) }
     var startLine: Int { Int(cmark_node_get_start_line(self)) }
     var startColumn: Int { Int(cmark_node_get_start_column(self)) }

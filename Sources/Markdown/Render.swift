@@ -20,6 +20,7 @@ extension MarkdownDocument {
         var plain = ""
         var currentTable: TableText?
         var texts: [OpaquePointer: String] = [:]
+        var joinedBreaks: [OpaquePointer] = []
         for node in root.descendants {
             switch node.type {
             case CMARK_NODE_HEADING:
@@ -37,6 +38,13 @@ extension MarkdownDocument {
                 textBlocks.append(TextBlock(kind: .paragraph, text: lines, line: position(of: node).line))
                 texts[node] = text
                 plain += text + "\n"
+            case CMARK_NODE_SOFTBREAK:
+                // A line break inside Japanese text shows as a space in a
+                // browser; between two CJK characters it goes.
+                if let before = node.previous?.literal?.unicodeScalars.last, let after = node.next?.literal?.unicodeScalars.first,
+                   PlainText.isCJKLike(before), PlainText.isCJKLike(after) {
+                    joinedBreaks.append(node)
+                }
             case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
                 let (line, column) = position(of: node)
                 let reference = LinkReference(url: node.url ?? "", isImage: node.type == CMARK_NODE_IMAGE,
@@ -72,6 +80,10 @@ extension MarkdownDocument {
             }
         }
         if let table = currentTable { tables.append(table) }
+        for node in joinedBreaks {
+            cmark_node_unlink(node)
+            cmark_node_free(node)
+        }
         let sections = sections(headings: Dictionary(uniqueKeysWithValues: headingNodes.map { ($0.0, $0.1) }), texts: texts)
         for (node, entry) in headingNodes {
             if let title = settings.leadingTitle, node == root.firstChild, entry.level == 1, entry.text == title {

@@ -1,0 +1,61 @@
+import Foundation
+import Mustache
+
+/// What the render stage produces: every file of the site, path → bytes,
+/// and the source files to copy, all sorted so two builds are identical.
+public struct OutputPlan: Sendable {
+    public var files: [String: [UInt8]]
+    /// Site path → absolute path of a file of the source folder.
+    public var copies: [String: String]
+
+    public var pageCount: Int { files.keys.count { $0.hasSuffix(".html") } }
+}
+
+/// The render stage: postmortems and configuration in, the site's files out.
+/// Reads nothing from disk; the clock comes in as `now`.
+public enum SiteRenderer {
+    public enum Failure: Error, CustomStringConvertible {
+        case template(String)
+        public var description: String {
+            switch self {
+            case let .template(name): "the theme has no template '\(name)'"
+            }
+        }
+    }
+
+    public static func render(
+        _ postmortems: [Postmortem], configuration: SiteConfiguration, theme: Theme, sourceFolder: String, now: Date
+    ) throws -> OutputPlan {
+        let library = try theme.library()
+        let context = PageContext(configuration: configuration, now: now)
+        // Newest first; undated last; ties by id, so the order never depends on the disk.
+        let ordered = postmortems.sorted { a, b in
+            switch (a.date, b.date) {
+            case let (x?, y?) where x != y: return x > y
+            case (nil, _?): return false
+            case (_?, nil): return true
+            default: return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
+            }
+        }
+        var files: [String: [UInt8]] = [:]
+        func page(_ template: String, _ view: [String: Any], to path: String) throws {
+            guard let html = library.render(view, withTemplate: template) else { throw Failure.template(template) }
+            files[path] = Array(html.utf8)
+        }
+        try page("index", context.index(ordered), to: "index.html")
+        for (index, postmortem) in ordered.enumerated() {
+            let newer = index > 0 ? ordered[index - 1] : nil
+            let older = index + 1 < ordered.count ? ordered[index + 1] : nil
+            try page("incident", context.incident(postmortem, previous: older, next: newer),
+                     to: SitePaths.incidentPage(id: postmortem.id))
+        }
+        for asset in theme.assets { files[asset.path] = Array(asset.text.utf8) }
+        files["data/incidents.json"] = try DataExport.incidentsJSON(ordered, timeZone: configuration.timeZone)
+        var copies: [String: String] = [:]
+        let root = URL(fileURLWithPath: sourceFolder, isDirectory: true).standardizedFileURL
+        for attachment in Set(postmortems.flatMap(\.body.attachments)) {
+            copies["\(SitePaths.filesFolder)/\(attachment)"] = root.appendingPathComponent(attachment).path
+        }
+        return OutputPlan(files: files, copies: copies)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Mustache
+
+/// The templates and assets pages are made from: the default theme built
+/// into the tool (from `site-templates/`), with a folder's files taking the
+/// place of the default's file by file.
+public struct Theme: Sendable {
+    /// Relative path → text (`index.mustache`, `assets/style.css`).
+    public var files: [String: String]
+
+    public init(files: [String: String]) {
+        self.files = files
+    }
+
+    public static let builtIn = Theme(files: DefaultTheme.files)
+
+    public enum Failure: Error, CustomStringConvertible {
+        case unreadable(String, String)
+        case template(String, String)
+        public var description: String {
+            switch self {
+            case let .unreadable(path, reason): "cannot read theme file '\(path)': \(reason)"
+            case let .template(name, reason): "template '\(name)' does not parse: \(reason)"
+            }
+        }
+    }
+
+    /// The built-in theme with the files of `folder` (when it exists) in place of its own.
+    public static func load(overrides folder: String?) throws -> Theme {
+        var theme = builtIn
+        guard let folder, FileManager.default.fileExists(atPath: folder) else { return theme }
+        let root = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
+        let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey],
+                                                        options: [.skipsHiddenFiles])
+        while let url = enumerator?.nextObject() as? URL {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
+            let relative = url.standardizedFileURL.pathComponents.dropFirst(root.pathComponents.count).joined(separator: "/")
+            do {
+                theme.files[relative] = try String(contentsOf: url, encoding: .utf8)
+            } catch {
+                throw Failure.unreadable(url.path, "\(error.localizedDescription)")
+            }
+        }
+        return theme
+    }
+
+    /// Every `.mustache` file, registered by its path without the extension.
+    func library() throws -> MustacheLibrary {
+        var library = MustacheLibrary()
+        for (path, text) in files.sorted(by: { $0.key < $1.key }) where path.hasSuffix(".mustache") {
+            let name = String(path.dropLast(".mustache".count))
+            do {
+                try library.register(text, named: name)
+            } catch {
+                throw Failure.template(path, "\(error)")
+            }
+        }
+        return library
+    }
+
+    /// The files copied to the site as they are (`assets/…`).
+    var assets: [(path: String, text: String)] {
+        files.filter { $0.key.hasPrefix("assets/") }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}
+
+/// The theme the tool ships: `site-templates/`, embedded by `scripts/embed-theme`.
+enum DefaultTheme {}
