@@ -229,11 +229,16 @@ public struct MarkdownOptions: Sendable, Hashable {
     public var smartPunctuation: Bool
     /// GFM tables and task lists (on by default).
     public var extensions: Bool
+    /// Table cell alignment as `class="align-right"` instead of the
+    /// obsolete `align="right"` that cmark-gfm writes.
+    public var alignmentClasses: Bool
 
-    public init(unsafeHTML: Bool = false, smartPunctuation: Bool = false, extensions: Bool = true) {
+    public init(unsafeHTML: Bool = false, smartPunctuation: Bool = false, extensions: Bool = true,
+                alignmentClasses: Bool = false) {
         self.unsafeHTML = unsafeHTML
         self.smartPunctuation = smartPunctuation
         self.extensions = extensions
+        self.alignmentClasses = alignmentClasses
     }
 
     public static let `default` = MarkdownOptions()

@@ -394,7 +394,8 @@ struct RowBuilder {
         var openTags: [[UInt8]] = []
         var openStrings: [CString] = []
         for column in 0..<columns {
-            let tag = "<\(cellTag)\(column < alignments.count ? alignments[column].attribute : "")>"
+            let align = column < alignments.count ? alignments[column].attribute(classes: document.options.alignmentClasses) : ""
+            let tag = "<\(cellTag)\(align)>"
             openTags.append(Array(tag.utf8))
             openStrings.append(CString(tag))
         }

@@ -4,13 +4,17 @@ enum TableSyntax {
     enum Alignment: Sendable, Hashable {
         case none, left, center, right
 
-        var attribute: String {
+        /// `align="…"` as cmark-gfm writes it, or a class (`class="align-right"`)
+        /// when `classes`: the `align` attribute is obsolete in HTML 5.
+        func attribute(classes: Bool) -> String {
+            let name: String
             switch self {
-            case .none: ""
-            case .left: " align=\"left\""
-            case .center: " align=\"center\""
-            case .right: " align=\"right\""
+            case .none: return ""
+            case .left: name = "left"
+            case .center: name = "center"
+            case .right: name = "right"
             }
+            return classes ? " class=\"align-\(name)\"" : " align=\"\(name)\""
         }
     }
 

@@ -75,6 +75,14 @@ import Testing
             """)
     }
 
+    @Test func alignmentAsClassesForValidHTML5() {
+        let html = MarkdownDocument("| a | b | c |\n|:--|:-:|--:|\n| 1 | **2** | 3 |\n",
+                                    options: MarkdownOptions(alignmentClasses: true)).html()
+        #expect(html.contains("<th class=\"align-left\">a</th>\n<th class=\"align-center\">b</th>\n<th class=\"align-right\">c</th>"))
+        #expect(html.contains("<td class=\"align-center\"><strong>2</strong></td>"))
+        #expect(!html.contains("align=\""))
+    }
+
     @Test func anHTMLLineAfterTheRowsEndsTheTable() {
         #expect(html("| a |\n|-|\n<span>\n") == "<table>\n<thead>\n<tr>\n<th>a</th>\n</tr>\n</thead>\n</table>\n<span>\n")
     }

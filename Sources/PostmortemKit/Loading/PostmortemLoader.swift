@@ -85,7 +85,7 @@ public struct PostmortemLoader: Sendable {
         let split = prepared.split
         let lineOffset = split.bodyFirstLine - 1
         let document = MarkdownDocument(split.body, options: MarkdownOptions(
-            unsafeHTML: configuration.unsafeHTML, smartPunctuation: configuration.smartPunctuation))
+            unsafeHTML: configuration.unsafeHTML, smartPunctuation: configuration.smartPunctuation, alignmentClasses: true))
         let heading = document.firstHeading(level: 1)
         let title = prepared.matter.title ?? heading?.text
         var links = LinkResolver(index: index, relativePath: prepared.file.relativePath, lineOffset: lineOffset, source: source)

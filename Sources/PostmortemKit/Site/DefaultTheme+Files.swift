@@ -93,7 +93,7 @@ table.incidents td a:hover { text-decoration: underline; }
 .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(118px, 1fr)); gap: 12px; margin: 0; }
 .figure { border-left: 3px solid var(--accent); padding-left: 10px; }
 .figure dt { font-size: .78rem; color: var(--muted); }
-.figure dd { margin: 0; font-size: 1.25rem; font-weight: 650; font-variant-numeric: tabular-nums; }
+.figure dd { margin: 0; font-size: 1.25rem; font-weight: 600; font-variant-numeric: tabular-nums; }
 .impact { margin: 16px 0 0; }
 .milestones { list-style: none; display: flex; flex-wrap: wrap; gap: 6px 18px; padding: 0; margin: 14px 0 0; color: var(--muted); font-size: .9rem; }
 .milestones .label { font-weight: 600; color: var(--text); }
@@ -119,6 +119,9 @@ table.incidents td a:hover { text-decoration: underline; }
 .prose table { border-collapse: collapse; display: block; overflow-x: auto; margin: 1em 0; font-size: .92rem; }
 .prose th, .prose td { border: 1px solid var(--border); padding: 6px 10px; vertical-align: top; }
 .prose th { background: var(--bg); text-align: left; }
+.prose .align-left { text-align: left; }
+.prose .align-center { text-align: center; }
+.prose .align-right { text-align: right; }
 .prose pre { background: var(--surface); border: 1px solid var(--border); border-radius: 6px; padding: 12px 14px; overflow-x: auto; line-height: 1.45; }
 .prose :not(pre) > code { background: var(--accent-soft); padding: 1px 5px; border-radius: 4px; }
 .prose blockquote { margin: 1em 0; padding: .2em 1em; border-left: 3px solid var(--border); color: var(--muted); }
@@ -237,7 +240,7 @@ table.incidents td a:hover { text-decoration: underline; }
 <tbody>
 {{#incidents}}
 <tr>
-<td class="date"><time datetime="{{date}}">{{date}}</time></td>
+<td class="date">{{#date}}<time datetime="{{date}}">{{date}}</time>{{/date}}</td>
 <td><a href="{{url}}">{{title}}</a>{{#nearMiss}} <span class="tag kind">{{t.nearMiss}}</span>{{/nearMiss}}</td>
 <td>{{#severity}}<span class="badge sev-{{severityClass}}">{{severity}}</span>{{/severity}}{{^severity}}<span class="muted">—</span>{{/severity}}</td>
 <td>{{#services}}<span class="tag">{{.}}</span> {{/services}}</td>

@@ -51,10 +51,11 @@ struct PageContext {
     func row(_ postmortem: Postmortem) -> [String: Any] {
         var row: [String: Any] = [
             "url": SitePaths.incidentPage(id: postmortem.id), "id": postmortem.id, "title": postmortem.title,
-            "date": postmortem.date.map { "\($0)" } ?? "", "services": postmortem.services,
+            "services": postmortem.services,
             "status": postmortem.status.rawValue, "statusLabel": statusLabel(postmortem.status.rawValue),
             "nearMiss": postmortem.kind == .nearMiss,
         ]
+        if let date = postmortem.date { row["date"] = "\(date)" }
         if let severity = postmortem.severity {
             row["severity"] = severity
             row["severityClass"] = severityClass(severity)
