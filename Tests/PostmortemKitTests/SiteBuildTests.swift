@@ -51,9 +51,15 @@ import Testing
         defer { try? FileManager.default.removeItem(at: out) }
         let result = try build(source: sample.source, config: sample.config, into: out)
         #expect(result.check.errorCount == 0)
-        #expect(result.pages == result.check.fileCount + 1)
         let site = try files(out)
-        #expect(site["index.html"] != nil && site["assets/style.css"] != nil && site["data/incidents.json"] != nil)
+        for page in ["index.html", "causes/index.html", "services/index.html", "action-items.html", "trends.html",
+                     "causes/db-connection-pool-exhaustion.html", "categories/release-bug.html", "services/admin-panel.html",
+                     "tags/release.html", "assets/style.css", "data/incidents.json"] {
+            #expect(site[page] != nil, "\(page) is missing")
+        }
+        #expect(result.pages == site.keys.count { $0.hasSuffix(".html") })
+        let pool = String(decoding: site["causes/db-connection-pool-exhaustion.html"] ?? Data(), as: UTF8.self)
+        #expect(pool.components(separatedBy: "<a href=\"../incidents/").count - 1 == 4, "the pool exhaustion recurred 4 times")
         #expect(site[SiteWriter.markerName] != nil)
         var checked = 0
         for (path, data) in site where path.hasSuffix(".html") {

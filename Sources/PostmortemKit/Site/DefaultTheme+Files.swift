@@ -2,6 +2,24 @@
 
 extension DefaultTheme {
     static let files: [String: String] = [
+        "action-items.mustache": ##"""
+{{<layout}}
+{{$content}}
+<h1>{{t.actionItems}}</h1>
+<p class="lead">{{summaryLine}}</p>
+{{#owners}}
+<section class="owner-group">
+<h2>{{owner}} <span class="muted">({{count}})</span></h2>
+<ul class="fixes card">
+{{#items}}<li class="fix fix-{{status}}{{#overdue}} overdue{{/overdue}}"><span class="status status-{{status}}">{{statusLabel}}</span> {{title}}{{#due}} <span class="due">{{t.due}} <time datetime="{{due}}">{{due}}</time></span>{{/due}}{{#overdue}} <strong class="overdue-label">{{t.overdue}}</strong>{{/overdue}} <span class="muted">— <a href="{{url}}">{{incident}}</a></span></li>
+{{/items}}
+</ul>
+</section>
+{{/owners}}
+{{/content}}
+{{/layout}}
+
+"""##,
         "assets/style.css": ##"""
 /* Postmortem KB default theme. No external requests: system fonts only. */
 :root {
@@ -84,6 +102,10 @@ table.incidents td a { font-weight: 600; text-decoration: none; }
 table.incidents td a:hover { text-decoration: underline; }
 .num { text-align: right !important; font-variant-numeric: tabular-nums; white-space: nowrap; }
 
+.figures.card { margin: 0 0 20px; }
+.owner-group h2 { font-size: 1.1rem; margin: 24px 0 8px; }
+.owner-group .fixes { list-style: none; padding: 12px 16px; }
+
 /* Incident page */
 .crumbs { color: var(--muted); font-size: .9rem; margin: 0; }
 .crumbs a { color: var(--muted); }
@@ -146,6 +168,57 @@ table.incidents td a:hover { text-decoration: underline; }
   a { color: inherit; }
   .incident-body { display: block; }
 }
+
+"""##,
+        "group.mustache": ##"""
+{{<layout}}
+{{$content}}
+<p class="crumbs"><a href="{{parentURL}}">{{parentTitle}}</a></p>
+<h1>{{heading}}</h1>
+{{#description}}<p class="lead">{{description}}</p>{{/description}}
+<dl class="figures card">
+{{#figures}}<div class="figure"><dt>{{label}}</dt><dd>{{value}}</dd></div>
+{{/figures}}
+</dl>
+{{>partials/incident-table}}
+{{/content}}
+{{/layout}}
+
+"""##,
+        "groups.mustache": ##"""
+{{<layout}}
+{{$content}}
+<h1>{{heading}}</h1>
+{{#lead}}<p class="lead">{{lead}}</p>{{/lead}}
+<div class="table-scroll">
+<table class="incidents groups">
+<caption class="visually-hidden">{{heading}}</caption>
+<thead>
+<tr>
+<th scope="col">{{nameLabel}}</th>
+{{#showCategory}}<th scope="col">{{t.category}}</th>{{/showCategory}}
+<th scope="col" class="num">{{t.count}}</th>
+<th scope="col" class="num">{{t.totalTTR}}</th>
+<th scope="col" class="num">{{t.medianTTR}}</th>
+<th scope="col">{{t.lastSeen}}</th>
+</tr>
+</thead>
+<tbody>
+{{#groups}}
+<tr>
+<td><a href="{{url}}">{{name}}</a>{{#note}} <span class="muted">{{note}}</span>{{/note}}</td>
+{{#showCategory}}<td>{{#category}}<a class="category" href="{{categoryURL}}">{{category}}</a>{{/category}}</td>{{/showCategory}}
+<td class="num">{{count}}{{#recurring}} <span class="badge sev-sev2">{{t.recurring}}</span>{{/recurring}}</td>
+<td class="num">{{totalTTR}}</td>
+<td class="num">{{medianTTR}}</td>
+<td class="date">{{#lastSeen}}<time datetime="{{lastSeen}}">{{lastSeen}}</time>{{/lastSeen}}</td>
+</tr>
+{{/groups}}
+</tbody>
+</table>
+</div>
+{{/content}}
+{{/layout}}
 
 """##,
         "incident.mustache": ##"""
@@ -223,6 +296,49 @@ table.incidents td a:hover { text-decoration: underline; }
 {{$content}}
 <h1>{{t.incidents}}</h1>
 <p class="lead">{{summaryLine}}</p>
+{{>partials/incident-table}}
+{{/content}}
+{{/layout}}
+
+"""##,
+        "layout.mustache": ##"""
+<!DOCTYPE html>
+<html lang="{{lang}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{pageTitle}} · {{site.title}}</title>
+{{#description}}<meta name="description" content="{{description}}">
+{{/description}}<meta name="generator" content="Postmortem KB">
+<link rel="stylesheet" href="{{root}}assets/style.css">
+</head>
+<body>
+<a class="skip" href="#main">{{t.skip}}</a>
+<header class="site-header">
+<div class="wrap">
+<a class="brand" href="{{root}}index.html">{{site.title}}</a>
+<nav aria-label="{{t.navigation}}">
+<ul>
+<li><a href="{{root}}index.html"{{#nav.incidents}} aria-current="page"{{/nav.incidents}}>{{t.incidents}}</a></li>
+<li><a href="{{root}}causes/index.html"{{#nav.causes}} aria-current="page"{{/nav.causes}}>{{t.causes}}</a></li>
+<li><a href="{{root}}services/index.html"{{#nav.services}} aria-current="page"{{/nav.services}}>{{t.servicesNav}}</a></li>
+<li><a href="{{root}}action-items.html"{{#nav.actionItems}} aria-current="page"{{/nav.actionItems}}>{{t.actionItems}}</a></li>
+<li><a href="{{root}}trends.html"{{#nav.trends}} aria-current="page"{{/nav.trends}}>{{t.trends}}</a></li>
+</ul>
+</nav>
+</div>
+</header>
+<main id="main" class="wrap">
+{{$content}}{{/content}}
+</main>
+<footer class="site-footer">
+<div class="wrap">{{t.generated}}</div>
+</footer>
+</body>
+</html>
+
+"""##,
+        "partials/incident-table.mustache": ##"""
 <div class="table-scroll">
 <table class="incidents">
 <caption class="visually-hidden">{{t.incidents}}</caption>
@@ -252,41 +368,6 @@ table.incidents td a:hover { text-decoration: underline; }
 </tbody>
 </table>
 </div>
-{{/content}}
-{{/layout}}
-
-"""##,
-        "layout.mustache": ##"""
-<!DOCTYPE html>
-<html lang="{{lang}}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{pageTitle}} · {{site.title}}</title>
-{{#description}}<meta name="description" content="{{description}}">
-{{/description}}<meta name="generator" content="Postmortem KB">
-<link rel="stylesheet" href="{{root}}assets/style.css">
-</head>
-<body>
-<a class="skip" href="#main">{{t.skip}}</a>
-<header class="site-header">
-<div class="wrap">
-<a class="brand" href="{{root}}index.html">{{site.title}}</a>
-<nav aria-label="{{t.navigation}}">
-<ul>
-<li><a href="{{root}}index.html"{{#nav.incidents}} aria-current="page"{{/nav.incidents}}>{{t.incidents}}</a></li>
-</ul>
-</nav>
-</div>
-</header>
-<main id="main" class="wrap">
-{{$content}}{{/content}}
-</main>
-<footer class="site-footer">
-<div class="wrap">{{t.generated}}</div>
-</footer>
-</body>
-</html>
 
 """##,
         "postmortem.ja.md": ##"""
@@ -427,6 +508,19 @@ What stopped the impact, and what made it fully over.
 ## Lessons learned
 
 What went well, what went badly, where we were lucky.
+
+"""##,
+        "trends.mustache": ##"""
+{{<layout}}
+{{$content}}
+<h1>{{t.trends}}</h1>
+<p class="lead">{{t.trendsComing}}</p>
+<dl class="figures card">
+{{#figures}}<div class="figure"><dt>{{label}}</dt><dd>{{value}}</dd></div>
+{{/figures}}
+</dl>
+{{/content}}
+{{/layout}}
 
 """##,
     ]

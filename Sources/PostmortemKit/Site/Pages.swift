@@ -48,9 +48,9 @@ struct PageContext {
         return page
     }
 
-    func row(_ postmortem: Postmortem) -> [String: Any] {
+    func row(_ postmortem: Postmortem, root: String = "") -> [String: Any] {
         var row: [String: Any] = [
-            "url": SitePaths.incidentPage(id: postmortem.id), "id": postmortem.id, "title": postmortem.title,
+            "url": root + SitePaths.incidentPage(id: postmortem.id), "id": postmortem.id, "title": postmortem.title,
             "services": postmortem.services,
             "status": postmortem.status.rawValue, "statusLabel": statusLabel(postmortem.status.rawValue),
             "nearMiss": postmortem.kind == .nearMiss,

@@ -49,6 +49,43 @@ public enum SiteRenderer {
             try page("incident", context.incident(postmortem, previous: older, next: newer),
                      to: SitePaths.incidentPage(id: postmortem.id))
         }
+        let language = configuration.language
+        let labels = context.labels
+        // Causes, categories, services and tags: a page each, and rankings.
+        let causes = Group.make(ordered, folder: "causes", keys: { $0.causes.map(\.key) },
+                                category: { key in ordered.lazy.flatMap(\.causes).first { $0.key == key }?.category })
+        try page("groups", context.groupsPage(causes, heading: labels["causes"] ?? "", lead: labels["causesLead"] ?? "",
+                                              nameLabel: labels["cause"] ?? "", showCategory: true, nav: "causes"),
+                 to: "causes/index.html")
+        for group in causes {
+            let summary = group.postmortems.lazy.flatMap(\.causes).first { $0.key == group.key && $0.summary != nil }?.summary
+            try page("group", context.groupPage(group, heading: group.name, description: summary,
+                                                parent: (labels["causes"] ?? "", "causes/index.html"), nav: "causes"),
+                     to: group.path)
+        }
+        let categories = Group.make(ordered, folder: "categories", keys: { $0.causes.compactMap(\.category) },
+                                    name: { id in configuration.causeCategories.first { $0.id == id }?.label[language] ?? id })
+        for group in categories {
+            try page("group", context.groupPage(group, heading: group.name, description: nil,
+                                                parent: (labels["causes"] ?? "", "causes/index.html"), nav: "causes"),
+                     to: group.path)
+        }
+        let services = Group.make(ordered, folder: "services", keys: \.services)
+        try page("groups", context.groupsPage(services, heading: labels["servicesNav"] ?? "", lead: labels["servicesLead"] ?? "",
+                                              nameLabel: labels["service"] ?? "", showCategory: false, nav: "services"),
+                 to: "services/index.html")
+        for group in services {
+            try page("group", context.groupPage(group, heading: group.name, description: nil,
+                                                parent: (labels["servicesNav"] ?? "", "services/index.html"), nav: "services"),
+                     to: group.path)
+        }
+        for group in Group.make(ordered, folder: "tags", keys: \.tags) {
+            try page("group", context.groupPage(group, heading: "#" + group.name, description: nil,
+                                                parent: (labels["incidents"] ?? "", "index.html"), nav: "incidents"),
+                     to: group.path)
+        }
+        try page("action-items", context.actionItemsPage(ordered), to: "action-items.html")
+        try page("trends", context.trendsPage(ordered), to: "trends.html")
         for asset in theme.assets { files[asset.path] = Array(asset.text.utf8) }
         files["data/incidents.json"] = try DataExport.incidentsJSON(ordered, timeZone: configuration.timeZone)
         var copies: [String: String] = [:]

@@ -17,6 +17,14 @@ enum UILabels {
         "draft": "Draft", "review": "In review", "published": "Published",
         "open": "Open", "in-progress": "In progress", "done": "Done", "wont-do": "Won't do",
         "summaryLine": "%d postmortems, newest first. %d incidents, %d near misses.",
+        "causes": "Causes", "servicesNav": "Services", "actionItems": "Action items", "trends": "Trends",
+        "trendsComing": "Recovery-time trends, percentiles and charts are coming; these are the overall figures so far.",
+        "category": "Category", "count": "Incidents", "totalTTR": "Total time to recover", "medianTTR": "Median",
+        "lastSeen": "Last seen", "firstSeen": "First seen", "recurring": "recurring", "service": "Service",
+        "tag": "Tag", "causesLead": "Each specific cause, by how often it happened. A cause that came back is marked recurring.",
+        "servicesLead": "Every affected service, by how often it was hit.",
+        "actionSummary": "%d action items: %d open, %d overdue.", "unassigned": "Unassigned",
+        "postmortems": "Postmortems", "nearMisses": "Near misses", "withTTR": "With a known time to recover",
     ]
 
     static let japanese: [String: String] = [
@@ -32,5 +40,13 @@ enum UILabels {
         "draft": "下書き", "review": "レビュー中", "published": "公開",
         "open": "未着手", "in-progress": "対応中", "done": "完了", "wont-do": "見送り",
         "summaryLine": "ポストモーテム %d 件（新しい順）。障害 %d 件、ニアミス %d 件。",
+        "causes": "原因", "servicesNav": "サービス", "actionItems": "再発防止策", "trends": "傾向",
+        "trendsComing": "復旧時間の推移・パーセンタイル・グラフは準備中です。現時点の全体の数値です。",
+        "category": "分類", "count": "件数", "totalTTR": "復旧時間の合計", "medianTTR": "中央値",
+        "lastSeen": "最終発生", "firstSeen": "初回発生", "recurring": "再発", "service": "サービス",
+        "tag": "タグ", "causesLead": "個々の原因を発生回数の多い順に並べています。2回以上起きた原因には「再発」と表示します。",
+        "servicesLead": "影響を受けたサービスを、影響を受けた回数の多い順に並べています。",
+        "actionSummary": "再発防止策 %d 件：未完了 %d 件、期限切れ %d 件。", "unassigned": "担当者未定",
+        "postmortems": "ポストモーテム", "nearMisses": "ニアミス", "withTTR": "復旧時間が分かるもの",
     ]
 }

@@ -1,0 +1,147 @@
+import Foundation
+
+/// Postmortems grouped by what they share: a cause, a category, a service,
+/// a tag. Each group knows its figures; time figures count published and
+/// in-review incidents only (drafts and near misses are left out).
+struct Group {
+    var key: String
+    var name: String
+    /// The group's page, relative to the site root.
+    var path: String
+    var category: String?
+    /// Newest first.
+    var postmortems: [Postmortem]
+
+    var incidents: [Postmortem] { postmortems.filter { $0.kind == .incident && $0.status != .draft } }
+    var recoveryMinutes: [Double] { incidents.compactMap { $0.timings.recover?.minutes } }
+    var lastSeen: CalendarDate? { postmortems.compactMap(\.date).max() }
+    var firstSeen: CalendarDate? { postmortems.compactMap(\.date).min() }
+
+    static func median(_ values: [Double]) -> Double? {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return nil }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+
+    /// Groups of `ordered` (newest first) by the keys each postmortem has;
+    /// the most postmortems first, then by name.
+    static func make(_ ordered: [Postmortem], folder: String, keys: (Postmortem) -> [String],
+                     name: (String) -> String = { $0 }, category: (String) -> String? = { _ in nil }) -> [Group] {
+        var members: [String: [Postmortem]] = [:]
+        for postmortem in ordered {
+            for key in Set(keys(postmortem)) where !key.isEmpty { members[key, default: []].append(postmortem) }
+        }
+        return members.map { key, postmortems in
+            Group(key: key, name: name(key), path: "\(folder)/\(SitePaths.fileName(key)).html", category: category(key),
+                  postmortems: postmortems)
+        }.sorted { ($0.postmortems.count, $1.key) > ($1.postmortems.count, $0.key) }
+    }
+}
+
+extension PageContext {
+    func groupFigures(_ group: Group) -> [[String: Any]] {
+        var figures: [[String: Any]] = [["label": labels["postmortems"] ?? "", "value": "\(group.postmortems.count)"]]
+        let minutes = group.recoveryMinutes
+        if !minutes.isEmpty {
+            figures.append(["label": labels["totalTTR"] ?? "", "value": format.duration(minutes.reduce(0, +))])
+            if let median = Group.median(minutes) {
+                figures.append(["label": labels["medianTTR"] ?? "", "value": format.duration(median)])
+            }
+        }
+        if let first = group.firstSeen { figures.append(["label": labels["firstSeen"] ?? "", "value": "\(first)"]) }
+        if let last = group.lastSeen { figures.append(["label": labels["lastSeen"] ?? "", "value": "\(last)"]) }
+        return figures
+    }
+
+    /// One group's page: its figures and its postmortems.
+    func groupPage(_ group: Group, heading: String, description: String?, parent: (title: String, url: String),
+                   nav: String) -> [String: Any] {
+        var page = base(pageTitle: heading, root: "../")
+        page["nav"] = [nav: true]
+        page["heading"] = heading
+        if let description { page["description"] = description }
+        page["parentTitle"] = parent.title
+        page["parentURL"] = "../" + parent.url
+        page["figures"] = groupFigures(group)
+        page["incidents"] = group.postmortems.map { row($0, root: "../") }
+        return page
+    }
+
+    /// A ranking of groups: causes or services.
+    func groupsPage(_ groups: [Group], heading: String, lead: String, nameLabel: String, showCategory: Bool,
+                    nav: String) -> [String: Any] {
+        var page = base(pageTitle: heading, root: "../")
+        page["nav"] = [nav: true]
+        page["heading"] = heading
+        page["lead"] = lead
+        page["nameLabel"] = nameLabel
+        page["showCategory"] = showCategory
+        page["groups"] = groups.map { group -> [String: Any] in
+            let minutes = group.recoveryMinutes
+            var entry: [String: Any] = [
+                "name": group.name, "url": String(group.path.split(separator: "/").last ?? ""),
+                "count": group.postmortems.count, "recurring": group.postmortems.count >= 2,
+                "totalTTR": minutes.isEmpty ? "—" : format.duration(minutes.reduce(0, +)),
+                "medianTTR": Group.median(minutes).map { format.duration($0) } ?? "—",
+            ]
+            if let category = group.category {
+                entry["category"] = categoryLabel(category)
+                entry["categoryURL"] = "../categories/\(SitePaths.fileName(category)).html"
+            }
+            if let last = group.lastSeen { entry["lastSeen"] = "\(last)" }
+            return entry
+        }
+        return page
+    }
+
+    /// Every recurrence-fix item, grouped by owner, open ones and the overdue first.
+    func actionItemsPage(_ ordered: [Postmortem]) -> [String: Any] {
+        var page = base(pageTitle: labels["actionItems"] ?? "", root: "")
+        page["nav"] = ["actionItems": true]
+        var byOwner: [String: [(item: ActionItem, postmortem: Postmortem)]] = [:]
+        for postmortem in ordered {
+            for item in postmortem.recurrenceFix { byOwner[item.owner ?? "", default: []].append((item, postmortem)) }
+        }
+        func rank(_ item: ActionItem) -> Int {
+            let overdue = (item.status == .open || item.status == .inProgress) && (item.due.map { $0 < today } ?? false)
+            if overdue { return 0 }
+            switch item.status {
+            case .inProgress: return 1
+            case .open: return 2
+            case .done: return 3
+            case .wontDo: return 4
+            }
+        }
+        var total = 0, open = 0, overdue = 0
+        page["owners"] = byOwner.keys.sorted { ($0.isEmpty ? 1 : 0, $0) < ($1.isEmpty ? 1 : 0, $1) }.map { owner -> [String: Any] in
+            let entries = (byOwner[owner] ?? []).sorted { a, b in
+                (rank(a.item), a.item.due.map { "\($0)" } ?? "9999", a.postmortem.id) < (rank(b.item), b.item.due.map { "\($0)" } ?? "9999", b.postmortem.id)
+            }
+            let items = entries.map { entry -> [String: Any] in
+                var item = fix(entry.item)
+                item["incident"] = entry.postmortem.title
+                item["url"] = SitePaths.incidentPage(id: entry.postmortem.id)
+                total += 1
+                if entry.item.status == .open || entry.item.status == .inProgress { open += 1 }
+                if item["overdue"] as? Bool == true { overdue += 1 }
+                return item
+            }
+            return ["owner": owner.isEmpty ? (labels["unassigned"] ?? "") : "@" + owner, "count": items.count, "items": items]
+        }
+        page["summaryLine"] = String(format: labels["actionSummary"] ?? "%d %d %d", total, open, overdue)
+        return page
+    }
+
+    /// Until the trends pages come: the overall figures.
+    func trendsPage(_ ordered: [Postmortem]) -> [String: Any] {
+        var page = base(pageTitle: labels["trends"] ?? "", root: "")
+        page["nav"] = ["trends": true]
+        let all = Group(key: "", name: "", path: "", category: nil, postmortems: ordered)
+        var figures = groupFigures(all)
+        figures.insert(["label": labels["nearMisses"] ?? "", "value": "\(ordered.count { $0.kind == .nearMiss })"], at: 1)
+        figures.insert(["label": labels["withTTR"] ?? "", "value": "\(all.recoveryMinutes.count)"], at: 2)
+        page["figures"] = figures
+        return page
+    }
+}
