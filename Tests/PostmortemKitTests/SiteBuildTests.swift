@@ -104,6 +104,31 @@ import Testing
         #expect(legacy.contains("<dt>復旧時間</dt><dd>約2時間 <abbr class=\"inferred\""))
     }
 
+    @Test func indexHasFiltersForTheValuesPresentAndRowsCarryTheirData() throws {
+        let out = temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: out) }
+        _ = try build(source: sample.source, config: sample.config, into: out)
+        let index = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(index.contains("<form class=\"filters\" id=\"filters\" aria-label=\"障害を絞り込む\" hidden>"),
+                "hidden until the script shows it")
+        #expect(index.contains("<label for=\"filter-severity\">重大度</label>"))
+        #expect(index.contains("<option value=\"SEV1\">SEV1 · 致命的</option>"))
+        #expect(index.contains("<label for=\"filter-service\">サービス</label>"))
+        #expect(index.contains("<option value=\"admin-panel\">admin-panel</option>"))
+        #expect(index.contains("<option value=\"2023\">2023</option>"))
+        #expect(index.contains("aria-live=\"polite\""))
+        #expect(index.contains("<script src=\"assets/filters.js\" defer></script>"))
+        #expect(index.contains("<th scope=\"col\" class=\"num\" data-sort=\"ttr\" data-numeric>"))
+        let rows = index.components(separatedBy: "<tr data-date=").count - 1
+        #expect(rows == 23)
+        #expect(index.contains("data-severity=\"SEV2\" data-severity-rank=\"2\" data-services=\"admin-panel|reservations|database\""),
+                "INC-2023-001")
+        #expect(index.contains("data-year=\"2024\""))
+        #expect(index.contains("data-ttr=\"350\""), "INC-2024-002 recovered in 350 minutes")
+        let site = try files(out)
+        #expect(site["assets/filters.js"] != nil)
+    }
+
     @Test func incidentsJSONHasTheDocumentedShape() throws {
         let out = temporaryFolder()
         defer { try? FileManager.default.removeItem(at: out) }

@@ -45,7 +45,37 @@ struct PageContext {
         let nearMisses = postmortems.count { $0.kind == .nearMiss }
         page["summaryLine"] = String(format: labels["summaryLine"] ?? "%d %d %d",
                                      postmortems.count, postmortems.count - nearMisses, nearMisses)
+        page["filters"] = filters(postmortems)
         return page
+    }
+
+    /// The index's filter controls: for each facet, the values its postmortems
+    /// have (in the configuration's order, else sorted), and "not set" when
+    /// some have none. A facet no postmortem has is left out.
+    func filters(_ postmortems: [Postmortem]) -> [[String: Any]] {
+        func options(_ values: (Postmortem) -> [String], order: [String] = [], descending: Bool = false,
+                     label: (String) -> String = { $0 }) -> (options: [[String: Any]], unset: Bool) {
+            let present = Set(postmortems.flatMap(values))
+            let known = order.filter(present.contains)
+            let others = present.subtracting(known).sorted { descending ? $0 > $1 : $0 < $1 }
+            return ((known + others).map { ["value": $0, "label": label($0)] },
+                    postmortems.contains { values($0).isEmpty })
+        }
+        let levels = configuration.severityLevels
+        let facets: [(name: String, field: String, label: String, options: (options: [[String: Any]], unset: Bool))] = [
+            ("severity", "severity", labels["severity"] ?? "", options({ $0.severity.map { [$0] } ?? [] }, order: levels.map(\.id),
+                label: { id in levels.first { $0.id == id }.map { "\(id) · \($0.label[configuration.language])" } ?? id })),
+            ("service", "services", labels["service"] ?? "", options(\.services)),
+            ("category", "category", labels["causeCategory"] ?? "", options({ $0.primaryCause?.category.map { [$0] } ?? [] },
+                order: configuration.causeCategories.map(\.id), label: { categoryLabel($0) ?? $0 })),
+            ("year", "year", labels["year"] ?? "", options({ $0.date.map { ["\($0.year)"] } ?? [] }, descending: true)),
+            ("status", "status", labels["status"] ?? "", options({ [$0.status.rawValue] },
+                order: Postmortem.Status.allCases.map(\.rawValue), label: statusLabel)),
+        ]
+        return facets.filter { !$0.options.options.isEmpty }.map { facet in
+            ["name": facet.name, "field": facet.field, "label": facet.label, "id": "filter-\(facet.name)",
+             "options": facet.options.options, "unset": facet.options.unset]
+        }
     }
 
     func row(_ postmortem: Postmortem, root: String = "") -> [String: Any] {
@@ -65,6 +95,18 @@ struct PageContext {
             row["ttr"] = format.duration(recover.minutes, approximate: recover.approximate)
             row["ttrInferred"] = recover.source == .inferred
         }
+        // The values the index's filters and sorting read (data-* attributes), empty when unknown.
+        let levels = configuration.severityLevels
+        let severityRank: String = postmortem.severity.map { id in "\((levels.firstIndex { $0.id == id } ?? levels.count) + 1)" } ?? ""
+        let statusRank = (Postmortem.Status.allCases.firstIndex(of: postmortem.status) ?? 0) + 1
+        let ttrMinutes: String = postmortem.timings.recover.map { "\(Int($0.minutes.rounded()))" } ?? ""
+        let facets: [String: String] = [
+            "date": postmortem.date?.description ?? "", "year": postmortem.date.map { String($0.year) } ?? "",
+            "title": postmortem.title, "severity": postmortem.severity ?? "", "severityRank": severityRank,
+            "services": postmortem.services.joined(separator: "|"), "category": postmortem.primaryCause?.category ?? "",
+            "status": postmortem.status.rawValue, "statusRank": String(statusRank), "ttr": ttrMinutes,
+        ]
+        row["facets"] = facets
         return row
     }
 
