@@ -1,7 +1,8 @@
 import Foundation
 
-/// `data/incidents.json`: one object per postmortem, newest first, in the
-/// shape documented in docs/data.md (other tools read it).
+/// `data/incidents.json` and `data/incidents.csv`: one record per
+/// postmortem, newest first, in the shapes documented in docs/data.md
+/// (other tools read them).
 enum DataExport {
     struct Incident: Encodable {
         let postmortem: Postmortem
@@ -81,5 +82,63 @@ enum DataExport {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(postmortems.map { Incident(postmortem: $0, timeZone: timeZone) })
         return Array(data) + [0x0A]
+    }
+
+    /// The CSV's columns, in order; the JSON's fields with lists flattened.
+    static let csvColumns = [
+        "id", "title", "url", "source", "date", "status", "kind", "severity", "services",
+        "started_at", "detected_at", "mitigated_at", "resolved_at",
+        "ttr_minutes", "ttd_minutes", "ttm_minutes", "ttr_source",
+        "cause_categories", "cause_keys", "cause_summaries",
+        "recurrence_fix_total", "recurrence_fix_open", "recurrence_fix", "tags",
+    ]
+
+    /// RFC 4180 CSV with a UTF-8 byte-order mark (so spreadsheets read
+    /// Japanese correctly) and CRLF line ends. Lists are joined with `; `.
+    /// Text that a spreadsheet would run as a formula is defused.
+    static func incidentsCSV(_ postmortems: [Postmortem], timeZone: TimeZone) -> [UInt8] {
+        var out = "\u{FEFF}" + csvColumns.joined(separator: ",") + "\r\n"
+        for p in postmortems {
+            let record = Incident(postmortem: p, timeZone: timeZone)
+            let t = p.timings
+            func number(_ minutes: Double?) -> String {
+                guard let minutes else { return "" }
+                let value = record.rounded(minutes)
+                return value == value.rounded() ? String(Int(value)) : String(value)
+            }
+            let open = p.recurrenceFix.filter { $0.status == .open || $0.status == .inProgress }
+            let row: [String] = [
+                text(p.id), text(p.title), text(SitePaths.incidentPage(id: p.id)), text(p.source.relativePath),
+                p.date.map { "\($0)" } ?? "", p.status.rawValue, p.kind.rawValue, text(p.severity ?? ""),
+                text(p.services.joined(separator: "; ")),
+                p.milestones.startedAt.map(record.utc) ?? "", p.milestones.detectedAt.map(record.utc) ?? "",
+                p.milestones.mitigatedAt.map(record.utc) ?? "", p.milestones.resolvedAt.map(record.utc) ?? "",
+                number(t.recover?.minutes), number(t.detect?.minutes), number(t.mitigate?.minutes),
+                t.recover?.source.rawValue ?? "",
+                text(p.causes.map { $0.category ?? "" }.joined(separator: "; ")),
+                text(p.causes.map(\.key).joined(separator: "; ")),
+                text(p.causes.map { $0.summary ?? "" }.joined(separator: "; ")),
+                String(p.recurrenceFix.count), String(open.count),
+                text(p.recurrenceFix.map { "[\($0.status.rawValue)] \($0.title)" }.joined(separator: "; ")),
+                text(p.tags.joined(separator: "; ")),
+            ]
+            out += row.map(field).joined(separator: ",") + "\r\n"
+        }
+        return Array(out.utf8)
+    }
+
+    /// Text a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab,
+    /// CR first) gets a leading `'`, as OWASP advises; other text is unchanged.
+    static func text(_ value: String) -> String {
+        guard let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return value }
+        return "'" + value
+    }
+
+    /// One CSV field, quoted when it holds a comma, quote or line break.
+    static func field(_ value: String) -> String {
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else {
+            return value
+        }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

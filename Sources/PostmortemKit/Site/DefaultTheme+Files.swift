@@ -20,6 +20,124 @@ extension DefaultTheme {
 {{/layout}}
 
 """##,
+        "assets/filters.js": ##"""
+// Filters and sorting for the index's incident table. Without this script the
+// page shows the whole table and no controls (the form stays `hidden`).
+// The state is kept in the URL hash (#severity=SEV1&service=api&sort=-ttr),
+// so a filtered view can be shared as a link. Works from file:// too.
+(function () {
+  'use strict';
+  const form = document.getElementById('filters');
+  const table = document.querySelector('table.incidents');
+  if (!form || !table || !table.tBodies[0]) return;
+  const body = table.tBodies[0];
+  const rows = Array.from(body.rows);
+  const position = new Map(rows.map((row, index) => [row, index]));
+  const selects = Array.from(form.querySelectorAll('select[data-field]'));
+  const count = document.getElementById('filter-count');
+  const headers = Array.from(table.querySelectorAll('thead th[data-sort]'));
+  const collator = new Intl.Collator(document.documentElement.lang || undefined, { numeric: true });
+  const defaultSort = { key: 'date', descending: true };
+  let sort = defaultSort;
+
+  // Each sortable header's text goes into a button.
+  headers.forEach((th) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'sort';
+    while (th.firstChild) button.appendChild(th.firstChild);
+    const icon = document.createElement('span');
+    icon.className = 'sort-icon';
+    icon.setAttribute('aria-hidden', 'true');
+    button.appendChild(icon);
+    th.appendChild(button);
+    button.addEventListener('click', () => {
+      const key = th.dataset.sort;
+      sort = { key, descending: sort.key === key ? !sort.descending : false };
+      order();
+      save();
+    });
+  });
+
+  // A row's values of a field: `data-services` holds several, `|`-separated;
+  // "-" stands for "not set".
+  function matches(row) {
+    return selects.every((select) => !select.value ||
+      (row.dataset[select.dataset.field] || '-').split('|').includes(select.value));
+  }
+
+  function filter() {
+    let shown = 0;
+    rows.forEach((row) => {
+      row.hidden = !matches(row);
+      if (!row.hidden) shown += 1;
+    });
+    if (count) {
+      count.textContent = count.dataset.template
+        .replace('{shown}', String(shown)).replace('{total}', String(rows.length));
+    }
+  }
+
+  // Unknown values last in both directions; ties keep the page's order.
+  function compare(a, b, numeric) {
+    const x = a.dataset[sort.key] || '';
+    const y = b.dataset[sort.key] || '';
+    const tie = position.get(a) - position.get(b);
+    if (!x || !y) return ((x ? 0 : 1) - (y ? 0 : 1)) || tie;
+    const difference = numeric ? Number(x) - Number(y) : collator.compare(x, y);
+    return (sort.descending ? -difference : difference) || tie;
+  }
+
+  function order() {
+    const current = headers.find((th) => th.dataset.sort === sort.key);
+    headers.forEach((th) => {
+      if (th === current) th.setAttribute('aria-sort', sort.descending ? 'descending' : 'ascending');
+      else th.removeAttribute('aria-sort');
+    });
+    const numeric = current ? current.hasAttribute('data-numeric') : false;
+    rows.slice().sort((a, b) => compare(a, b, numeric)).forEach((row) => body.appendChild(row));
+  }
+
+  function read() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    selects.forEach((select) => {
+      const value = params.get(select.name) || '';
+      select.value = Array.from(select.options).some((option) => option.value === value) ? value : '';
+    });
+    const wanted = params.get('sort') || '';
+    const key = wanted.replace(/^-/, '');
+    sort = headers.some((th) => th.dataset.sort === key)
+      ? { key, descending: wanted.startsWith('-') } : defaultSort;
+  }
+
+  function save() {
+    const params = new URLSearchParams();
+    selects.forEach((select) => { if (select.value) params.set(select.name, select.value); });
+    if (sort.key !== defaultSort.key || sort.descending !== defaultSort.descending) {
+      params.set('sort', (sort.descending ? '-' : '') + sort.key);
+    }
+    const hash = params.toString();
+    if (hash === location.hash.slice(1)) return;
+    try {
+      history.replaceState(null, '', hash ? '#' + hash : location.pathname + location.search);
+    } catch (error) {
+      location.replace('#' + hash);
+    }
+  }
+
+  form.addEventListener('change', () => { filter(); save(); });
+  form.addEventListener('submit', (event) => event.preventDefault());
+  // The form resets its selects after this event: read them on the next turn.
+  form.addEventListener('reset', () => setTimeout(() => { filter(); save(); }));
+  window.addEventListener('hashchange', () => { read(); filter(); order(); });
+
+  read();
+  form.hidden = false;
+  filter();
+  order();
+}());
+
+"""##,
         "assets/style.css": ##"""
 /* Postmortem KB default theme. No external requests: system fonts only. */
 :root {
@@ -69,7 +187,7 @@ code, pre { font-family: var(--mono); font-size: .9em; }
 .site-header nav a { display: block; padding: 6px 12px; border-radius: 6px; color: var(--muted); text-decoration: none; }
 .site-header nav a:hover { background: var(--accent-soft); color: var(--text); }
 .site-header nav a[aria-current="page"] { background: var(--accent-soft); color: var(--accent); font-weight: 600; }
-main { padding-top: 28px; padding-bottom: 48px; }
+main.wrap { padding-top: 28px; padding-bottom: 48px; }
 h1 { font-size: 1.75rem; line-height: 1.3; margin: .2em 0 .4em; }
 .lead { color: var(--muted); margin-top: 0; }
 .site-footer { border-top: 1px solid var(--border); color: var(--muted); font-size: .85rem; padding: 20px 0 32px; }
@@ -167,6 +285,32 @@ table.incidents td a:hover { text-decoration: underline; }
   .card, .table-scroll { border-color: #999; }
   a { color: inherit; }
   .incident-body { display: block; }
+}
+
+/* Index filters and sorting (assets/filters.js shows the form) */
+.filters { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 10px 14px; margin: 0 0 16px; padding: 12px 16px; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); }
+.filters[hidden] { display: none; }
+.filter { display: flex; flex-direction: column; gap: 2px; min-width: 0; }
+.filter label { font-size: .78rem; color: var(--muted); font-weight: 600; }
+.filter select, .filter-reset { font: inherit; font-size: .9rem; color: var(--text); background: var(--bg); border: 1px solid var(--border); border-radius: 6px; padding: 5px 8px; min-height: 34px; }
+.filter select { max-width: 16em; }
+.filter-reset { cursor: pointer; color: var(--accent); background: transparent; }
+.filter-reset:hover { background: var(--accent-soft); }
+.filter select:focus-visible, .filter-reset:focus-visible, table.incidents th .sort:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+.filter-count { flex: 1 0 auto; margin: 0; text-align: right; color: var(--muted); font-size: .9rem; line-height: 34px; font-variant-numeric: tabular-nums; }
+table.incidents th .sort { font: inherit; text-transform: inherit; letter-spacing: inherit; color: inherit; background: none; border: 0; padding: 0; margin: 0; cursor: pointer; display: inline-flex; align-items: center; gap: 4px; text-align: inherit; }
+table.incidents th .sort:hover { color: var(--text); }
+table.incidents th .sort-icon::after { content: "↕"; opacity: .45; font-size: .9em; }
+table.incidents th[aria-sort] { color: var(--accent); }
+table.incidents th[aria-sort="ascending"] .sort-icon::after { content: "▲"; opacity: 1; font-size: .7em; }
+table.incidents th[aria-sort="descending"] .sort-icon::after { content: "▼"; opacity: 1; font-size: .7em; }
+@media (max-width: 600px) {
+  .filter { flex: 1 1 40%; }
+  .filter select { max-width: none; width: 100%; }
+  .filter-count { text-align: left; flex-basis: 100%; }
+}
+@media print {
+  .filters, table.incidents th .sort-icon { display: none; }
 }
 
 """##,
@@ -296,7 +440,24 @@ table.incidents td a:hover { text-decoration: underline; }
 {{$content}}
 <h1>{{t.incidents}}</h1>
 <p class="lead">{{summaryLine}}</p>
+<form class="filters" id="filters" aria-label="{{t.filterIncidents}}" hidden>
+{{#filters}}
+<div class="filter">
+<label for="{{id}}">{{label}}</label>
+<select id="{{id}}" name="{{name}}" data-field="{{field}}">
+<option value="">{{t.all}}</option>
+{{#options}}<option value="{{value}}">{{label}}</option>
+{{/options}}
+{{#unset}}<option value="-">{{t.notSet}}</option>
+{{/unset}}
+</select>
+</div>
+{{/filters}}
+<button type="reset" class="filter-reset">{{t.resetFilters}}</button>
+<p class="filter-count" id="filter-count" aria-live="polite" data-template="{{t.filterCount}}"></p>
+</form>
 {{>partials/incident-table}}
+<script src="{{root}}assets/filters.js" defer></script>
 {{/content}}
 {{/layout}}
 
@@ -311,6 +472,7 @@ table.incidents td a:hover { text-decoration: underline; }
 {{#description}}<meta name="description" content="{{description}}">
 {{/description}}<meta name="generator" content="Postmortem KB">
 <link rel="stylesheet" href="{{root}}assets/style.css">
+<link rel="alternate" type="application/atom+xml" title="{{site.title}}" href="{{root}}feed.xml">
 </head>
 <body>
 <a class="skip" href="#main">{{t.skip}}</a>
@@ -332,7 +494,7 @@ table.incidents td a:hover { text-decoration: underline; }
 {{$content}}{{/content}}
 </main>
 <footer class="site-footer">
-<div class="wrap">{{t.generated}}</div>
+<div class="wrap">{{t.generated}} · <a href="{{root}}feed.xml">{{t.feed}}</a> · {{t.data}} <a href="{{root}}data/incidents.json">JSON</a> / <a href="{{root}}data/incidents.csv">CSV</a></div>
 </footer>
 </body>
 </html>
@@ -344,18 +506,18 @@ table.incidents td a:hover { text-decoration: underline; }
 <caption class="visually-hidden">{{t.incidents}}</caption>
 <thead>
 <tr>
-<th scope="col">{{t.date}}</th>
-<th scope="col">{{t.title}}</th>
-<th scope="col">{{t.severity}}</th>
+<th scope="col" data-sort="date">{{t.date}}</th>
+<th scope="col" data-sort="title">{{t.title}}</th>
+<th scope="col" data-sort="severityRank" data-numeric>{{t.severity}}</th>
 <th scope="col">{{t.services}}</th>
 <th scope="col">{{t.cause}}</th>
-<th scope="col" class="num">{{t.ttr}}</th>
-<th scope="col">{{t.status}}</th>
+<th scope="col" class="num" data-sort="ttr" data-numeric>{{t.ttr}}</th>
+<th scope="col" data-sort="statusRank" data-numeric>{{t.status}}</th>
 </tr>
 </thead>
 <tbody>
 {{#incidents}}
-<tr>
+<tr data-date="{{facets.date}}" data-year="{{facets.year}}" data-title="{{facets.title}}" data-severity="{{facets.severity}}" data-severity-rank="{{facets.severityRank}}" data-services="{{facets.services}}" data-category="{{facets.category}}" data-status="{{facets.status}}" data-status-rank="{{facets.statusRank}}" data-ttr="{{facets.ttr}}">
 <td class="date">{{#date}}<time datetime="{{date}}">{{date}}</time>{{/date}}</td>
 <td><a href="{{url}}">{{title}}</a>{{#nearMiss}} <span class="tag kind">{{t.nearMiss}}</span>{{/nearMiss}}</td>
 <td>{{#severity}}<span class="badge sev-{{severityClass}}">{{severity}}</span>{{/severity}}{{^severity}}<span class="muted">—</span>{{/severity}}</td>

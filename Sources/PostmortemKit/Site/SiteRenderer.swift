@@ -88,6 +88,11 @@ public enum SiteRenderer {
         try page("trends", context.trendsPage(ordered), to: "trends.html")
         for asset in theme.assets { files[asset.path] = Array(asset.text.utf8) }
         files["data/incidents.json"] = try DataExport.incidentsJSON(ordered, timeZone: configuration.timeZone)
+        files["data/incidents.csv"] = DataExport.incidentsCSV(ordered, timeZone: configuration.timeZone)
+        files["feed.xml"] = Feeds.atom(ordered, configuration: configuration)
+        if let sitemap = Feeds.sitemap(pages: files.keys.filter { $0.hasSuffix(".html") }, configuration: configuration) {
+            files["sitemap.xml"] = sitemap
+        }
         var copies: [String: String] = [:]
         let root = URL(fileURLWithPath: sourceFolder, isDirectory: true).standardizedFileURL
         for attachment in Set(postmortems.flatMap(\.body.attachments)) {
