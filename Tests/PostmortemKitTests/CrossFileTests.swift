@@ -31,6 +31,21 @@ import Testing
         ])
     }
 
+    @Test func idsThatWouldShareAPageAreAnErrorOnTheLaterFile() {
+        let result = loadAll([
+            ("a.md", frontMatter("id: INC-7\nstatus: draft")),
+            ("b.md", frontMatter("status: draft\nid: inc-7")),
+            ("c.md", frontMatter("status: draft\nid: INC-8")),
+        ])
+        #expect(result.diagnostics == [
+            diagnostic(.error, .pageCollision, 3, 5,
+                       "id 'inc-7' would have the same page (incidents/inc-7.html) as id 'INC-7' of a.md",
+                       notes: ["page names keep letters, digits, '-', '_' and '.', and ignore case: "
+                           + "give this postmortem an id that differs from 'INC-7' in those"],
+                       source: "id: inc-7", file: "b.md"),
+        ])
+    }
+
     @Test func relatedIDThatDoesNotExistIsAnErrorAtItsItem() {
         let result = loadAll([
             ("a.md", frontMatter("id: INC-2024-001\nstatus: draft")),

@@ -105,6 +105,7 @@ extension DiagnosticCode {
     // Across files.
     public static let duplicateID = DiagnosticCode(rawValue: "duplicate-id")
     public static let relatedNotFound = DiagnosticCode(rawValue: "related-not-found")
+    public static let pageCollision = DiagnosticCode(rawValue: "page-collision")
     // Configuration.
     public static let configInvalid = DiagnosticCode(rawValue: "config-invalid")
 }

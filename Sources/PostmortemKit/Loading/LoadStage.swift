@@ -34,13 +34,27 @@ public enum LoadStage {
     }
 
     /// Duplicate ids (an error on every file after the first that uses the
-    /// id) and `related` ids that name no postmortem.
+    /// id), different ids that would share a page, and `related` ids that
+    /// name no postmortem.
     static func crossFileDiagnostics(_ postmortems: [Postmortem]) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         var firstByID: [String: Postmortem] = [:]
+        // Page names compared without case: two pages differing only in case
+        // are one file on macOS and Windows disks.
+        var firstByPage: [String: Postmortem] = [:]
         for postmortem in postmortems {
             guard let first = firstByID[postmortem.id] else {
                 firstByID[postmortem.id] = postmortem
+                let page = SitePaths.incidentPage(id: postmortem.id)
+                if let other = firstByPage[page.lowercased()] {
+                    diagnostics.append(site(of: "id", in: postmortem).diagnostic(
+                        .error, .pageCollision,
+                        "id '\(postmortem.id)' would have the same page (\(page)) as id '\(other.id)' of \(other.source.path)",
+                        notes: ["page names keep letters, digits, '-', '_' and '.', and ignore case: "
+                            + "give this postmortem an id that differs from '\(other.id)' in those"]))
+                } else {
+                    firstByPage[page.lowercased()] = postmortem
+                }
                 continue
             }
             let how = postmortem.origins.id == .fileName ? " (from its file name)" : ""
