@@ -54,7 +54,8 @@ import Testing
         let site = try files(out)
         for page in ["index.html", "causes/index.html", "services/index.html", "action-items.html", "trends.html",
                      "causes/db-connection-pool-exhaustion.html", "categories/release-bug.html", "services/admin-panel.html",
-                     "tags/release.html", "assets/style.css", "data/incidents.json"] {
+                     "tags/release.html", "assets/style.css", "assets/filters.js", "assets/search.js", "search.html",
+                     "data/incidents.json", "data/incidents.csv", "data/search-index.js", "feed.xml", "sitemap.xml"] {
             #expect(site[page] != nil, "\(page) is missing")
         }
         #expect(result.pages == site.keys.count { $0.hasSuffix(".html") })

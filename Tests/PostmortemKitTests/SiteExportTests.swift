@@ -115,4 +115,31 @@ import Testing
 
             """)
     }
+
+    @Test func searchIndexHoldsEachPostmortemsFieldsForTheBrowser() throws {
+        let p = try #require(postmortem(Self.dangerous))
+        let japanese = try #require(postmortem("""
+            ---
+            id: INC-3
+            title: 管理画面がダウンし店舗が予約を確認できない
+            date: 2024-03-08
+            cause: {category: release-bug, key: db-connection-pool-exhaustion, summary: DB接続プールが枯渇した}
+            ---
+            ## 概要
+
+            金曜夜のピークに
+            データベースの接続プールが枯渇した。
+            """, path: "ja.md"))
+        let context = PageContext(configuration: SiteConfiguration(language: .ja), now: Date(timeIntervalSince1970: 0))
+        let script = String(decoding: try SearchIndex.script([japanese, p], context: context), as: UTF8.self)
+        #expect(script.hasPrefix("window.POSTMORTEM_SEARCH = [{") && script.hasSuffix("}];\n"))
+        let documents = SearchIndex.documents([japanese, p], context: context)
+        #expect(documents.map(\.url) == ["incidents/INC-3.html", "incidents/INC-1.html"])
+        let ja = documents[0]
+        #expect(ja.causes == "リリース・メンテナンスの不具合 · db-connection-pool-exhaustion · DB接続プールが枯渇した")
+        #expect(ja.body.contains("金曜夜のピークにデータベースの接続プールが枯渇した。"), "Japanese lines join without a space")
+        #expect(ja.status == "公開")
+        #expect(documents[1].facets == "admin-panel api, public release tanaka")
+        #expect(try SearchIndex.script([japanese, p], context: context) == SearchIndex.script([japanese, p], context: context))
+    }
 }

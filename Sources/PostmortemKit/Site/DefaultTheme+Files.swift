@@ -138,6 +138,140 @@ extension DefaultTheme {
 }());
 
 """##,
+        "assets/search.js": ##"""
+// Full-text search over data/search-index.js, in the browser, from file://
+// too. Text is folded like the generator documents it (NFKC, lower case), and
+// every word of the query must occur somewhere in a postmortem as a
+// substring, so Japanese queries need no spaces: 接続プール finds DB接続プールが枯渇.
+(function () {
+  'use strict';
+  const docs = window.POSTMORTEM_SEARCH || [];
+  const input = document.getElementById('q');
+  const status = document.getElementById('search-status');
+  const list = document.getElementById('search-results');
+  if (!input || !status || !list) return;
+  // NFKC and lower case, keeping the length (a character whose folding would
+  // change it, such as … → ..., stays as it is), so positions in the folded
+  // text are positions in the original: snippets and marks line up.
+  const fold = (text) => {
+    text = text || '';
+    const whole = text.normalize('NFKC').toLowerCase();
+    if (whole.length === text.length) return whole;
+    let out = '';
+    for (const ch of text) {
+      const f = ch.normalize('NFKC').toLowerCase();
+      out += f.length === ch.length ? f : ch;
+    }
+    return out;
+  };
+  // Field → weight: a hit in the title counts most.
+  const fields = [['title', 10], ['id', 8], ['causes', 5], ['summary', 4], ['facets', 3], ['body', 1]];
+  const folded = docs.map((doc) => {
+    const f = {};
+    fields.forEach(([name]) => { f[name] = fold(doc[name]); });
+    return f;
+  });
+  const limit = 50;
+
+  function occurrences(haystack, needle) {
+    let count = 0;
+    for (let at = haystack.indexOf(needle); at >= 0 && count < 20; at = haystack.indexOf(needle, at + needle.length)) count++;
+    return count;
+  }
+
+  function search(query) {
+    const terms = fold(query).split(/\s+/).filter(Boolean);
+    if (!terms.length) return { terms, hits: [] };
+    const hits = [];
+    docs.forEach((doc, index) => {
+      let score = 0;
+      for (const term of terms) {
+        let termScore = 0;
+        for (const [name, weight] of fields) {
+          const n = occurrences(folded[index][name], term);
+          if (n) termScore += weight * (1 + Math.log(n));
+        }
+        if (!termScore) return;
+        score += termScore;
+      }
+      hits.push({ doc, index, score });
+    });
+    // Best first; equal scores keep the index's order (newest first).
+    hits.sort((a, b) => b.score - a.score || a.index - b.index);
+    return { terms, hits };
+  }
+
+  // Text with each term wrapped in <mark>, as DOM nodes (never innerHTML).
+  function marked(text, terms) {
+    const fragment = document.createDocumentFragment();
+    const f = fold(text);
+    let at = 0;
+    while (at < text.length) {
+      let next = -1, length = 0;
+      for (const term of terms) {
+        const i = f.indexOf(term, at);
+        if (i >= 0 && (next < 0 || i < next)) { next = i; length = term.length; }
+      }
+      if (next < 0) break;
+      fragment.append(text.slice(at, next));
+      const mark = document.createElement('mark');
+      mark.textContent = text.slice(next, next + length);
+      fragment.append(mark);
+      at = next + length;
+    }
+    fragment.append(text.slice(at));
+    return fragment;
+  }
+
+  // Around the first hit in the body, else the summary.
+  function snippet(hit, terms) {
+    const body = hit.doc.body || '';
+    const f = folded[hit.index].body;
+    let at = -1;
+    for (const term of terms) { const i = f.indexOf(term); if (i >= 0 && (at < 0 || i < at)) at = i; }
+    if (at < 0) return { text: hit.doc.summary || '', before: '', after: '' };
+    const start = Math.max(0, at - 60), end = Math.min(body.length, at + 140);
+    return { text: body.slice(start, end), before: start > 0 ? '…' : '', after: end < body.length ? '…' : '' };
+  }
+
+  function render(query) {
+    const { terms, hits } = search(query);
+    list.textContent = '';
+    if (!terms.length) { status.textContent = status.dataset.hint; return; }
+    const template = hits.length ? status.dataset.results : status.dataset.none;
+    status.textContent = template.replace('{count}', hits.length).replace('{query}', query.trim());
+    for (const hit of hits.slice(0, limit)) {
+      const li = document.createElement('li');
+      const link = document.createElement('a');
+      link.href = hit.doc.url;
+      link.className = 'result-title';
+      link.append(marked(hit.doc.title, terms));
+      const meta = document.createElement('div');
+      meta.className = 'result-meta';
+      meta.textContent = [hit.doc.date, hit.doc.id, hit.doc.severity, hit.doc.status].filter(Boolean).join(' · ');
+      const text = document.createElement('p');
+      const part = snippet(hit, terms);
+      text.append(part.before, marked(part.text, terms), part.after);
+      li.append(link, meta, text);
+      list.append(li);
+    }
+  }
+
+  let timer = 0;
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      render(input.value);
+      try { history.replaceState(null, '', input.value ? '?q=' + encodeURIComponent(input.value) : location.pathname); } catch (e) { /* file:// in some browsers */ }
+    }, 120);
+  });
+  input.form.addEventListener('submit', (event) => { event.preventDefault(); clearTimeout(timer); render(input.value); });
+  const initial = new URLSearchParams(location.search).get('q') || '';
+  input.value = initial;
+  render(initial);
+})();
+
+"""##,
         "assets/style.css": ##"""
 /* Postmortem KB default theme. No external requests: system fonts only. */
 :root {
@@ -313,6 +447,75 @@ table.incidents th[aria-sort="descending"] .sort-icon::after { content: "▼"; o
   .filters, table.incidents th .sort-icon { display: none; }
 }
 
+/* Search: the box in the header and search.html. */
+.site-search { margin-left: auto; }
+.site-search input, .search-row input {
+  font: inherit; color: var(--text); background: var(--bg); border: 1px solid var(--border);
+  border-radius: 6px; padding: 6px 10px;
+}
+.site-search input { width: 15rem; max-width: 100%; font-size: .9rem; }
+.site-search input:focus-visible, .search-row input:focus-visible, .search-row button:focus-visible {
+  outline: 3px solid var(--accent); outline-offset: 1px;
+}
+.search-form label { display: block; font-weight: 600; margin-bottom: 6px; }
+.search-row { display: flex; gap: 8px; max-width: 44rem; }
+.search-row input { flex: 1; font-size: 1.05rem; padding: 8px 12px; }
+.search-row button {
+  font: inherit; padding: 8px 16px; border-radius: 6px; border: 1px solid var(--accent);
+  background: var(--accent); color: var(--surface); cursor: pointer;
+}
+#search-status { margin-top: 16px; }
+.search-results { list-style: none; padding: 0; margin: 0; max-width: 52rem; }
+.search-results li { padding: 14px 0; border-bottom: 1px solid var(--border); }
+.search-results .result-title { font-weight: 600; font-size: 1.05rem; }
+.search-results .result-meta { color: var(--muted); font-size: .85rem; margin: 2px 0 4px; }
+.search-results p { margin: 0; }
+.search-results mark { background: #fff1a8; color: inherit; border-radius: 2px; padding: 0 1px; }
+@media (prefers-color-scheme: dark) { .search-results mark { background: #5c4f00; } }
+.notice { border-left: 4px solid var(--accent); padding: 8px 12px; background: var(--accent-soft); }
+@media (max-width: 720px) { .site-search { margin-left: 0; width: 100%; padding-bottom: 10px; } .site-search input { width: 100%; } }
+@media print { .site-search, .search-form { display: none; } }
+
+/* Related and similar incidents (incident page, after the body) */
+.connections { margin-top: 40px; }
+.connections > h2 { font-size: 1.35rem; margin: 0 0 12px; }
+.connection-groups { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 340px), 1fr)); gap: 20px; align-items: start; }
+.connection-group { margin-bottom: 0; }
+.card.connection-group h3 { margin-top: 0; }
+.connection-lead { margin: 0 0 8px; color: var(--muted); font-size: .85rem; }
+.connection-list { list-style: none; margin: 0; padding: 0; }
+.connection { padding: 10px 0; border-top: 1px solid var(--border); }
+.connection:first-child { border-top: 0; padding-top: 4px; }
+.connection:last-child { padding-bottom: 0; }
+.connection-title { display: block; font-weight: 600; text-decoration: none; line-height: 1.45; }
+.connection-title:hover { text-decoration: underline; }
+.connection-meta { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 8px; margin-top: 3px; color: var(--muted); font-size: .85rem; font-variant-numeric: tabular-nums; }
+.connection-id { font-family: var(--mono); font-size: .8rem; overflow-wrap: anywhere; }
+.reasons { list-style: none; display: flex; flex-wrap: wrap; gap: 4px 6px; margin: 6px 0 0; padding: 0; }
+.reason { font-size: .75rem; line-height: 1.5; padding: 0 7px; border: 1px solid var(--border); border-radius: 4px; color: var(--muted); }
+.reason-strong { border-color: transparent; background: var(--warn-bg); color: var(--warn); font-weight: 600; }
+@media print {
+  .connection-groups { display: block; }
+}
+
+/* Narrow screens: the header's links wrap as whole words, never letter by letter. */
+.site-header nav ul { flex-wrap: wrap; }
+.site-header nav a { white-space: nowrap; }
+@media (max-width: 720px) {
+  .site-header .wrap { gap: 6px 12px; padding-top: 10px; padding-bottom: 4px; }
+  .site-header nav a { padding: 6px 8px; }
+}
+
+/* Links to the pages of services, tags, categories and causes read as the labels they are. */
+a.tag { text-decoration: none; }
+a.tag:hover { background: var(--accent); color: var(--surface); }
+a.tag.hashtag { background: transparent; border: 1px solid var(--border); color: var(--muted); }
+a.category { color: var(--muted); text-decoration: underline dotted; text-underline-offset: 3px; }
+a.category:hover { color: var(--accent); }
+a.key { text-decoration: none; color: var(--accent); }
+a.key:hover { text-decoration: underline; }
+a.key code { background: transparent; padding: 0; }
+
 """##,
         "group.mustache": ##"""
 {{<layout}}
@@ -377,7 +580,8 @@ table.incidents th[aria-sort="descending"] .sort-icon::after { content: "▼"; o
 <span class="status status-{{status}}">{{statusLabel}}</span>
 {{#nearMiss}}<span class="tag kind">{{t.nearMiss}}</span>{{/nearMiss}}
 {{#date}}<time datetime="{{date}}">{{dateLong}}</time>{{/date}}
-{{#services}}<span class="tag">{{.}}</span> {{/services}}
+{{#serviceLinks}}<a class="tag" href="{{url}}">{{name}}</a> {{/serviceLinks}}
+{{#tagLinks}}<a class="tag hashtag" href="{{url}}">#{{name}}</a> {{/tagLinks}}
 </p>
 </header>
 <section class="card facts" aria-labelledby="facts-title">
@@ -397,7 +601,7 @@ table.incidents th[aria-sort="descending"] .sort-icon::after { content: "▼"; o
 {{#hasCauses}}
 <h3>{{t.cause}}</h3>
 <ul class="causes">
-{{#causes}}<li>{{#category}}<span class="category">{{category}}</span> {{/category}}<code class="key">{{key}}</code>{{#summary}} — {{summary}}{{/summary}}</li>
+{{#causes}}<li>{{#category}}<a class="category" href="{{categoryURL}}">{{category}}</a> {{/category}}<a class="key" href="{{url}}"><code>{{key}}</code></a>{{#summary}} — {{summary}}{{/summary}}</li>
 {{/causes}}
 </ul>
 {{/hasCauses}}
@@ -423,6 +627,42 @@ table.incidents th[aria-sort="descending"] .sort-icon::after { content: "▼"; o
 {{{body}}}
 </div>
 </div>
+{{#hasConnections}}
+<section class="connections" aria-labelledby="related">
+<h2 id="related">{{t.connections}}</h2>
+<div class="connection-groups">
+{{#hasRelated}}
+<div class="card connection-group">
+<h3>{{t.relatedIncidents}}</h3>
+<ul class="connection-list">
+{{#related}}
+<li class="connection">
+<a class="connection-title" href="{{url}}">{{title}}</a>
+<span class="connection-meta">{{#severity}}<span class="badge sev-{{severityClass}}">{{severity}}</span> {{/severity}}{{#nearMiss}}<span class="tag kind">{{t.nearMiss}}</span> {{/nearMiss}}{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<span class="connection-id">{{id}}</span></span>
+<ul class="reasons">{{#reasons}}<li class="reason{{#strong}} reason-strong{{/strong}}">{{text}}</li>{{/reasons}}</ul>
+</li>
+{{/related}}
+</ul>
+</div>
+{{/hasRelated}}
+{{#hasSimilar}}
+<div class="card connection-group">
+<h3 id="similar">{{t.similarIncidents}}</h3>
+<p class="connection-lead">{{t.similarLead}}</p>
+<ul class="connection-list">
+{{#similar}}
+<li class="connection">
+<a class="connection-title" href="{{url}}">{{title}}</a>
+<span class="connection-meta">{{#severity}}<span class="badge sev-{{severityClass}}">{{severity}}</span> {{/severity}}{{#nearMiss}}<span class="tag kind">{{t.nearMiss}}</span> {{/nearMiss}}{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<span class="connection-id">{{id}}</span></span>
+<ul class="reasons">{{#reasons}}<li class="reason{{#strong}} reason-strong{{/strong}}">{{text}}</li>{{/reasons}}</ul>
+</li>
+{{/similar}}
+</ul>
+</div>
+{{/hasSimilar}}
+</div>
+</section>
+{{/hasConnections}}
 <footer class="incident-footer">
 <p class="source">{{t.source}}: <code>{{source}}</code></p>
 <nav class="pager" aria-label="{{t.pager}}">
@@ -488,6 +728,10 @@ table.incidents th[aria-sort="descending"] .sort-icon::after { content: "▼"; o
 <li><a href="{{root}}trends.html"{{#nav.trends}} aria-current="page"{{/nav.trends}}>{{t.trends}}</a></li>
 </ul>
 </nav>
+<form class="site-search" action="{{root}}search.html" role="search">
+<label for="site-q" class="visually-hidden">{{t.searchLabel}}</label>
+<input type="search" id="site-q" name="q" placeholder="{{t.searchPlaceholder}}">
+</form>
 </div>
 </header>
 <main id="main" class="wrap">
@@ -521,8 +765,8 @@ table.incidents th[aria-sort="descending"] .sort-icon::after { content: "▼"; o
 <td class="date">{{#date}}<time datetime="{{date}}">{{date}}</time>{{/date}}</td>
 <td><a href="{{url}}">{{title}}</a>{{#nearMiss}} <span class="tag kind">{{t.nearMiss}}</span>{{/nearMiss}}</td>
 <td>{{#severity}}<span class="badge sev-{{severityClass}}">{{severity}}</span>{{/severity}}{{^severity}}<span class="muted">—</span>{{/severity}}</td>
-<td>{{#services}}<span class="tag">{{.}}</span> {{/services}}</td>
-<td>{{#category}}<span class="category">{{category}}</span>{{/category}}</td>
+<td>{{#serviceLinks}}<a class="tag" href="{{url}}">{{name}}</a> {{/serviceLinks}}</td>
+<td>{{#category}}<a class="category" href="{{categoryURL}}">{{category}}</a>{{/category}}</td>
 <td class="num">{{#ttr}}{{ttr}}{{#ttrInferred}} <abbr class="inferred" title="{{t.inferredHelp}}">{{t.inferred}}</abbr>{{/ttrInferred}}{{/ttr}}{{^ttr}}<span class="muted">—</span>{{/ttr}}</td>
 <td><span class="status status-{{status}}">{{statusLabel}}</span></td>
 </tr>
@@ -670,6 +914,26 @@ What stopped the impact, and what made it fully over.
 ## Lessons learned
 
 What went well, what went badly, where we were lucky.
+
+"""##,
+        "search.mustache": ##"""
+{{<layout}}
+{{$content}}
+<h1>{{t.search}}</h1>
+<form class="search-form" action="search.html" role="search">
+<label for="q">{{t.searchLabel}}</label>
+<div class="search-row">
+<input type="search" id="q" name="q" placeholder="{{t.searchPlaceholder}}" autocomplete="off" spellcheck="false">
+<button type="submit">{{t.search}}</button>
+</div>
+</form>
+<p id="search-status" class="lead" aria-live="polite" data-results="{{t.searchResults}}" data-none="{{t.searchNone}}" data-hint="{{t.searchHint}}">{{t.searchHint}}</p>
+<ol id="search-results" class="search-results"></ol>
+<noscript><p class="notice">{{t.searchNoScript}}</p></noscript>
+<script src="{{root}}data/search-index.js"></script>
+<script src="{{root}}assets/search.js"></script>
+{{/content}}
+{{/layout}}
 
 """##,
         "trends.mustache": ##"""

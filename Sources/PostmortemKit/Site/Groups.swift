@@ -26,14 +26,14 @@ struct Group {
 
     /// Groups of `ordered` (newest first) by the keys each postmortem has;
     /// the most postmortems first, then by name.
-    static func make(_ ordered: [Postmortem], folder: String, keys: (Postmortem) -> [String],
+    static func make(_ ordered: [Postmortem], kind: PageNames.Kind, names: PageNames, keys: (Postmortem) -> [String],
                      name: (String) -> String = { $0 }, category: (String) -> String? = { _ in nil }) -> [Group] {
         var members: [String: [Postmortem]] = [:]
         for postmortem in ordered {
             for key in Set(keys(postmortem)) where !key.isEmpty { members[key, default: []].append(postmortem) }
         }
         return members.map { key, postmortems in
-            Group(key: key, name: name(key), path: "\(folder)/\(SitePaths.fileName(key)).html", category: category(key),
+            Group(key: key, name: name(key), path: names.path(kind, key), category: category(key),
                   postmortems: postmortems)
         }.sorted { ($0.postmortems.count, $1.key) > ($1.postmortems.count, $0.key) }
     }
@@ -87,7 +87,7 @@ extension PageContext {
             ]
             if let category = group.category {
                 entry["category"] = categoryLabel(category)
-                entry["categoryURL"] = "../categories/\(SitePaths.fileName(category)).html"
+                entry["categoryURL"] = "../" + names.path(.categories, category)
             }
             if let last = group.lastSeen { entry["lastSeen"] = "\(last)" }
             return entry

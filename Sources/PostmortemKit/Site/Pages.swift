@@ -8,6 +8,8 @@ struct PageContext {
     let format: Formatting
     /// Today in the site's time zone: what "overdue" is measured against.
     let today: CalendarDate
+    /// The pages of causes, categories, services and tags, for links.
+    var names = PageNames()
 
     init(configuration: SiteConfiguration, now: Date) {
         self.configuration = configuration
@@ -90,7 +92,11 @@ struct PageContext {
             row["severity"] = severity
             row["severityClass"] = severityClass(severity)
         }
-        if let category = categoryLabel(postmortem.primaryCause?.category) { row["category"] = category }
+        row["serviceLinks"] = postmortem.services.map { ["name": $0, "url": root + names.path(.services, $0)] }
+        if let id = postmortem.primaryCause?.category, let category = categoryLabel(id) {
+            row["category"] = category
+            row["categoryURL"] = root + names.path(.categories, id)
+        }
         if let recover = postmortem.timings.recover {
             row["ttr"] = format.duration(recover.minutes, approximate: recover.approximate)
             row["ttrInferred"] = recover.source == .inferred
@@ -112,10 +118,12 @@ struct PageContext {
 
     // MARK: Incident
 
-    func incident(_ postmortem: Postmortem, previous: Postmortem?, next: Postmortem?) -> [String: Any] {
+    func incident(_ postmortem: Postmortem, previous: Postmortem?, next: Postmortem?,
+                  related: RelatedIncidents = RelatedIncidents()) -> [String: Any] {
         var page = base(pageTitle: postmortem.title, root: "../")
         page["nav"] = ["incidents": true]
-        for (key, value) in row(postmortem) where key != "url" { page[key] = value }
+        for (key, value) in row(postmortem, root: "../") where key != "url" { page[key] = value }
+        page["tagLinks"] = postmortem.tags.map { ["name": $0, "url": "../" + names.path(.tags, $0)] }
         if let date = postmortem.date { page["dateLong"] = format.longDate(date) }
         page["description"] = postmortem.description ?? postmortem.body.summary
         page["figures"] = figures(postmortem)
@@ -124,8 +132,11 @@ struct PageContext {
         page["milestones"] = milestones
         page["hasMilestones"] = !milestones.isEmpty
         let causes = postmortem.causes.map { cause -> [String: Any] in
-            var entry: [String: Any] = ["key": cause.key]
-            if let category = categoryLabel(cause.category) { entry["category"] = category }
+            var entry: [String: Any] = ["key": cause.key, "url": "../" + names.path(.causes, cause.key)]
+            if let id = cause.category, let category = categoryLabel(id) {
+                entry["category"] = category
+                entry["categoryURL"] = "../" + names.path(.categories, id)
+            }
             if let summary = cause.summary { entry["summary"] = summary }
             return entry
         }
@@ -142,6 +153,53 @@ struct PageContext {
         page["source"] = postmortem.source.relativePath
         if let previous { page["previous"] = link(previous) }
         if let next { page["next"] = link(next) }
+        // Related and similar incidents: each with its badge, date and why it is listed.
+        func entry(_ other: Postmortem, _ reasons: [[String: Any]]) -> [String: Any] {
+            var entry = link(other)
+            entry["id"] = other.id
+            if let date = other.date { entry["date"] = "\(date)" }
+            if let severity = other.severity {
+                entry["severity"] = severity
+                entry["severityClass"] = severityClass(severity)
+            }
+            entry["nearMiss"] = other.kind == .nearMiss
+            entry["reasons"] = reasons
+            return entry
+        }
+        func reason(_ key: String, _ values: [String] = [], strong: Bool = false) -> [String: Any] {
+            // "shared service: a" for one value, "shared services: a, b" for several.
+            let text = values.count > 1 ? labels[key + "Several"] ?? labels[key] ?? key : labels[key] ?? key
+            let joined = values.joined(separator: labels["valueSeparator"] ?? ", ")
+            return ["text": text.replacingOccurrences(of: "{value}", with: joined), "strong": strong]
+        }
+        /// The labels of what two postmortems share; a shared cause first, as the strongest.
+        func likeness(_ shared: Similarity, causeOnly: Bool = false) -> [[String: Any]] {
+            var reasons: [[String: Any]] = shared.causeKeys.isEmpty ? [] : [reason("similarCause", strong: true)]
+            guard !causeOnly else { return reasons }
+            if !shared.categories.isEmpty { reasons.append(reason("similarCategory", shared.categories.map { categoryLabel($0) ?? $0 })) }
+            if !shared.services.isEmpty { reasons.append(reason("similarService", shared.services)) }
+            if !shared.tags.isEmpty { reasons.append(reason("similarTag", shared.tags)) }
+            return reasons
+        }
+        let relatedEntries = related.related.map { item in
+            entry(item.postmortem, item.reasons.map { kind in
+                switch kind {
+                case .listed: reason("relatedListed")
+                case .linkedFromText: reason("relatedLinkedFromText")
+                case .linksHere: reason("relatedLinksHere")
+                }
+            } + likeness(item.shared, causeOnly: true))
+        }
+        let similarEntries = related.similar.map { item in
+            var entry = entry(item.postmortem, likeness(item.shared))
+            entry["score"] = item.score
+            return entry
+        }
+        page["related"] = relatedEntries
+        page["hasRelated"] = !relatedEntries.isEmpty
+        page["similar"] = similarEntries
+        page["hasSimilar"] = !similarEntries.isEmpty
+        page["hasConnections"] = !related.isEmpty
         return page
     }
 

@@ -27,7 +27,7 @@ public enum SiteRenderer {
         _ postmortems: [Postmortem], configuration: SiteConfiguration, theme: Theme, sourceFolder: String, now: Date
     ) throws -> OutputPlan {
         let library = try theme.library()
-        let context = PageContext(configuration: configuration, now: now)
+        var context = PageContext(configuration: configuration, now: now)
         // Newest first; undated last; ties by id, so the order never depends on the disk.
         let ordered = postmortems.sorted { a, b in
             switch (a.date, b.date) {
@@ -37,22 +37,26 @@ public enum SiteRenderer {
             default: return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
             }
         }
+        context.names = PageNames(ordered)
+        let names = context.names
         var files: [String: [UInt8]] = [:]
         func page(_ template: String, _ view: [String: Any], to path: String) throws {
             guard let html = library.render(view, withTemplate: template) else { throw Failure.template(template) }
             files[path] = Array(html.utf8)
         }
         try page("index", context.index(ordered), to: "index.html")
+        let relations = RelatedIncidents.index(ordered)
         for (index, postmortem) in ordered.enumerated() {
             let newer = index > 0 ? ordered[index - 1] : nil
             let older = index + 1 < ordered.count ? ordered[index + 1] : nil
-            try page("incident", context.incident(postmortem, previous: older, next: newer),
+            try page("incident", context.incident(postmortem, previous: older, next: newer,
+                                                  related: relations[postmortem.id] ?? RelatedIncidents()),
                      to: SitePaths.incidentPage(id: postmortem.id))
         }
         let language = configuration.language
         let labels = context.labels
         // Causes, categories, services and tags: a page each, and rankings.
-        let causes = Group.make(ordered, folder: "causes", keys: { $0.causes.map(\.key) },
+        let causes = Group.make(ordered, kind: .causes, names: names, keys: { $0.causes.map(\.key) },
                                 category: { key in ordered.lazy.flatMap(\.causes).first { $0.key == key }?.category })
         try page("groups", context.groupsPage(causes, heading: labels["causes"] ?? "", lead: labels["causesLead"] ?? "",
                                               nameLabel: labels["cause"] ?? "", showCategory: true, nav: "causes"),
@@ -63,14 +67,14 @@ public enum SiteRenderer {
                                                 parent: (labels["causes"] ?? "", "causes/index.html"), nav: "causes"),
                      to: group.path)
         }
-        let categories = Group.make(ordered, folder: "categories", keys: { $0.causes.compactMap(\.category) },
+        let categories = Group.make(ordered, kind: .categories, names: names, keys: { $0.causes.compactMap(\.category) },
                                     name: { id in configuration.causeCategories.first { $0.id == id }?.label[language] ?? id })
         for group in categories {
             try page("group", context.groupPage(group, heading: group.name, description: nil,
                                                 parent: (labels["causes"] ?? "", "causes/index.html"), nav: "causes"),
                      to: group.path)
         }
-        let services = Group.make(ordered, folder: "services", keys: \.services)
+        let services = Group.make(ordered, kind: .services, names: names, keys: \.services)
         try page("groups", context.groupsPage(services, heading: labels["servicesNav"] ?? "", lead: labels["servicesLead"] ?? "",
                                               nameLabel: labels["service"] ?? "", showCategory: false, nav: "services"),
                  to: "services/index.html")
@@ -79,13 +83,15 @@ public enum SiteRenderer {
                                                 parent: (labels["servicesNav"] ?? "", "services/index.html"), nav: "services"),
                      to: group.path)
         }
-        for group in Group.make(ordered, folder: "tags", keys: \.tags) {
+        for group in Group.make(ordered, kind: .tags, names: names, keys: \.tags) {
             try page("group", context.groupPage(group, heading: "#" + group.name, description: nil,
                                                 parent: (labels["incidents"] ?? "", "index.html"), nav: "incidents"),
                      to: group.path)
         }
         try page("action-items", context.actionItemsPage(ordered), to: "action-items.html")
         try page("trends", context.trendsPage(ordered), to: "trends.html")
+        try page("search", context.searchPage(documentCount: ordered.count), to: "search.html")
+        files["data/search-index.js"] = try SearchIndex.script(ordered, context: context)
         for asset in theme.assets { files[asset.path] = Array(asset.text.utf8) }
         files["data/incidents.json"] = try DataExport.incidentsJSON(ordered, timeZone: configuration.timeZone)
         files["data/incidents.csv"] = DataExport.incidentsCSV(ordered, timeZone: configuration.timeZone)

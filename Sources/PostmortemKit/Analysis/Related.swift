@@ -1,0 +1,176 @@
+import Foundation
+
+/// The incidents an incident page points to: the related ones (named in
+/// `related` or linked from a body, in either direction) and the similar
+/// ones (sharing a cause, a category, services or tags).
+public struct RelatedIncidents: Sendable, Hashable {
+    /// Related postmortems, newest first (undated last, then by id).
+    public var related: [RelatedIncident]
+    /// The most similar other postmortems, best first; none of them is in `related`.
+    public var similar: [SimilarIncident]
+
+    public init(related: [RelatedIncident] = [], similar: [SimilarIncident] = []) {
+        self.related = related
+        self.similar = similar
+    }
+
+    public var isEmpty: Bool { related.isEmpty && similar.isEmpty }
+}
+
+/// A postmortem connected to another one by its author.
+public struct RelatedIncident: Sendable, Hashable {
+    /// How the two are connected, as seen from the page that lists `postmortem`.
+    public enum Reason: String, Sendable, Hashable, CaseIterable {
+        /// This page's `related` names it.
+        case listed
+        /// This page's body links to it.
+        case linkedFromText = "linked-from-text"
+        /// It names this page in its `related`, or its body links here.
+        case linksHere = "links-here"
+    }
+
+    public var postmortem: Postmortem
+    /// In the order of `Reason.allCases`, each once.
+    public var reasons: [Reason]
+    /// What the two have in common too (a shared cause key: a recurrence the author linked).
+    public var shared: Similarity
+
+    public var id: String { postmortem.id }
+}
+
+/// A postmortem that looks like another one, and what they share.
+public struct SimilarIncident: Sendable, Hashable {
+    public var postmortem: Postmortem
+    public var shared: Similarity
+
+    public var id: String { postmortem.id }
+    public var score: Int { shared.score }
+}
+
+/// What two postmortems have in common, each list in the order of the
+/// postmortem whose page shows it.
+public struct Similarity: Sendable, Hashable {
+    /// Cause keys both have: the same cause happened again.
+    public var causeKeys: [String] = []
+    /// Cause categories both have.
+    public var categories: [String] = []
+    public var services: [String] = []
+    public var tags: [String] = []
+
+    public init(causeKeys: [String] = [], categories: [String] = [], services: [String] = [], tags: [String] = []) {
+        self.causeKeys = causeKeys
+        self.categories = categories
+        self.services = services
+        self.tags = tags
+    }
+
+    /// Points for each kind of likeness: a shared cause key counts most.
+    public enum Weight {
+        public static let causeKey = 5
+        public static let category = 2
+        public static let service = 1
+        public static let tag = 1
+    }
+
+    /// A shared cause key 5 and a shared category 2 (once each, however many),
+    /// plus 1 for each shared service and each shared tag.
+    public var score: Int {
+        (causeKeys.isEmpty ? 0 : Weight.causeKey) + (categories.isEmpty ? 0 : Weight.category)
+            + services.count * Weight.service + tags.count * Weight.tag
+    }
+
+    public var isEmpty: Bool { causeKeys.isEmpty && categories.isEmpty && services.isEmpty && tags.isEmpty }
+}
+
+extension RelatedIncidents {
+    /// How many similar postmortems a page shows.
+    public static let defaultSimilarLimit = 5
+
+    /// The related and similar postmortems of every postmortem, by id (the
+    /// first postmortem of an id when ids repeat), computed once for a build:
+    /// backlinks and likenesses come from indexes by id, cause key, category,
+    /// service and tag, so no page scans every other postmortem's fields.
+    ///
+    /// Similar postmortems are ranked by `Similarity.score`, then newest
+    /// first (undated last), then by id; a postmortem never lists itself, and
+    /// a related postmortem is not listed again as similar.
+    public static func index(_ postmortems: [Postmortem], similarLimit: Int = defaultSimilarLimit) -> [String: RelatedIncidents] {
+        // Positions of the first postmortem of each id; later duplicates are left out.
+        var position: [String: Int] = [:]
+        for (offset, postmortem) in postmortems.enumerated() where position[postmortem.id] == nil {
+            position[postmortem.id] = offset
+        }
+        let members = postmortems.indices.filter { position[postmortems[$0].id] == $0 }
+
+        // Who names whom: id → positions of the postmortems whose `related` or body names it.
+        var namedBy: [String: [Int]] = [:]
+        // Positions by what they have, each postmortem once per value.
+        var byCause: [String: [Int]] = [:], byCategory: [String: [Int]] = [:]
+        var byService: [String: [Int]] = [:], byTag: [String: [Int]] = [:]
+        for member in members {
+            let postmortem = postmortems[member]
+            for id in unique(postmortem.related + postmortem.body.linkedPostmortems) { namedBy[id, default: []].append(member) }
+            for key in unique(postmortem.causes.map(\.key)) { byCause[key, default: []].append(member) }
+            for category in unique(postmortem.causes.compactMap(\.category)) { byCategory[category, default: []].append(member) }
+            for service in unique(postmortem.services) { byService[service, default: []].append(member) }
+            for tag in unique(postmortem.tags) { byTag[tag, default: []].append(member) }
+        }
+
+        var result: [String: RelatedIncidents] = [:]
+        for member in members {
+            let postmortem = postmortems[member]
+            // Related: what this one names, and what names it.
+            var reasons: [Int: Set<RelatedIncident.Reason>] = [:]
+            func add(_ id: String, _ reason: RelatedIncident.Reason) {
+                guard let other = position[id], other != member else { return }
+                reasons[other, default: []].insert(reason)
+            }
+            for id in postmortem.related { add(id, .listed) }
+            for id in postmortem.body.linkedPostmortems { add(id, .linkedFromText) }
+            for other in namedBy[postmortem.id] ?? [] { add(postmortems[other].id, .linksHere) }
+
+            // What this one shares with the others that have any of its values.
+            var shared: [Int: Similarity] = [:]
+            func share(_ values: [String], _ index: [String: [Int]], _ field: WritableKeyPath<Similarity, [String]>) {
+                for value in unique(values) {
+                    for other in index[value] ?? [] where other != member {
+                        shared[other, default: Similarity()][keyPath: field].append(value)
+                    }
+                }
+            }
+            share(postmortem.causes.map(\.key), byCause, \.causeKeys)
+            share(postmortem.causes.compactMap(\.category), byCategory, \.categories)
+            share(postmortem.services, byService, \.services)
+            share(postmortem.tags, byTag, \.tags)
+
+            let related = reasons.keys.sorted { newerFirst(postmortems[$0], postmortems[$1]) }.map { other in
+                RelatedIncident(postmortem: postmortems[other],
+                                reasons: RelatedIncident.Reason.allCases.filter { reasons[other]?.contains($0) == true },
+                                shared: shared[other] ?? Similarity())
+            }
+            // Similar: the others with the most in common, leaving out the related ones.
+            let similar = shared.filter { reasons[$0.key] == nil }.sorted { a, b in
+                a.value.score != b.value.score ? a.value.score > b.value.score : newerFirst(postmortems[a.key], postmortems[b.key])
+            }.prefix(max(0, similarLimit)).map { SimilarIncident(postmortem: postmortems[$0.key], shared: $0.value) }
+
+            result[postmortem.id] = RelatedIncidents(related: related, similar: similar)
+        }
+        return result
+    }
+
+    /// Newest first, undated last, then by id (as the site lists incidents).
+    static func newerFirst(_ a: Postmortem, _ b: Postmortem) -> Bool {
+        switch (a.date, b.date) {
+        case let (x?, y?) where x != y: return x > y
+        case (nil, _?): return false
+        case (_?, nil): return true
+        default: return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
+        }
+    }
+
+    /// `values` without repeats, in their first order; empty values left out.
+    static func unique(_ values: [String]) -> [String] {
+        var seen: Set<String> = []
+        return values.filter { !$0.isEmpty && seen.insert($0).inserted }
+    }
+}

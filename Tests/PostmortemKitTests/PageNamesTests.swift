@@ -1,0 +1,49 @@
+import Testing
+@testable import PostmortemKit
+
+/// Pages of causes, categories, services and tags: one per name, never two
+/// names on one file, and every link agrees with the page.
+@Suite struct PageNamesTests {
+    @Test func namesThatMakeTheSameFileGetNumberedPages() throws {
+        let a = try #require(postmortem("""
+            ---
+            id: INC-1
+            services: [admin panel, admin-panel, Admin-Panel, 管理画面]
+            tags: [db, DB]
+            cause: {category: release-bug, key: pool}
+            ---
+            """))
+        let names = PageNames([a])
+        #expect(names.path(.services, "Admin-Panel") == "services/Admin-Panel.html")
+        #expect(names.path(.services, "admin panel") == "services/admin-panel-2.html")
+        #expect(names.path(.services, "admin-panel") == "services/admin-panel-3.html")
+        #expect(names.path(.services, "管理画面") == "services/管理画面.html")
+        #expect(names.path(.tags, "DB") == "tags/DB.html")
+        #expect(names.path(.tags, "db") == "tags/db-2.html", "one file on a case-insensitive disk otherwise")
+        #expect(names.path(.causes, "pool") == "causes/pool.html")
+        #expect(names.path(.categories, "release-bug") == "categories/release-bug.html")
+    }
+
+    @Test func incidentPagesLinkToTheirCauseServiceAndTagPages() throws {
+        let p = try #require(postmortem("""
+            ---
+            id: INC-1
+            services: [admin-panel]
+            tags: [release]
+            cause: {category: release-bug, key: db-pool, summary: pool ran dry}
+            ---
+            """))
+        var context = PageContext(configuration: .default, now: .distantPast)
+        context.names = PageNames([p])
+        let page = context.incident(p, previous: nil, next: nil)
+        let causes = try #require(page["causes"] as? [[String: Any]])
+        #expect(causes.first?["url"] as? String == "../causes/db-pool.html")
+        #expect(causes.first?["categoryURL"] as? String == "../categories/release-bug.html")
+        let services = try #require(page["serviceLinks"] as? [[String: String]])
+        #expect(services == [["name": "admin-panel", "url": "../services/admin-panel.html"]])
+        #expect(page["tagLinks"] as? [[String: String]] == [["name": "release", "url": "../tags/release.html"]])
+        let row = context.row(p)
+        #expect(row["serviceLinks"] as? [[String: String]] == [["name": "admin-panel", "url": "services/admin-panel.html"]])
+        #expect(row["categoryURL"] as? String == "categories/release-bug.html")
+    }
+}
