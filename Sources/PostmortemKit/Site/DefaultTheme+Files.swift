@@ -7,14 +7,40 @@ extension DefaultTheme {
 {{$content}}
 <h1>{{t.actionItems}}</h1>
 <p class="lead">{{summaryLine}}</p>
-{{#owners}}
-<section class="owner-group">
-<h2>{{owner}} <span class="muted">({{count}})</span></h2>
-<ul class="fixes card">
-{{#items}}<li class="fix fix-{{status}}{{#overdue}} overdue{{/overdue}}"><span class="status status-{{status}}">{{statusLabel}}</span> {{title}}{{#due}} <span class="due">{{t.due}} <time datetime="{{due}}">{{due}}</time></span>{{/due}}{{#overdue}} <strong class="overdue-label">{{t.overdue}}</strong>{{/overdue}} <span class="muted">— <a href="{{url}}">{{incident}}</a></span></li>
-{{/items}}
-</ul>
+<section class="card facts" aria-labelledby="by-status-title">
+<h2 id="by-status-title" class="visually-hidden">{{t.byStatus}}</h2>
+<dl class="figures">
+{{#statusFigures}}<div class="figure{{#alert}} alert{{/alert}}"><dt>{{label}}</dt><dd>{{#linked}}<a href="#{{id}}">{{value}}</a>{{/linked}}{{^linked}}{{value}}{{/linked}}</dd></div>
+{{/statusFigures}}
+</dl>
 </section>
+<h2>{{t.byStatus}}</h2>
+{{#statuses}}
+<section class="status-group" aria-labelledby="{{id}}">
+{{#unfinished}}
+<h3 id="{{id}}">{{name}} <span class="muted">({{count}})</span></h3>
+<ul class="fixes card">
+{{#items}}{{>partials/action-item}}{{/items}}
+</ul>
+{{/unfinished}}
+{{^unfinished}}
+<details>
+<summary><h3 id="{{id}}">{{name}} <span class="muted">({{count}})</span></h3></summary>
+<ul class="fixes card">
+{{#items}}{{>partials/action-item}}{{/items}}
+</ul>
+</details>
+{{/unfinished}}
+</section>
+{{/statuses}}
+<h2>{{t.byOwner}}</h2>
+{{#owners}}
+<details class="owner-group"{{#unfinished}} open{{/unfinished}}>
+<summary><h3>{{owner}} <span class="muted">({{count}})</span></h3></summary>
+<ul class="fixes card">
+{{#items}}{{>partials/action-item}}{{/items}}
+</ul>
+</details>
 {{/owners}}
 {{/content}}
 {{/layout}}
@@ -356,7 +382,7 @@ table.incidents td a:hover { text-decoration: underline; }
 
 .figures.card { margin: 0 0 20px; }
 .owner-group h2 { font-size: 1.1rem; margin: 24px 0 8px; }
-.owner-group .fixes { list-style: none; padding: 12px 16px; }
+.owner-group .fixes, .status-group .fixes { list-style: none; padding: 12px 16px; }
 
 /* Incident page */
 .crumbs { color: var(--muted); font-size: .9rem; margin: 0; }
@@ -515,6 +541,13 @@ a.category:hover { color: var(--accent); }
 a.key { text-decoration: none; color: var(--accent); }
 a.key:hover { text-decoration: underline; }
 a.key code { background: transparent; padding: 0; }
+
+/* Action items: by status, then by owner; finished lists fold away. */
+.status-group h3, .owner-group h3 { display: inline; font-size: 1.05rem; }
+.status-group > h3 { display: block; margin: 18px 0 8px; }
+details > summary { cursor: pointer; margin: 14px 0 8px; }
+.figure.alert dd, .figure.alert dd a { color: var(--sev1); }
+.figures dd a { text-decoration: none; }
 
 """##,
         "group.mustache": ##"""
@@ -742,6 +775,10 @@ a.key code { background: transparent; padding: 0; }
 </footer>
 </body>
 </html>
+
+"""##,
+        "partials/action-item.mustache": ##"""
+<li class="fix fix-{{status}}{{#overdue}} overdue{{/overdue}}"><span class="status status-{{status}}">{{statusLabel}}</span> {{title}}{{#owner}} <span class="owner">@{{owner}}</span>{{/owner}}{{#due}} <span class="due">{{t.due}} <time datetime="{{due}}">{{due}}</time></span>{{/due}}{{#overdue}} <strong class="overdue-label">{{t.overdue}}</strong>{{/overdue}} <span class="muted">— <a href="{{url}}">{{incident}}</a></span></li>
 
 """##,
         "partials/incident-table.mustache": ##"""

@@ -95,14 +95,13 @@ extension PageContext {
         return page
     }
 
-    /// Every recurrence-fix item, grouped by owner, open ones and the overdue first.
+    /// Every recurrence-fix item, by status (overdue first, then in progress,
+    /// open, done, won't do) and by owner (owners with the most unfinished
+    /// items first); in each list the overdue and the soonest due first.
     func actionItemsPage(_ ordered: [Postmortem]) -> [String: Any] {
         var page = base(pageTitle: labels["actionItems"] ?? "", root: "")
         page["nav"] = ["actionItems": true]
-        var byOwner: [String: [(item: ActionItem, postmortem: Postmortem)]] = [:]
-        for postmortem in ordered {
-            for item in postmortem.recurrenceFix { byOwner[item.owner ?? "", default: []].append((item, postmortem)) }
-        }
+        /// 0 overdue, 1 in progress, 2 open, 3 done, 4 won't do.
         func rank(_ item: ActionItem) -> Int {
             let overdue = (item.status == .open || item.status == .inProgress) && (item.due.map { $0 < today } ?? false)
             if overdue { return 0 }
@@ -113,23 +112,48 @@ extension PageContext {
             case .wontDo: return 4
             }
         }
-        var total = 0, open = 0, overdue = 0
-        page["owners"] = byOwner.keys.sorted { ($0.isEmpty ? 1 : 0, $0) < ($1.isEmpty ? 1 : 0, $1) }.map { owner -> [String: Any] in
-            let entries = (byOwner[owner] ?? []).sorted { a, b in
-                (rank(a.item), a.item.due.map { "\($0)" } ?? "9999", a.postmortem.id) < (rank(b.item), b.item.due.map { "\($0)" } ?? "9999", b.postmortem.id)
-            }
-            let items = entries.map { entry -> [String: Any] in
-                var item = fix(entry.item)
-                item["incident"] = entry.postmortem.title
-                item["url"] = SitePaths.incidentPage(id: entry.postmortem.id)
-                total += 1
-                if entry.item.status == .open || entry.item.status == .inProgress { open += 1 }
-                if item["overdue"] as? Bool == true { overdue += 1 }
-                return item
-            }
-            return ["owner": owner.isEmpty ? (labels["unassigned"] ?? "") : "@" + owner, "count": items.count, "items": items]
+        struct Entry {
+            let item: ActionItem, postmortem: Postmortem, rank: Int
+            var sortKey: (Int, String, String) { (rank, item.due.map { "\($0)" } ?? "9999", postmortem.id) }
         }
-        page["summaryLine"] = String(format: labels["actionSummary"] ?? "%d %d %d", total, open, overdue)
+        let entries = ordered.flatMap { p in p.recurrenceFix.map { Entry(item: $0, postmortem: p, rank: rank($0)) } }
+            .sorted { $0.sortKey < $1.sortKey }
+        func view(_ entry: Entry, showOwner: Bool) -> [String: Any] {
+            var item = fix(entry.item)
+            item["incident"] = entry.postmortem.title
+            item["url"] = SitePaths.incidentPage(id: entry.postmortem.id)
+            // false, not absent: Mustache would find the owner group's own "owner" instead.
+            if !showOwner { item["owner"] = false }
+            return item
+        }
+        let statusNames = [labels["overdueItems"] ?? "", statusLabel("in-progress"), statusLabel("open"),
+                           statusLabel("done"), statusLabel("wont-do")]
+        let statusIDs = ["overdue", "in-progress", "open", "done", "wont-do"]
+        page["statuses"] = (0..<5).compactMap { rank -> [String: Any]? in
+            let items = entries.filter { $0.rank == rank }
+            guard !items.isEmpty else { return nil }
+            return ["id": "status-\(statusIDs[rank])", "name": statusNames[rank], "count": items.count,
+                    "unfinished": rank < 3, "items": items.map { view($0, showOwner: true) }]
+        }
+        page["statusFigures"] = (0..<5).map { rank -> [String: Any] in
+            let count = entries.count { $0.rank == rank }
+            return ["label": statusNames[rank], "value": count, "id": "status-\(statusIDs[rank])",
+                    "linked": count > 0, "alert": rank == 0 && count > 0]
+        }
+        var byOwner: [String: [Entry]] = [:]
+        for entry in entries { byOwner[entry.item.owner ?? "", default: []].append(entry) }
+        let owners = byOwner.map { owner, items in (owner: owner, items: items, unfinished: items.count { $0.rank < 3 }) }
+            .sorted { a, b in
+                (a.owner.isEmpty ? 1 : 0, -a.unfinished, a.owner) < (b.owner.isEmpty ? 1 : 0, -b.unfinished, b.owner)
+            }
+        page["owners"] = owners.map { owner -> [String: Any] in
+            ["owner": owner.owner.isEmpty ? (labels["unassigned"] ?? "") : "@" + owner.owner,
+             "count": owner.items.count, "unfinished": owner.unfinished,
+             "items": owner.items.map { view($0, showOwner: false) }]
+        }
+        let open = entries.count { $0.rank < 3 }
+        let overdue = entries.count { $0.rank == 0 }
+        page["summaryLine"] = String(format: labels["actionSummary"] ?? "%d %d %d", entries.count, open, overdue)
         return page
     }
 

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+@testable import PostmortemKit
+
+/// View models of whole pages, and the build's determinism.
+@Suite struct SitePagesTests {
+    static let items = """
+        ---
+        id: INC-1
+        date: 2025-01-10
+        recurrence_fix:
+          - {title: Late one, owner: kato, status: open, due: 2025-01-31}
+          - {title: Doing it, owner: ito, status: in-progress, due: 2025-12-31}
+          - {title: Not yet, status: open}
+          - {title: Finished, owner: kato, status: done, due: 2025-01-20, completed: 2025-01-19}
+          - {title: Dropped, owner: ito, status: wont-do}
+        ---
+        """
+
+    @Test func actionItemsByStatusThenByOwnerWithTheUnfinishedFirst() throws {
+        let p = try #require(postmortem(Self.items))
+        let context = PageContext(configuration: .default, now: Date(timeIntervalSince1970: 1_740_000_000))  // 2025-02-19
+        let page = context.actionItemsPage([p])
+        #expect(page["summaryLine"] as? String == "5 action items: 3 open, 1 overdue.")
+        let statuses = try #require(page["statuses"] as? [[String: Any]])
+        #expect(statuses.map { $0["name"] as? String } == ["Overdue", "In progress", "Open", "Done", "Won't do"])
+        #expect(statuses.map { $0["unfinished"] as? Bool } == [true, true, true, false, false])
+        let overdue = try #require(statuses.first?["items"] as? [[String: Any]])
+        #expect(overdue.map { $0["title"] as? String } == ["Late one"])
+        #expect(overdue.first?["owner"] as? String == "kato", "the status lists say whose item it is")
+        let owners = try #require(page["owners"] as? [[String: Any]])
+        // ito and kato have one unfinished item each: by name; unassigned last.
+        #expect(owners.map { $0["owner"] as? String } == ["@ito", "@kato", "Unassigned"])
+        let kato = try #require(owners[1]["items"] as? [[String: Any]])
+        #expect(kato.map { $0["title"] as? String } == ["Late one", "Finished"])
+        #expect(kato.allSatisfy { $0["owner"] as? Bool == false }, "no owner repeated under its own heading")
+    }
+
+    @Test func buildingTwiceGivesByteIdenticalFiles() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-twice-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: base) }
+        var sites: [[String: Data]] = []
+        for name in ["a", "b"] {
+            let out = base.appendingPathComponent(name)
+            _ = try Build.run(Build.Options(
+                sourceFolder: packageRoot.appendingPathComponent("postmortems").path, outputFolder: out.path,
+                configurationPath: packageRoot.appendingPathComponent("postmortem.yml").path,
+                templatesFolder: nil, now: Date(timeIntervalSince1970: 1_764_547_200)))
+            var files: [String: Data] = [:]
+            let enumerator = FileManager.default.enumerator(at: out, includingPropertiesForKeys: nil)
+            while let url = enumerator?.nextObject() as? URL {
+                guard (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true else { continue }
+                files[String(url.standardizedFileURL.path.dropFirst(out.standardizedFileURL.path.count))] = try Data(contentsOf: url)
+            }
+            sites.append(files)
+        }
+        #expect(sites[0].count > 100)
+        #expect(sites[0].keys.sorted() == sites[1].keys.sorted())
+        for (path, data) in sites[0] where sites[1][path] != data {
+            Issue.record("\(path) differs between two builds")
+        }
+    }
+}
