@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import PostmortemKit
 
-/// View models of whole pages, and the build's determinism.
+/// View models of whole pages.
 @Suite struct SitePagesTests {
     static let items = """
         ---
@@ -34,30 +34,5 @@ import Testing
         let kato = try #require(owners[1]["items"] as? [[String: Any]])
         #expect(kato.map { $0["title"] as? String } == ["Late one", "Finished"])
         #expect(kato.allSatisfy { $0["owner"] as? Bool == false }, "no owner repeated under its own heading")
-    }
-
-    @Test func buildingTwiceGivesByteIdenticalFiles() throws {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-twice-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: base) }
-        var sites: [[String: Data]] = []
-        for name in ["a", "b"] {
-            let out = base.appendingPathComponent(name)
-            _ = try Build.run(Build.Options(
-                sourceFolder: packageRoot.appendingPathComponent("postmortems").path, outputFolder: out.path,
-                configurationPath: packageRoot.appendingPathComponent("postmortem.yml").path,
-                templatesFolder: nil, now: Date(timeIntervalSince1970: 1_764_547_200)))
-            var files: [String: Data] = [:]
-            let enumerator = FileManager.default.enumerator(at: out, includingPropertiesForKeys: nil)
-            while let url = enumerator?.nextObject() as? URL {
-                guard (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true else { continue }
-                files[String(url.standardizedFileURL.path.dropFirst(out.standardizedFileURL.path.count))] = try Data(contentsOf: url)
-            }
-            sites.append(files)
-        }
-        #expect(sites[0].count > 100)
-        #expect(sites[0].keys.sorted() == sites[1].keys.sorted())
-        for (path, data) in sites[0] where sites[1][path] != data {
-            Issue.record("\(path) differs between two builds")
-        }
     }
 }

@@ -164,6 +164,10 @@ extension DefaultTheme {
 }());
 
 """##,
+        "assets/icon.svg": ##"""
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#1f5fbf"/><path d="M9 8h9a6 6 0 0 1 0 12h-5v5H9z" fill="none" stroke="#fff" stroke-width="3" stroke-linejoin="round"/><circle cx="23.5" cy="24" r="3" fill="#ffb4ab"/></svg>
+
+"""##,
         "assets/search.js": ##"""
 // Full-text search over data/search-index.js, in the browser, from file://
 // too. Text is folded like the generator documents it (NFKC, lower case), and
@@ -744,6 +748,7 @@ details > summary { cursor: pointer; margin: 14px 0 8px; }
 <title>{{pageTitle}} · {{site.title}}</title>
 {{#description}}<meta name="description" content="{{description}}">
 {{/description}}<meta name="generator" content="Postmortem KB">
+<link rel="icon" href="{{root}}assets/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="{{root}}assets/style.css">
 <link rel="alternate" type="application/atom+xml" title="{{site.title}}" href="{{root}}feed.xml">
 </head>
