@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"], exclude: ["Golden"]),
         .testTarget(
             name: "PostmortemKitTests",
-            dependencies: ["PostmortemKit"],
+            dependencies: ["PostmortemKit", .product(name: "Mustache", package: "swift-mustache")],
             exclude: ["Fixtures"]
         ),
     ]

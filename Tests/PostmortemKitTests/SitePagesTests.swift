@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PostmortemKit
+import Mustache
 
 /// View models of whole pages.
 @Suite struct SitePagesTests {
@@ -34,5 +35,38 @@ import Testing
         let kato = try #require(owners[1]["items"] as? [[String: Any]])
         #expect(kato.map { $0["title"] as? String } == ["Late one", "Finished"])
         #expect(kato.allSatisfy { $0["owner"] as? Bool == false }, "no owner repeated under its own heading")
+    }
+}
+
+/// Typed view models: what templates read, and no value leaking in from an
+/// enclosing context.
+@Suite struct ViewModelTests {
+    @Test func unknownValuesAreFalseSoTheyDoNotInheritThePagesOwn() throws {
+        let bare = try #require(postmortem("---\nid: INC-9\ntitle: Bare\n---\n", path: "bare.md"))
+        let context = PageContext(configuration: .default, now: .distantPast)
+        let row = context.row(bare)
+        for key in ["date", "severity", "severityClass", "category", "categoryURL", "ttr"] {
+            #expect(row.child(named: key) as? Bool == false, "\(key)")
+        }
+        #expect(row.child(named: "title") as? String == "Bare")
+        #expect(row.child(named: "no-such-key") == nil)
+        let page = context.incident(bare, previous: nil, next: nil)
+        #expect(page.child(named: "url") as? Bool == false)
+        #expect(page.child(named: "previous") as? Bool == false)
+        #expect(page.child(named: "hasCauses") as? Bool == false)
+        #expect(page.child(named: "title") as? String == "Bare", "row keys are the page's")
+        #expect(page.child(named: "lang") as? String == "en", "base keys too")
+    }
+
+    @Test func aRelatedIncidentWithoutSeverityShowsNoBadge() throws {
+        let template = try MustacheTemplate(string: "{{#related}}[{{title}}{{#severity}} {{severity}}{{/severity}}]{{/related}}")
+        let loaded = LoadStage.load([
+            SourceFile(path: "a.md", text: "---\nid: A\ntitle: Page\nseverity: SEV1\nrelated: [B]\n---\n"),
+            SourceFile(path: "b.md", text: "---\nid: B\ntitle: Other\n---\n"),
+        ], configuration: .default)
+        let a = try #require(loaded.postmortems.first { $0.id == "A" })
+        let page = PageContext(configuration: .default, now: .distantPast)
+            .incident(a, previous: nil, next: nil, related: RelatedIncidents.index(loaded.postmortems)["A"] ?? RelatedIncidents())
+        #expect(template.render(page) == "[Other]")
     }
 }

@@ -80,83 +80,53 @@ struct PageContext {
         }
     }
 
-    func row(_ postmortem: Postmortem, root: String = "") -> [String: Any] {
-        var row: [String: Any] = [
-            "url": root + SitePaths.incidentPage(id: postmortem.id), "id": postmortem.id, "title": postmortem.title,
-            "services": postmortem.services,
-            "status": postmortem.status.rawValue, "statusLabel": statusLabel(postmortem.status.rawValue),
-            "nearMiss": postmortem.kind == .nearMiss,
-        ]
-        if let date = postmortem.date { row["date"] = "\(date)" }
-        if let severity = postmortem.severity {
-            row["severity"] = severity
-            row["severityClass"] = severityClass(severity)
-        }
-        row["serviceLinks"] = postmortem.services.map { ["name": $0, "url": root + names.path(.services, $0)] }
-        if let id = postmortem.primaryCause?.category, let category = categoryLabel(id) {
-            row["category"] = category
-            row["categoryURL"] = root + names.path(.categories, id)
-        }
-        if let recover = postmortem.timings.recover {
-            row["ttr"] = format.duration(recover.minutes, approximate: recover.approximate)
-            row["ttrInferred"] = recover.source == .inferred
-        }
+    func row(_ postmortem: Postmortem, root: String = "") -> IncidentRow {
+        let severity = postmortem.severity
+        let categoryID = postmortem.primaryCause?.category
+        let category = categoryLabel(categoryID)
+        let recover = postmortem.timings.recover
         // The values the index's filters and sorting read (data-* attributes), empty when unknown.
         let levels = configuration.severityLevels
-        let severityRank: String = postmortem.severity.map { id in "\((levels.firstIndex { $0.id == id } ?? levels.count) + 1)" } ?? ""
+        let severityRank: String = severity.map { id in "\((levels.firstIndex { $0.id == id } ?? levels.count) + 1)" } ?? ""
         let statusRank = (Postmortem.Status.allCases.firstIndex(of: postmortem.status) ?? 0) + 1
-        let ttrMinutes: String = postmortem.timings.recover.map { "\(Int($0.minutes.rounded()))" } ?? ""
         let facets: [String: String] = [
             "date": postmortem.date?.description ?? "", "year": postmortem.date.map { String($0.year) } ?? "",
-            "title": postmortem.title, "severity": postmortem.severity ?? "", "severityRank": severityRank,
-            "services": postmortem.services.joined(separator: "|"), "category": postmortem.primaryCause?.category ?? "",
-            "status": postmortem.status.rawValue, "statusRank": String(statusRank), "ttr": ttrMinutes,
+            "title": postmortem.title, "severity": severity ?? "", "severityRank": severityRank,
+            "services": postmortem.services.joined(separator: "|"), "category": categoryID ?? "",
+            "status": postmortem.status.rawValue, "statusRank": String(statusRank),
+            "ttr": recover.map { "\(Int($0.minutes.rounded()))" } ?? "",
         ]
-        row["facets"] = facets
-        return row
+        return IncidentRow(
+            url: root + SitePaths.incidentPage(id: postmortem.id), id: postmortem.id, title: postmortem.title,
+            services: postmortem.services,
+            serviceLinks: postmortem.services.map { LinkView(name: $0, url: root + names.path(.services, $0)) },
+            status: postmortem.status.rawValue, statusLabel: statusLabel(postmortem.status.rawValue),
+            nearMiss: postmortem.kind == .nearMiss, date: postmortem.date.map { "\($0)" },
+            severity: severity, severityClass: severity.map(severityClass),
+            category: category, categoryURL: category == nil ? nil : categoryID.map { root + names.path(.categories, $0) },
+            ttr: recover.map { format.duration($0.minutes, approximate: $0.approximate) },
+            ttrInferred: recover?.source == .inferred, facets: facets)
     }
 
     // MARK: Incident
 
     func incident(_ postmortem: Postmortem, previous: Postmortem?, next: Postmortem?,
-                  related: RelatedIncidents = RelatedIncidents()) -> [String: Any] {
-        var page = base(pageTitle: postmortem.title, root: "../")
-        page["nav"] = ["incidents": true]
-        for (key, value) in row(postmortem, root: "../") where key != "url" { page[key] = value }
-        page["tagLinks"] = postmortem.tags.map { ["name": $0, "url": "../" + names.path(.tags, $0)] }
-        if let date = postmortem.date { page["dateLong"] = format.longDate(date) }
-        page["description"] = postmortem.description ?? postmortem.body.summary
-        page["figures"] = figures(postmortem)
-        if let impact = postmortem.impact?.summary { page["impact"] = impact }
-        let milestones = self.milestones(postmortem)
-        page["milestones"] = milestones
-        page["hasMilestones"] = !milestones.isEmpty
-        let causes = postmortem.causes.map { cause -> [String: Any] in
-            var entry: [String: Any] = ["key": cause.key, "url": "../" + names.path(.causes, cause.key)]
-            if let id = cause.category, let category = categoryLabel(id) {
-                entry["category"] = category
-                entry["categoryURL"] = "../" + names.path(.categories, id)
-            }
-            if let summary = cause.summary { entry["summary"] = summary }
-            return entry
+                  related: RelatedIncidents = RelatedIncidents()) -> IncidentPage {
+        var base = base(pageTitle: postmortem.title, root: "../")
+        base["nav"] = ["incidents": true]
+        let causes = postmortem.causes.map { cause in
+            let category = categoryLabel(cause.category)
+            return CauseView(key: cause.key, url: "../" + names.path(.causes, cause.key), category: category,
+                             categoryURL: category == nil ? nil : cause.category.map { "../" + names.path(.categories, $0) },
+                             summary: cause.summary)
         }
-        page["causes"] = causes
-        page["hasCauses"] = !causes.isEmpty
-        let fixes = postmortem.recurrenceFix.map(fix)
-        page["fixes"] = fixes
-        page["hasFix"] = !fixes.isEmpty
         let toc = postmortem.body.outline.filter { $0.level >= 2 && $0.level <= 3 }
             .map { ["id": $0.id, "text": $0.text, "level": $0.level + 1] as [String: Any] }
-        page["toc"] = toc
-        page["hasToc"] = toc.count >= 2
-        page["body"] = postmortem.body.html
-        page["source"] = postmortem.source.relativePath
-        if let previous { page["previous"] = link(previous) }
-        if let next { page["next"] = link(next) }
         // Related and similar incidents: each with its badge, date and why it is listed.
         func entry(_ other: Postmortem, _ reasons: [[String: Any]]) -> [String: Any] {
-            var entry = link(other)
-            entry["id"] = other.id
+            let link = link(other)
+            // false, not absent: Mustache would show the page's own date or severity instead.
+            var entry: [String: Any] = ["url": link.url, "title": link.name, "id": other.id, "date": false, "severity": false]
             if let date = other.date { entry["date"] = "\(date)" }
             if let severity = other.severity {
                 entry["severity"] = severity
@@ -195,16 +165,21 @@ struct PageContext {
             entry["score"] = item.score
             return entry
         }
-        page["related"] = relatedEntries
-        page["hasRelated"] = !relatedEntries.isEmpty
-        page["similar"] = similarEntries
-        page["hasSimilar"] = !similarEntries.isEmpty
-        page["hasConnections"] = !related.isEmpty
-        return page
+        return IncidentPage(
+            base: base, row: row(postmortem, root: "../"),
+            tagLinks: postmortem.tags.map { LinkView(name: $0, url: "../" + names.path(.tags, $0)) },
+            dateLong: postmortem.date.map { format.longDate($0) },
+            description: postmortem.description ?? postmortem.body.summary,
+            figures: figures(postmortem), impact: postmortem.impact?.summary, milestones: milestones(postmortem),
+            causes: causes, fixes: postmortem.recurrenceFix.map(fix), toc: toc,
+            body: postmortem.body.html, source: postmortem.source.relativePath,
+            previous: previous.map(link), next: next.map(link),
+            related: relatedEntries, similar: similarEntries)
     }
 
-    func link(_ postmortem: Postmortem) -> [String: Any] {
-        ["url": String(SitePaths.incidentPage(id: postmortem.id).dropFirst("incidents/".count)), "title": postmortem.title]
+    /// A link from one incident page to another (they share a folder).
+    func link(_ postmortem: Postmortem) -> LinkView {
+        LinkView(name: postmortem.title, url: String(SitePaths.incidentPage(id: postmortem.id).dropFirst("incidents/".count)))
     }
 
     func figures(_ postmortem: Postmortem) -> [[String: Any]] {
@@ -236,8 +211,10 @@ struct PageContext {
     }
 
     func fix(_ item: ActionItem) -> [String: Any] {
+        // false, not absent, for what is unknown: Mustache would look it up in the enclosing contexts.
         var entry: [String: Any] = ["title": item.title, "status": item.status.rawValue,
-                                    "statusLabel": statusLabel(item.status.rawValue)]
+                                    "statusLabel": statusLabel(item.status.rawValue),
+                                    "owner": false, "due": false, "overdue": false]
         if let owner = item.owner { entry["owner"] = owner }
         if let due = item.due {
             entry["due"] = "\(due)"

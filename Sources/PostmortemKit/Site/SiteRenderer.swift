@@ -40,7 +40,7 @@ public enum SiteRenderer {
         context.names = PageNames(ordered)
         let names = context.names
         var files: [String: [UInt8]] = [:]
-        func page(_ template: String, _ view: [String: Any], to path: String) throws {
+        func page(_ template: String, _ view: Any, to path: String) throws {
             guard let html = library.render(view, withTemplate: template) else { throw Failure.template(template) }
             files[path] = Array(html.utf8)
         }

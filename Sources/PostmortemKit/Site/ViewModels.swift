@@ -1,0 +1,137 @@
+import Mustache
+
+// Typed view models of what the site renders once per postmortem (the hot
+// path): a row of an incident table and an incident page. Templates read them
+// through `MustacheParent`, a switch per key, never `Mirror`.
+//
+// An unknown optional is `false`, not nil: Mustache looks a nil key up in the
+// enclosing contexts, so a related incident without a severity would show the
+// page's own severity.
+
+/// A link with its text: a service, a tag, a neighbouring page.
+struct LinkView: MustacheParent, Sendable, Equatable {
+    var name: String
+    var url: String
+
+    func child(named key: String) -> Any? {
+        switch key {
+        case "name", "title": name
+        case "url": url
+        default: nil
+        }
+    }
+}
+
+/// One postmortem in an incident table (index, cause, service, tag pages).
+struct IncidentRow: MustacheParent, Sendable {
+    var url: String
+    var id: String
+    var title: String
+    var services: [String]
+    var serviceLinks: [LinkView]
+    var status: String
+    var statusLabel: String
+    var nearMiss: Bool
+    var date: String?
+    var severity: String?
+    var severityClass: String?
+    var category: String?
+    var categoryURL: String?
+    var ttr: String?
+    var ttrInferred: Bool
+    /// What the index's filters and sorting read (data-* attributes), "" when unknown.
+    var facets: [String: String]
+
+    func child(named key: String) -> Any? {
+        switch key {
+        case "url": url
+        case "id": id
+        case "title": title
+        case "services": services
+        case "serviceLinks": serviceLinks
+        case "status": status
+        case "statusLabel": statusLabel
+        case "nearMiss": nearMiss
+        case "date": date ?? false
+        case "severity": severity ?? false
+        case "severityClass": severityClass ?? false
+        case "category": category ?? false
+        case "categoryURL": categoryURL ?? false
+        case "ttr": ttr ?? false
+        case "ttrInferred": ttrInferred
+        case "facets": facets
+        default: nil
+        }
+    }
+}
+
+/// A cause on an incident page, linked to its page and its category's.
+struct CauseView: MustacheParent, Sendable {
+    var key: String
+    var url: String
+    var category: String?
+    var categoryURL: String?
+    var summary: String?
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "key": key
+        case "url": url
+        case "category": category ?? false
+        case "categoryURL": categoryURL ?? false
+        case "summary": summary ?? false
+        default: nil
+        }
+    }
+}
+
+/// An incident page: the row's facts, then everything the page adds. Keys
+/// of neither (the site, labels, root) come from the page's base.
+struct IncidentPage: MustacheParent {
+    var base: [String: Any]
+    var row: IncidentRow
+    var tagLinks: [LinkView]
+    var dateLong: String?
+    var description: String
+    var figures: [[String: Any]]
+    var impact: String?
+    var milestones: [[String: Any]]
+    var causes: [CauseView]
+    var fixes: [[String: Any]]
+    var toc: [[String: Any]]
+    var body: String
+    var source: String
+    var previous: LinkView?
+    var next: LinkView?
+    var related: [[String: Any]]
+    var similar: [[String: Any]]
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "url": false  // the page's own address is not a link on it
+        case "tagLinks": tagLinks
+        case "dateLong": dateLong ?? false
+        case "description": description
+        case "figures": figures
+        case "impact": impact ?? false
+        case "milestones": milestones
+        case "hasMilestones": !milestones.isEmpty
+        case "causes": causes
+        case "hasCauses": !causes.isEmpty
+        case "fixes": fixes
+        case "hasFix": !fixes.isEmpty
+        case "toc": toc
+        case "hasToc": toc.count >= 2
+        case "body": body
+        case "source": source
+        case "previous": previous ?? false
+        case "next": next ?? false
+        case "related": related
+        case "hasRelated": !related.isEmpty
+        case "similar": similar
+        case "hasSimilar": !similar.isEmpty
+        case "hasConnections": !related.isEmpty || !similar.isEmpty
+        default: row.child(named: name) ?? base[name]
+        }
+    }
+}
