@@ -65,6 +65,24 @@ public enum Starter {
         return written
     }
 
+    /// The commented examples both languages' configurations show.
+    static let severityExample = """
+        # severity_levels:
+        #   - id: SEV1
+        #     label: {en: Critical, ja: 致命的}
+        #     color: "#b00020"
+        #   - SEV2
+        #   - SEV3
+        #   - SEV4
+        """
+    static let categoryExample = """
+        # cause_categories:
+        #   - release-bug
+        #   - human-error
+        #   - id: vendor
+        #     label: {en: Vendor failure, ja: 委託先の障害}
+        """
+
     static func configuration(_ language: Language) -> String {
         switch language {
         case .en: """
@@ -76,20 +94,10 @@ public enum Starter {
             timezone: UTC                      # times written without an offset are in this zone
 
             # Severity levels, worst first (default SEV1…SEV4).
-            # severity_levels:
-            #   - id: SEV1
-            #     label: {en: Critical, ja: 致命的}
-            #     color: "#b00020"
-            #   - SEV2
-            #   - SEV3
-            #   - SEV4
+            \(severityExample)
 
             # The cause taxonomy; listing it replaces the default eleven categories.
-            # cause_categories:
-            #   - release-bug
-            #   - human-error
-            #   - id: vendor
-            #     label: {en: Vendor failure, ja: 委託先の障害}
+            \(categoryExample)
 
             # markdown:
             #   unsafe_html: false        # true keeps raw HTML in bodies: for trusted teams only
@@ -105,20 +113,10 @@ public enum Starter {
             timezone: Asia/Tokyo               # オフセットのない時刻はこのタイムゾーン
 
             # 重大度（重い順。既定は SEV1〜SEV4）
-            # severity_levels:
-            #   - id: SEV1
-            #     label: {en: Critical, ja: 致命的}
-            #     color: "#b00020"
-            #   - SEV2
-            #   - SEV3
-            #   - SEV4
+            \(severityExample)
 
             # 原因の分類。書くと既定の11分類を置き換えます。
-            # cause_categories:
-            #   - release-bug
-            #   - human-error
-            #   - id: vendor
-            #     label: {en: Vendor failure, ja: 委託先の障害}
+            \(categoryExample)
 
             # markdown:
             #   unsafe_html: false        # true で本文の生 HTML を残す（信頼できるチームのみ）
