@@ -106,6 +106,7 @@ extension DiagnosticCode {
     public static let duplicateID = DiagnosticCode(rawValue: "duplicate-id")
     public static let relatedNotFound = DiagnosticCode(rawValue: "related-not-found")
     public static let pageCollision = DiagnosticCode(rawValue: "page-collision")
+    public static let similarCauseKey = DiagnosticCode(rawValue: "similar-cause-key")
     // Configuration.
     public static let configInvalid = DiagnosticCode(rawValue: "config-invalid")
 }

@@ -7,7 +7,7 @@ public enum ConfigurationLoader {
     public static let defaultFileName = "postmortem.yml"
 
     public static let keys = [
-        "title", "description", "base_url", "language", "timezone", "severity_levels", "cause_categories", "markdown",
+        "title", "description", "base_url", "language", "timezone", "severity_levels", "cause_categories", "cause_aliases", "markdown",
     ]
 
     public struct Loaded: Sendable {
@@ -56,6 +56,8 @@ public enum ConfigurationLoader {
             case "cause_categories":
                 let categories = causeCategories(value, reader: &reader)
                 if !categories.isEmpty { configuration.causeCategories = categories }
+            case "cause_aliases":
+                configuration.causeAliases = causeAliases(value, reader: &reader)
             case "markdown":
                 guard let options = reader.mapping(value, field: key) else { break }
                 reader.checkKeys(options, in: "'markdown'", known: ["unsafe_html", "smart_punctuation"])
@@ -68,6 +70,33 @@ public enum ConfigurationLoader {
             }
         }
         return Loaded(configuration: configuration, diagnostics: document.diagnostics + reader.diagnostics)
+    }
+
+    /// `{db-connection-pool-exhaustion: [db-pool-exhausted, 接続プール枯渇]}`: each
+    /// alias (normalised like every cause key) → its canonical key. An alias
+    /// given for two keys is an error at its second place.
+    static func causeAliases(_ node: Node, reader: inout FieldReader) -> [String: String] {
+        guard let pairs = reader.mapping(node, field: "cause_aliases") else { return [:] }
+        var aliases: [String: String] = [:]
+        let canonicals = Set(pairs.map { CauseKey.normalize($0.key) })
+        for (name, _, value) in pairs {
+            let canonical = CauseKey.normalize(name)
+            for item in reader.textList(value, field: "cause_aliases.\(name)") {
+                let alias = CauseKey.normalize(item)
+                guard !alias.isEmpty, alias != canonical else { continue }
+                if let other = aliases[alias], other != canonical {
+                    reader.report(.error, .configInvalid, at: value,
+                                  "'\(item)' is already an alias of '\(other)'; a key can merge into one cause only")
+                } else if canonicals.contains(alias) {
+                    reader.report(.error, .configInvalid, at: value,
+                                  "'\(item)' has aliases of its own; list all of them under one key",
+                                  notes: ["aliases merge keys into one cause; they do not chain"])
+                } else {
+                    aliases[alias] = canonical
+                }
+            }
+        }
+        return aliases
     }
 
     /// `[SEV1, SEV2]` or `[{id: SEV1, label: {en: Critical, ja: 致命的}, color: "#b00020"}]`.

@@ -4,6 +4,9 @@ import Yams
 /// The fields of one front matter, each typed and validated, each optional.
 /// The loader fills what is missing from the body and the file name.
 struct FrontMatter {
+    /// The `sites` key of a written cause key.
+    static func causeKeySite(_ key: String) -> String { "cause.key:\(key)" }
+
     var id: String?
     var title: String?
     var date: CalendarDate?

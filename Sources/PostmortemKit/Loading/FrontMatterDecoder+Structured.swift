@@ -56,10 +56,13 @@ extension FrontMatterDecoder {
         }
     }
 
+    /// The canonical key of `key` under the configuration's aliases.
+    func aliased(_ key: String) -> String { configuration.causeAliases[key] ?? key }
+
     mutating func decodeCause(_ node: Node, key: String) -> Cause? {
         if case .scalar = node {
             guard let summary = reader.text(node, field: key) else { return nil }
-            return Cause(category: nil, key: CauseKey.derive(from: summary), keyIsDerived: true, summary: summary)
+            return Cause(category: nil, key: aliased(CauseKey.derive(from: summary)), keyIsDerived: true, summary: summary)
         }
         guard let pairs = reader.mapping(node, field: key) else { return nil }
         reader.checkKeys(pairs, in: "'\(key)'", known: Self.causeKeys)
@@ -71,7 +74,9 @@ extension FrontMatterDecoder {
         for (name, _, value) in pairs where !FieldReader.isNull(value) {
             switch name {
             case "category": category = decodeCategory(value)
-            case "key": explicitKey = reader.text(value, field: "cause.key").map(CauseKey.normalize)
+            case "key":
+                explicitKey = reader.text(value, field: "cause.key").map { aliased(CauseKey.normalize($0)) }
+                if let explicitKey { causeKeySites[explicitKey] = causeKeySites[explicitKey] ?? reader.site(value) }
             case "summary": summary = reader.text(value, field: "cause.summary")
             default: break
             }
@@ -80,7 +85,7 @@ extension FrontMatterDecoder {
             return Cause(category: category, key: explicitKey, summary: summary)
         }
         if let summary {
-            return Cause(category: category, key: CauseKey.derive(from: summary), keyIsDerived: true, summary: summary)
+            return Cause(category: category, key: aliased(CauseKey.derive(from: summary)), keyIsDerived: true, summary: summary)
         }
         if let category {
             reader.report(.warning, .missingFields, at: node,

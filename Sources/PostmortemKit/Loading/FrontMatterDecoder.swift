@@ -6,6 +6,8 @@ import Yams
 struct FrontMatterDecoder {
     let configuration: SiteConfiguration
     var reader: FieldReader
+    /// Where each written cause key stands, for diagnostics across files.
+    var causeKeySites: [String: FieldSite] = [:]
 
     init(configuration: SiteConfiguration, reader: FieldReader) {
         self.configuration = configuration
@@ -98,6 +100,7 @@ struct FrontMatterDecoder {
         }
         checkOrder(milestoneNodes)
         checkDuration(matter, durationNode: pairs.first { FrontMatterKeys.canonical($0.key) == "duration" }?.value)
+        for (key, site) in causeKeySites { matter.sites[FrontMatter.causeKeySite(key)] = site }
         return matter
     }
 

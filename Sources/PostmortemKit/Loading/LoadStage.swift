@@ -63,6 +63,7 @@ public enum LoadStage {
                 "id '\(postmortem.id)'\(how) is already used by \(first.source.path)",
                 notes: ["ids name pages and links, so each must be unique: give this postmortem another 'id'"]))
         }
+        diagnostics += closeCauseKeys(postmortems)
         for postmortem in postmortems {
             for (index, related) in postmortem.related.enumerated() where firstByID[related] == nil {
                 let known = Array(firstByID.keys).sorted()
@@ -73,6 +74,31 @@ public enum LoadStage {
             }
         }
         return diagnostics
+    }
+
+    /// A written cause key close to one used earlier (by date, then id) is a
+    /// warning where it is written: one cause under two keys hides its recurrences.
+    static func closeCauseKeys(_ postmortems: [Postmortem]) -> [Diagnostic] {
+        let chronological = postmortems.sorted { a, b in
+            (a.date.map { "\($0)" } ?? "9999", a.id) < (b.date.map { "\($0)" } ?? "9999", b.id)
+        }
+        var firstUse: [String: Postmortem] = [:]
+        var keys: [String] = []
+        for postmortem in chronological {
+            for cause in postmortem.causes where !cause.keyIsDerived && firstUse[cause.key] == nil {
+                firstUse[cause.key] = postmortem
+                keys.append(cause.key)
+            }
+        }
+        return CauseKeyProximity.closeToEarlier(keys).sorted { $0.key < $1.key }.compactMap { key, earlier in
+            guard let postmortem = firstUse[key], let other = firstUse[earlier],
+                  let site = postmortem.fieldSites[FrontMatter.causeKeySite(key)] else { return nil }
+            return site.diagnostic(
+                .warning, .similarCauseKey,
+                "cause key '\(key)' is close to '\(earlier)' of \(other.id) (\(other.source.path))",
+                notes: ["if it is the same cause, write '\(earlier)', or merge the keys in postmortem.yml: "
+                    + "cause_aliases: {\(earlier): [\(key)]}; if it is another cause, leave it"])
+        }
     }
 
     static func site(of field: String, in postmortem: Postmortem, fallback: String? = nil) -> FieldSite {

@@ -15,6 +15,8 @@ public struct SiteConfiguration: Sendable {
     public var severityLevels: [SeverityLevel]
     /// The cause taxonomy.
     public var causeCategories: [CauseCategory]
+    /// Cause keys a team decided are one cause: alias → canonical key, both normalised.
+    public var causeAliases: [String: String] = [:]
     /// Raw HTML in bodies is left out unless a trusted team turns this on.
     public var unsafeHTML: Bool = false
     /// Curly quotes, dashes and ellipses in bodies.
