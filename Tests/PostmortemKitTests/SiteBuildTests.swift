@@ -139,8 +139,13 @@ import Testing
         #expect(rows.count == 23)
         let keys: Set<String> = ["id", "title", "url", "source", "date", "status", "kind", "severity", "services", "started_at",
                                  "detected_at", "mitigated_at", "resolved_at", "ttr_minutes", "ttd_minutes", "ttm_minutes",
-                                 "ttr_source", "causes", "recurrence_fix", "tags"]
+                                 "ttr_source", "causes", "recurrence_fix", "tags",
+                                 "cause_keys", "recurrence_of", "recurred_by", "fix_verdict"]
         #expect(rows.allSatisfy { Set($0.keys) == keys })
+        let recurrence = try #require(rows.first { $0["id"] as? String == "INC-2025-003" })
+        #expect(recurrence["recurrence_of"] as? [String] == ["INC-2023-001", "INC-2023-004", "INC-2024-002"])
+        #expect(recurrence["fix_verdict"] as? String == "pending")
+        #expect(rows.contains { $0["fix_verdict"] as? String == "escaped" })
         let dates = rows.compactMap { $0["date"] as? String }
         #expect(dates == dates.sorted(by: >), "newest first")
         let pool = try #require(rows.first { $0["id"] as? String == "INC-2024-002" })

@@ -7,12 +7,14 @@ enum DataExport {
     struct Incident: Encodable {
         let postmortem: Postmortem
         let timeZone: TimeZone
+        var recurrence = Recurrence()
 
         enum Key: String, CodingKey {
             case id, title, url, source, date, status, kind, severity, services
             case startedAt = "started_at", detectedAt = "detected_at", mitigatedAt = "mitigated_at", resolvedAt = "resolved_at"
             case ttrMinutes = "ttr_minutes", ttdMinutes = "ttd_minutes", ttmMinutes = "ttm_minutes", ttrSource = "ttr_source"
             case causes, recurrenceFix = "recurrence_fix", tags
+            case causeKeys = "cause_keys", recurrenceOf = "recurrence_of", recurredBy = "recurred_by", fixVerdict = "fix_verdict"
         }
 
         func encode(to encoder: Encoder) throws {
@@ -40,6 +42,10 @@ enum DataExport {
             try container.encode(p.causes.map(CauseRecord.init), forKey: .causes)
             try container.encode(p.recurrenceFix.map(FixRecord.init), forKey: .recurrenceFix)
             try container.encode(p.tags, forKey: .tags)
+            try container.encode(p.causes.map(\.key), forKey: .causeKeys)
+            try container.encode(recurrence.recurrenceOf, forKey: .recurrenceOf)
+            try container.encode(recurrence.recurredBy, forKey: .recurredBy)
+            try container.encode(recurrence.verdict?.rawValue, forKey: .fixVerdict)
         }
 
         func utc(_ instant: Date) -> String {
@@ -77,10 +83,13 @@ enum DataExport {
         }
     }
 
-    static func incidentsJSON(_ postmortems: [Postmortem], timeZone: TimeZone) throws -> [UInt8] {
+    static func incidentsJSON(_ postmortems: [Postmortem], timeZone: TimeZone,
+                              recurrences: [String: Recurrence] = [:]) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(postmortems.map { Incident(postmortem: $0, timeZone: timeZone) })
+        let data = try encoder.encode(postmortems.map {
+            Incident(postmortem: $0, timeZone: timeZone, recurrence: recurrences[$0.id] ?? Recurrence())
+        })
         return Array(data) + [0x0A]
     }
 
@@ -91,15 +100,18 @@ enum DataExport {
         "ttr_minutes", "ttd_minutes", "ttm_minutes", "ttr_source",
         "cause_categories", "cause_keys", "cause_summaries",
         "recurrence_fix_total", "recurrence_fix_open", "recurrence_fix", "tags",
+        "recurrence_of", "recurred_by", "fix_verdict",
     ]
 
     /// RFC 4180 CSV with a UTF-8 byte-order mark (so spreadsheets read
     /// Japanese correctly) and CRLF line ends. Lists are joined with `; `.
     /// Text that a spreadsheet would run as a formula is defused.
-    static func incidentsCSV(_ postmortems: [Postmortem], timeZone: TimeZone) -> [UInt8] {
+    static func incidentsCSV(_ postmortems: [Postmortem], timeZone: TimeZone,
+                             recurrences: [String: Recurrence] = [:]) -> [UInt8] {
         var out = "\u{FEFF}" + csvColumns.joined(separator: ",") + "\r\n"
         for p in postmortems {
-            let record = Incident(postmortem: p, timeZone: timeZone)
+            let recurrence = recurrences[p.id] ?? Recurrence()
+            let record = Incident(postmortem: p, timeZone: timeZone, recurrence: recurrence)
             let t = p.timings
             func number(_ minutes: Double?) -> String {
                 guard let minutes else { return "" }
@@ -121,6 +133,8 @@ enum DataExport {
                 String(p.recurrenceFix.count), String(open.count),
                 text(p.recurrenceFix.map { "[\($0.status.rawValue)] \($0.title)" }.joined(separator: "; ")),
                 text(p.tags.joined(separator: "; ")),
+                text(recurrence.recurrenceOf.joined(separator: "; ")), text(recurrence.recurredBy.joined(separator: "; ")),
+                recurrence.verdict?.rawValue ?? "",
             ]
             out += row.map(field).joined(separator: ",") + "\r\n"
         }

@@ -553,6 +553,16 @@ details > summary { cursor: pointer; margin: 14px 0 8px; }
 .figure.alert dd, .figure.alert dd a { color: var(--sev1); }
 .figures dd a { text-decoration: none; }
 
+/* Recurrence: what this incident recurs, and whether the earlier fix held. */
+.recurrence { border-left: 4px solid var(--border); padding: 2px 0 2px 12px; margin: 12px 0; }
+.recurrence p { margin: 6px 0; }
+.recurrence-escaped, .recurrence-pending { border-left-color: var(--sev1); }
+.recurrence-link { margin-right: .6em; }
+.verdict { display: inline-block; border-radius: 999px; font-size: .78rem; font-weight: 700; padding: 1px 9px; }
+.verdict-escaped { background: var(--sev1-bg); color: var(--sev1); }
+.verdict-pending { background: var(--sev2-bg, var(--sev1-bg)); color: var(--sev2, var(--sev1)); }
+.pending-fixes { margin: 4px 0 8px; padding-left: 1.1em; }
+
 """##,
         "group.mustache": ##"""
 {{<layout}}
@@ -642,6 +652,22 @@ details > summary { cursor: pointer; margin: 14px 0 8px; }
 {{/causes}}
 </ul>
 {{/hasCauses}}
+{{#recurrence}}
+<div class="recurrence{{#verdict}} recurrence-{{verdict}}{{/verdict}}">
+<h3>{{t.recurrence}}</h3>
+{{#hasOf}}<p>{{t.recurrenceOf}} {{#of}}<a class="recurrence-link" href="{{url}}">{{name}}</a> {{/of}}</p>
+{{/hasOf}}
+{{#verdictLabel}}<p><span class="verdict verdict-{{verdict}}">{{verdictLabel}}</span> {{verdictHelp}}</p>
+{{/verdictLabel}}
+{{#hasPending}}<ul class="pending-fixes">
+{{#pending}}<li><span class="status status-{{status}}">{{statusLabel}}</span> {{title}} <span class="muted">— <a href="{{url}}">{{id}}</a></span></li>
+{{/pending}}
+</ul>
+{{/hasPending}}
+{{#hasBy}}<p>{{t.recurredBy}} {{#by}}<a class="recurrence-link" href="{{url}}">{{name}}</a> {{/by}}</p>
+{{/hasBy}}
+</div>
+{{/recurrence}}
 {{#hasFix}}
 <h3>{{t.recurrenceFix}}</h3>
 <ul class="fixes">

@@ -111,7 +111,8 @@ struct PageContext {
     // MARK: Incident
 
     func incident(_ postmortem: Postmortem, previous: Postmortem?, next: Postmortem?,
-                  related: RelatedIncidents = RelatedIncidents()) -> IncidentPage {
+                  related: RelatedIncidents = RelatedIncidents(), recurrence: Recurrence = Recurrence(),
+                  postmortemsByID: [String: Postmortem] = [:]) -> IncidentPage {
         var base = base(pageTitle: postmortem.title, root: "../")
         base["nav"] = ["incidents": true]
         let causes = postmortem.causes.map { cause in
@@ -174,7 +175,29 @@ struct PageContext {
             causes: causes, fixes: postmortem.recurrenceFix.map(fix), toc: toc,
             body: postmortem.body.html, source: postmortem.source.relativePath,
             previous: previous.map(link), next: next.map(link),
-            related: relatedEntries, similar: similarEntries)
+            related: relatedEntries, similar: similarEntries,
+            recurrence: recurrenceView(recurrence, postmortemsByID))
+    }
+
+    /// The recurrence block, or nil when the incident shares no cause key with another.
+    func recurrenceView(_ recurrence: Recurrence, _ byID: [String: Postmortem]) -> RecurrenceView? {
+        guard !recurrence.recurrenceOf.isEmpty || !recurrence.recurredBy.isEmpty else { return nil }
+        func links(_ ids: [String]) -> [LinkView] {
+            ids.map { id in
+                let page = String(SitePaths.incidentPage(id: id).dropFirst("incidents/".count))
+                return LinkView(name: byID[id].map { "\(id) \($0.title)" } ?? id, url: page)
+            }
+        }
+        let verdict = recurrence.verdict?.rawValue
+        return RecurrenceView(
+            of: links(recurrence.recurrenceOf), by: links(recurrence.recurredBy), verdict: verdict,
+            verdictLabel: verdict.flatMap { labels["verdict-" + $0] }, verdictHelp: verdict.flatMap { labels["verdictHelp-" + $0] },
+            pending: recurrence.pendingItems.map { pending in
+                var entry = ["title": pending.item.title, "id": pending.id, "statusLabel": statusLabel(pending.item.status.rawValue),
+                             "status": pending.item.status.rawValue]
+                entry["url"] = String(SitePaths.incidentPage(id: pending.id).dropFirst("incidents/".count))
+                return entry
+            })
     }
 
     /// A link from one incident page to another (they share a folder).

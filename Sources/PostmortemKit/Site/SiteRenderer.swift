@@ -46,11 +46,14 @@ public enum SiteRenderer {
         }
         try page("index", context.index(ordered), to: "index.html")
         let relations = RelatedIncidents.index(ordered)
+        let recurrences = RecurrenceAnalysis.analyze(ordered, timeZone: configuration.timeZone)
+        let byID = Dictionary(ordered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for (index, postmortem) in ordered.enumerated() {
             let newer = index > 0 ? ordered[index - 1] : nil
             let older = index + 1 < ordered.count ? ordered[index + 1] : nil
             try page("incident", context.incident(postmortem, previous: older, next: newer,
-                                                  related: relations[postmortem.id] ?? RelatedIncidents()),
+                                                  related: relations[postmortem.id] ?? RelatedIncidents(),
+                                                  recurrence: recurrences[postmortem.id] ?? Recurrence(), postmortemsByID: byID),
                      to: SitePaths.incidentPage(id: postmortem.id))
         }
         let language = configuration.language
@@ -93,8 +96,10 @@ public enum SiteRenderer {
         try page("search", context.searchPage(documentCount: ordered.count), to: "search.html")
         files["data/search-index.js"] = try SearchIndex.script(ordered, context: context)
         for asset in theme.assets { files[asset.path] = Array(asset.text.utf8) }
-        files["data/incidents.json"] = try DataExport.incidentsJSON(ordered, timeZone: configuration.timeZone)
-        files["data/incidents.csv"] = DataExport.incidentsCSV(ordered, timeZone: configuration.timeZone)
+        files["data/incidents.json"] = try DataExport.incidentsJSON(ordered, timeZone: configuration.timeZone,
+                                                                    recurrences: recurrences)
+        files["data/incidents.csv"] = DataExport.incidentsCSV(ordered, timeZone: configuration.timeZone,
+                                                              recurrences: recurrences)
         files["feed.xml"] = Feeds.atom(ordered, configuration: configuration)
         if let sitemap = Feeds.sitemap(pages: files.keys.filter { $0.hasSuffix(".html") }, configuration: configuration) {
             files["sitemap.xml"] = sitemap

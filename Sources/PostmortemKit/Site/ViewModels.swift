@@ -105,9 +105,11 @@ struct IncidentPage: MustacheParent {
     var next: LinkView?
     var related: [[String: Any]]
     var similar: [[String: Any]]
+    var recurrence: RecurrenceView?
 
     func child(named name: String) -> Any? {
         switch name {
+        case "recurrence": recurrence ?? false
         case "url": false  // the page's own address is not a link on it
         case "tagLinks": tagLinks
         case "dateLong": dateLong ?? false
@@ -132,6 +134,33 @@ struct IncidentPage: MustacheParent {
         case "hasSimilar": !similar.isEmpty
         case "hasConnections": !related.isEmpty || !similar.isEmpty
         default: row.child(named: name) ?? base[name]
+        }
+    }
+}
+
+/// An incident's recurrence block: what it recurs, how the fixes promised
+/// then stood, and what recurred after it.
+struct RecurrenceView: MustacheParent, Sendable {
+    var of: [LinkView]
+    var by: [LinkView]
+    /// `escaped` or `pending`, or nil when no fix was promised.
+    var verdict: String?
+    var verdictLabel: String?
+    var verdictHelp: String?
+    var pending: [[String: String]]
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "of": of
+        case "hasOf": !of.isEmpty
+        case "by": by
+        case "hasBy": !by.isEmpty
+        case "verdict": verdict ?? false
+        case "verdictLabel": verdictLabel ?? false
+        case "verdictHelp": verdictHelp ?? false
+        case "pending": pending
+        case "hasPending": !pending.isEmpty
+        default: nil
         }
     }
 }

@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+@testable import PostmortemKit
+
+/// Recurrences and whether the fix promised earlier held, on hand-built sets
+/// with known answers.
+@Suite struct RecurrenceTests {
+    static let utc = TimeZone(secondsFromGMT: 0)!
+
+    func incidents(_ files: [(String, String)]) -> [Postmortem] {
+        LoadStage.load(files.map { SourceFile(path: $0.0, text: $0.1) }, configuration: .default).postmortems
+    }
+
+    static let chain: [(String, String)] = [
+        ("c.md", frontMatter("id: C\nstarted_at: 2024-03-01T10:00Z\ncause: {key: pool}")),
+        ("a.md", frontMatter("""
+            id: A
+            started_at: 2024-01-01T10:00Z
+            cause: {key: pool}
+            recurrence_fix:
+              - {title: Bigger pool, status: done, completed: 2024-01-10}
+              - {title: Not worth it, status: wont-do}
+            """)),
+        ("b.md", frontMatter("""
+            id: B
+            started_at: 2024-02-01T10:00Z
+            cause: {key: Pool}
+            recurrence_fix:
+              - {title: Pool alerts, status: open}
+            """)),
+    ]
+
+    @Test func aChainOfThreeLinksBothWaysWithAVerdictEach() throws {
+        let result = RecurrenceAnalysis.analyze(incidents(Self.chain), timeZone: Self.utc)
+        let a = try #require(result["A"]), b = try #require(result["B"]), c = try #require(result["C"])
+        #expect(a.recurrenceOf == [] && a.recurredBy == ["B", "C"] && a.verdict == nil)
+        #expect(b.recurrenceOf == ["A"] && b.recurredBy == ["C"])
+        #expect(b.verdict == .escaped, "A's only promise was done before B began; won't-do is no promise")
+        #expect(c.recurrenceOf == ["A", "B"] && c.recurredBy == [])
+        #expect(c.verdict == .pending)
+        #expect(c.pendingItems.map(\.id) == ["B"] && c.pendingItems.map(\.item.title) == ["Pool alerts"])
+    }
+
+    @Test func theAnswerDoesNotDependOnFileOrderAndLinksAreSymmetric() {
+        let expected = RecurrenceAnalysis.analyze(incidents(Self.chain), timeZone: Self.utc)
+        for order in [[0, 1, 2], [2, 1, 0], [1, 0, 2], [1, 2, 0]] {
+            let result = RecurrenceAnalysis.analyze(incidents(order.map { Self.chain[$0] }), timeZone: Self.utc)
+            #expect(result == expected)
+        }
+        for (id, recurrence) in expected {
+            for earlier in recurrence.recurrenceOf { #expect(expected[earlier]?.recurredBy.contains(id) == true) }
+            for later in recurrence.recurredBy { #expect(expected[later]?.recurrenceOf.contains(id) == true) }
+        }
+    }
+
+    @Test func aFixCompletedAfterTheRecurrenceBeganDidNotEscape() {
+        let result = RecurrenceAnalysis.analyze(incidents([
+            ("a.md", frontMatter("id: A\ndate: 2024-01-01\ncause: {key: dns}\nrecurrence_fix:\n  - {title: TTLs, status: done, completed: 2024-02-15}")),
+            ("b.md", frontMatter("id: B\ndate: 2024-02-01\ncause: {key: dns}")),
+        ]), timeZone: Self.utc)
+        #expect(result["B"]?.verdict == .pending)
+        #expect(result["B"]?.pendingItems.map(\.item.title) == ["TTLs"])
+    }
+
+    @Test func onlyWontDoItemsOrNoneGiveNoVerdict() {
+        let result = RecurrenceAnalysis.analyze(incidents([
+            ("a.md", frontMatter("id: A\ndate: 2024-01-01\ncause: {key: dns}\nrecurrence_fix:\n  - {title: Move DNS, status: wont-do}")),
+            ("b.md", frontMatter("id: B\ndate: 2024-02-01\ncause: {key: dns}")),
+            ("c.md", frontMatter("id: C\ndate: 2024-01-01\ncause: {key: disk}")),
+            ("d.md", frontMatter("id: D\ndate: 2024-05-01\ncause: {key: disk}")),
+        ]), timeZone: Self.utc)
+        #expect(result["B"]?.recurrenceOf == ["A"] && result["B"]?.verdict == nil)
+        #expect(result["D"]?.recurrenceOf == ["C"] && result["D"]?.verdict == nil)
+    }
+
+    @Test func incidentsThatBeganTogetherDoNotRecurEachOther() {
+        let result = RecurrenceAnalysis.analyze(incidents([
+            ("a.md", frontMatter("id: A\nstarted_at: 2024-01-01T10:00Z\ncause: {key: power}")),
+            ("b.md", frontMatter("id: B\nstarted_at: 2024-01-01T10:00Z\ncause: {key: power}")),
+            ("c.md", frontMatter("id: C\nstarted_at: 2024-01-01T10:05Z\ncause: {key: power}")),
+        ]), timeZone: Self.utc)
+        #expect(result["A"]?.recurrenceOf == [] && result["B"]?.recurrenceOf == [])
+        #expect(result["C"]?.recurrenceOf == ["A", "B"])
+        #expect(result["A"]?.recurredBy == ["C"])
+    }
+
+    @Test func aCauseKnownOnlyByItsCategoryLinksNothing() {
+        let result = RecurrenceAnalysis.analyze(incidents([
+            ("a.md", frontMatter("id: A\ndate: 2024-01-01\ncause: {category: attack}")),
+            ("b.md", frontMatter("id: B\ndate: 2024-02-01\ncause: {category: attack}")),
+        ]), timeZone: Self.utc)
+        #expect(result["B"]?.recurrenceOf == [])
+    }
+
+    @Test func theSampleHasEscapedAndPendingFixes() throws {
+        let result = LoadStage.load(
+            try SourceDiscovery.discover(in: packageRoot.appendingPathComponent("postmortems").path).files,
+            configuration: tokyo)
+        let recurrences = RecurrenceAnalysis.analyze(result.postmortems, timeZone: tokyo.timeZone)
+        #expect(recurrences["INC-2025-003"]?.recurrenceOf == ["INC-2023-001", "INC-2023-004", "INC-2024-002"])
+        #expect(recurrences["INC-2025-003"]?.verdict == .pending)
+        #expect(recurrences["INC-2025-005"]?.verdict == .escaped)
+    }
+
+    @Test func incidentPagesShowTheRecurrenceAndTheVerdict() throws {
+        var configuration = tokyo
+        configuration.language = .ja
+        let loaded = LoadStage.load(
+            try SourceDiscovery.discover(in: packageRoot.appendingPathComponent("postmortems").path).files,
+            configuration: configuration)
+        let plan = try SiteRenderer.render(loaded.postmortems, configuration: configuration, theme: .builtIn,
+                                           sourceFolder: packageRoot.appendingPathComponent("postmortems").path,
+                                           now: Date(timeIntervalSince1970: 1_764_547_200))
+        func page(_ id: String) -> String { String(decoding: plan.files["incidents/\(id).html"] ?? [], as: UTF8.self) }
+        let pending = page("INC-2025-003")
+        #expect(pending.contains("<span class=\"verdict verdict-pending\">対策未完了のまま再発</span>"))
+        #expect(pending.contains("<a class=\"recurrence-link\" href=\"INC-2023-001.html\">INC-2023-001 "))
+        #expect(pending.contains("Put PgBouncer (transaction pooling) between the app and PostgreSQL"))
+        #expect(page("INC-2025-005").contains("<span class=\"verdict verdict-escaped\">対策をすり抜けた再発</span>"))
+        #expect(page("INC-2023-001").contains("この後の再発:"))
+        #expect(!page("INC-2025-009").contains("class=\"recurrence"), "no block for a cause seen once")
+    }
+}
