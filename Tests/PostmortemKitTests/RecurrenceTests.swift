@@ -119,5 +119,12 @@ import Testing
         #expect(page("INC-2025-005").contains("<span class=\"verdict verdict-escaped\">対策をすり抜けた再発</span>"))
         #expect(page("INC-2023-001").contains("この後の再発:"))
         #expect(!page("INC-2025-009").contains("class=\"recurrence"), "no block for a cause seen once")
+        let cause = String(decoding: plan.files["causes/db-connection-pool-exhaustion.html"] ?? [], as: UTF8.self)
+        #expect(cause.contains(#"<svg class="time-strip" viewBox="0 0 1000 64" role="img" aria-label="4 件の障害（2023-06-09〜2025-04-08）">"#))
+        #expect(cause.components(separatedBy: "<circle class=\"dot").count == 5, "a dot per occurrence")
+        #expect(cause.contains(#"<span class="verdict verdict-escaped">対策をすり抜けた再発</span> <time datetime="2023-12-22">"#))
+        #expect(cause.components(separatedBy: "verdict verdict-pending").count == 3)
+        #expect(cause.contains("この原因に対して約束したすべての再発防止策"))
+        #expect(cause.contains("Put PgBouncer (transaction pooling) between the app and PostgreSQL"))
     }
 }

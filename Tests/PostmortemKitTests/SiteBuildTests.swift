@@ -60,7 +60,7 @@ import Testing
         }
         #expect(result.pages == site.keys.count { $0.hasSuffix(".html") })
         let pool = String(decoding: site["causes/db-connection-pool-exhaustion.html"] ?? Data(), as: UTF8.self)
-        #expect(pool.components(separatedBy: "<a href=\"../incidents/").count - 1 == 4, "the pool exhaustion recurred 4 times")
+        #expect(pool.components(separatedBy: "<td><a href=\"../incidents/").count - 1 == 4, "the pool exhaustion struck 4 times")
         #expect(site[SiteWriter.markerName] != nil)
         var checked = 0
         for (path, data) in site where path.hasSuffix(".html") {

@@ -382,6 +382,9 @@ table.incidents td:nth-child(5) { min-width: 8em; }
 table.incidents td.date { white-space: nowrap; font-variant-numeric: tabular-nums; color: var(--muted); }
 table.incidents td a { font-weight: 600; text-decoration: none; }
 table.incidents td a:hover { text-decoration: underline; }
+table.incidents td a.tag { font-weight: 500; }
+table.incidents td a.category { font-weight: 400; }
+table.incidents td a.tag:hover { text-decoration: none; }
 .num { text-align: right !important; font-variant-numeric: tabular-nums; white-space: nowrap; }
 
 .figures.card { margin: 0 0 20px; }
@@ -563,6 +566,23 @@ details > summary { cursor: pointer; margin: 14px 0 8px; }
 .verdict-pending { background: var(--sev2-bg, var(--sev1-bg)); color: var(--sev2, var(--sev1)); }
 .pending-fixes { margin: 4px 0 8px; padding-left: 1.1em; }
 
+/* A cause's time strip and verdicts. */
+.time-strip-figure { margin: 16px 0; padding: 12px 16px 8px; }
+.time-strip { width: 100%; height: auto; display: block; }
+.time-strip .axis { stroke: var(--border); stroke-width: 2; }
+.time-strip .tick { stroke: var(--muted); stroke-width: 1; }
+.time-strip text { fill: var(--muted); font-size: 13px; text-anchor: middle; }
+.time-strip .dot { stroke: var(--surface); stroke-width: 2; fill: var(--muted); }
+.time-strip .dot-sev1 { fill: var(--sev1); }
+.time-strip .dot-sev2 { fill: var(--sev2); }
+.time-strip .dot-sev3 { fill: var(--sev3, #8a6d00); }
+.time-strip .dot-sev4 { fill: var(--sev4, #3d6b8f); }
+.time-strip a:focus-visible .dot { stroke: var(--accent); stroke-width: 3; }
+.time-strip-figure figcaption { font-size: .8rem; margin-top: 4px; }
+.verdict-list { list-style: none; padding: 0; }
+.verdict-list li { margin: 6px 0; }
+.cause-fixes { list-style: none; padding: 12px 16px; }
+
 """##,
         "group.mustache": ##"""
 {{<layout}}
@@ -574,7 +594,23 @@ details > summary { cursor: pointer; margin: 14px 0 8px; }
 {{#figures}}<div class="figure"><dt>{{label}}</dt><dd>{{value}}</dd></div>
 {{/figures}}
 </dl>
+{{#timeline}}<figure class="time-strip-figure card">
+{{{timeline}}}
+<figcaption class="muted">{{t.timeStripCaption}}</figcaption>
+</figure>
+{{/timeline}}
+{{#hasVerdicts}}<h2>{{t.verdicts}}</h2>
+<ul class="verdict-list">
+{{#verdicts}}<li><span class="verdict verdict-{{verdict}}">{{verdictLabel}}</span> {{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<a href="{{url}}">{{id}} {{title}}</a></li>
+{{/verdicts}}
+</ul>
+{{/hasVerdicts}}
 {{>partials/incident-table}}
+{{#hasFixes}}<h2>{{t.causeFixes}}</h2>
+<ul class="fixes card cause-fixes">
+{{#fixes}}{{>partials/action-item}}{{/fixes}}
+</ul>
+{{/hasFixes}}
 {{/content}}
 {{/layout}}
 

@@ -68,6 +68,36 @@ extension PageContext {
         return page
     }
 
+    /// A cause's page: the group page, with its occurrences on a time strip,
+    /// the verdicts on its recurrences, and every fix ever promised for it.
+    func causePage(_ group: Group, description: String?, parent: (title: String, url: String),
+                   recurrences: [String: Recurrence]) -> [String: Any] {
+        var page = groupPage(group, heading: group.name, description: description, parent: parent, nav: "causes")
+        if let strip = TimeStrip.svg(group.postmortems, timeZone: configuration.timeZone, label: labels["timeStrip"] ?? "") {
+            page["timeline"] = strip
+        }
+        // Oldest first: the story of the cause in order.
+        let chronological = group.postmortems.reversed()
+        page["verdicts"] = chronological.compactMap { p -> [String: Any]? in
+            guard let verdict = recurrences[p.id]?.verdict else { return nil }
+            return ["id": p.id, "title": p.title, "url": "../" + SitePaths.incidentPage(id: p.id),
+                    "verdict": verdict.rawValue, "verdictLabel": labels["verdict-" + verdict.rawValue] ?? verdict.rawValue,
+                    "date": p.date.map { "\($0)" } ?? false]
+        }
+        let fixes = chronological.flatMap { p in
+            p.recurrenceFix.map { item -> [String: Any] in
+                var entry = fix(item)
+                entry["incident"] = p.title
+                entry["url"] = "../" + SitePaths.incidentPage(id: p.id)
+                return entry
+            }
+        }
+        page["hasVerdicts"] = !((page["verdicts"] as? [[String: Any]])?.isEmpty ?? true)
+        page["fixes"] = fixes
+        page["hasFixes"] = !fixes.isEmpty
+        return page
+    }
+
     /// A ranking of groups: causes or services.
     func groupsPage(_ groups: [Group], heading: String, lead: String, nameLabel: String, showCategory: Bool,
                     nav: String) -> [String: Any] {

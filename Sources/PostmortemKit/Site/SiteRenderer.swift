@@ -66,8 +66,8 @@ public enum SiteRenderer {
                  to: "causes/index.html")
         for group in causes {
             let summary = group.postmortems.lazy.flatMap(\.causes).first { $0.key == group.key && $0.summary != nil }?.summary
-            try page("group", context.groupPage(group, heading: group.name, description: summary,
-                                                parent: (labels["causes"] ?? "", "causes/index.html"), nav: "causes"),
+            try page("group", context.causePage(group, description: summary,
+                                                parent: (labels["causes"] ?? "", "causes/index.html"), recurrences: recurrences),
                      to: group.path)
         }
         let categories = Group.make(ordered, kind: .categories, names: names, keys: { $0.causes.compactMap(\.category) },
