@@ -126,5 +126,10 @@ import Testing
         #expect(cause.components(separatedBy: "verdict verdict-pending").count == 3)
         #expect(cause.contains("この原因に対して約束したすべての再発防止策"))
         #expect(cause.contains("Put PgBouncer (transaction pooling) between the app and PostgreSQL"))
+        let report = String(decoding: plan.files["recurrences.html"] ?? [], as: UTF8.self)
+        #expect(report.contains("<dt>再発率</dt><dd>35 %</dd>"), "7 of the 20 incidents with a cause key recur an earlier one")
+        #expect(report.contains("<tr><td>2024 Q1</td><td class=\"num\">2</td><td class=\"num\">2</td><td class=\"num\">100 %</td>"))
+        #expect(report.contains(#"<a href="causes/db-connection-pool-exhaustion.html"><code>db-connection-pool-exhaustion</code></a> <span class="badge sev-sev2">4</span>"#))
+        #expect(report.components(separatedBy: "次の障害の再発:").count - 1 == 7, "each recurrence under its verdict")
     }
 }

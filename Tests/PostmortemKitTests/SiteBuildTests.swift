@@ -52,7 +52,7 @@ import Testing
         let result = try build(source: sample.source, config: sample.config, into: out)
         #expect(result.check.errorCount == 0)
         let site = try files(out)
-        for page in ["index.html", "causes/index.html", "services/index.html", "action-items.html", "trends.html",
+        for page in ["index.html", "causes/index.html", "services/index.html", "action-items.html", "trends.html", "recurrences.html",
                      "causes/db-connection-pool-exhaustion.html", "categories/release-bug.html", "services/admin-panel.html",
                      "tags/release.html", "assets/style.css", "assets/filters.js", "assets/search.js", "search.html",
                      "data/incidents.json", "data/incidents.csv", "data/search-index.js", "feed.xml", "sitemap.xml"] {

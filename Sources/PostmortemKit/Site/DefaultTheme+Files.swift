@@ -583,6 +583,13 @@ details > summary { cursor: pointer; margin: 14px 0 8px; }
 .verdict-list li { margin: 6px 0; }
 .cause-fixes { list-style: none; padding: 12px 16px; }
 
+/* The recurrence report: bars in plain CSS, no script. */
+.bar-col { width: 40%; }
+.bar { display: block; height: 12px; background: var(--accent-soft); border-radius: 3px; overflow: hidden; }
+.bar-part { display: block; height: 100%; background: var(--sev2); }
+.top-causes li { margin: 6px 0; }
+@media print { .bar, .bar-part { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
+
 """##,
         "group.mustache": ##"""
 {{<layout}}
@@ -620,33 +627,13 @@ details > summary { cursor: pointer; margin: 14px 0 8px; }
 {{$content}}
 <h1>{{heading}}</h1>
 {{#lead}}<p class="lead">{{lead}}</p>{{/lead}}
-<div class="table-scroll">
-<table class="incidents groups">
-<caption class="visually-hidden">{{heading}}</caption>
-<thead>
-<tr>
-<th scope="col">{{nameLabel}}</th>
-{{#showCategory}}<th scope="col">{{t.category}}</th>{{/showCategory}}
-<th scope="col" class="num">{{t.count}}</th>
-<th scope="col" class="num">{{t.totalTTR}}</th>
-<th scope="col" class="num">{{t.medianTTR}}</th>
-<th scope="col">{{t.lastSeen}}</th>
-</tr>
-</thead>
-<tbody>
-{{#groups}}
-<tr>
-<td><a href="{{url}}">{{name}}</a>{{#note}} <span class="muted">{{note}}</span>{{/note}}</td>
-{{#showCategory}}<td>{{#category}}<a class="category" href="{{categoryURL}}">{{category}}</a>{{/category}}</td>{{/showCategory}}
-<td class="num">{{count}}{{#recurring}} <span class="badge sev-sev2">{{t.recurring}}</span>{{/recurring}}</td>
-<td class="num">{{totalTTR}}</td>
-<td class="num">{{medianTTR}}</td>
-<td class="date">{{#lastSeen}}<time datetime="{{lastSeen}}">{{lastSeen}}</time>{{/lastSeen}}</td>
-</tr>
-{{/groups}}
-</tbody>
-</table>
-</div>
+{{#hasByTTR}}<h2>{{t.byOccurrences}}</h2>
+{{/hasByTTR}}
+{{>partials/group-table}}
+{{#hasByTTR}}
+<h2>{{t.byTotalTTR}}</h2>
+{{#byTTR}}{{>partials/group-table}}{{/byTTR}}
+{{/hasByTTR}}
 {{/content}}
 {{/layout}}
 
@@ -825,6 +812,7 @@ details > summary { cursor: pointer; margin: 14px 0 8px; }
 <li><a href="{{root}}causes/index.html"{{#nav.causes}} aria-current="page"{{/nav.causes}}>{{t.causes}}</a></li>
 <li><a href="{{root}}services/index.html"{{#nav.services}} aria-current="page"{{/nav.services}}>{{t.servicesNav}}</a></li>
 <li><a href="{{root}}action-items.html"{{#nav.actionItems}} aria-current="page"{{/nav.actionItems}}>{{t.actionItems}}</a></li>
+<li><a href="{{root}}recurrences.html"{{#nav.recurrences}} aria-current="page"{{/nav.recurrences}}>{{t.recurrences}}</a></li>
 <li><a href="{{root}}trends.html"{{#nav.trends}} aria-current="page"{{/nav.trends}}>{{t.trends}}</a></li>
 </ul>
 </nav>
@@ -846,6 +834,36 @@ details > summary { cursor: pointer; margin: 14px 0 8px; }
 """##,
         "partials/action-item.mustache": ##"""
 <li class="fix fix-{{status}}{{#overdue}} overdue{{/overdue}}"><span class="status status-{{status}}">{{statusLabel}}</span> {{title}}{{#owner}} <span class="owner">@{{owner}}</span>{{/owner}}{{#due}} <span class="due">{{t.due}} <time datetime="{{due}}">{{due}}</time></span>{{/due}}{{#overdue}} <strong class="overdue-label">{{t.overdue}}</strong>{{/overdue}} <span class="muted">— <a href="{{url}}">{{incident}}</a></span></li>
+
+"""##,
+        "partials/group-table.mustache": ##"""
+<div class="table-scroll">
+<table class="incidents groups">
+<caption class="visually-hidden">{{heading}}</caption>
+<thead>
+<tr>
+<th scope="col">{{nameLabel}}</th>
+{{#showCategory}}<th scope="col">{{t.category}}</th>{{/showCategory}}
+<th scope="col" class="num">{{t.count}}</th>
+<th scope="col" class="num">{{t.totalTTR}}</th>
+<th scope="col" class="num">{{t.medianTTR}}</th>
+<th scope="col">{{t.lastSeen}}</th>
+</tr>
+</thead>
+<tbody>
+{{#groups}}
+<tr>
+<td><a href="{{url}}">{{name}}</a>{{#note}} <span class="muted">{{note}}</span>{{/note}}</td>
+{{#showCategory}}<td>{{#category}}<a class="category" href="{{categoryURL}}">{{category}}</a>{{/category}}</td>{{/showCategory}}
+<td class="num">{{count}}{{#recurring}} <span class="badge sev-sev2">{{t.recurring}}</span>{{/recurring}}</td>
+<td class="num">{{totalTTR}}</td>
+<td class="num">{{medianTTR}}</td>
+<td class="date">{{#lastSeen}}<time datetime="{{lastSeen}}">{{lastSeen}}</time>{{/lastSeen}}</td>
+</tr>
+{{/groups}}
+</tbody>
+</table>
+</div>
 
 """##,
         "partials/incident-table.mustache": ##"""
@@ -1020,6 +1038,56 @@ What stopped the impact, and what made it fully over.
 What went well, what went badly, where we were lucky.
 
 """##,
+        "recurrences.mustache": ##"""
+{{<layout}}
+{{$content}}
+<h1>{{t.recurrences}}</h1>
+<p class="lead">{{t.recurrencesLead}}</p>
+<dl class="figures card">
+{{#figures}}<div class="figure"><dt>{{label}}</dt><dd>{{value}}</dd></div>
+{{/figures}}
+</dl>
+<h2>{{t.perQuarter}}</h2>
+<div class="table-scroll">
+<table class="incidents quarters">
+<caption class="visually-hidden">{{t.perQuarter}}</caption>
+<thead><tr><th scope="col">{{t.quarter}}</th><th scope="col" class="num">{{t.count}}</th><th scope="col" class="num">{{t.recurrencesCount}}</th><th scope="col" class="num">{{t.recurrenceRate}}</th><th scope="col" class="bar-col"><span class="visually-hidden">{{t.chart}}</span></th></tr></thead>
+<tbody>
+{{#quarters}}<tr><td>{{quarter}}</td><td class="num">{{incidents}}</td><td class="num">{{recurrences}}</td><td class="num">{{rate}}</td><td class="bar-col"><span class="bar" style="width: {{allWidth}}%"><span class="bar-part" style="width: {{recurringWidth}}%"></span></span></td></tr>
+{{/quarters}}
+</tbody>
+</table>
+</div>
+<h2>{{t.mostRecurring}}</h2>
+<ol class="top-causes">
+{{#topCauses}}<li><a href="{{url}}"><code>{{name}}</code></a> <span class="badge sev-sev2">{{count}}</span>{{#lastSeen}} <span class="muted">{{t.lastSeen}} <time datetime="{{lastSeen}}">{{lastSeen}}</time></span>{{/lastSeen}}</li>
+{{/topCauses}}
+</ol>
+<div class="connection-groups">
+<section class="card connection-group" aria-labelledby="escaped-title">
+<h2 id="escaped-title"><span class="verdict verdict-escaped">{{t.verdict-escaped}}</span></h2>
+<p class="connection-lead">{{t.verdictHelp-escaped}}</p>
+{{^hasEscaped}}<p class="muted">{{t.none}}</p>{{/hasEscaped}}
+<ul class="verdict-list">
+{{#escaped}}<li>{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<a href="{{url}}">{{id}} {{title}}</a><br><span class="muted">{{t.recurrenceOf}} {{#of}}<a href="{{url}}">{{name}}</a> {{/of}}</span></li>
+{{/escaped}}
+</ul>
+</section>
+<section class="card connection-group" aria-labelledby="pending-title">
+<h2 id="pending-title"><span class="verdict verdict-pending">{{t.verdict-pending}}</span></h2>
+<p class="connection-lead">{{t.verdictHelp-pending}}</p>
+{{^hasPending}}<p class="muted">{{t.none}}</p>{{/hasPending}}
+<ul class="verdict-list">
+{{#pendingList}}<li>{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<a href="{{url}}">{{id}} {{title}}</a><br><span class="muted">{{t.recurrenceOf}} {{#of}}<a href="{{url}}">{{name}}</a> {{/of}}</span>
+<ul class="pending-fixes">{{#pending}}<li><span class="status status-{{status}}">{{statusLabel}}</span> {{title}} <span class="muted">({{id}})</span></li>{{/pending}}</ul></li>
+{{/pendingList}}
+</ul>
+</section>
+</div>
+{{/content}}
+{{/layout}}
+
+"""##,
         "search.mustache": ##"""
 {{<layout}}
 {{$content}}
@@ -1045,6 +1113,7 @@ What went well, what went badly, where we were lucky.
 {{$content}}
 <h1>{{t.trends}}</h1>
 <p class="lead">{{t.trendsComing}}</p>
+<p><a href="recurrences.html">{{t.recurrences}} →</a></p>
 <dl class="figures card">
 {{#figures}}<div class="figure"><dt>{{label}}</dt><dd>{{value}}</dd></div>
 {{/figures}}

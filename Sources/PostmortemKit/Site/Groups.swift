@@ -107,13 +107,14 @@ extension PageContext {
         page["lead"] = lead
         page["nameLabel"] = nameLabel
         page["showCategory"] = showCategory
-        page["groups"] = groups.map { group -> [String: Any] in
+        func entry(_ group: Group) -> [String: Any] {
             let minutes = group.recoveryMinutes
             var entry: [String: Any] = [
                 "name": group.name, "url": String(group.path.split(separator: "/").last ?? ""),
                 "count": group.postmortems.count, "recurring": group.postmortems.count >= 2,
                 "totalTTR": minutes.isEmpty ? "—" : format.duration(minutes.reduce(0, +)),
                 "medianTTR": Group.median(minutes).map { format.duration($0) } ?? "—",
+                "category": false, "lastSeen": false,
             ]
             if let category = group.category {
                 entry["category"] = categoryLabel(category)
@@ -122,6 +123,14 @@ extension PageContext {
             if let last = group.lastSeen { entry["lastSeen"] = "\(last)" }
             return entry
         }
+        page["groups"] = groups.map(entry)
+        // The second ranking: where the hours went (the ten costliest, any that have a time to recover).
+        let costliest = groups.filter { !$0.recoveryMinutes.isEmpty }
+            .sorted { ($0.recoveryMinutes.reduce(0, +), $1.key) > ($1.recoveryMinutes.reduce(0, +), $0.key) }
+            .prefix(10)
+        // One context holding `groups`, so the same table partial renders it.
+        page["byTTR"] = ["groups": costliest.map(entry)]
+        page["hasByTTR"] = costliest.count >= 2
         return page
     }
 

@@ -93,6 +93,8 @@ public enum SiteRenderer {
         }
         try page("action-items", context.actionItemsPage(ordered), to: "action-items.html")
         try page("trends", context.trendsPage(ordered), to: "trends.html")
+        try page("recurrences", context.recurrencesPage(ordered, recurrences: recurrences, causes: causes),
+                 to: "recurrences.html")
         try page("search", context.searchPage(documentCount: ordered.count), to: "search.html")
         files["data/search-index.js"] = try SearchIndex.script(ordered, context: context)
         for asset in theme.assets { files[asset.path] = Array(asset.text.utf8) }
