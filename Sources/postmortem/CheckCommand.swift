@@ -21,6 +21,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Fail on warnings too.")
     var strict = false
 
+    @Flag(help: "Also propose cause keys to merge: different keys whose incidents tell a similar story.")
+    var suggestCauses = false
+
     func run() throws {
         let report: CheckReport
         do {
@@ -31,6 +34,11 @@ struct CheckCommand: ParsableCommand {
         }
         for diagnostic in report.diagnostics {
             print(DiagnosticFormatter.text(diagnostic), terminator: "")
+        }
+        if suggestCauses {
+            let merges = TextSimilarity.suggestedMerges(report.load.postmortems)
+            for merge in merges { print("suggestion: \(merge.description)") }
+            print(merges.isEmpty ? "No cause keys to merge." : "\(merges.count) cause key merge\(merges.count == 1 ? "" : "s") to consider.")
         }
         print(report.summary(folder: folder))
         if report.errorCount > 0 || (strict && report.warningCount > 0) {

@@ -56,12 +56,16 @@ public struct Similarity: Sendable, Hashable {
     public var categories: [String] = []
     public var services: [String] = []
     public var tags: [String] = []
+    /// The TF-IDF cosine of their stories (`TextSimilarity`), 0 below its threshold.
+    public var text: Double = 0
 
-    public init(causeKeys: [String] = [], categories: [String] = [], services: [String] = [], tags: [String] = []) {
+    public init(causeKeys: [String] = [], categories: [String] = [], services: [String] = [], tags: [String] = [],
+                text: Double = 0) {
         self.causeKeys = causeKeys
         self.categories = categories
         self.services = services
         self.tags = tags
+        self.text = text
     }
 
     /// Points for each kind of likeness: a shared cause key counts most.
@@ -70,16 +74,19 @@ public struct Similarity: Sendable, Hashable {
         public static let category = 2
         public static let service = 1
         public static let tag = 1
+        /// Points for a cosine of 1; a cosine of 0.5 weighs as much as a shared cause key.
+        public static let text = 10.0
     }
 
     /// A shared cause key 5 and a shared category 2 (once each, however many),
-    /// plus 1 for each shared service and each shared tag.
+    /// plus 1 for each shared service and each shared tag, plus ten times
+    /// the cosine of their stories, rounded.
     public var score: Int {
         (causeKeys.isEmpty ? 0 : Weight.causeKey) + (categories.isEmpty ? 0 : Weight.category)
-            + services.count * Weight.service + tags.count * Weight.tag
+            + services.count * Weight.service + tags.count * Weight.tag + Int((text * Weight.text).rounded())
     }
 
-    public var isEmpty: Bool { causeKeys.isEmpty && categories.isEmpty && services.isEmpty && tags.isEmpty }
+    public var isEmpty: Bool { causeKeys.isEmpty && categories.isEmpty && services.isEmpty && tags.isEmpty && text == 0 }
 }
 
 extension RelatedIncidents {
@@ -116,6 +123,7 @@ extension RelatedIncidents {
             for tag in unique(postmortem.tags) { byTag[tag, default: []].append(member) }
         }
 
+        let textNeighbours = TextSimilarity.neighbours(postmortems)
         var result: [String: RelatedIncidents] = [:]
         for member in members {
             let postmortem = postmortems[member]
@@ -142,6 +150,9 @@ extension RelatedIncidents {
             share(postmortem.causes.compactMap(\.category), byCategory, \.categories)
             share(postmortem.services, byService, \.services)
             share(postmortem.tags, byTag, \.tags)
+            for (other, cosine) in textNeighbours[member] where other != member && position[postmortems[other].id] == other {
+                shared[other, default: Similarity()].text = cosine
+            }
 
             let related = reasons.keys.sorted { newerFirst(postmortems[$0], postmortems[$1]) }.map { other in
                 RelatedIncident(postmortem: postmortems[other],

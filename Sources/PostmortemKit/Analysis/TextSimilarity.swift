@@ -1,0 +1,172 @@
+import Foundation
+
+/// How alike two postmortems' stories are, by TF-IDF cosine over what says
+/// what went wrong: the title, the cause summaries, the trigger and the
+/// root-cause section. Japanese is cut into character pairs, English into
+/// words without stop words and with a light stemmer, so `接続プールが枯渇`
+/// matches `接続プールの枯渇` and `exhausted pools` matches `pool exhaustion`.
+///
+/// Neighbours come from an inverted index (each postmortem meets only those
+/// sharing a term, and terms in more than half of all postmortems are left
+/// out), never from a scan of every pair over whole bodies.
+public enum TextSimilarity {
+    /// Cosines below this are noise.
+    public static let threshold = 0.2
+
+    /// The text that describes the failure.
+    static func story(_ p: Postmortem) -> String {
+        var parts = [p.title]
+        parts += p.causes.compactMap(\.summary)
+        if let trigger = p.trigger { parts.append(trigger) }
+        parts += p.body.sections.filter { $0.kind == .rootCause }.map(\.text)
+        return parts.joined(separator: "\n")
+    }
+
+    static let stopWords: Set<String> = [
+        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "had", "has", "have", "in", "into", "is", "it",
+        "its", "of", "on", "or", "that", "the", "their", "then", "there", "this", "to", "was", "were", "when", "which",
+        "while", "with", "we", "our", "not", "no", "but", "after", "before", "all", "so", "than", "did", "do",
+    ]
+
+    /// A light English stemmer: plural and verb endings off, so `pools`,
+    /// `exhausted` and `exhausting` meet `pool` and `exhaust`.
+    static func stem(_ word: String) -> String {
+        for suffix in ["ing", "ion", "ed", "es", "s"] where word.count > suffix.count + 3 && word.hasSuffix(suffix) {
+            if suffix == "s", word.hasSuffix("ss") { return word }
+            return String(word.dropLast(suffix.count))
+        }
+        return word
+    }
+
+    static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x31F0...0x31FF: true
+        default: false
+        }
+    }
+
+    static func isHiragana(_ scalar: Unicode.Scalar) -> Bool { (0x3040...0x309F).contains(scalar.value) }
+
+    /// Terms with their counts.
+    static func terms(_ text: String) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        var word = ""
+        var cjk: [Unicode.Scalar] = []
+        func flushWord() {
+            if word.count >= 2, !stopWords.contains(word) { counts[stem(word), default: 0] += 1 }
+            word = ""
+        }
+        func flushCJK() {
+            if cjk.count == 1 {
+                counts[String(cjk[0]), default: 0] += 1
+            } else if cjk.count > 1 {
+                for index in 0..<(cjk.count - 1) {
+                    // Pairs of hiragana are mostly grammar (した, ている): they say nothing of the story.
+                    if isHiragana(cjk[index]), isHiragana(cjk[index + 1]) { continue }
+                    var pair = ""
+                    pair.unicodeScalars.append(cjk[index])
+                    pair.unicodeScalars.append(cjk[index + 1])
+                    counts[pair, default: 0] += 1
+                }
+            }
+            cjk = []
+        }
+        for scalar in text.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
+            if isCJK(scalar) {
+                flushWord()
+                cjk.append(scalar)
+            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                flushCJK()
+                word.unicodeScalars.append(scalar)
+            } else {
+                flushWord()
+                flushCJK()
+            }
+        }
+        flushWord()
+        flushCJK()
+        return counts
+    }
+
+    /// For each postmortem (by position), the others whose cosine reaches the
+    /// threshold, best first, ties by position.
+    public static func neighbours(_ postmortems: [Postmortem]) -> [[(index: Int, cosine: Double)]] {
+        let documents = postmortems.map { terms(story($0)) }
+        var frequency: [String: Int] = [:]
+        for document in documents { for term in document.keys { frequency[term, default: 0] += 1 } }
+        let count = Double(max(1, documents.count))
+        let common = max(2, documents.count / 2)
+        // Unit vectors of tf-idf weights, terms sorted: sums in one order, so
+        // every run gives the same bits (dictionary order changes per process).
+        let vectors: [[(term: String, weight: Double)]] = documents.map { document in
+            let vector = document.keys.sorted().compactMap { term -> (term: String, weight: Double)? in
+                guard let df = frequency[term], df <= common, let tf = document[term] else { return nil }
+                return (term, (1 + log(Double(tf))) * log(count / Double(df)))
+            }
+            let norm = vector.reduce(0) { $0 + $1.weight * $1.weight }.squareRoot()
+            return norm > 0 ? vector.map { ($0.term, $0.weight / norm) } : []
+        }
+        var postings: [String: [(Int, Double)]] = [:]
+        for (index, vector) in vectors.enumerated() {
+            for (term, weight) in vector { postings[term, default: []].append((index, weight)) }
+        }
+        return vectors.enumerated().map { index, vector in
+            var dots: [Int: Double] = [:]
+            for (term, weight) in vector {
+                for (other, otherWeight) in postings[term] ?? [] where other != index {
+                    dots[other, default: 0] += weight * otherWeight
+                }
+            }
+            return dots.filter { $0.value >= threshold }
+                .map { (index: $0.key, cosine: $0.value) }
+                .sorted { ($0.cosine, -$0.index) > ($1.cosine, -$1.index) }
+        }
+    }
+
+    /// A proposal to merge two cause keys whose incidents tell one story.
+    public struct Merge: Sendable, Hashable {
+        /// The key used first (by date), to keep.
+        public var key: String
+        public var alias: String
+        public var incidents: (String, String)
+        public var cosine: Double
+
+        public static func == (a: Merge, b: Merge) -> Bool {
+            a.key == b.key && a.alias == b.alias && a.incidents == b.incidents && a.cosine == b.cosine
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(key)
+            hasher.combine(alias)
+        }
+
+        /// The line `check --suggest-causes` prints.
+        public var description: String {
+            "'\(alias)' (\(incidents.1)) may be the same cause as '\(key)' (\(incidents.0)): their stories are "
+                + "\(Int((cosine * 100).rounded())) % alike; if so, add to postmortem.yml: cause_aliases: {\(key): [\(alias)]}"
+        }
+    }
+
+    /// Pairs of written cause keys whose incidents' stories reach `minimum`
+    /// cosine, the most alike first; each pair of keys once.
+    public static func suggestedMerges(_ postmortems: [Postmortem], minimum: Double = 0.3) -> [Merge] {
+        let neighbours = neighbours(postmortems)
+        func written(_ p: Postmortem) -> [String] { p.causes.filter { !$0.keyIsDerived }.map(\.key) }
+        var best: [String: Merge] = [:]
+        for (index, list) in neighbours.enumerated() {
+            let p = postmortems[index]
+            for (other, cosine) in list where cosine >= minimum {
+                let q = postmortems[other]
+                let mine = written(p), theirs = written(q)
+                guard let a = mine.first, let b = theirs.first, Set(mine).isDisjoint(with: theirs) else { continue }
+                // The older incident's key stays.
+                let pFirst = (p.date.map { "\($0)" } ?? "9999", p.id) < (q.date.map { "\($0)" } ?? "9999", q.id)
+                let merge = pFirst ? Merge(key: a, alias: b, incidents: (p.id, q.id), cosine: cosine)
+                                   : Merge(key: b, alias: a, incidents: (q.id, p.id), cosine: cosine)
+                let pair = merge.key + "\u{0}" + merge.alias
+                if (best[pair]?.cosine ?? -1) < cosine { best[pair] = merge }
+            }
+        }
+        return best.values.sorted { ($0.cosine, $1.key, $1.alias) > ($1.cosine, $0.key, $0.alias) }
+    }
+}
