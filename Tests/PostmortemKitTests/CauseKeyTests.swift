@@ -73,4 +73,9 @@ import Testing
         #expect(config.diagnostics.first?.location.line == 3)
         #expect(config.configuration.causeAliases == ["db-pool": "pool-exhaustion"])
     }
+
+    @Test(arguments: ["DB-Connection-Pool", "db connection pool", "ｄｂ　connection pool", " DB_Connection/Pool ", "Db--Connection  POOL"])
+    func oneCauseWrittenManyWaysIsOneKey(written: String) {
+        #expect(CauseKey.normalize(written) == "db-connection-pool")
+    }
 }

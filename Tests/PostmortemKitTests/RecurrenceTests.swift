@@ -132,4 +132,55 @@ import Testing
         #expect(report.contains(#"<a href="causes/db-connection-pool-exhaustion.html"><code>db-connection-pool-exhaustion</code></a> <span class="badge sev-sev2">4</span>"#))
         #expect(report.components(separatedBy: "次の障害の再発:").count - 1 == 7, "each recurrence under its verdict")
     }
+
+    /// A small deterministic generator (SplitMix64), so the property test is the same on every run.
+    struct SeededGenerator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func linksAreSymmetricAndIndependentOfFileOrderForRandomSets(seed: UInt64) {
+        var random = SeededGenerator(state: seed)
+        let keys = ["pool", "dns", "disk", "power"]
+        let files = (0..<30).map { n -> (String, String) in
+            // Few days and few keys, so same-day ties and long chains both happen.
+            let day = Int.random(in: 1...9, using: &random)
+            let key = keys.randomElement(using: &random) ?? "pool"
+            let status = ["open", "done", "wont-do", "in-progress"].randomElement(using: &random) ?? "open"
+            let done = Int.random(in: 1...9, using: &random)
+            return ("p\(n).md", frontMatter("""
+                id: P\(n)
+                date: 2024-03-0\(day)
+                cause: {key: \(key)}
+                recurrence_fix:
+                  - {title: Fix \(n), status: \(status), completed: 2024-03-0\(done)}
+                """))
+        }
+        let expected = RecurrenceAnalysis.analyze(incidents(files), timeZone: Self.utc)
+        #expect(expected.count == 30)
+        for _ in 0..<3 {
+            let shuffled = RecurrenceAnalysis.analyze(incidents(files.shuffled(using: &random)), timeZone: Self.utc)
+            #expect(shuffled == expected)
+        }
+        let all = incidents(files)
+        let byID = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
+        for (id, recurrence) in expected {
+            for earlier in recurrence.recurrenceOf {
+                #expect(expected[earlier]?.recurredBy.contains(id) == true)
+                #expect((byID[earlier]?.date ?? CalendarDate(year: 1, month: 1, day: 1)!) < (byID[id]?.date ?? CalendarDate(year: 1, month: 1, day: 1)!),
+                        "a recurrence began strictly later")
+            }
+            for later in recurrence.recurredBy { #expect(expected[later]?.recurrenceOf.contains(id) == true) }
+            #expect((recurrence.verdict != nil) == (!recurrence.recurrenceOf.isEmpty && recurrence.recurrenceOf.contains { other in
+                byID[other]?.recurrenceFix.contains { $0.status != .wontDo } == true
+            }))
+        }
+    }
 }

@@ -596,7 +596,8 @@ details > summary { cursor: pointer; margin: 14px 0 8px; }
 {{$content}}
 <p class="crumbs"><a href="{{parentURL}}">{{parentTitle}}</a></p>
 <h1>{{heading}}</h1>
-{{#description}}<p class="lead">{{description}}</p>{{/description}}
+{{#categoryName}}<p class="meta">{{t.causeCategory}}: <a class="category" href="{{categoryURL}}">{{categoryName}}</a></p>
+{{/categoryName}}{{#description}}<p class="lead">{{description}}</p>{{/description}}
 <dl class="figures card">
 {{#figures}}<div class="figure"><dt>{{label}}</dt><dd>{{value}}</dd></div>
 {{/figures}}

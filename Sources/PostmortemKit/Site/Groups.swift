@@ -73,6 +73,10 @@ extension PageContext {
     func causePage(_ group: Group, description: String?, parent: (title: String, url: String),
                    recurrences: [String: Recurrence]) -> [String: Any] {
         var page = groupPage(group, heading: group.name, description: description, parent: parent, nav: "causes")
+        if let id = group.category, let label = categoryLabel(id) {
+            page["categoryName"] = label
+            page["categoryURL"] = "../" + names.path(.categories, id)
+        }
         if let strip = TimeStrip.svg(group.postmortems, timeZone: configuration.timeZone, label: labels["timeStrip"] ?? "") {
             page["timeline"] = strip
         }
