@@ -130,21 +130,43 @@ enum BodyFacts {
     }
 
     /// `an outage lasting 1 hour and 48 minutes`, `約2時間にわたり`.
+    ///
+    /// Markers are found in the UTF-8 bytes (ASCII case folded once): most
+    /// blocks hold none, and a Foundation search per marker per block was
+    /// the load stage's largest cost.
     static func outagePhrase(_ text: String) -> (minutes: Double, approximate: Bool)? {
-        let lower = text.lowercased()
+        var bytes = Array(text.utf8)
+        for index in bytes.indices where (65...90).contains(bytes[index]) { bytes[index] |= 0x20 }
         for marker in ["lasting ", "lasted ", "totaling ", "totalling ", "for a total of "] {
-            guard let range = lower.range(of: marker) else { continue }
-            let rest = String(lower[range.upperBound...].prefix(40))
+            guard let offset = find(marker, in: bytes) else { continue }
+            let from = offset + marker.utf8.count
+            let rest = String(String(decoding: bytes[from..<min(bytes.count, from + 160)], as: UTF8.self).prefix(40)).lowercased()
             if let found = DurationParsing.firstDuration(in: rest), found.range.lowerBound == rest.startIndex {
                 return (found.minutes, found.approximate)
             }
         }
         for marker in ["にわたり", "にわたって", "の間、"] {
-            guard let range = text.range(of: marker) else { continue }
-            let before = String(text[..<range.lowerBound].suffix(16))
+            guard let offset = find(marker, in: bytes) else { continue }
+            // Back to a character boundary, so the text before starts whole.
+            var from = max(0, offset - 64)
+            while from < offset, bytes[from] & 0xC0 == 0x80 { from += 1 }
+            let before = String(String(decoding: bytes[from..<offset], as: UTF8.self).suffix(16))
             if let found = DurationParsing.firstDuration(in: before), found.range.upperBound == before.endIndex {
                 return (found.minutes, found.approximate)
             }
+        }
+        return nil
+    }
+
+    /// The byte offset of the first `needle` in `haystack`.
+    static func find(_ needle: String, in haystack: [UInt8]) -> Int? {
+        let pattern = Array(needle.utf8)
+        guard let first = pattern.first, haystack.count >= pattern.count else { return nil }
+        var index = 0
+        let last = haystack.count - pattern.count
+        while index <= last {
+            if haystack[index] == first, haystack[index..<(index + pattern.count)].elementsEqual(pattern) { return index }
+            index += 1
         }
         return nil
     }
