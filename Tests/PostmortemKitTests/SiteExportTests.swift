@@ -44,7 +44,7 @@ import Testing
 
     @Test func csvHasTheHeaderOneRowEachAndDefusesFormulas() throws {
         let p = try #require(postmortem(Self.dangerous))
-        let csv = DataExport.incidentsCSV([p], timeZone: TimeZone(secondsFromGMT: 0)!)
+        let csv = DataExport.incidentsCSV([p])
         #expect(Array(csv.prefix(3)) == [0xEF, 0xBB, 0xBF], "a byte-order mark, so spreadsheets read UTF-8")
         let lines = rows(csv)
         #expect(lines.count == 3 && lines[2].isEmpty)

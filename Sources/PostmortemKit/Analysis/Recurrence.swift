@@ -37,11 +37,7 @@ public struct Recurrence: Sendable, Hashable {
 public enum RecurrenceAnalysis {
     /// When an incident began: its start, else the start of its day in `timeZone`.
     static func start(_ p: Postmortem, _ timeZone: TimeZone) -> Date? {
-        if let start = p.milestones.startedAt { return start }
-        guard let date = p.date else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        return calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day))
+        p.milestones.startedAt ?? p.date?.start(in: timeZone)
     }
 
     /// The keys that identify a cause of `p`.

@@ -62,8 +62,7 @@ struct LinkResolver {
                 return nil
             }
             if !linkedPostmortems.contains(id) { linkedPostmortems.append(id) }
-            let page = SitePaths.incidentPage(id: id)
-            return String(page.dropFirst("incidents/".count)) + suffix
+            return SitePaths.incidentFile(id: id) + suffix
         }
         guard index.assets.contains(target) else {
             warn(link, .brokenLink, "link to '\(url)', but '\(target)' does not exist in the source folder",

@@ -25,6 +25,17 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         day = parts.day ?? 1
     }
 
+    /// The instant this day begins in `timeZone`.
+    public func start(in timeZone: TimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar.date(from: DateComponents(year: year, month: month, day: day))
+            ?? Date(timeIntervalSince1970: Double(daysSinceEpoch * 86_400))
+    }
+
+    /// Days from 1970-01-01 (negative before it), without a calendar.
+    public var daysSinceEpoch: Int { DateTimeParsing.daysFromCivil(year: year, month: month, day: day) }
+
     public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

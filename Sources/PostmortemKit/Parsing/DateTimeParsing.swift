@@ -82,6 +82,12 @@ public enum DateTimeParsing {
         return .dateTime(instant, hadOffset: offsetMinutes != nil)
     }
 
+    /// `2024-03-02T12:40:00Z`: ISO 8601 in UTC, for data files and feeds.
+    public static func utc(_ instant: Date) -> String {
+        ISO8601DateFormatter.string(from: instant, timeZone: TimeZone(secondsFromGMT: 0) ?? .current,
+                                    formatOptions: [.withInternetDateTime])
+    }
+
     /// `2024-03-02 21:40` in `timeZone`, for messages and pages.
     public static func format(_ instant: Date, in timeZone: TimeZone) -> String {
         var calendar = Calendar(identifier: .gregorian)

@@ -6,7 +6,6 @@ import Foundation
 enum DataExport {
     struct Incident: Encodable {
         let postmortem: Postmortem
-        let timeZone: TimeZone
         var recurrence = Recurrence()
 
         enum Key: String, CodingKey {
@@ -30,10 +29,10 @@ enum DataExport {
             try container.encode(p.severity, forKey: .severity)
             try container.encode(p.services, forKey: .services)
             let m = p.milestones
-            try container.encode(m.startedAt.map(utc), forKey: .startedAt)
-            try container.encode(m.detectedAt.map(utc), forKey: .detectedAt)
-            try container.encode(m.mitigatedAt.map(utc), forKey: .mitigatedAt)
-            try container.encode(m.resolvedAt.map(utc), forKey: .resolvedAt)
+            try container.encode(m.startedAt.map(DateTimeParsing.utc), forKey: .startedAt)
+            try container.encode(m.detectedAt.map(DateTimeParsing.utc), forKey: .detectedAt)
+            try container.encode(m.mitigatedAt.map(DateTimeParsing.utc), forKey: .mitigatedAt)
+            try container.encode(m.resolvedAt.map(DateTimeParsing.utc), forKey: .resolvedAt)
             let timings = p.timings
             try container.encode(timings.recover.map { rounded($0.minutes) }, forKey: .ttrMinutes)
             try container.encode(timings.detect.map { rounded($0.minutes) }, forKey: .ttdMinutes)
@@ -46,11 +45,6 @@ enum DataExport {
             try container.encode(recurrence.recurrenceOf, forKey: .recurrenceOf)
             try container.encode(recurrence.recurredBy, forKey: .recurredBy)
             try container.encode(recurrence.verdict?.rawValue, forKey: .fixVerdict)
-        }
-
-        func utc(_ instant: Date) -> String {
-            ISO8601DateFormatter.string(from: instant, timeZone: TimeZone(identifier: "UTC") ?? timeZone,
-                                        formatOptions: [.withInternetDateTime])
         }
 
         /// Minutes to a tenth, so the file does not carry float noise.
@@ -83,12 +77,11 @@ enum DataExport {
         }
     }
 
-    static func incidentsJSON(_ postmortems: [Postmortem], timeZone: TimeZone,
-                              recurrences: [String: Recurrence] = [:]) throws -> [UInt8] {
+    static func incidentsJSON(_ postmortems: [Postmortem], recurrences: [String: Recurrence] = [:]) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(postmortems.map {
-            Incident(postmortem: $0, timeZone: timeZone, recurrence: recurrences[$0.id] ?? Recurrence())
+            Incident(postmortem: $0, recurrence: recurrences[$0.id] ?? Recurrence())
         })
         return Array(data) + [0x0A]
     }
@@ -106,12 +99,11 @@ enum DataExport {
     /// RFC 4180 CSV with a UTF-8 byte-order mark (so spreadsheets read
     /// Japanese correctly) and CRLF line ends. Lists are joined with `; `.
     /// Text that a spreadsheet would run as a formula is defused.
-    static func incidentsCSV(_ postmortems: [Postmortem], timeZone: TimeZone,
-                             recurrences: [String: Recurrence] = [:]) -> [UInt8] {
+    static func incidentsCSV(_ postmortems: [Postmortem], recurrences: [String: Recurrence] = [:]) -> [UInt8] {
         var out = "\u{FEFF}" + csvColumns.joined(separator: ",") + "\r\n"
         for p in postmortems {
             let recurrence = recurrences[p.id] ?? Recurrence()
-            let record = Incident(postmortem: p, timeZone: timeZone, recurrence: recurrence)
+            let record = Incident(postmortem: p, recurrence: recurrence)
             let t = p.timings
             func number(_ minutes: Double?) -> String {
                 guard let minutes else { return "" }
@@ -123,8 +115,8 @@ enum DataExport {
                 text(p.id), text(p.title), text(SitePaths.incidentPage(id: p.id)), text(p.source.relativePath),
                 p.date.map { "\($0)" } ?? "", p.status.rawValue, p.kind.rawValue, text(p.severity ?? ""),
                 text(p.services.joined(separator: "; ")),
-                p.milestones.startedAt.map(record.utc) ?? "", p.milestones.detectedAt.map(record.utc) ?? "",
-                p.milestones.mitigatedAt.map(record.utc) ?? "", p.milestones.resolvedAt.map(record.utc) ?? "",
+                p.milestones.startedAt.map(DateTimeParsing.utc) ?? "", p.milestones.detectedAt.map(DateTimeParsing.utc) ?? "",
+                p.milestones.mitigatedAt.map(DateTimeParsing.utc) ?? "", p.milestones.resolvedAt.map(DateTimeParsing.utc) ?? "",
                 number(t.recover?.minutes), number(t.detect?.minutes), number(t.mitigate?.minutes),
                 t.recover?.source.rawValue ?? "",
                 text(p.causes.map { $0.category ?? "" }.joined(separator: "; ")),

@@ -29,7 +29,7 @@ enum Feeds {
         xml += #"  <link rel="alternate" type="text/html" href="\#(escape((base ?? "") + "index.html"))"/>"# + "\n"
         if let base { xml += #"  <link rel="self" type="application/atom+xml" href="\#(escape(base + "feed.xml"))"/>"# + "\n" }
         xml += "  <id>\(escape(base ?? "urn:postmortem-kb:" + SitePaths.fileName(configuration.title)))</id>\n"
-        xml += "  <updated>\(timestamp(updated))</updated>\n"
+        xml += "  <updated>\(DateTimeParsing.utc(updated))</updated>\n"
         xml += "  <author><name>\(escape(configuration.title))</name></author>\n"
         xml += "  <generator>Postmortem KB</generator>\n"
         for p in entries {
@@ -39,9 +39,9 @@ enum Feeds {
             xml += #"    <link rel="alternate" type="text/html" href="\#(escape((base ?? "") + page))"/>"# + "\n"
             xml += "    <id>\(escape(base.map { $0 + page } ?? "urn:postmortem-kb:incident:" + SitePaths.fileName(p.id)))</id>\n"
             if let date = p.date {
-                xml += "    <published>\(timestamp(p.milestones.startedAt ?? midnight(date, zone)))</published>\n"
+                xml += "    <published>\(DateTimeParsing.utc(p.milestones.startedAt ?? date.start(in: zone)))</published>\n"
             }
-            xml += "    <updated>\(timestamp(updatedTime(p, zone)))</updated>\n"
+            xml += "    <updated>\(DateTimeParsing.utc(updatedTime(p, zone)))</updated>\n"
             for author in p.authors { xml += "    <author><name>\(escape(author))</name></author>\n" }
             for cause in p.causes {
                 xml += #"    <category term="\#(escape(cause.key))"\#(cause.category.map { #" label="\#(escape($0))""# } ?? "")/>"# + "\n"
@@ -76,19 +76,7 @@ enum Feeds {
     /// else its start, else its date; never the clock.
     static func updatedTime(_ p: Postmortem, _ zone: TimeZone) -> Date {
         let m = p.milestones
-        return m.resolvedAt ?? m.mitigatedAt ?? m.startedAt ?? p.date.map { midnight($0, zone) } ?? Date(timeIntervalSince1970: 0)
-    }
-
-    static func midnight(_ date: CalendarDate, _ zone: TimeZone) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        return calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day))
-            ?? Date(timeIntervalSince1970: 0)
-    }
-
-    static func timestamp(_ instant: Date) -> String {
-        ISO8601DateFormatter.string(from: instant, timeZone: TimeZone(secondsFromGMT: 0) ?? .current,
-                                    formatOptions: [.withInternetDateTime])
+        return m.resolvedAt ?? m.mitigatedAt ?? m.startedAt ?? p.date?.start(in: zone) ?? Date(timeIntervalSince1970: 0)
     }
 
     /// Text for XML content and attribute values; characters XML 1.0 cannot

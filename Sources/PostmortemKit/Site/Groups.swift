@@ -77,7 +77,7 @@ extension PageContext {
             page["categoryName"] = label
             page["categoryURL"] = "../" + names.path(.categories, id)
         }
-        if let strip = TimeStrip.svg(group.postmortems, timeZone: configuration.timeZone, label: labels["timeStrip"] ?? "") {
+        if let strip = TimeStrip.svg(group.postmortems, label: labels["timeStrip"] ?? "") {
             page["timeline"] = strip
         }
         // Oldest first: the story of the cause in order.

@@ -26,10 +26,13 @@ struct PageContext {
                 "pageTitle": pageTitle, "description": configuration.description ?? ""]
     }
 
-    func severityClass(_ severity: String) -> String {
+    /// The CSS class of a severity (`sev1`…`sev4`, else `other`): one colour per level on every page.
+    static func severityClass(_ severity: String) -> String {
         let known = ["SEV1", "SEV2", "SEV3", "SEV4"]
         return known.contains(severity.uppercased()) ? severity.lowercased() : "other"
     }
+
+    func severityClass(_ severity: String) -> String { Self.severityClass(severity) }
 
     func categoryLabel(_ id: String?) -> String? {
         guard let id else { return nil }
@@ -103,7 +106,7 @@ struct PageContext {
             status: postmortem.status.rawValue, statusLabel: statusLabel(postmortem.status.rawValue),
             nearMiss: postmortem.kind == .nearMiss, date: postmortem.date.map { "\($0)" },
             severity: severity, severityClass: severity.map(severityClass),
-            category: category, categoryURL: category == nil ? nil : categoryID.map { root + names.path(.categories, $0) },
+            category: category, categoryURL: categoryID.map { root + names.path(.categories, $0) },
             ttr: recover.map { format.duration($0.minutes, approximate: $0.approximate) },
             ttrInferred: recover?.source == .inferred, facets: facets)
     }
@@ -118,7 +121,7 @@ struct PageContext {
         let causes = postmortem.causes.map { cause in
             let category = categoryLabel(cause.category)
             return CauseView(key: cause.key, url: "../" + names.path(.causes, cause.key), category: category,
-                             categoryURL: category == nil ? nil : cause.category.map { "../" + names.path(.categories, $0) },
+                             categoryURL: cause.category.map { "../" + names.path(.categories, $0) },
                              summary: cause.summary)
         }
         let toc = postmortem.body.outline.filter { $0.level >= 2 && $0.level <= 3 }
@@ -185,8 +188,7 @@ struct PageContext {
         guard !recurrence.recurrenceOf.isEmpty || !recurrence.recurredBy.isEmpty else { return nil }
         func links(_ ids: [String]) -> [LinkView] {
             ids.map { id in
-                let page = String(SitePaths.incidentPage(id: id).dropFirst("incidents/".count))
-                return LinkView(name: byID[id].map { "\(id) \($0.title)" } ?? id, url: page)
+                LinkView(name: byID[id].map { "\(id) \($0.title)" } ?? id, url: SitePaths.incidentFile(id: id))
             }
         }
         let verdict = recurrence.verdict?.rawValue
@@ -194,16 +196,19 @@ struct PageContext {
             of: links(recurrence.recurrenceOf), by: links(recurrence.recurredBy), verdict: verdict,
             verdictLabel: verdict.flatMap { labels["verdict-" + $0] }, verdictHelp: verdict.flatMap { labels["verdictHelp-" + $0] },
             pending: recurrence.pendingItems.map { pending in
-                var entry = ["title": pending.item.title, "id": pending.id, "statusLabel": statusLabel(pending.item.status.rawValue),
-                             "status": pending.item.status.rawValue]
-                entry["url"] = String(SitePaths.incidentPage(id: pending.id).dropFirst("incidents/".count))
-                return entry
+                pendingView(pending).merging(["url": SitePaths.incidentFile(id: pending.id)]) { $1 }
             })
+    }
+
+    /// A fix that was not done when its cause came back, with the incident that promised it.
+    func pendingView(_ pending: Recurrence.PendingItem) -> [String: String] {
+        ["title": pending.item.title, "id": pending.id, "status": pending.item.status.rawValue,
+         "statusLabel": statusLabel(pending.item.status.rawValue)]
     }
 
     /// A link from one incident page to another (they share a folder).
     func link(_ postmortem: Postmortem) -> LinkView {
-        LinkView(name: postmortem.title, url: String(SitePaths.incidentPage(id: postmortem.id).dropFirst("incidents/".count)))
+        LinkView(name: postmortem.title, url: SitePaths.incidentFile(id: postmortem.id))
     }
 
     func figures(_ postmortem: Postmortem) -> [[String: Any]] {

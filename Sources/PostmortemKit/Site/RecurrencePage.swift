@@ -50,9 +50,7 @@ extension PageContext {
                 return ["id": p.id, "title": p.title, "url": SitePaths.incidentPage(id: p.id),
                         "date": p.date.map { "\($0)" } ?? false,
                         "of": recurrence.recurrenceOf.map { ["name": $0, "url": SitePaths.incidentPage(id: $0)] },
-                        "pending": recurrence.pendingItems.map { ["title": $0.item.title, "id": $0.id,
-                                                                  "statusLabel": statusLabel($0.item.status.rawValue),
-                                                                  "status": $0.item.status.rawValue] }]
+                        "pending": recurrence.pendingItems.map(pendingView)]
             }
         }
         page["escaped"] = verdictEntries(escaped)

@@ -3,7 +3,13 @@
 public enum SitePaths {
     /// The page of a postmortem, relative to the site root: `incidents/<name>.html`.
     public static func incidentPage(id: String) -> String {
-        "incidents/\(fileName(id)).html"
+        "incidents/" + incidentFile(id: id)
+    }
+
+    /// The page of a postmortem as linked from another one: `<name>.html`
+    /// (incident pages share their folder).
+    public static func incidentFile(id: String) -> String {
+        "\(fileName(id)).html"
     }
 
     /// Files next to the postmortems (images, logs) are copied below this folder.

@@ -98,10 +98,8 @@ public enum SiteRenderer {
         try page("search", context.searchPage(documentCount: ordered.count), to: "search.html")
         files["data/search-index.js"] = try SearchIndex.script(ordered, context: context)
         for asset in theme.assets { files[asset.path] = Array(asset.text.utf8) }
-        files["data/incidents.json"] = try DataExport.incidentsJSON(ordered, timeZone: configuration.timeZone,
-                                                                    recurrences: recurrences)
-        files["data/incidents.csv"] = DataExport.incidentsCSV(ordered, timeZone: configuration.timeZone,
-                                                              recurrences: recurrences)
+        files["data/incidents.json"] = try DataExport.incidentsJSON(ordered, recurrences: recurrences)
+        files["data/incidents.csv"] = DataExport.incidentsCSV(ordered, recurrences: recurrences)
         files["feed.xml"] = Feeds.atom(ordered, configuration: configuration)
         if let sitemap = Feeds.sitemap(pages: files.keys.filter { $0.hasSuffix(".html") }, configuration: configuration) {
             files["sitemap.xml"] = sitemap

@@ -7,16 +7,11 @@ enum TimeStrip {
     static let width = 1000.0, height = 64.0, margin = 24.0, lineY = 26.0
 
     /// The SVG, or nil when fewer than one incident is dated.
-    static func svg(_ postmortems: [Postmortem], timeZone: TimeZone, label: String) -> String? {
+    static func svg(_ postmortems: [Postmortem], label: String) -> String? {
         let dated = postmortems.compactMap { p in p.date.map { (p, $0) } }
             .sorted { ($0.1, $0.0.id) < ($1.1, $1.0.id) }
         guard let first = dated.first?.1, let last = dated.last?.1 else { return nil }
-        func day(_ date: CalendarDate) -> Double {
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? timeZone
-            let instant = calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day))
-            return (instant?.timeIntervalSince1970 ?? 0) / 86_400
-        }
+        func day(_ date: CalendarDate) -> Double { Double(date.daysSinceEpoch) }
         // A year's span at least, so one incident or a burst still reads as a point in time.
         var start = day(CalendarDate(year: first.year, month: 1, day: 1) ?? first)
         var end = day(CalendarDate(year: last.year, month: 12, day: 31) ?? last) + 1
@@ -36,7 +31,7 @@ enum TimeStrip {
             svg += #"<text x="\#(x(position))" y="\#(lineY + 26)">\#(year)</text>"#
         }
         for (p, date) in dated {
-            let severity = p.severity.map { ["SEV1", "SEV2", "SEV3", "SEV4"].contains($0.uppercased()) ? $0.lowercased() : "other" } ?? "other"
+            let severity = p.severity.map(PageContext.severityClass) ?? "other"
             svg += #"<a href="../\#(SitePaths.urlPath(SitePaths.incidentPage(id: p.id)))">"#
             svg += #"<circle class="dot dot-\#(severity)" cx="\#(x(day(date) + 0.5))" cy="\#(lineY)" r="7">"#
             svg += "<title>\(Feeds.escape("\(date) \(p.id) \(p.title)"))</title></circle></a>"
