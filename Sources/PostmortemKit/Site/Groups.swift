@@ -25,15 +25,17 @@ struct Group {
     }
 
     /// Groups of `ordered` (newest first) by the keys each postmortem has;
-    /// the most postmortems first, then by name.
+    /// the most postmortems first, then by name. `category` sees a key and
+    /// its members (newest first), so it never scans every postmortem.
     static func make(_ ordered: [Postmortem], kind: PageNames.Kind, names: PageNames, keys: (Postmortem) -> [String],
-                     name: (String) -> String = { $0 }, category: (String) -> String? = { _ in nil }) -> [Group] {
+                     name: (String) -> String = { $0 },
+                     category: (String, [Postmortem]) -> String? = { _, _ in nil }) -> [Group] {
         var members: [String: [Postmortem]] = [:]
         for postmortem in ordered {
             for key in Set(keys(postmortem)) where !key.isEmpty { members[key, default: []].append(postmortem) }
         }
         return members.map { key, postmortems in
-            Group(key: key, name: name(key), path: names.path(kind, key), category: category(key),
+            Group(key: key, name: name(key), path: names.path(kind, key), category: category(key, postmortems),
                   postmortems: postmortems)
         }.sorted { ($0.postmortems.count, $1.key) > ($1.postmortems.count, $0.key) }
     }

@@ -60,7 +60,7 @@ public enum SiteRenderer {
         let labels = context.labels
         // Causes, categories, services and tags: a page each, and rankings.
         let causes = Group.make(ordered, kind: .causes, names: names, keys: { $0.causes.map(\.key) },
-                                category: { key in ordered.lazy.flatMap(\.causes).first { $0.key == key }?.category })
+                                category: { key, members in members.lazy.flatMap(\.causes).first { $0.key == key }?.category })
         try page("groups", context.groupsPage(causes, heading: labels["causes"] ?? "", lead: labels["causesLead"] ?? "",
                                               nameLabel: labels["cause"] ?? "", showCategory: true, nav: "causes"),
                  to: "causes/index.html")
