@@ -7,7 +7,7 @@ public enum ConfigurationLoader {
     public static let defaultFileName = "postmortem.yml"
 
     public static let keys = [
-        "title", "description", "base_url", "language", "timezone", "severity_levels", "cause_categories", "cause_aliases", "markdown",
+        "title", "description", "base_url", "language", "timezone", "severity_levels", "cause_categories", "cause_aliases", "markdown", "metrics",
     ]
 
     public struct Loaded: Sendable {
@@ -66,6 +66,8 @@ public enum ConfigurationLoader {
                     if name == "unsafe_html" { configuration.unsafeHTML = flag ?? false }
                     if name == "smart_punctuation" { configuration.smartPunctuation = flag ?? false }
                 }
+            case "metrics":
+                configuration.metrics = metrics(value, reader: &reader)
             default: break
             }
         }
@@ -97,6 +99,38 @@ public enum ConfigurationLoader {
             }
         }
         return aliases
+    }
+
+    /// `metrics: {recovery_start: detected_at, recovery_end: mitigated_at, include_inferred: false, granularity: quarter}`;
+    /// what is not written keeps its default.
+    static func metrics(_ node: Node, reader: inout FieldReader) -> MetricsDefinition {
+        var definition = MetricsDefinition()
+        guard let options = reader.mapping(node, field: "metrics") else { return definition }
+        reader.checkKeys(options, in: "'metrics'", known: ["recovery_start", "recovery_end", "include_inferred", "granularity"])
+        func choices<Choice: RawRepresentable<String>>(_ all: [Choice]) -> [String: Choice] {
+            Dictionary(all.map { (FieldReader.normalizedWord($0.rawValue), $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        for (name, _, value) in options where !FieldReader.isNull(value) {
+            let field = "metrics.\(name)"
+            switch name {
+            case "recovery_start":
+                definition.recoveryStart = reader.choice(
+                    value, field: field, choices: choices(MetricsDefinition.RecoveryStart.allCases),
+                    shown: MetricsDefinition.RecoveryStart.allCases.map(\.rawValue)) ?? definition.recoveryStart
+            case "recovery_end":
+                definition.recoveryEnd = reader.choice(
+                    value, field: field, choices: choices(MetricsDefinition.RecoveryEnd.allCases),
+                    shown: MetricsDefinition.RecoveryEnd.allCases.map(\.rawValue)) ?? definition.recoveryEnd
+            case "include_inferred":
+                definition.includeInferred = reader.boolean(value, field: field) ?? definition.includeInferred
+            case "granularity":
+                definition.granularity = reader.choice(
+                    value, field: field, choices: choices(Granularity.allCases),
+                    shown: Granularity.allCases.map(\.rawValue)) ?? definition.granularity
+            default: break
+            }
+        }
+        return definition
     }
 
     /// `[SEV1, SEV2]` or `[{id: SEV1, label: {en: Critical, ja: 致命的}, color: "#b00020"}]`.

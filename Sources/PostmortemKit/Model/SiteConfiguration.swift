@@ -21,6 +21,8 @@ public struct SiteConfiguration: Sendable {
     public var unsafeHTML: Bool = false
     /// Curly quotes, dashes and ellipses in bodies.
     public var smartPunctuation: Bool = false
+    /// How time to recover is measured and how trends are cut into periods.
+    public var metrics = MetricsDefinition()
 
     public init(
         title: String = "Postmortems", description: String? = nil, baseURL: String? = nil,

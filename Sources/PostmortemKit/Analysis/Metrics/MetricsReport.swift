@@ -1,0 +1,166 @@
+import Foundation
+
+/// The outage statistics of a knowledge base: overall and per period, the
+/// numbers behind `trends.html`, `data/metrics.json`, `data/metrics.csv` and
+/// `postmortem stats`.
+public struct MetricsReport: Sendable, Hashable {
+    public var granularity: Granularity
+    /// The IANA name of the zone periods are cut in.
+    public var timeZone: String
+    public var definition: MetricsDefinition
+    public var overall: Overall
+    /// Every period from the first to the last, empty ones included, oldest first.
+    public var periods: [PeriodFigures]
+    /// The severity ids and cause categories any period has, in the configuration's order.
+    public var severities: [String] = []
+    public var categories: [String] = []
+
+    /// Figures over a set of samples.
+    public struct Overall: Sendable, Hashable {
+        /// Published and in-review incidents: what the time statistics count.
+        public var incidents = 0
+        public var nearMisses = 0
+        public var drafts = 0
+        public var ttr: Statistics?
+        public var ttd: Statistics?
+        public var ttm: Statistics?
+        /// Of the time to recover counted, how many were read from the text.
+        public var ttrInferred = 0
+        /// Mean days between the starts of consecutive incidents; nil for fewer than two.
+        public var mtbfDays: Double?
+        /// Recurrences among the incidents that have a cause key; nil when none has one.
+        public var recurrenceRate: Double?
+        public var recurrences = 0
+        public var withCauseKey = 0
+        /// Incidents with no date or start, counted overall but in no period.
+        public var undated = 0
+    }
+
+    public struct PeriodFigures: Sendable, Hashable {
+        public var period: Period
+        public var incidents = 0
+        public var nearMisses = 0
+        public var ttr: Statistics?
+        public var ttd: Statistics?
+        public var ttm: Statistics?
+        /// By severity id, in the configuration's order; only the severities present.
+        public var bySeverity: [GroupFigures] = []
+        /// By primary cause category, in the configuration's order; only those present.
+        public var byCategory: [GroupFigures] = []
+        public var recurrences = 0
+        public var withCauseKey = 0
+        /// Mean days from the previous incident's start to each start in this period.
+        public var mtbfDays: Double?
+    }
+
+    public struct GroupFigures: Sendable, Hashable {
+        public var key: String
+        public var incidents: Int
+        public var ttr: Statistics?
+    }
+}
+
+/// Computes the report: pure, from samples and the configuration.
+public enum OutageMetrics {
+    /// The report over the samples that began between `from` and `through`
+    /// (days in the site's zone, both included; undated samples count only
+    /// when neither is given). Periods run from `from` (else the first
+    /// dated sample) to `through` (else the last).
+    public static func report(_ samples: [IncidentSample], configuration: SiteConfiguration,
+                              granularity: Granularity? = nil, from: CalendarDate? = nil,
+                              through: CalendarDate? = nil) -> MetricsReport {
+        let granularity = granularity ?? configuration.metrics.granularity
+        let bounded = from != nil || through != nil
+        let chosen = samples.filter { sample in
+            guard let day = sample.day else { return !bounded }
+            return (from.map { day >= $0 } ?? true) && (through.map { day <= $0 } ?? true)
+        }
+        let gaps = gapsBetweenIncidents(chosen)
+        var overall = overallFigures(chosen)
+        overall.mtbfDays = mean(gaps.map(\.days))
+        let dated = chosen.filter { $0.day != nil }
+        var periods: [MetricsReport.PeriodFigures] = []
+        let days = dated.compactMap(\.day)
+        if let first = from ?? days.min(), let last = through ?? days.max(), first <= last {
+            var members: [Period: [IncidentSample]] = [:]
+            for sample in dated {
+                if let day = sample.day { members[Period(day, granularity), default: []].append(sample) }
+            }
+            var gapsByPeriod: [Period: [Double]] = [:]
+            for gap in gaps { gapsByPeriod[Period(gap.day, granularity), default: []].append(gap.days) }
+            periods = Period.range(Period(first, granularity), through: Period(last, granularity)).map { period in
+                periodFigures(period, members[period] ?? [], gaps: gapsByPeriod[period] ?? [], configuration: configuration)
+            }
+        }
+        var result = MetricsReport(granularity: granularity, timeZone: configuration.timeZoneName,
+                                   definition: configuration.metrics, overall: overall, periods: periods)
+        let counted = dated.filter(\.isCounted)
+        result.severities = groups(counted, key: \.severity, order: configuration.severityLevels.map(\.id)).map(\.key)
+        result.categories = groups(counted, key: \.category, order: configuration.causeCategories.map(\.id)).map(\.key)
+        return result
+    }
+
+    /// Counts and statistics of a set of samples (MTBF left to the caller, who knows the neighbours).
+    public static func overallFigures(_ samples: [IncidentSample]) -> MetricsReport.Overall {
+        var overall = MetricsReport.Overall()
+        let counted = samples.filter(\.isCounted)
+        overall.incidents = counted.count
+        overall.nearMisses = samples.count(where: \.isNearMiss)
+        overall.drafts = samples.count(where: \.isDraft)
+        overall.ttr = Statistics(counted.compactMap { $0.timings.recover?.minutes })
+        overall.ttd = Statistics(counted.compactMap { $0.timings.detect?.minutes })
+        overall.ttm = Statistics(counted.compactMap { $0.timings.mitigate?.minutes })
+        overall.ttrInferred = counted.count { $0.timings.recover?.source == .inferred }
+        overall.withCauseKey = counted.count(where: \.hasCauseKey)
+        overall.recurrences = counted.count { $0.hasCauseKey && $0.isRecurrence }
+        overall.recurrenceRate = overall.withCauseKey == 0 ? nil : Double(overall.recurrences) / Double(overall.withCauseKey)
+        overall.undated = counted.count { $0.day == nil }
+        return overall
+    }
+
+    static func periodFigures(_ period: Period, _ samples: [IncidentSample], gaps: [Double],
+                              configuration: SiteConfiguration) -> MetricsReport.PeriodFigures {
+        let overall = overallFigures(samples)
+        var figures = MetricsReport.PeriodFigures(period: period)
+        figures.incidents = overall.incidents
+        figures.nearMisses = overall.nearMisses
+        figures.ttr = overall.ttr
+        figures.ttd = overall.ttd
+        figures.ttm = overall.ttm
+        figures.recurrences = overall.recurrences
+        figures.withCauseKey = overall.withCauseKey
+        figures.mtbfDays = mean(gaps)
+        let counted = samples.filter(\.isCounted)
+        figures.bySeverity = groups(counted, key: \.severity, order: configuration.severityLevels.map(\.id))
+        figures.byCategory = groups(counted, key: \.category, order: configuration.causeCategories.map(\.id))
+        return figures
+    }
+
+    /// Incidents grouped by one value, in `order` and then by name; samples without the value are left out.
+    static func groups(_ samples: [IncidentSample], key: (IncidentSample) -> String?,
+                       order: [String]) -> [MetricsReport.GroupFigures] {
+        var members: [String: [IncidentSample]] = [:]
+        for sample in samples { if let value = key(sample) { members[value, default: []].append(sample) } }
+        let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        return members.keys.sorted { (rank[$0] ?? order.count, $0) < (rank[$1] ?? order.count, $1) }.map { value in
+            let group = members[value] ?? []
+            return MetricsReport.GroupFigures(key: value, incidents: group.count,
+                                              ttr: Statistics(group.compactMap { $0.timings.recover?.minutes }))
+        }
+    }
+
+    /// For each counted incident after the first: the days since the one before, and the day it began.
+    static func gapsBetweenIncidents(_ samples: [IncidentSample]) -> [(day: CalendarDate, days: Double)] {
+        let starts = samples.filter(\.isCounted).compactMap { s -> (Date, CalendarDate, String)? in
+            guard let start = s.start, let day = s.day else { return nil }
+            return (start, day, s.id)
+        }.sorted { ($0.0, $0.2) < ($1.0, $1.2) }
+        return zip(starts, starts.dropFirst()).map { earlier, later in
+            (later.1, later.0.timeIntervalSince(earlier.0) / 86_400)
+        }
+    }
+
+    static func mean(_ values: [Double]) -> Double? {
+        values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+    }
+}
