@@ -7,6 +7,7 @@ enum DataExport {
     struct Incident: Encodable {
         let postmortem: Postmortem
         var recurrence = Recurrence()
+        var definition = MetricsDefinition.default
 
         enum Key: String, CodingKey {
             case id, title, url, source, date, status, kind, severity, services
@@ -33,7 +34,7 @@ enum DataExport {
             try container.encode(m.detectedAt.map(DateTimeParsing.utc), forKey: .detectedAt)
             try container.encode(m.mitigatedAt.map(DateTimeParsing.utc), forKey: .mitigatedAt)
             try container.encode(m.resolvedAt.map(DateTimeParsing.utc), forKey: .resolvedAt)
-            let timings = p.timings
+            let timings = p.timings(definition)
             try container.encode(timings.recover.map { rounded($0.minutes) }, forKey: .ttrMinutes)
             try container.encode(timings.detect.map { rounded($0.minutes) }, forKey: .ttdMinutes)
             try container.encode(timings.mitigate.map { rounded($0.minutes) }, forKey: .ttmMinutes)
@@ -47,8 +48,7 @@ enum DataExport {
             try container.encode(recurrence.verdict?.rawValue, forKey: .fixVerdict)
         }
 
-        /// Minutes to a tenth, so the file does not carry float noise.
-        func rounded(_ minutes: Double) -> Double { (minutes * 10).rounded() / 10 }
+        func rounded(_ minutes: Double) -> Double { DataExport.tenth(minutes) }
     }
 
     struct CauseRecord: Encodable {
@@ -77,11 +77,12 @@ enum DataExport {
         }
     }
 
-    static func incidentsJSON(_ postmortems: [Postmortem], recurrences: [String: Recurrence] = [:]) throws -> [UInt8] {
+    static func incidentsJSON(_ postmortems: [Postmortem], recurrences: [String: Recurrence] = [:],
+                              definition: MetricsDefinition = .default) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(postmortems.map {
-            Incident(postmortem: $0, recurrence: recurrences[$0.id] ?? Recurrence())
+            Incident(postmortem: $0, recurrence: recurrences[$0.id] ?? Recurrence(), definition: definition)
         })
         return Array(data) + [0x0A]
     }
@@ -99,17 +100,13 @@ enum DataExport {
     /// RFC 4180 CSV with a UTF-8 byte-order mark (so spreadsheets read
     /// Japanese correctly) and CRLF line ends. Lists are joined with `; `.
     /// Text that a spreadsheet would run as a formula is defused.
-    static func incidentsCSV(_ postmortems: [Postmortem], recurrences: [String: Recurrence] = [:]) -> [UInt8] {
+    static func incidentsCSV(_ postmortems: [Postmortem], recurrences: [String: Recurrence] = [:],
+                             definition: MetricsDefinition = .default) -> [UInt8] {
         var out = "\u{FEFF}" + csvColumns.joined(separator: ",") + "\r\n"
         for p in postmortems {
             let recurrence = recurrences[p.id] ?? Recurrence()
-            let record = Incident(postmortem: p, recurrence: recurrence)
-            let t = p.timings
-            func number(_ minutes: Double?) -> String {
-                guard let minutes else { return "" }
-                let value = record.rounded(minutes)
-                return value == value.rounded() ? String(Int(value)) : String(value)
-            }
+            let t = p.timings(definition)
+            func number(_ minutes: Double?) -> String { minutes.map { DataExport.number(tenth($0)) } ?? "" }
             let open = p.recurrenceFix.filter { $0.status == .open || $0.status == .inProgress }
             let row: [String] = [
                 text(p.id), text(p.title), text(SitePaths.incidentPage(id: p.id)), text(p.source.relativePath),
@@ -130,6 +127,22 @@ enum DataExport {
             ]
             out += row.map(field).joined(separator: ",") + "\r\n"
         }
+        return Array(out.utf8)
+    }
+
+    /// Minutes (or days) to a tenth, so the files do not carry float noise.
+    static func tenth(_ value: Double) -> Double { (value * 10).rounded() / 10 }
+
+    /// A number as a data file writes it: `58`, `96.2`.
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+
+    /// Rows of fields as RFC 4180 CSV with a UTF-8 byte-order mark (so
+    /// spreadsheets read Japanese) and CRLF line ends; every field is defused and quoted as needed.
+    static func csv(_ rows: [[String]]) -> [UInt8] {
+        var out = "\u{FEFF}"
+        for row in rows { out += row.map { field(text($0)) }.joined(separator: ",") + "\r\n" }
         return Array(out.utf8)
     }
 

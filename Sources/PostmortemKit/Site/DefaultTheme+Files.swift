@@ -590,6 +590,66 @@ details > summary { cursor: pointer; margin: 14px 0 8px; }
 .top-causes li { margin: 6px 0; }
 @media print { .bar, .bar-part { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
 
+/* Trends: headline windows, charts drawn at build time (inline SVG), their data tables. */
+.definitions { margin: 0 0 20px; color: var(--muted); font-size: .92rem; }
+.definitions summary { cursor: pointer; color: var(--accent); }
+.windows { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; margin-bottom: 28px; }
+.window { margin: 0; }
+.window h3 { margin-top: 0; }
+.window-table { width: 100%; border-collapse: collapse; font-size: .9rem; }
+.window-table th, .window-table td { padding: 4px 6px; border-bottom: 1px solid var(--border); text-align: left; vertical-align: top; }
+.window-table thead th { font-weight: 600; font-size: .78rem; }
+.window-table td { white-space: nowrap; }
+.window-ranges { font-size: .78rem; margin: -4px 0 8px; font-variant-numeric: tabular-nums; }
+.claims { margin: 10px 0 0; padding-left: 1.1em; font-size: .9rem; }
+.claim.thin { margin: 10px 0 0; color: var(--muted); font-size: .88rem; font-style: italic; }
+.figure-note { display: block; font-size: .75rem; font-weight: 400; color: var(--muted); }
+.chart-figure { margin: 0 0 24px; padding: 14px 16px; }
+.chart-figure figcaption { margin-bottom: 8px; }
+.chart-figure figcaption .muted { font-size: .85rem; }
+.chart-body { display: grid; grid-template-columns: minmax(0, 2.2fr) minmax(0, 1fr); gap: 16px; align-items: start; }
+.chart { width: 100%; height: auto; display: block; }
+.chart-data { max-height: 18rem; overflow: auto; }
+.chart-data:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+table.chart-table th, table.chart-table td { padding: 4px 8px; font-size: .82rem; }
+table.chart-table th { white-space: nowrap; }
+table.chart-table tbody th { font-weight: 500; }
+.chart .grid { stroke: var(--border); stroke-width: 1; }
+.chart .axis { stroke: var(--muted); stroke-width: 1.5; }
+.chart text { fill: var(--muted); font-size: 12px; font-family: var(--font); }
+.chart .axis-title { fill: var(--text); font-size: 12px; font-weight: 600; }
+.chart .row-label { fill: var(--text); font-size: 13px; }
+.chart .fill-sev1 { fill: var(--sev1); }
+.chart .fill-sev2 { fill: var(--sev2); }
+.chart .fill-sev3 { fill: var(--sev3); }
+.chart .fill-sev4, .chart .fill-other { fill: var(--sev4); }
+.chart .fill-unset { fill: var(--border); }
+.chart .fill-accent, .chart .row-bar { fill: var(--accent); }
+.chart .fill-promised { fill: var(--warn); }
+.chart .fill-ok { fill: var(--ok); }
+.chart .range { stroke: var(--muted); stroke-width: 2; }
+.chart .mark-median { fill: var(--accent); }
+.chart .mark-p90 { fill: var(--surface); stroke: var(--accent); stroke-width: 2; }
+.chart .mark-mean { fill: var(--sev2); }
+.chart .mean-line { fill: none; stroke: var(--sev2); stroke-width: 1; stroke-dasharray: 4 3; }
+.chart .whisker { stroke: var(--text); stroke-width: 1.5; }
+.chart .dot { stroke: var(--surface); stroke-width: 1.5; fill: var(--muted); fill-opacity: .85; }
+.chart .dot-sev1 { fill: var(--sev1); }
+.chart .dot-sev2 { fill: var(--sev2); }
+.chart .dot-sev3 { fill: var(--sev3); }
+.chart .dot-sev4 { fill: var(--sev4); }
+.chart a:focus-visible circle, .chart a:focus-visible rect { stroke: var(--accent); stroke-width: 3; }
+.chart rect:hover, .chart circle:hover { opacity: .8; }
+@media (max-width: 860px) {
+  .chart-body { grid-template-columns: 1fr; }
+}
+@media print {
+  .chart-data { max-height: none; overflow: visible; }
+  .chart-body { grid-template-columns: 1fr; }
+  .chart-figure { break-inside: avoid; }
+  .chart * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+
 """##,
         "group.mustache": ##"""
 {{<layout}}
@@ -837,6 +897,25 @@ details > summary { cursor: pointer; margin: 14px 0 8px; }
 <li class="fix fix-{{status}}{{#overdue}} overdue{{/overdue}}"><span class="status status-{{status}}">{{statusLabel}}</span> {{title}}{{#owner}} <span class="owner">@{{owner}}</span>{{/owner}}{{#due}} <span class="due">{{t.due}} <time datetime="{{due}}">{{due}}</time></span>{{/due}}{{#overdue}} <strong class="overdue-label">{{t.overdue}}</strong>{{/overdue}} <span class="muted">— <a href="{{url}}">{{incident}}</a></span></li>
 
 """##,
+        "partials/chart.mustache": ##"""
+<figure class="chart-figure card" id="{{id}}-figure">
+<figcaption><strong>{{title}}</strong> <span class="muted">{{caption}}</span></figcaption>
+<div class="chart-body">
+<div class="chart-image">{{{svg}}}</div>
+<div class="chart-data table-scroll" tabindex="0" role="region" aria-label="{{t.dataTable}}: {{title}}">
+<table class="incidents chart-table">
+<caption class="visually-hidden">{{t.dataTable}}: {{title}}</caption>
+<thead><tr>{{#columns}}<th scope="col">{{.}}</th>{{/columns}}</tr></thead>
+<tbody>
+{{#rows}}<tr><th scope="row">{{head}}</th>{{#cells}}<td class="num">{{.}}</td>{{/cells}}</tr>
+{{/rows}}
+</tbody>
+</table>
+</div>
+</div>
+</figure>
+
+"""##,
         "partials/group-table.mustache": ##"""
 <div class="table-scroll">
 <table class="incidents groups">
@@ -897,6 +976,20 @@ details > summary { cursor: pointer; margin: 14px 0 8px; }
 </tbody>
 </table>
 </div>
+
+"""##,
+        "partials/stats-table.mustache": ##"""
+{{#empty}}<p class="muted">{{t.none}}</p>{{/empty}}
+{{^empty}}<div class="table-scroll">
+<table class="incidents stats-table">
+<caption class="visually-hidden">{{title}}</caption>
+<thead><tr><th scope="col">{{title}}</th><th scope="col" class="num">{{t.count}}</th><th scope="col" class="num">n</th><th scope="col" class="num">{{t.median}}</th><th scope="col" class="num">p90</th><th scope="col" class="num">{{t.mean}}</th><th scope="col" class="num">{{t.min}}</th><th scope="col" class="num">{{t.max}}</th><th scope="col" class="num">{{t.total}}</th></tr></thead>
+<tbody>
+{{#rows}}<tr><th scope="row">{{#url}}<a href="{{url}}">{{name}}</a>{{/url}}{{^url}}{{name}}{{/url}}</th><td class="num">{{incidents}}</td><td class="num">{{n}}</td><td class="num">{{median}}</td><td class="num">{{p90}}</td><td class="num">{{mean}}</td><td class="num">{{min}}</td><td class="num">{{max}}</td><td class="num">{{total}}</td></tr>
+{{/rows}}
+</tbody>
+</table>
+</div>{{/empty}}
 
 """##,
         "postmortem.ja.md": ##"""
@@ -1113,12 +1206,41 @@ What went well, what went badly, where we were lucky.
 {{<layout}}
 {{$content}}
 <h1>{{t.trends}}</h1>
-<p class="lead">{{t.trendsComing}}</p>
-<p><a href="recurrences.html">{{t.recurrences}} →</a></p>
+<p class="lead">{{t.trendsLead}}</p>
+<details class="definitions">
+<summary>{{t.definitions}}</summary>
+<p>{{definition}} {{inferredNote}}</p>
+<p>{{periodNote}}</p>
+</details>
+<h2>{{t.headline}}</h2>
+<div class="windows">
+{{#windows}}<section class="card window" aria-label="{{title}}">
+<h3>{{title}}</h3>
+<p class="window-ranges muted">{{t.previousPeriod}}: {{previousRange}}<br>{{t.currentPeriod}}: {{currentRange}}</p>
+<table class="window-table">
+<thead><tr><th scope="col"><span class="visually-hidden">{{t.figure}}</span></th><th scope="col" class="num">{{t.previousPeriod}}</th><th scope="col" class="num">{{t.currentPeriod}}</th></tr></thead>
+<tbody>
+{{#rows}}<tr><th scope="row">{{label}}</th><td class="num">{{previous}}</td><td class="num">{{current}}</td></tr>
+{{/rows}}
+</tbody>
+</table>
+{{#thin}}<p class="claim thin">{{thinText}}</p>{{/thin}}
+{{^thin}}<ul class="claims">{{#claims}}<li>{{.}}</li>{{/claims}}</ul>{{/thin}}
+</section>
+{{/windows}}
+</div>
+<h2>{{t.overall}}</h2>
 <dl class="figures card">
-{{#figures}}<div class="figure"><dt>{{label}}</dt><dd>{{value}}</dd></div>
+{{#figures}}<div class="figure"><dt>{{label}}</dt><dd>{{value}}{{#note}} <span class="figure-note">{{note}}</span>{{/note}}</dd></div>
 {{/figures}}
 </dl>
+<h2>{{t.chartsTitle}}</h2>
+{{#charts}}{{>partials/chart}}{{/charts}}
+<h2>{{t.breakdowns}}</h2>
+{{#breakdowns}}<h3>{{title}}</h3>
+{{>partials/stats-table}}
+{{/breakdowns}}
+<p><a href="recurrences.html">{{t.recurrencesLink}} →</a> · {{t.metricsData}} <a href="data/metrics.json">metrics.json</a> / <a href="data/metrics.csv">metrics.csv</a></p>
 {{/content}}
 {{/layout}}
 

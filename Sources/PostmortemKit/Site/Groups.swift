@@ -13,16 +13,8 @@ struct Group {
     var postmortems: [Postmortem]
 
     var incidents: [Postmortem] { postmortems.filter { $0.kind == .incident && $0.status != .draft } }
-    var recoveryMinutes: [Double] { incidents.compactMap { $0.timings.recover?.minutes } }
     var lastSeen: CalendarDate? { postmortems.compactMap(\.date).max() }
     var firstSeen: CalendarDate? { postmortems.compactMap(\.date).min() }
-
-    static func median(_ values: [Double]) -> Double? {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return nil }
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-    }
 
     /// Groups of `ordered` (newest first) by the keys each postmortem has;
     /// the most postmortems first, then by name. `category` sees a key and
@@ -42,14 +34,17 @@ struct Group {
 }
 
 extension PageContext {
+    /// The group's times to recover as statistics count them (the configured definition).
+    func recovery(_ group: Group) -> Statistics? {
+        let metrics = configuration.metrics
+        return Statistics(group.incidents.compactMap { $0.timings(metrics).counted(metrics).recover?.minutes })
+    }
+
     func groupFigures(_ group: Group) -> [[String: Any]] {
         var figures: [[String: Any]] = [["label": labels["postmortems"] ?? "", "value": "\(group.postmortems.count)"]]
-        let minutes = group.recoveryMinutes
-        if !minutes.isEmpty {
-            figures.append(["label": labels["totalTTR"] ?? "", "value": format.duration(minutes.reduce(0, +))])
-            if let median = Group.median(minutes) {
-                figures.append(["label": labels["medianTTR"] ?? "", "value": format.duration(median)])
-            }
+        if let ttr = recovery(group) {
+            figures.append(["label": labels["totalTTR"] ?? "", "value": format.duration(ttr.total)])
+            figures.append(["label": labels["medianTTR"] ?? "", "value": format.duration(ttr.median)])
         }
         if let first = group.firstSeen { figures.append(["label": labels["firstSeen"] ?? "", "value": "\(first)"]) }
         if let last = group.lastSeen { figures.append(["label": labels["lastSeen"] ?? "", "value": "\(last)"]) }
@@ -113,13 +108,14 @@ extension PageContext {
         page["lead"] = lead
         page["nameLabel"] = nameLabel
         page["showCategory"] = showCategory
+        let recoveries = Dictionary(groups.map { ($0.key, recovery($0)) }, uniquingKeysWith: { first, _ in first })
         func entry(_ group: Group) -> [String: Any] {
-            let minutes = group.recoveryMinutes
+            let ttr = recoveries[group.key] ?? nil
             var entry: [String: Any] = [
                 "name": group.name, "url": String(group.path.split(separator: "/").last ?? ""),
                 "count": group.postmortems.count, "recurring": group.postmortems.count >= 2,
-                "totalTTR": minutes.isEmpty ? "—" : format.duration(minutes.reduce(0, +)),
-                "medianTTR": Group.median(minutes).map { format.duration($0) } ?? "—",
+                "totalTTR": ttr.map { format.duration($0.total) } ?? "—",
+                "medianTTR": ttr.map { format.duration($0.median) } ?? "—",
                 "category": false, "lastSeen": false,
             ]
             if let category = group.category {
@@ -131,9 +127,9 @@ extension PageContext {
         }
         page["groups"] = groups.map(entry)
         // The second ranking: where the hours went (the ten costliest, any that have a time to recover).
-        let costliest = groups.filter { !$0.recoveryMinutes.isEmpty }
-            .sorted { ($0.recoveryMinutes.reduce(0, +), $1.key) > ($1.recoveryMinutes.reduce(0, +), $0.key) }
-            .prefix(10)
+        let costliest = groups.compactMap { group in (recoveries[group.key] ?? nil).map { (group, $0.total) } }
+            .sorted { ($0.1, $1.0.key) > ($1.1, $0.0.key) }
+            .prefix(10).map(\.0)
         // One context holding `groups`, so the same table partial renders it.
         page["byTTR"] = ["groups": costliest.map(entry)]
         page["hasByTTR"] = costliest.count >= 2
@@ -199,18 +195,6 @@ extension PageContext {
         let open = entries.count { $0.rank < 3 }
         let overdue = entries.count { $0.rank == 0 }
         page["summaryLine"] = String(format: labels["actionSummary"] ?? "%d %d %d", entries.count, open, overdue)
-        return page
-    }
-
-    /// Until the trends pages come: the overall figures.
-    func trendsPage(_ ordered: [Postmortem]) -> [String: Any] {
-        var page = base(pageTitle: labels["trends"] ?? "", root: "")
-        page["nav"] = ["trends": true]
-        let all = Group(key: "", name: "", path: "", category: nil, postmortems: ordered)
-        var figures = groupFigures(all)
-        figures.insert(["label": labels["nearMisses"] ?? "", "value": "\(ordered.count { $0.kind == .nearMiss })"], at: 1)
-        figures.insert(["label": labels["withTTR"] ?? "", "value": "\(all.recoveryMinutes.count)"], at: 2)
-        page["figures"] = figures
         return page
     }
 }

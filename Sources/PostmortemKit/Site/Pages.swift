@@ -87,7 +87,7 @@ struct PageContext {
         let severity = postmortem.severity
         let categoryID = postmortem.primaryCause?.category
         let category = categoryLabel(categoryID)
-        let recover = postmortem.timings.recover
+        let recover = postmortem.timings(configuration.metrics).recover
         // The values the index's filters and sorting read (data-* attributes), empty when unknown.
         let levels = configuration.severityLevels
         let severityRank: String = severity.map { id in "\((levels.firstIndex { $0.id == id } ?? levels.count) + 1)" } ?? ""
@@ -213,7 +213,7 @@ struct PageContext {
 
     func figures(_ postmortem: Postmortem) -> [[String: Any]] {
         var figures: [[String: Any]] = []
-        let timings = postmortem.timings
+        let timings = postmortem.timings(configuration.metrics)
         for (key, figure) in [("ttr", timings.recover), ("ttd", timings.detect), ("ttm", timings.mitigate)] {
             guard let figure else { continue }
             figures.append(["label": labels[key] ?? key, "value": format.duration(figure.minutes, approximate: figure.approximate),

@@ -92,14 +92,23 @@ public enum SiteRenderer {
                      to: group.path)
         }
         try page("action-items", context.actionItemsPage(ordered), to: "action-items.html")
-        try page("trends", context.trendsPage(ordered), to: "trends.html")
-        try page("recurrences", context.recurrencesPage(ordered, recurrences: recurrences, causes: causes),
+        // Trends: the statistics over the whole knowledge base, per configured period and per quarter.
+        let samples = IncidentSample.make(ordered, configuration: configuration, recurrences: recurrences)
+        let metrics = OutageMetrics.report(samples, configuration: configuration)
+        let quarterly = metrics.granularity == .quarter ? metrics
+            : OutageMetrics.report(samples, configuration: configuration, granularity: .quarter)
+        try page("trends", context.trendsPage(metrics, samples: samples, quarterly: quarterly, causes: causes), to: "trends.html")
+        try page("recurrences", context.recurrencesPage(ordered, recurrences: recurrences, causes: causes, quarterly: quarterly),
                  to: "recurrences.html")
+        files["data/metrics.json"] = try MetricsExport.json(metrics)
+        files["data/metrics.csv"] = MetricsExport.csv(metrics)
         try page("search", context.searchPage(documentCount: ordered.count), to: "search.html")
         files["data/search-index.js"] = try SearchIndex.script(ordered, context: context)
         for asset in theme.assets { files[asset.path] = Array(asset.text.utf8) }
-        files["data/incidents.json"] = try DataExport.incidentsJSON(ordered, recurrences: recurrences)
-        files["data/incidents.csv"] = DataExport.incidentsCSV(ordered, recurrences: recurrences)
+        files["data/incidents.json"] = try DataExport.incidentsJSON(ordered, recurrences: recurrences,
+                                                                    definition: configuration.metrics)
+        files["data/incidents.csv"] = DataExport.incidentsCSV(ordered, recurrences: recurrences,
+                                                              definition: configuration.metrics)
         files["feed.xml"] = Feeds.atom(ordered, configuration: configuration)
         if let sitemap = Feeds.sitemap(pages: files.keys.filter { $0.hasSuffix(".html") }, configuration: configuration) {
             files["sitemap.xml"] = sitemap
