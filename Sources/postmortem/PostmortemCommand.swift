@@ -7,6 +7,6 @@ struct PostmortemCommand: ParsableCommand {
         commandName: "postmortem",
         abstract: "Turns a folder of Markdown postmortems into a knowledge base.",
         version: "0.1.0",
-        subcommands: [BuildCommand.self, CheckCommand.self, InitCommand.self]
+        subcommands: [BuildCommand.self, CheckCommand.self, StatsCommand.self, InitCommand.self]
     )
 }

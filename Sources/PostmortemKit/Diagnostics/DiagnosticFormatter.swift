@@ -23,8 +23,8 @@ public enum DiagnosticFormatter {
         "\(plural(errors, "error")), \(plural(warnings, "warning"))"
     }
 
-    static func plural(_ count: Int, _ noun: String) -> String {
-        "\(count) \(noun)\(count == 1 ? "" : "s")"
+    static func plural(_ count: Int, _ noun: String, plural: String? = nil) -> String {
+        "\(count) \(count == 1 ? noun : plural ?? noun + "s")"
     }
 
     static let maxShownScalars = 200
