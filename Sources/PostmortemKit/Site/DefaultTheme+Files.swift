@@ -619,6 +619,7 @@ table.chart-table tbody th { font-weight: 500; }
 .chart text { fill: var(--muted); font-size: 12px; font-family: var(--font); }
 .chart .axis-title { fill: var(--text); font-size: 12px; font-weight: 600; }
 .chart .row-label { fill: var(--text); font-size: 13px; }
+.chart .legend-label { fill: var(--text); font-size: 12px; }
 .chart .fill-sev1 { fill: var(--sev1); }
 .chart .fill-sev2 { fill: var(--sev2); }
 .chart .fill-sev3 { fill: var(--sev3); }

@@ -53,6 +53,7 @@ extension PageContext {
                 figures.append(["label": "\(name) · \(labels["mean"] ?? "")", "value": minutes(statistics?.mean)])
             }
         }
+        if overall.undated > 0 { figures.append(["label": labels["undated"] ?? "", "value": "\(overall.undated)"]) }
         figures.append(["label": labels["mtbf"] ?? "", "value": overall.mtbfDays.map(days) ?? "—"])
         figures.append(["label": labels["recurrenceRate"] ?? "", "value": percent(overall.recurrenceRate),
                         "note": "\(overall.recurrences) / \(overall.withCauseKey)"])

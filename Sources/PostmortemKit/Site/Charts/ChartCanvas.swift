@@ -92,6 +92,23 @@ struct ChartCanvas {
         }
     }
 
+    enum Swatch { case square, circle, line }
+
+    /// A key above the plot: a swatch and a name for each series, left to right.
+    mutating func legend(_ entries: [(name: String, cssClass: String, swatch: Swatch)]) {
+        var x = left
+        let y = 12.0
+        for entry in entries {
+            switch entry.swatch {
+            case .square: rect(x: x, y: y - 9, width: 10, height: 10, class: entry.cssClass)
+            case .circle: circle(x: x + 5, y: y - 4, r: 4.5, class: entry.cssClass)
+            case .line: line(x1: x, y1: y - 4, x2: x + 12, y2: y - 4, class: entry.cssClass)
+            }
+            text(entry.name, x: x + 16, y: y, anchor: .start, class: "legend-label")
+            x += 16 + Double(TextTable.width(entry.name)) * 7 + 18
+        }
+    }
+
     /// The SVG: an image with its title and a text alternative.
     func svg(title: String, summary: String) -> String {
         let titleID = "\(id)-title", descID = "\(id)-desc"

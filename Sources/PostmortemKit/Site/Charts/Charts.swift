@@ -22,7 +22,8 @@ enum Charts {
     /// Vertical bars per band (a period), the series stacked or side by side, on a linear axis from zero.
     static func columns(_ text: Text, bands: [String], series: [Series], stacked: Bool,
                         format: (Double) -> String) -> String {
-        var canvas = ChartCanvas(id: text.id)
+        var canvas = ChartCanvas(id: text.id, top: series.count > 1 ? 28 : 16)
+        if series.count > 1 { canvas.legend(series.map { ($0.name, $0.cssClass, .square) }) }
         let totals = bands.indices.map { index in
             stacked ? series.reduce(0) { $0 + $1.values[index] } : series.map { $0.values[index] }.max() ?? 0
         }
@@ -58,7 +59,8 @@ enum Charts {
     /// line through `middle` (the mean), on a logarithmic axis of minutes.
     static func ranges(_ text: Text, bands: [String], low: Series, high: Series, middle: Series,
                        missing: Double = -1, format: (Double) -> String) -> String {
-        var canvas = ChartCanvas(id: text.id)
+        var canvas = ChartCanvas(id: text.id, top: 28)
+        canvas.legend([(low.name, low.cssClass, .circle), (high.name, high.cssClass, .circle), (middle.name, "mean-line", .line)])
         let values = (low.values + high.values + middle.values).filter { $0 > 0 }
         let scale = LogScale(minimum: values.min() ?? 1, maximum: values.max() ?? 60, from: canvas.bottom, to: canvas.top)
         canvas.yAxis(scale.ticks.map { (format($0), scale.position($0)) }, title: text.yTitle)
@@ -67,15 +69,16 @@ enum Charts {
         for (index, name) in bands.enumerated() {
             let x = canvas.left + band * (Double(index) + 0.5)
             let (l, h, m) = (low.values[index], high.values[index], middle.values[index])
+            if m > 0 {
+                line.append((x, scale.position(m)))
+                canvas.circle(x: x, y: scale.position(m), r: 2.5, class: middle.cssClass, tooltip: "\(name) · \(middle.name): \(format(m))")
+            }
             if l > 0, h > 0 {
                 canvas.line(x1: x, y1: scale.position(l), x2: x, y2: scale.position(h), class: "range")
                 canvas.circle(x: x, y: scale.position(h), r: 4, class: high.cssClass, tooltip: "\(name) · \(high.name): \(format(h))")
                 canvas.circle(x: x, y: scale.position(l), r: 4.5, class: low.cssClass, tooltip: "\(name) · \(low.name): \(format(l))")
             }
-            if m > 0 {
-                line.append((x, scale.position(m)))
-                canvas.circle(x: x, y: scale.position(m), r: 2.5, class: middle.cssClass, tooltip: "\(name) · \(middle.name): \(format(m))")
-            } else {
+            if m <= 0 {
                 canvas.polyline(line, class: "mean-line")
                 line = []
             }
