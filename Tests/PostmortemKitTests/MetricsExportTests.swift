@@ -68,6 +68,19 @@ import Testing
         #expect(sum == overall["incidents"] as? Int, "every dated incident is in one period")
     }
 
+    @Test func statsPrintsTheSameDocumentsAsTheSite() throws {
+        let root = packageRoot.appendingPathComponent("postmortems").path
+        let check = try Check.run(folder: root, configurationFile: Check.configurationFile(
+            path: packageRoot.appendingPathComponent("postmortem.yml").path))
+        let plan = try sampleSite()
+        let report = Stats.report(check, options: Stats.Options())
+        #expect(Array(try Stats.render(report, format: .json, folder: root).utf8) == plan.files["data/metrics.json"])
+        #expect(Array(try Stats.render(report, format: .csv, folder: root).utf8) == plan.files["data/metrics.csv"])
+        let quarters = Stats.report(check, options: Stats.Options(granularity: .quarter, since: CalendarDate(year: 2025, month: 1, day: 1),
+                                                                  until: CalendarDate(year: 2025, month: 12, day: 31)))
+        #expect(quarters.periods.map(\.period.description) == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"])
+    }
+
     @Test func theCSVHasARowPerPeriodWithTheJSONNumbers() throws {
         let configuration = tokyo
         let files = [
