@@ -8,10 +8,19 @@ public struct SourceIndex: Sendable {
     public var postmortemIDs: [String: String]
     /// Relative paths of the other files in the source folder (images, logs…).
     public var assets: Set<String>
+    /// Both kinds of path prepared for "did you mean" (set by `indexNames`).
+    var postmortemNames: Suggestion.Candidates?
+    var assetNames: Suggestion.Candidates?
 
     public init(postmortemIDs: [String: String] = [:], assets: Set<String> = []) {
         self.postmortemIDs = postmortemIDs
         self.assets = assets
+    }
+
+    /// Prepares the suggestions once, before many bodies are resolved against this index.
+    mutating func indexNames() {
+        postmortemNames = Suggestion.Candidates(postmortemIDs.keys)
+        assetNames = Suggestion.Candidates(assets)
     }
 }
 
@@ -58,7 +67,7 @@ struct LinkResolver {
         if lower.hasSuffix(".md") || lower.hasSuffix(".markdown") {
             guard let id = index.postmortemIDs[target] else {
                 warn(link, .brokenLink, "link to '\(url)', but there is no postmortem '\(target)' in the source folder",
-                     note: Suggestion.note(for: target, among: Array(index.postmortemIDs.keys)))
+                     note: (index.postmortemNames ?? Suggestion.Candidates(index.postmortemIDs.keys)).note(for: target))
                 return nil
             }
             if !linkedPostmortems.contains(id) { linkedPostmortems.append(id) }
@@ -66,7 +75,7 @@ struct LinkResolver {
         }
         guard index.assets.contains(target) else {
             warn(link, .brokenLink, "link to '\(url)', but '\(target)' does not exist in the source folder",
-                 note: Suggestion.note(for: target, among: Array(index.assets)))
+                 note: (index.assetNames ?? Suggestion.Candidates(index.assets)).note(for: target))
             return nil
         }
         if !attachments.contains(target) { attachments.append(target) }

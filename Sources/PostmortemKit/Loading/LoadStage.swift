@@ -15,16 +15,17 @@ public enum LoadStage {
     /// then every body, whose links may go to any postmortem or file of the folder.
     public static func load(_ files: [SourceFile], assets: Set<String> = [], configuration: SiteConfiguration) -> LoadResult {
         let loader = PostmortemLoader(configuration: configuration)
-        let prepared = files.map(loader.prepare)
+        let prepared = Parallel.map(files) { loader.prepare($0) }
         var index = SourceIndex(assets: assets)
         for file in prepared where file.source != nil {
             // The first file of an id wins, as for the duplicate-id error below.
             if index.postmortemIDs[file.file.relativePath] == nil { index.postmortemIDs[file.file.relativePath] = file.id }
         }
+        index.indexNames()
         var postmortems: [Postmortem] = []
         var diagnostics: [Diagnostic] = []
-        for file in prepared {
-            let loaded = loader.finish(file, index: index)
+        let finishedIndex = index
+        for loaded in Parallel.map(prepared, { loader.finish($0, index: finishedIndex) }) {
             diagnostics += loaded.diagnostics
             if let postmortem = loaded.postmortem { postmortems.append(postmortem) }
         }
@@ -64,13 +65,13 @@ public enum LoadStage {
                 notes: ["ids name pages and links, so each must be unique: give this postmortem another 'id'"]))
         }
         diagnostics += closeCauseKeys(postmortems)
+        let known = Suggestion.Candidates(firstByID.keys)
         for postmortem in postmortems {
             for (index, related) in postmortem.related.enumerated() where firstByID[related] == nil {
-                let known = Array(firstByID.keys).sorted()
                 diagnostics.append(site(of: "related[\(index)]", in: postmortem, fallback: "related").diagnostic(
                     .error, .relatedNotFound,
                     "'related' names '\(related)', but no postmortem has that id",
-                    notes: [Suggestion.note(for: related, among: known) ?? "use the 'id' of another postmortem (or its file name without .md)"]))
+                    notes: [known.note(for: related) ?? "use the 'id' of another postmortem (or its file name without .md)"]))
             }
         }
         return diagnostics

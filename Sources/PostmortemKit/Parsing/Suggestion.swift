@@ -42,6 +42,42 @@ public enum Suggestion {
         return previous[b.count]
     }
 
+    /// Many candidates, prepared once for many look-ups (the files of a
+    /// folder, for every broken link): lowered once, and grouped by length so
+    /// a look-up compares only names whose length is within the allowed
+    /// distance. Ties go to the name that sorts first, so the suggestion never
+    /// depends on the order names were found in.
+    public struct Candidates: Sendable {
+        private var byLength: [Int: [(name: String, lowered: [Character])]] = [:]
+
+        public init(_ names: some Sequence<String>) {
+            for name in Set(names).sorted() {
+                let lowered = Array(name.lowercased())
+                byLength[lowered.count, default: []].append((name, lowered))
+            }
+        }
+
+        public func closest(to word: String) -> String? {
+            let target = Array(word.lowercased())
+            let allowed = min(3, max(1, target.count / 3))
+            var best: (name: String, distance: Int)? = nil
+            for length in max(0, target.count - allowed)...(target.count + allowed) {
+                for candidate in byLength[length] ?? [] {
+                    let distance = editDistance(target, candidate.lowered, limit: allowed)
+                    guard distance <= allowed else { continue }
+                    if best.map({ (distance, candidate.name) < ($0.distance, $0.name) }) ?? true {
+                        best = (candidate.name, distance)
+                    }
+                }
+            }
+            return best?.name
+        }
+
+        func note(for word: String) -> String? {
+            closest(to: word).map { "did you mean '\($0)'?" }
+        }
+    }
+
     /// `did you mean 'x'?` or nil.
     static func note(for word: String, among candidates: [String]) -> String? {
         closest(to: word, among: candidates).map { "did you mean '\($0)'?" }
