@@ -84,21 +84,61 @@ public enum DateTimeParsing {
 
     /// `2024-03-02T12:40:00Z`: ISO 8601 in UTC, for data files and feeds.
     public static func utc(_ instant: Date) -> String {
-        ISO8601DateFormatter.string(from: instant, timeZone: TimeZone(secondsFromGMT: 0) ?? .current,
-                                    formatOptions: [.withInternetDateTime])
+        iso8601(instant, in: utcZone)
     }
 
     /// `2024-03-02 21:40` in `timeZone`, for messages and pages.
     public static func format(_ instant: Date, in timeZone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
-        let date = CalendarDate(instant, in: timeZone)
-        func two(_ value: Int?) -> String {
-            let value = value ?? 0
-            return value < 10 ? "0\(value)" : "\(value)"
+        let local = LocalTime(instant, in: timeZone)
+        return "\(local.date) \(two(local.hour)):\(two(local.minute))"
+    }
+
+    /// `2024-03-02T21:40:00+09:00` (`Z` in UTC): ISO 8601 in `timeZone`, as
+    /// `ISO8601DateFormatter` writes it with `.withInternetDateTime`, without
+    /// making a formatter per call.
+    public static func iso8601(_ instant: Date, in timeZone: TimeZone) -> String {
+        let local = LocalTime(instant, in: timeZone)
+        var text = "\(local.date)T\(two(local.hour)):\(two(local.minute)):\(two(local.second))"
+        if local.offsetSeconds == 0 { return text + "Z" }
+        let minutes = abs(local.offsetSeconds) / 60
+        text += local.offsetSeconds < 0 ? "-" : "+"
+        return text + "\(two(minutes / 60)):\(two(minutes % 60))"
+    }
+
+    static let utcZone = TimeZone(secondsFromGMT: 0) ?? .current
+
+    static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+    /// An instant's wall-clock time in a zone, by the zone's offset at that
+    /// instant (daylight saving included) and calendar arithmetic, no `Calendar`.
+    struct LocalTime {
+        var date: CalendarDate
+        var hour: Int, minute: Int, second: Int
+        var offsetSeconds: Int
+
+        init(_ instant: Date, in timeZone: TimeZone) {
+            offsetSeconds = timeZone.secondsFromGMT(for: instant)
+            let seconds = Int(instant.timeIntervalSince1970.rounded(.down)) + offsetSeconds
+            let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+            let inDay = seconds - days * 86_400
+            date = DateTimeParsing.civilFromDays(days)
+            hour = inDay / 3_600
+            minute = inDay % 3_600 / 60
+            second = inDay % 60
         }
-        return "\(date) \(two(parts.hour)):\(two(parts.minute))"
+    }
+
+    /// The proleptic Gregorian date `days` days after 1970-01-01 (Howard Hinnant's algorithm).
+    static func civilFromDays(_ days: Int) -> CalendarDate {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return CalendarDate(checkedYear: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
     }
 
     static let monthNames = ["January", "February", "March", "April", "May", "June", "July",

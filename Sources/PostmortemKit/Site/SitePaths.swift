@@ -19,6 +19,7 @@ public enum SitePaths {
     /// digits of any script, `-`, `_` and `.` are kept, anything else becomes
     /// `-`; never empty, never `.` or `..`, at most 100 characters.
     public static func fileName(_ name: String) -> String {
+        if isPlainFileName(name) { return name }
         var result = ""
         for scalar in name.precomposedStringWithCanonicalMapping.unicodeScalars {
             if scalar.properties.isAlphabetic || scalar.properties.numericType != nil
@@ -32,6 +33,23 @@ public enum SitePaths {
         while result.hasSuffix("-") || result.hasSuffix(".") { result.removeLast() }
         if result.isEmpty { result = "untitled" }
         return String(result.prefix(100))
+    }
+
+    /// Already a file name (ASCII letters, digits, `-`, `_`, `.`; not
+    /// starting with `.` or `-`, not ending with `-` or `.`, at most 100
+    /// bytes): what nearly every id is, checked without Unicode tables.
+    static func isPlainFileName(_ name: String) -> Bool {
+        let bytes = name.utf8
+        guard let first = bytes.first, let last = bytes.last, bytes.count <= 100,
+              first != UInt8(ascii: "."), first != UInt8(ascii: "-"),
+              last != UInt8(ascii: "."), last != UInt8(ascii: "-") else { return false }
+        return bytes.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."): true
+            default: false
+            }
+        }
     }
 
     /// `path` with each segment percent-encoded for a URL (`a b/c.png` → `a%20b/c.png`).
