@@ -740,16 +740,17 @@ table.chart-table tbody th { font-weight: 500; }
 {{#recurrence}}
 <div class="recurrence{{#verdict}} recurrence-{{verdict}}{{/verdict}}">
 <h3>{{t.recurrence}}</h3>
-{{#hasOf}}<p>{{t.recurrenceOf}} {{#of}}<a class="recurrence-link" href="{{url}}">{{name}}</a> {{/of}}</p>
+{{#hasOf}}<p>{{t.recurrenceOf}} {{#moreOf}}<a href="{{causeURL}}">{{moreOf}}</a> … {{/moreOf}}{{#of}}<a class="recurrence-link" href="{{url}}">{{name}}</a> {{/of}}</p>
 {{/hasOf}}
 {{#verdictLabel}}<p><span class="verdict verdict-{{verdict}}">{{verdictLabel}}</span> {{verdictHelp}}</p>
 {{/verdictLabel}}
 {{#hasPending}}<ul class="pending-fixes">
 {{#pending}}<li><span class="status status-{{status}}">{{statusLabel}}</span> {{title}} <span class="muted">— <a href="{{url}}">{{id}}</a></span></li>
-{{/pending}}
+{{/pending}}{{#morePending}}<li><a href="{{causeURL}}">{{morePending}}</a></li>
+{{/morePending}}
 </ul>
 {{/hasPending}}
-{{#hasBy}}<p>{{t.recurredBy}} {{#by}}<a class="recurrence-link" href="{{url}}">{{name}}</a> {{/by}}</p>
+{{#hasBy}}<p>{{t.recurredBy}} {{#by}}<a class="recurrence-link" href="{{url}}">{{name}}</a> {{/by}}{{#moreBy}}… <a href="{{causeURL}}">{{moreBy}}</a>{{/moreBy}}</p>
 {{/hasBy}}
 </div>
 {{/recurrence}}
@@ -947,6 +948,18 @@ table.chart-table tbody th { font-weight: 500; }
 </div>
 
 """##,
+        "partials/incident-row.mustache": ##"""
+<tr data-date="{{facets.date}}" data-year="{{facets.year}}" data-title="{{facets.title}}" data-severity="{{facets.severity}}" data-severity-rank="{{facets.severityRank}}" data-services="{{facets.services}}" data-category="{{facets.category}}" data-status="{{facets.status}}" data-status-rank="{{facets.statusRank}}" data-ttr="{{facets.ttr}}">
+<td class="date">{{#date}}<time datetime="{{date}}">{{date}}</time>{{/date}}</td>
+<td><a href="{{url}}">{{title}}</a>{{#nearMiss}} <span class="tag kind">{{t.nearMiss}}</span>{{/nearMiss}}</td>
+<td>{{#severity}}<span class="badge sev-{{severityClass}}">{{severity}}</span>{{/severity}}{{^severity}}<span class="muted">—</span>{{/severity}}</td>
+<td>{{#serviceLinks}}<a class="tag" href="{{url}}">{{name}}</a> {{/serviceLinks}}</td>
+<td>{{#category}}<a class="category" href="{{categoryURL}}">{{category}}</a>{{/category}}</td>
+<td class="num">{{#ttr}}{{ttr}}{{#ttrInferred}} <abbr class="inferred" title="{{t.inferredHelp}}">{{t.inferred}}</abbr>{{/ttrInferred}}{{/ttr}}{{^ttr}}<span class="muted">—</span>{{/ttr}}</td>
+<td><span class="status status-{{status}}">{{statusLabel}}</span></td>
+</tr>
+
+"""##,
         "partials/incident-table.mustache": ##"""
 <div class="table-scroll">
 <table class="incidents">
@@ -964,15 +977,7 @@ table.chart-table tbody th { font-weight: 500; }
 </thead>
 <tbody>
 {{#incidents}}
-<tr data-date="{{facets.date}}" data-year="{{facets.year}}" data-title="{{facets.title}}" data-severity="{{facets.severity}}" data-severity-rank="{{facets.severityRank}}" data-services="{{facets.services}}" data-category="{{facets.category}}" data-status="{{facets.status}}" data-status-rank="{{facets.statusRank}}" data-ttr="{{facets.ttr}}">
-<td class="date">{{#date}}<time datetime="{{date}}">{{date}}</time>{{/date}}</td>
-<td><a href="{{url}}">{{title}}</a>{{#nearMiss}} <span class="tag kind">{{t.nearMiss}}</span>{{/nearMiss}}</td>
-<td>{{#severity}}<span class="badge sev-{{severityClass}}">{{severity}}</span>{{/severity}}{{^severity}}<span class="muted">—</span>{{/severity}}</td>
-<td>{{#serviceLinks}}<a class="tag" href="{{url}}">{{name}}</a> {{/serviceLinks}}</td>
-<td>{{#category}}<a class="category" href="{{categoryURL}}">{{category}}</a>{{/category}}</td>
-<td class="num">{{#ttr}}{{ttr}}{{#ttrInferred}} <abbr class="inferred" title="{{t.inferredHelp}}">{{t.inferred}}</abbr>{{/ttrInferred}}{{/ttr}}{{^ttr}}<span class="muted">—</span>{{/ttr}}</td>
-<td><span class="status status-{{status}}">{{statusLabel}}</span></td>
-</tr>
+{{{html}}}
 {{/incidents}}
 </tbody>
 </table>
@@ -1164,7 +1169,7 @@ What went well, what went badly, where we were lucky.
 <p class="connection-lead">{{t.verdictHelp-escaped}}</p>
 {{^hasEscaped}}<p class="muted">{{t.none}}</p>{{/hasEscaped}}
 <ul class="verdict-list">
-{{#escaped}}<li>{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<a href="{{url}}">{{id}} {{title}}</a><br><span class="muted">{{t.recurrenceOf}} {{#of}}<a href="{{url}}">{{name}}</a> {{/of}}</span></li>
+{{#escaped}}<li>{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<a href="{{url}}">{{id}} {{title}}</a><br><span class="muted">{{t.recurrenceOf}} {{#moreOf}}<a href="{{url}}">{{moreOf}}</a> … {{/moreOf}}{{#of}}<a href="{{url}}">{{name}}</a> {{/of}}</span></li>
 {{/escaped}}
 </ul>
 </section>
@@ -1173,8 +1178,8 @@ What went well, what went badly, where we were lucky.
 <p class="connection-lead">{{t.verdictHelp-pending}}</p>
 {{^hasPending}}<p class="muted">{{t.none}}</p>{{/hasPending}}
 <ul class="verdict-list">
-{{#pendingList}}<li>{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<a href="{{url}}">{{id}} {{title}}</a><br><span class="muted">{{t.recurrenceOf}} {{#of}}<a href="{{url}}">{{name}}</a> {{/of}}</span>
-<ul class="pending-fixes">{{#pending}}<li><span class="status status-{{status}}">{{statusLabel}}</span> {{title}} <span class="muted">({{id}})</span></li>{{/pending}}</ul></li>
+{{#pendingList}}<li>{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<a href="{{url}}">{{id}} {{title}}</a><br><span class="muted">{{t.recurrenceOf}} {{#moreOf}}<a href="{{url}}">{{moreOf}}</a> … {{/moreOf}}{{#of}}<a href="{{url}}">{{name}}</a> {{/of}}</span>
+<ul class="pending-fixes">{{#pending}}<li><span class="status status-{{status}}">{{statusLabel}}</span> {{title}} <span class="muted">({{id}})</span></li>{{/pending}}{{#morePending}}<li><a href="{{url}}">{{morePending}}</a></li>{{/morePending}}</ul></li>
 {{/pendingList}}
 </ul>
 </section>

@@ -10,6 +10,8 @@ struct PageContext {
     let today: CalendarDate
     /// The pages of causes, categories, services and tags, for links.
     var names = PageNames()
+    /// Each postmortem's table row, rendered once per root (`""`, `"../"`): key root + NUL + id.
+    var rowHTML: [String: String] = [:]
 
     init(configuration: SiteConfiguration, now: Date) {
         self.configuration = configuration
@@ -108,7 +110,8 @@ struct PageContext {
             severity: severity, severityClass: severity.map(severityClass),
             category: category, categoryURL: categoryID.map { root + names.path(.categories, $0) },
             ttr: recover.map { format.duration($0.minutes, approximate: $0.approximate) },
-            ttrInferred: recover?.source == .inferred, facets: facets)
+            ttrInferred: recover?.source == .inferred, facets: facets,
+            html: rowHTML[root + "\u{0}" + postmortem.id] ?? "")
     }
 
     // MARK: Incident
@@ -180,24 +183,37 @@ struct PageContext {
             body: postmortem.body.html, source: postmortem.source.relativePath,
             previous: previous.map(link), next: next.map(link),
             related: relatedEntries, similar: similarEntries,
-            recurrence: recurrenceView(recurrence, postmortemsByID))
+            recurrence: recurrenceView(recurrence, postmortemsByID, causeKey: postmortem.primaryCause?.key))
     }
 
-    /// The recurrence block, or nil when the incident shares no cause key with another.
-    func recurrenceView(_ recurrence: Recurrence, _ byID: [String: Postmortem]) -> RecurrenceView? {
+    /// How many earlier and later incidents, and pending items, an incident page lists.
+    static let recurrenceListLimit = 5, pendingListLimit = 10
+
+    /// The recurrence block, or nil when the incident shares no cause key
+    /// with another: the nearest earlier and later incidents, the rest
+    /// counted with a link to the cause page.
+    func recurrenceView(_ recurrence: Recurrence, _ byID: [String: Postmortem], causeKey: String? = nil) -> RecurrenceView? {
         guard !recurrence.recurrenceOf.isEmpty || !recurrence.recurredBy.isEmpty else { return nil }
-        func links(_ ids: [String]) -> [LinkView] {
+        func links<C: Collection<String>>(_ ids: C) -> [LinkView] {
             ids.map { id in
                 LinkView(name: byID[id].map { "\(id) \($0.title)" } ?? id, url: SitePaths.incidentFile(id: id))
             }
         }
+        func more(_ hidden: Int) -> String? {
+            hidden > 0 ? String(format: labels["moreOnCausePage"] ?? "+%d", hidden) : nil
+        }
+        let limit = Self.recurrenceListLimit
         let verdict = recurrence.verdict?.rawValue
+        let pending = recurrence.pendingItems.suffix(Self.pendingListLimit)
         return RecurrenceView(
-            of: links(recurrence.recurrenceOf), by: links(recurrence.recurredBy), verdict: verdict,
+            of: links(recurrence.recurrenceOf.suffix(limit)), by: links(recurrence.recurredBy.prefix(limit)), verdict: verdict,
             verdictLabel: verdict.flatMap { labels["verdict-" + $0] }, verdictHelp: verdict.flatMap { labels["verdictHelp-" + $0] },
-            pending: recurrence.pendingItems.map { pending in
+            pending: pending.map { pending in
                 pendingView(pending).merging(["url": SitePaths.incidentFile(id: pending.id)]) { $1 }
-            })
+            },
+            moreOf: more(recurrence.recurrenceOf.count - limit), moreBy: more(recurrence.recurredBy.count - limit),
+            morePending: more(recurrence.pendingItems.count - pending.count),
+            causeURL: causeKey.map { "../" + names.path(.causes, $0) })
     }
 
     /// A fix that was not done when its cause came back, with the incident that promised it.
@@ -234,8 +250,7 @@ struct PageContext {
             .compactMap { key, instant in
                 guard let instant else { return nil }
                 return ["label": labels[key] ?? key, "time": format.time(instant),
-                        "iso": ISO8601DateFormatter.string(from: instant, timeZone: configuration.timeZone,
-                                                           formatOptions: [.withInternetDateTime])]
+                        "iso": DateTimeParsing.iso8601(instant, in: configuration.timeZone)]
             }
     }
 

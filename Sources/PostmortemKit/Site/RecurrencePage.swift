@@ -37,10 +37,16 @@ extension PageContext {
         func verdictEntries(_ list: [Postmortem]) -> [[String: Any]] {
             list.map { p in
                 let recurrence = recurrences[p.id] ?? Recurrence()
+                // The nearest earlier incidents and the latest pending items; the incident page has the rest.
+                let of = recurrence.recurrenceOf.suffix(Self.recurrenceListLimit)
+                let pending = recurrence.pendingItems.suffix(Self.pendingListLimit)
+                func more(_ hidden: Int) -> Any { hidden > 0 ? "+\(hidden)" : false }
                 return ["id": p.id, "title": p.title, "url": SitePaths.incidentPage(id: p.id),
                         "date": p.date.map { "\($0)" } ?? false,
-                        "of": recurrence.recurrenceOf.map { ["name": $0, "url": SitePaths.incidentPage(id: $0)] },
-                        "pending": recurrence.pendingItems.map(pendingView)]
+                        "of": of.map { ["name": $0, "url": SitePaths.incidentPage(id: $0)] },
+                        "moreOf": more(recurrence.recurrenceOf.count - of.count),
+                        "pending": pending.map(pendingView),
+                        "morePending": more(recurrence.pendingItems.count - pending.count)]
             }
         }
         page["escaped"] = verdictEntries(escaped)

@@ -11,6 +11,13 @@ public struct OutputPlan: Sendable {
     public var pageCount: Int { files.keys.count { $0.hasSuffix(".html") } }
 }
 
+/// One page to render: its template, where it goes, and how to make its view.
+struct PageJob: Sendable {
+    let template: String
+    let path: String
+    let view: @Sendable () -> Any
+}
+
 /// The render stage: postmortems and configuration in, the site's files out.
 /// Reads nothing from disk; the clock comes in as `now`.
 public enum SiteRenderer {
@@ -39,70 +46,97 @@ public enum SiteRenderer {
         }
         context.names = PageNames(ordered)
         let names = context.names
-        var files: [String: [UInt8]] = [:]
-        func page(_ template: String, _ view: Any, to path: String) throws {
-            guard let html = library.render(view, withTemplate: template) else { throw Failure.template(template) }
-            files[path] = Array(html.utf8)
+        // Every table row once per folder depth, reused by the index and every group page that lists it.
+        let rowMaker = context
+        for root in ["", "../"] {
+            let rows = Parallel.map(ordered) { p in
+                library.render(RowContext(row: rowMaker.row(p, root: root), labels: rowMaker.labels),
+                               withTemplate: "partials/incident-row")
+            }
+            for (postmortem, html) in zip(ordered, rows) {
+                guard let html else { throw Failure.template("partials/incident-row") }
+                // The table puts each row on its own line.
+                context.rowHTML[root + "\u{0}" + postmortem.id] = html.hasSuffix("\n") ? String(html.dropLast()) : html
+            }
         }
-        try page("index", context.index(ordered), to: "index.html")
+        var files: [String: [UInt8]] = [:]
+        /// Pages are independent: each job makes its view and renders it, all of them on every core.
+        var jobs: [PageJob] = []
+        func page(_ template: String, to path: String, _ view: @escaping @Sendable () -> Any) {
+            jobs.append(PageJob(template: template, path: path, view: view))
+        }
+        let frozen = context
+        page("index", to: "index.html") { frozen.index(ordered) }
         let relations = RelatedIncidents.index(ordered)
         let recurrences = RecurrenceAnalysis.analyze(ordered, timeZone: configuration.timeZone)
         let byID = Dictionary(ordered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for (index, postmortem) in ordered.enumerated() {
             let newer = index > 0 ? ordered[index - 1] : nil
             let older = index + 1 < ordered.count ? ordered[index + 1] : nil
-            try page("incident", context.incident(postmortem, previous: older, next: newer,
-                                                  related: relations[postmortem.id] ?? RelatedIncidents(),
-                                                  recurrence: recurrences[postmortem.id] ?? Recurrence(), postmortemsByID: byID),
-                     to: SitePaths.incidentPage(id: postmortem.id))
+            page("incident", to: SitePaths.incidentPage(id: postmortem.id)) {
+                frozen.incident(postmortem, previous: older, next: newer, related: relations[postmortem.id] ?? RelatedIncidents(),
+                                recurrence: recurrences[postmortem.id] ?? Recurrence(), postmortemsByID: byID)
+            }
         }
         let language = configuration.language
         let labels = context.labels
         // Causes, categories, services and tags: a page each, and rankings.
         let causes = Group.make(ordered, kind: .causes, names: names, keys: { $0.causes.map(\.key) },
                                 category: { key, members in members.lazy.flatMap(\.causes).first { $0.key == key }?.category })
-        try page("groups", context.groupsPage(causes, heading: labels["causes"] ?? "", lead: labels["causesLead"] ?? "",
-                                              nameLabel: labels["cause"] ?? "", showCategory: true, nav: "causes"),
-                 to: "causes/index.html")
+        page("groups", to: "causes/index.html") {
+            frozen.groupsPage(causes, heading: labels["causes"] ?? "", lead: labels["causesLead"] ?? "",
+                              nameLabel: labels["cause"] ?? "", showCategory: true, nav: "causes")
+        }
         for group in causes {
             let summary = group.postmortems.lazy.flatMap(\.causes).first { $0.key == group.key && $0.summary != nil }?.summary
-            try page("group", context.causePage(group, description: summary,
-                                                parent: (labels["causes"] ?? "", "causes/index.html"), recurrences: recurrences),
-                     to: group.path)
+            page("group", to: group.path) {
+                frozen.causePage(group, description: summary, parent: (labels["causes"] ?? "", "causes/index.html"),
+                                 recurrences: recurrences)
+            }
         }
         let categories = Group.make(ordered, kind: .categories, names: names, keys: { $0.causes.compactMap(\.category) },
                                     name: { id in configuration.causeCategories.first { $0.id == id }?.label[language] ?? id })
         for group in categories {
-            try page("group", context.groupPage(group, heading: group.name, description: nil,
-                                                parent: (labels["causes"] ?? "", "causes/index.html"), nav: "causes"),
-                     to: group.path)
+            page("group", to: group.path) {
+                frozen.groupPage(group, heading: group.name, description: nil,
+                                 parent: (labels["causes"] ?? "", "causes/index.html"), nav: "causes")
+            }
         }
         let services = Group.make(ordered, kind: .services, names: names, keys: \.services)
-        try page("groups", context.groupsPage(services, heading: labels["servicesNav"] ?? "", lead: labels["servicesLead"] ?? "",
-                                              nameLabel: labels["service"] ?? "", showCategory: false, nav: "services"),
-                 to: "services/index.html")
+        page("groups", to: "services/index.html") {
+            frozen.groupsPage(services, heading: labels["servicesNav"] ?? "", lead: labels["servicesLead"] ?? "",
+                              nameLabel: labels["service"] ?? "", showCategory: false, nav: "services")
+        }
         for group in services {
-            try page("group", context.groupPage(group, heading: group.name, description: nil,
-                                                parent: (labels["servicesNav"] ?? "", "services/index.html"), nav: "services"),
-                     to: group.path)
+            page("group", to: group.path) {
+                frozen.groupPage(group, heading: group.name, description: nil,
+                                 parent: (labels["servicesNav"] ?? "", "services/index.html"), nav: "services")
+            }
         }
         for group in Group.make(ordered, kind: .tags, names: names, keys: \.tags) {
-            try page("group", context.groupPage(group, heading: "#" + group.name, description: nil,
-                                                parent: (labels["incidents"] ?? "", "index.html"), nav: "incidents"),
-                     to: group.path)
+            page("group", to: group.path) {
+                frozen.groupPage(group, heading: "#" + group.name, description: nil,
+                                 parent: (labels["incidents"] ?? "", "index.html"), nav: "incidents")
+            }
         }
-        try page("action-items", context.actionItemsPage(ordered), to: "action-items.html")
+        page("action-items", to: "action-items.html") { frozen.actionItemsPage(ordered) }
         // Trends: the statistics over the whole knowledge base, per configured period and per quarter.
         let samples = IncidentSample.make(ordered, configuration: configuration, recurrences: recurrences)
         let metrics = OutageMetrics.report(samples, configuration: configuration)
         let quarterly = metrics.granularity == .quarter ? metrics
             : OutageMetrics.report(samples, configuration: configuration, granularity: .quarter)
-        try page("trends", context.trendsPage(metrics, samples: samples, quarterly: quarterly, causes: causes), to: "trends.html")
-        try page("recurrences", context.recurrencesPage(ordered, recurrences: recurrences, causes: causes, quarterly: quarterly),
-                 to: "recurrences.html")
+        page("trends", to: "trends.html") { frozen.trendsPage(metrics, samples: samples, quarterly: quarterly, causes: causes) }
+        page("recurrences", to: "recurrences.html") {
+            frozen.recurrencesPage(ordered, recurrences: recurrences, causes: causes, quarterly: quarterly)
+        }
+        page("search", to: "search.html") { frozen.searchPage(documentCount: ordered.count) }
+        let rendered = Parallel.map(jobs, minimumChunk: 4) { job in (job.path, library.render(job.view(), withTemplate: job.template)) }
+        for (index, (path, html)) in rendered.enumerated() {
+            guard let html else { throw Failure.template(jobs[index].template) }
+            files[path] = Array(html.utf8)
+        }
         files["data/metrics.json"] = try MetricsExport.json(metrics)
         files["data/metrics.csv"] = MetricsExport.csv(metrics)
-        try page("search", context.searchPage(documentCount: ordered.count), to: "search.html")
         files["data/search-index.js"] = try SearchIndex.script(ordered, context: context)
         for asset in theme.assets { files[asset.path] = Array(asset.text.utf8) }
         files["data/incidents.json"] = try DataExport.incidentsJSON(ordered, recurrences: recurrences,

@@ -41,6 +41,8 @@ struct IncidentRow: MustacheParent, Sendable {
     var ttrInferred: Bool
     /// What the index's filters and sorting read (data-* attributes), "" when unknown.
     var facets: [String: String]
+    /// The row rendered once by `partials/incident-row` (tables show it as it is).
+    var html: String = ""
 
     func child(named key: String) -> Any? {
         switch key {
@@ -60,6 +62,7 @@ struct IncidentRow: MustacheParent, Sendable {
         case "ttr": ttr ?? false
         case "ttrInferred": ttrInferred
         case "facets": facets
+        case "html": html
         default: nil
         }
     }
@@ -148,6 +151,14 @@ struct RecurrenceView: MustacheParent, Sendable {
     var verdictLabel: String?
     var verdictHelp: String?
     var pending: [[String: String]]
+    /// "and 12 more on the cause page" for what the lists leave out (a page
+    /// lists the nearest few, so a cause seen 500 times does not make 500
+    /// links on each of its 500 pages), or nil.
+    var moreOf: String? = nil
+    var moreBy: String? = nil
+    var morePending: String? = nil
+    /// The cause page that lists them all.
+    var causeURL: String? = nil
 
     func child(named name: String) -> Any? {
         switch name {
@@ -155,6 +166,10 @@ struct RecurrenceView: MustacheParent, Sendable {
         case "hasOf": !of.isEmpty
         case "by": by
         case "hasBy": !by.isEmpty
+        case "moreOf": moreOf ?? false
+        case "moreBy": moreBy ?? false
+        case "morePending": morePending ?? false
+        case "causeURL": causeURL ?? false
         case "verdict": verdict ?? false
         case "verdictLabel": verdictLabel ?? false
         case "verdictHelp": verdictHelp ?? false
@@ -162,5 +177,16 @@ struct RecurrenceView: MustacheParent, Sendable {
         case "hasPending": !pending.isEmpty
         default: nil
         }
+    }
+}
+
+/// What the row partial sees when a row is rendered once for every table:
+/// the row, and the labels (`t`) a page would give it.
+struct RowContext: MustacheParent, Sendable {
+    var row: IncidentRow
+    var labels: [String: String]
+
+    func child(named key: String) -> Any? {
+        key == "t" ? labels : row.child(named: key)
     }
 }

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+@testable import PostmortemKit
+
+/// The fast building blocks of the build against the slow, obvious versions they replace.
+@Suite struct BuildingBlockTests {
+    @Test func parallelMapKeepsTheOrderOfASequentialMap() {
+        for count in [0, 1, 7, 8, 9, 100, 1_001] {
+            let items = Array(0..<count)
+            #expect(Parallel.map(items) { $0 * 3 + 1 } == items.map { $0 * 3 + 1 }, "\(count) items")
+            #expect(Parallel.map(items, minimumChunk: 1) { "\($0)" } == items.map { "\($0)" })
+        }
+    }
+
+    @Test(arguments: ["UTC", "Asia/Tokyo", "America/New_York", "Europe/London", "Asia/Kolkata", "America/St_Johns", "Pacific/Chatham"])
+    func iso8601AndLocalDatesMatchFoundation(zoneName: String) throws {
+        let zone = try #require(TimeZone(identifier: zoneName))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        var random = RecurrenceTests.SeededGenerator(state: 42)
+        // From 1950 to 2060, DST changes included, and every quarter hour of one DST day.
+        var instants = (0..<400).map { _ in Date(timeIntervalSince1970: Double(Int64.random(in: -631_152_000...2_840_140_800, using: &random))) }
+        instants += (0..<200).map { Date(timeIntervalSince1970: 1_711_846_800 + Double($0) * 900) }
+        for instant in instants {
+            let expected = ISO8601DateFormatter.string(from: instant, timeZone: zone, formatOptions: [.withInternetDateTime])
+            #expect(DateTimeParsing.iso8601(instant, in: zone) == expected)
+            let parts = calendar.dateComponents([.year, .month, .day], from: instant)
+            let date = CalendarDate(instant, in: zone)
+            #expect([date.year, date.month, date.day] == [parts.year, parts.month, parts.day], "\(expected)")
+        }
+    }
+
+    @Test(arguments: [
+        ("INC-2024-002", "INC-2024-002"), ("a.b_c-d", "a.b_c-d"), ("-x-", "x"), (".hidden", "hidden"), ("a b/c", "a-b-c"),
+        ("根本原因", "根本原因"), ("ｄｂ pool", "ｄｂ-pool"), ("../../etc", "etc"), ("", "untitled"), ("x.", "x"),
+    ])
+    func fileNamesKeepWhatIsSafe(name: String, expected: String) {
+        #expect(SitePaths.fileName(name) == expected)
+    }
+
+    @Test func suggestionsDoNotDependOnTheOrderOfCandidates() {
+        let names = ["2024-03-08-pool.md", "2024-03-09-pool.md", "2024-03-18-pool.md", "notes/other.md"]
+        let forward = Suggestion.Candidates(names), backward = Suggestion.Candidates(names.reversed())
+        #expect(forward.closest(to: "2024-03-0-pool.md") == "2024-03-08-pool.md", "a tie goes to the first name in order")
+        #expect(backward.closest(to: "2024-03-0-pool.md") == "2024-03-08-pool.md")
+        #expect(forward.closest(to: "2024-03-19-pool.md") == "2024-03-09-pool.md" || forward.closest(to: "2024-03-19-pool.md") == "2024-03-18-pool.md")
+        #expect(forward.closest(to: "completely-different.md") == nil)
+    }
+
+    @Test func anIncidentPageListsTheNearestRecurrencesAndCountsTheRest() throws {
+        let files = (1...9).map { n in
+            SourceFile(path: "p\(n).md", text: frontMatter("id: P\(n)\nstarted_at: 2024-01-0\(n)T10:00Z\ncause: {key: pool}"))
+        }
+        let postmortems = LoadStage.load(files, configuration: .default).postmortems
+        let plan = try SiteRenderer.render(postmortems, configuration: .default, theme: .builtIn, sourceFolder: "/tmp",
+                                           now: instant("2024-02-01T00:00Z"))
+        let last = String(decoding: plan.files["incidents/P9.html"] ?? [], as: UTF8.self)
+        #expect(last.contains(#"A recurrence of <a href="../causes/pool.html">3 more on the cause page</a> … <a class="recurrence-link" href="P4.html">"#))
+        #expect(last.components(separatedBy: "class=\"recurrence-link\"").count - 1 == 5)
+        let first = String(decoding: plan.files["incidents/P1.html"] ?? [], as: UTF8.self)
+        #expect(first.contains(#"<a class="recurrence-link" href="P6.html">P6 Body heading</a> … <a href="../causes/pool.html">3 more on the cause page</a>"#))
+    }
+}
