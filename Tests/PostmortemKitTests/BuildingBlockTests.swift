@@ -60,4 +60,12 @@ import Testing
         let first = String(decoding: plan.files["incidents/P1.html"] ?? [], as: UTF8.self)
         #expect(first.contains(#"<a class="recurrence-link" href="P6.html">P6 Body heading</a> … <a href="../causes/pool.html">3 more on the cause page</a>"#))
     }
+
+    @Test func theNearestWindowIsCentredOnTheMemberAndClamped() {
+        let list = Array(stride(from: 0, to: 200, by: 2))  // 0, 2, … 198
+        #expect(Array(RelatedIncidents.nearest(to: 100, in: list, count: 4)) == [96, 98, 100, 102])
+        #expect(Array(RelatedIncidents.nearest(to: 0, in: list, count: 4)) == [0, 2, 4, 6])
+        #expect(Array(RelatedIncidents.nearest(to: 198, in: list, count: 4)) == [192, 194, 196, 198])
+        #expect(Array(RelatedIncidents.nearest(to: 7, in: [1, 5, 9], count: 40)) == [1, 5, 9])
+    }
 }

@@ -124,6 +124,12 @@ extension RelatedIncidents {
         }
 
         let textNeighbours = TextSimilarity.neighbours(postmortems)
+        // Each postmortem's values, without repeats, in its own order: what likeness compares.
+        struct Values { var causes: [String], categories: [String], services: [String], tags: [String] }
+        let values = postmortems.map { p in
+            Values(causes: unique(p.causes.map(\.key)), categories: unique(p.causes.compactMap(\.category)),
+                   services: unique(p.services), tags: unique(p.tags))
+        }
         var result: [String: RelatedIncidents] = [:]
         for member in members {
             let postmortem = postmortems[member]
@@ -137,21 +143,26 @@ extension RelatedIncidents {
             for id in postmortem.body.linkedPostmortems { add(id, .linkedFromText) }
             for other in namedBy[postmortem.id] ?? [] { add(postmortems[other].id, .linksHere) }
 
-            // What this one shares with the others that have any of its values.
-            var shared: [Int: Similarity] = [:]
-            func share(_ values: [String], _ index: [String: [Int]], _ field: WritableKeyPath<Similarity, [String]>) {
-                for value in unique(values) {
-                    for other in index[value] ?? [] where other != member {
-                        shared[other, default: Similarity()][keyPath: field].append(value)
-                    }
-                }
+            // Candidates: the related ones, the similar stories, and for each value this one has, the
+            // postmortems with it that are nearest in the list (in time): bounded work for each page,
+            // however many postmortems share a busy service or category.
+            var candidates = Set(reasons.keys)
+            let cosines = Dictionary(textNeighbours[member].filter { $0.index != member && position[postmortems[$0.index].id] == $0.index }
+                .map { ($0.index, $0.cosine) }, uniquingKeysWith: { first, _ in first })
+            candidates.formUnion(cosines.keys)
+            let own = values[member]
+            for (list, index) in [(own.causes, byCause), (own.categories, byCategory), (own.services, byService), (own.tags, byTag)] {
+                for value in list { candidates.formUnion(nearest(to: member, in: index[value] ?? [], count: candidateWindow)) }
             }
-            share(postmortem.causes.map(\.key), byCause, \.causeKeys)
-            share(postmortem.causes.compactMap(\.category), byCategory, \.categories)
-            share(postmortem.services, byService, \.services)
-            share(postmortem.tags, byTag, \.tags)
-            for (other, cosine) in textNeighbours[member] where other != member && position[postmortems[other].id] == other {
-                shared[other, default: Similarity()].text = cosine
+            candidates.remove(member)
+            var shared: [Int: Similarity] = [:]
+            for other in candidates {
+                let theirs = values[other]
+                let likeness = Similarity(causeKeys: own.causes.filter(theirs.causes.contains),
+                                          categories: own.categories.filter(theirs.categories.contains),
+                                          services: own.services.filter(theirs.services.contains),
+                                          tags: own.tags.filter(theirs.tags.contains), text: cosines[other] ?? 0)
+                if !likeness.isEmpty || reasons[other] != nil { shared[other] = likeness }
             }
 
             let related = reasons.keys.sorted { newerFirst(postmortems[$0], postmortems[$1]) }.map { other in
@@ -160,13 +171,28 @@ extension RelatedIncidents {
                                 shared: shared[other] ?? Similarity())
             }
             // Similar: the others with the most in common, leaving out the related ones.
-            let similar = shared.filter { reasons[$0.key] == nil }.sorted { a, b in
+            let similar = shared.filter { reasons[$0.key] == nil && !$0.value.isEmpty }.sorted { a, b in
                 a.value.score != b.value.score ? a.value.score > b.value.score : newerFirst(postmortems[a.key], postmortems[b.key])
             }.prefix(max(0, similarLimit)).map { SimilarIncident(postmortem: postmortems[$0.key], shared: $0.value) }
 
             result[postmortem.id] = RelatedIncidents(related: related, similar: similar)
         }
         return result
+    }
+
+    /// How many postmortems with the same value a page considers: the nearest this many in the list.
+    static let candidateWindow = 40
+
+    /// The `count` entries of `list` (ascending positions) nearest to `member`'s place in it.
+    static func nearest(to member: Int, in list: [Int], count: Int) -> ArraySlice<Int> {
+        guard list.count > count else { return list[...] }
+        var low = 0, high = list.count
+        while low < high {
+            let middle = (low + high) / 2
+            if list[middle] < member { low = middle + 1 } else { high = middle }
+        }
+        let start = min(max(0, low - count / 2), list.count - count)
+        return list[start..<(start + count)]
     }
 
     /// Newest first, undated last, then by id (as the site lists incidents).
