@@ -211,4 +211,28 @@ import Testing
             .filter { $0.hasPrefix(".\(out.lastPathComponent).") }
         #expect(leftovers.isEmpty)
     }
+
+    @Test func aRebuildLinksUnchangedFilesSoTheyKeepTheirTimes() throws {
+        let fileManager = FileManager.default
+        let source = temporaryFolder(), out = temporaryFolder()
+        defer {
+            try? fileManager.removeItem(at: source)
+            try? fileManager.removeItem(at: out)
+        }
+        try fileManager.copyItem(at: URL(fileURLWithPath: sample.source), to: source)
+        let first = try build(source: source.path, config: sample.config, into: out)
+        #expect(first.written?.filesChanged == first.written?.filesWritten, "a new site is all new")
+        let page = out.appendingPathComponent("incidents/INC-2024-002.html")
+        let inode = try fileManager.attributesOfItem(atPath: page.path)[.systemFileNumber] as? Int
+        let again = try build(source: source.path, config: sample.config, into: out)
+        #expect(again.written?.filesChanged == 0)
+        #expect(try fileManager.attributesOfItem(atPath: page.path)[.systemFileNumber] as? Int == inode, "the same file, linked")
+        // One body edited: its page, the search index and the feed (which carries bodies) change, nothing else.
+        let edited = source.appendingPathComponent("2024-03-08-admin-panel-down-pool-exhaustion.md")
+        try (String(contentsOf: edited, encoding: .utf8) + "\nOne more sentence.\n").write(to: edited, atomically: true, encoding: .utf8)
+        let third = try build(source: source.path, config: sample.config, into: out)
+        #expect(third.written?.filesChanged == 3)
+        #expect(try fileManager.attributesOfItem(atPath: page.path)[.systemFileNumber] as? Int != inode)
+        #expect(try String(contentsOf: page, encoding: .utf8).contains("One more sentence."))
+    }
 }

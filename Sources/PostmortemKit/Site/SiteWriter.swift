@@ -46,7 +46,29 @@ public enum SiteWriter {
     }
 
     public struct Report: Sendable {
+        /// Every file of the new site.
         public var filesWritten: Int
+        /// Of those, the files whose bytes differ from the previous site's (or are new).
+        public var filesChanged: Int = 0
+    }
+
+    /// Puts `bytes` at `url` in the staging folder: a hard link to the
+    /// previous site's file when that one holds the same bytes (so it keeps
+    /// its modification time and a deploy copies only what changed), else a
+    /// new file. True when the file changed.
+    static func place(_ bytes: Data, at url: URL, previous: URL?) throws -> Bool {
+        if let previous, unchanged(previous, bytes), link(previous.path, url.path) == 0 { return false }
+        try bytes.write(to: url)
+        return true
+    }
+
+    /// Whether the file at `url` holds exactly `bytes` (its size is checked first).
+    static func unchanged(_ url: URL, _ bytes: Data) -> Bool {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
+              (attributes[.type] as? FileAttributeType) == .typeRegular,
+              (attributes[.size] as? NSNumber)?.intValue == bytes.count,
+              let old = FileManager.default.contents(atPath: url.path) else { return false }
+        return old == bytes
     }
 
     public static func write(_ plan: OutputPlan, to output: String, sourceFolder: String) throws -> Report {
@@ -62,29 +84,39 @@ public enum SiteWriter {
             try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
             try? fileManager.removeItem(at: staging)
             try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
-            var written = 0
-            for path in plan.files.keys.sorted() {
+            var written = 0, changed = 0
+            // The previous site, when there is one: its unchanged files are linked, not written again.
+            let previous = fileManager.fileExists(atPath: target.appendingPathComponent(markerName).path) ? target : nil
+            var folders: Set<String> = []
+            func prepare(_ path: String) throws -> URL {
                 let url = staging.appendingPathComponent(path)
-                try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(plan.files[path] ?? []).write(to: url)
+                let folder = url.deletingLastPathComponent()
+                if folders.insert(folder.path).inserted {
+                    try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
+                }
+                return url
+            }
+            for path in plan.files.keys.sorted() {
+                let url = try prepare(path)
+                if try place(Data(plan.files[path] ?? []), at: url, previous: previous?.appendingPathComponent(path)) { changed += 1 }
                 written += 1
             }
             for path in plan.copies.keys.sorted() {
                 guard let from = plan.copies[path] else { continue }
-                let url = staging.appendingPathComponent(path)
-                try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try fileManager.copyItem(at: URL(fileURLWithPath: from), to: url)
+                let url = try prepare(path)
+                let bytes = try Data(contentsOf: URL(fileURLWithPath: from))
+                if try place(bytes, at: url, previous: previous?.appendingPathComponent(path)) { changed += 1 }
                 written += 1
             }
-            try Data("Written by Postmortem KB; this folder is replaced by each build.\n".utf8)
-                .write(to: staging.appendingPathComponent(markerName))
+            _ = try place(Data("Written by Postmortem KB; this folder is replaced by each build.\n".utf8),
+                          at: staging.appendingPathComponent(markerName), previous: previous?.appendingPathComponent(markerName))
             // The swap: the old site aside, the new one in, the old one gone.
             if fileManager.fileExists(atPath: target.path) {
                 try fileManager.moveItem(at: target, to: retired)
             }
             try fileManager.moveItem(at: staging, to: target)
             try? fileManager.removeItem(at: retired)
-            return Report(filesWritten: written)
+            return Report(filesWritten: written, filesChanged: changed)
         } catch {
             try? fileManager.removeItem(at: staging)
             if !fileManager.fileExists(atPath: target.path), fileManager.fileExists(atPath: retired.path) {
