@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // libcmark from Debian's libcmark-dev: the product's Markdown engine.
@@ -29,6 +30,7 @@ let package = Package(
                 "Markdown",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
         // The command-line tool: parses arguments and calls PostmortemKit.

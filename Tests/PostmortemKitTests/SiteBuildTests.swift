@@ -143,11 +143,13 @@ import Testing
         let keys: Set<String> = ["id", "title", "url", "source", "date", "status", "kind", "severity", "services", "started_at",
                                  "detected_at", "mitigated_at", "resolved_at", "ttr_minutes", "ttd_minutes", "ttm_minutes",
                                  "ttr_source", "causes", "recurrence_fix", "tags",
-                                 "cause_keys", "recurrence_of", "recurred_by", "fix_verdict"]
+                                 "cause_keys", "recurrence_of", "recurred_by", "fix_verdict",
+                                 "recurrence_of_count", "recurred_by_count"]
         #expect(rows.allSatisfy { Set($0.keys) == keys })
         let recurrence = try #require(rows.first { $0["id"] as? String == "INC-2025-003" })
         #expect(recurrence["recurrence_of"] as? [String] == ["INC-2023-001", "INC-2023-004", "INC-2024-002"])
         #expect(recurrence["fix_verdict"] as? String == "pending")
+        #expect(recurrence["recurrence_of_count"] as? Int == 3 && recurrence["recurred_by_count"] as? Int == 1)
         #expect(rows.contains { $0["fix_verdict"] as? String == "escaped" })
         let dates = rows.compactMap { $0["date"] as? String }
         #expect(dates == dates.sorted(by: >), "newest first")

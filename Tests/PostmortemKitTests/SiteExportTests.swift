@@ -53,7 +53,7 @@ import Testing
             INC-1,"'=HYPERLINK(""http://evil.example"", ""click"")",incidents/INC-1.html,pm.md,2024-03-08,published,incident,\
             SEV2,"admin-panel; api, public",2024-03-08T10:00:00Z,,,2024-03-08T11:30:00Z,90,,,milestones,release-bug,pool,\
             "'+1 connection ""leak""
-            per request",2,1,[done] @Cap the pool; [open] Alert on saturation,release,,,
+            per request",2,1,[done] @Cap the pool; [open] Alert on saturation,release,,,,0,0
             """)
     }
 

@@ -15,6 +15,7 @@ enum DataExport {
             case ttrMinutes = "ttr_minutes", ttdMinutes = "ttd_minutes", ttmMinutes = "ttm_minutes", ttrSource = "ttr_source"
             case causes, recurrenceFix = "recurrence_fix", tags
             case causeKeys = "cause_keys", recurrenceOf = "recurrence_of", recurredBy = "recurred_by", fixVerdict = "fix_verdict"
+            case recurrenceOfCount = "recurrence_of_count", recurredByCount = "recurred_by_count"
         }
 
         func encode(to encoder: Encoder) throws {
@@ -45,6 +46,8 @@ enum DataExport {
             try container.encode(p.causes.map(\.key), forKey: .causeKeys)
             try container.encode(recurrence.recurrenceOf, forKey: .recurrenceOf)
             try container.encode(recurrence.recurredBy, forKey: .recurredBy)
+            try container.encode(recurrence.recurrenceOfCount, forKey: .recurrenceOfCount)
+            try container.encode(recurrence.recurredByCount, forKey: .recurredByCount)
             try container.encode(recurrence.verdict?.rawValue, forKey: .fixVerdict)
         }
 
@@ -94,7 +97,7 @@ enum DataExport {
         "ttr_minutes", "ttd_minutes", "ttm_minutes", "ttr_source",
         "cause_categories", "cause_keys", "cause_summaries",
         "recurrence_fix_total", "recurrence_fix_open", "recurrence_fix", "tags",
-        "recurrence_of", "recurred_by", "fix_verdict",
+        "recurrence_of", "recurred_by", "fix_verdict", "recurrence_of_count", "recurred_by_count",
     ]
 
     /// RFC 4180 CSV with a UTF-8 byte-order mark (so spreadsheets read
@@ -123,7 +126,7 @@ enum DataExport {
                 text(p.recurrenceFix.map { "[\($0.status.rawValue)] \($0.title)" }.joined(separator: "; ")),
                 text(p.tags.joined(separator: "; ")),
                 text(recurrence.recurrenceOf.joined(separator: "; ")), text(recurrence.recurredBy.joined(separator: "; ")),
-                recurrence.verdict?.rawValue ?? "",
+                recurrence.verdict?.rawValue ?? "", String(recurrence.recurrenceOfCount), String(recurrence.recurredByCount),
             ]
             out += row.map(field).joined(separator: ",") + "\r\n"
         }

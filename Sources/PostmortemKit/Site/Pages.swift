@@ -186,15 +186,12 @@ struct PageContext {
             recurrence: recurrenceView(recurrence, postmortemsByID, causeKey: postmortem.primaryCause?.key))
     }
 
-    /// How many earlier and later incidents, and pending items, an incident page lists.
-    static let recurrenceListLimit = 5, pendingListLimit = 10
-
     /// The recurrence block, or nil when the incident shares no cause key
-    /// with another: the nearest earlier and later incidents, the rest
-    /// counted with a link to the cause page.
+    /// with another: the nearest earlier and later incidents and the latest
+    /// pending fixes, the rest counted with a link to the cause page.
     func recurrenceView(_ recurrence: Recurrence, _ byID: [String: Postmortem], causeKey: String? = nil) -> RecurrenceView? {
-        guard !recurrence.recurrenceOf.isEmpty || !recurrence.recurredBy.isEmpty else { return nil }
-        func links<C: Collection<String>>(_ ids: C) -> [LinkView] {
+        guard recurrence.recurrenceOfCount > 0 || recurrence.recurredByCount > 0 else { return nil }
+        func links(_ ids: [String]) -> [LinkView] {
             ids.map { id in
                 LinkView(name: byID[id].map { "\(id) \($0.title)" } ?? id, url: SitePaths.incidentFile(id: id))
             }
@@ -202,17 +199,16 @@ struct PageContext {
         func more(_ hidden: Int) -> String? {
             hidden > 0 ? String(format: labels["moreOnCausePage"] ?? "+%d", hidden) : nil
         }
-        let limit = Self.recurrenceListLimit
         let verdict = recurrence.verdict?.rawValue
-        let pending = recurrence.pendingItems.suffix(Self.pendingListLimit)
         return RecurrenceView(
-            of: links(recurrence.recurrenceOf.suffix(limit)), by: links(recurrence.recurredBy.prefix(limit)), verdict: verdict,
+            of: links(recurrence.recurrenceOf), by: links(recurrence.recurredBy), verdict: verdict,
             verdictLabel: verdict.flatMap { labels["verdict-" + $0] }, verdictHelp: verdict.flatMap { labels["verdictHelp-" + $0] },
-            pending: pending.map { pending in
+            pending: recurrence.pendingItems.map { pending in
                 pendingView(pending).merging(["url": SitePaths.incidentFile(id: pending.id)]) { $1 }
             },
-            moreOf: more(recurrence.recurrenceOf.count - limit), moreBy: more(recurrence.recurredBy.count - limit),
-            morePending: more(recurrence.pendingItems.count - pending.count),
+            moreOf: more(recurrence.recurrenceOfCount - recurrence.recurrenceOf.count),
+            moreBy: more(recurrence.recurredByCount - recurrence.recurredBy.count),
+            morePending: more(recurrence.pendingCount - recurrence.pendingItems.count),
             causeURL: causeKey.map { "../" + names.path(.causes, $0) })
     }
 

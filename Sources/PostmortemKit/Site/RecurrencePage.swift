@@ -7,7 +7,7 @@ extension PageContext {
                          quarterly: MetricsReport) -> [String: Any] {
         var page = base(pageTitle: labels["recurrences"] ?? "", root: "")
         page["nav"] = ["recurrences": true]
-        let isRecurrence = { (p: Postmortem) in !(recurrences[p.id]?.recurrenceOf.isEmpty ?? true) }
+        let isRecurrence = { (p: Postmortem) in recurrences[p.id]?.isRecurrence ?? false }
         let recurring = ordered.filter { $0.kind == .incident && isRecurrence($0) }
         let escaped = recurring.filter { recurrences[$0.id]?.verdict == .escaped }
         let pending = recurring.filter { recurrences[$0.id]?.verdict == .pending }
@@ -37,16 +37,14 @@ extension PageContext {
         func verdictEntries(_ list: [Postmortem]) -> [[String: Any]] {
             list.map { p in
                 let recurrence = recurrences[p.id] ?? Recurrence()
-                // The nearest earlier incidents and the latest pending items; the incident page has the rest.
-                let of = recurrence.recurrenceOf.suffix(Self.recurrenceListLimit)
-                let pending = recurrence.pendingItems.suffix(Self.pendingListLimit)
+                // The nearest earlier incidents and the latest pending items; the cause page has the rest.
                 func more(_ hidden: Int) -> Any { hidden > 0 ? "+\(hidden)" : false }
                 return ["id": p.id, "title": p.title, "url": SitePaths.incidentPage(id: p.id),
                         "date": p.date.map { "\($0)" } ?? false,
-                        "of": of.map { ["name": $0, "url": SitePaths.incidentPage(id: $0)] },
-                        "moreOf": more(recurrence.recurrenceOf.count - of.count),
-                        "pending": pending.map(pendingView),
-                        "morePending": more(recurrence.pendingItems.count - pending.count)]
+                        "of": recurrence.recurrenceOf.map { ["name": $0, "url": SitePaths.incidentPage(id: $0)] },
+                        "moreOf": more(recurrence.recurrenceOfCount - recurrence.recurrenceOf.count),
+                        "pending": recurrence.pendingItems.map(pendingView),
+                        "morePending": more(recurrence.pendingCount - recurrence.pendingItems.count)]
             }
         }
         page["escaped"] = verdictEntries(escaped)

@@ -41,7 +41,7 @@ public struct IncidentSample: Sendable, Hashable {
                 category: p.primaryCause?.category, services: p.services, start: start, day: day,
                 timings: p.timings(configuration.metrics).counted(configuration.metrics),
                 hasCauseKey: !RecurrenceAnalysis.keys(p).isEmpty,
-                isRecurrence: !(recurrences[p.id]?.recurrenceOf.isEmpty ?? true),
+                isRecurrence: recurrences[p.id]?.isRecurrence ?? false,
                 fixes: p.recurrenceFix)
         }
     }
