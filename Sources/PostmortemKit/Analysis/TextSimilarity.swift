@@ -106,21 +106,47 @@ public enum TextSimilarity {
             let norm = vector.reduce(0) { $0 + $1.weight * $1.weight }.squareRoot()
             return norm > 0 ? vector.map { ($0.term, $0.weight / norm) } : []
         }
-        var postings: [String: [(Int, Double)]] = [:]
+        var lists: [String: [Int]] = [:]
         for (index, vector) in vectors.enumerated() {
-            for (term, weight) in vector { postings[term, default: []].append((index, weight)) }
+            for (term, _) in vector { lists[term, default: []].append(index) }
         }
-        return vectors.enumerated().map { index, vector in
-            var dots: [Int: Double] = [:]
-            for (term, weight) in vector {
-                for (other, otherWeight) in postings[term] ?? [] where other != index {
-                    dots[other, default: 0] += weight * otherWeight
-                }
+        let postings = lists
+        return Parallel.map(Array(vectors.indices)) { index in
+            let vector = vectors[index]
+            // Candidates: the postmortems sharing one of this story's most telling terms (its highest
+            // weights, leaving out terms in more than `postingLimit` stories); each scored exactly.
+            // Stories alike enough to pass the threshold share a rare term, and the work per story is bounded.
+            var candidates: Set<Int> = []
+            for (term, _) in vector.sorted(by: { ($0.weight, $1.term) > ($1.weight, $0.term) }).prefix(candidateTerms) {
+                guard let list = postings[term], list.count <= postingLimit else { continue }
+                candidates.formUnion(list)
             }
-            return dots.filter { $0.value >= threshold }
-                .map { (index: $0.key, cosine: $0.value) }
-                .sorted { ($0.cosine, -$0.index) > ($1.cosine, -$1.index) }
+            candidates.remove(index)
+            return candidates.compactMap { other -> (index: Int, cosine: Double)? in
+                let cosine = dot(vector, vectors[other])
+                return cosine >= threshold ? (other, cosine) : nil
+            }.sorted { ($0.cosine, -$0.index) > ($1.cosine, -$1.index) }
         }
+    }
+
+    /// How many of a story's terms (the highest weights) find its candidates, and the longest posting list they use.
+    static let candidateTerms = 16, postingLimit = 100
+
+    /// The dot product of two unit vectors whose terms are sorted, added in term order.
+    static func dot(_ a: [(term: String, weight: Double)], _ b: [(term: String, weight: Double)]) -> Double {
+        var i = 0, j = 0, sum = 0.0
+        while i < a.count, j < b.count {
+            if a[i].term == b[j].term {
+                sum += a[i].weight * b[j].weight
+                i += 1
+                j += 1
+            } else if a[i].term < b[j].term {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        return sum
     }
 
     /// A proposal to merge two cause keys whose incidents tell one story.
