@@ -103,25 +103,27 @@ extension RelatedIncidents {
     /// a related postmortem is not listed again as similar.
     public static func index(_ postmortems: [Postmortem], similarLimit: Int = defaultSimilarLimit) -> [String: RelatedIncidents] {
         // Positions of the first postmortem of each id; later duplicates are left out.
-        var position: [String: Int] = [:]
-        for (offset, postmortem) in postmortems.enumerated() where position[postmortem.id] == nil {
-            position[postmortem.id] = offset
+        var firstPosition: [String: Int] = [:]
+        for (offset, postmortem) in postmortems.enumerated() where firstPosition[postmortem.id] == nil {
+            firstPosition[postmortem.id] = offset
         }
+        let position = firstPosition
         let members = postmortems.indices.filter { position[postmortems[$0].id] == $0 }
 
         // Who names whom: id → positions of the postmortems whose `related` or body names it.
-        var namedBy: [String: [Int]] = [:]
+        var namers: [String: [Int]] = [:]
         // Positions by what they have, each postmortem once per value.
-        var byCause: [String: [Int]] = [:], byCategory: [String: [Int]] = [:]
-        var byService: [String: [Int]] = [:], byTag: [String: [Int]] = [:]
+        var causeLists: [String: [Int]] = [:], categoryLists: [String: [Int]] = [:]
+        var serviceLists: [String: [Int]] = [:], tagLists: [String: [Int]] = [:]
         for member in members {
             let postmortem = postmortems[member]
-            for id in unique(postmortem.related + postmortem.body.linkedPostmortems) { namedBy[id, default: []].append(member) }
-            for key in unique(postmortem.causes.map(\.key)) { byCause[key, default: []].append(member) }
-            for category in unique(postmortem.causes.compactMap(\.category)) { byCategory[category, default: []].append(member) }
-            for service in unique(postmortem.services) { byService[service, default: []].append(member) }
-            for tag in unique(postmortem.tags) { byTag[tag, default: []].append(member) }
+            for id in unique(postmortem.related + postmortem.body.linkedPostmortems) { namers[id, default: []].append(member) }
+            for key in unique(postmortem.causes.map(\.key)) { causeLists[key, default: []].append(member) }
+            for category in unique(postmortem.causes.compactMap(\.category)) { categoryLists[category, default: []].append(member) }
+            for service in unique(postmortem.services) { serviceLists[service, default: []].append(member) }
+            for tag in unique(postmortem.tags) { tagLists[tag, default: []].append(member) }
         }
+        let (namedBy, byCause, byCategory, byService, byTag) = (namers, causeLists, categoryLists, serviceLists, tagLists)
 
         let textNeighbours = TextSimilarity.neighbours(postmortems)
         // Each postmortem's values, without repeats, in its own order: what likeness compares.
@@ -130,8 +132,8 @@ extension RelatedIncidents {
             Values(causes: unique(p.causes.map(\.key)), categories: unique(p.causes.compactMap(\.category)),
                    services: unique(p.services), tags: unique(p.tags))
         }
-        var result: [String: RelatedIncidents] = [:]
-        for member in members {
+        // Each page's connections are independent of the others': computed on every core.
+        let pages = Parallel.map(members) { member -> RelatedIncidents in
             let postmortem = postmortems[member]
             // Related: what this one names, and what names it.
             var reasons: [Int: Set<RelatedIncident.Reason>] = [:]
@@ -175,8 +177,10 @@ extension RelatedIncidents {
                 a.value.score != b.value.score ? a.value.score > b.value.score : newerFirst(postmortems[a.key], postmortems[b.key])
             }.prefix(max(0, similarLimit)).map { SimilarIncident(postmortem: postmortems[$0.key], shared: $0.value) }
 
-            result[postmortem.id] = RelatedIncidents(related: related, similar: similar)
+            return RelatedIncidents(related: related, similar: similar)
         }
+        var result: [String: RelatedIncidents] = [:]
+        for (member, page) in zip(members, pages) { result[postmortems[member].id] = page }
         return result
     }
 
