@@ -184,6 +184,11 @@ public struct ActionItem: Sendable, Hashable {
     public var completed: CalendarDate?
     public var ticket: String?
 
+    /// Promised and not finished (open or in progress), with its due date before `today`.
+    public func isOverdue(on today: CalendarDate) -> Bool {
+        (status == .open || status == .inProgress) && (due.map { $0 < today } ?? false)
+    }
+
     public init(title: String, owner: String? = nil, status: Status = .open,
                 due: CalendarDate? = nil, completed: CalendarDate? = nil, ticket: String? = nil) {
         self.title = title

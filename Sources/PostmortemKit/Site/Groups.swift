@@ -144,8 +144,7 @@ extension PageContext {
         page["nav"] = ["actionItems": true]
         /// 0 overdue, 1 in progress, 2 open, 3 done, 4 won't do.
         func rank(_ item: ActionItem) -> Int {
-            let overdue = (item.status == .open || item.status == .inProgress) && (item.due.map { $0 < today } ?? false)
-            if overdue { return 0 }
+            if item.isOverdue(on: today) { return 0 }
             switch item.status {
             case .inProgress: return 1
             case .open: return 2

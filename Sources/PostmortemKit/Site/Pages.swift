@@ -258,7 +258,7 @@ struct PageContext {
         if let owner = item.owner { entry["owner"] = owner }
         if let due = item.due {
             entry["due"] = "\(due)"
-            entry["overdue"] = (item.status == .open || item.status == .inProgress) && due < today
+            entry["overdue"] = item.isOverdue(on: today)
         }
         return entry
     }

@@ -90,12 +90,10 @@ struct TrendCharts {
     }
 
     func recoveryByCategory() -> [String: Any]? {
-        let counted = samples.filter(\.isCounted)
-        var members: [String: [Double]] = [:]
-        for s in counted { if let category = s.category, let minutes = s.timings.recover?.minutes { members[category, default: []].append(minutes) } }
-        let order = context.configuration.causeCategories.map(\.id)
-        let keys = members.keys.sorted { ((order.firstIndex(of: $0) ?? order.count), $0) < ((order.firstIndex(of: $1) ?? order.count), $1) }
-        let stats = keys.compactMap { key in Statistics(members[key] ?? []).map { (key, $0) } }
+        // The categories with a known time to recover, as the breakdown table groups them.
+        let stats = OutageMetrics.groups(samples.filter(\.isCounted), keys: { $0.category.map { [$0] } ?? [] },
+                                         order: context.configuration.causeCategories.map(\.id))
+            .compactMap { group in group.ttr.map { (group.key, $0) } }
         guard !stats.isEmpty else { return nil }
         let rows = stats.map { key, s in
             Charts.Row(label: context.categoryLabel(key) ?? key, value: s.median, whisker: s.p90,
@@ -162,7 +160,7 @@ struct TrendCharts {
             for item in s.fixes where item.status != .wontDo {
                 if let day = s.day { opened[Period(day, granularity), default: 0] += 1 }
                 if item.status == .done, let done = item.completed { completed[Period(done, granularity), default: 0] += 1 }
-                if item.status == .open || item.status == .inProgress, let due = item.due, due < context.today { overdue += 1 }
+                if item.isOverdue(on: context.today) { overdue += 1 }
             }
         }
         let all = Set(opened.keys).union(completed.keys)

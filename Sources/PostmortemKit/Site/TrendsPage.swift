@@ -29,7 +29,7 @@ extension PageContext {
             breakdown(labels["causeCategory"] ?? "", counted, keys: { $0.category.map { [$0] } ?? [] },
                       order: configuration.causeCategories.map(\.id), name: { categoryLabel($0) ?? $0 },
                       url: { names.path(.categories, $0) }),
-            breakdown(labels["service"] ?? "", counted, keys: \.services, order: [], name: { $0 },
+            breakdown(labels["service"] ?? "", counted, keys: \.services, order: nil, name: { $0 },
                       url: { names.path(.services, $0) }),
         ]
         return page
@@ -128,23 +128,16 @@ extension PageContext {
                       "\(sign)\(Int((abs(ratio) * 100).rounded())) %")
     }
 
-    /// A table of the statistics of time to recover per value of one facet, the most incidents first.
-    func breakdown(_ title: String, _ counted: [IncidentSample], keys: (IncidentSample) -> [String], order: [String],
+    /// A table of the statistics of time to recover per value of one facet,
+    /// in `order` (or the most incidents first when there is none).
+    func breakdown(_ title: String, _ counted: [IncidentSample], keys: (IncidentSample) -> [String], order: [String]?,
                    name: (String) -> String, url: (String) -> String?) -> [String: Any] {
-        var members: [String: [IncidentSample]] = [:]
-        for sample in counted { for key in Set(keys(sample)) { members[key, default: []].append(sample) } }
-        let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        let sorted = members.keys.sorted { a, b in
-            if !order.isEmpty { return (rank[a] ?? order.count, a) < (rank[b] ?? order.count, b) }
-            return (members[a]?.count ?? 0, b) > (members[b]?.count ?? 0, a)
-        }
-        let rows = sorted.map { key -> [String: Any] in
-            let group = members[key] ?? []
-            let ttr = Statistics(group.compactMap { $0.timings.recover?.minutes })
-            var row: [String: Any] = ["name": name(key), "url": false, "incidents": group.count, "n": ttr?.n ?? 0,
+        let rows = OutageMetrics.groups(counted, keys: keys, order: order).map { group -> [String: Any] in
+            let ttr = group.ttr
+            var row: [String: Any] = ["name": name(group.key), "url": false, "incidents": group.incidents, "n": ttr?.n ?? 0,
                                       "median": minutes(ttr?.median), "p90": minutes(ttr?.p90), "mean": minutes(ttr?.mean),
                                       "min": minutes(ttr?.min), "max": minutes(ttr?.max), "total": minutes(ttr?.total)]
-            if let link = url(key) { row["url"] = link }
+            if let link = url(group.key) { row["url"] = link }
             return row
         }
         return ["title": title, "rows": rows, "empty": rows.isEmpty]
@@ -154,7 +147,6 @@ extension PageContext {
 extension CalendarDate {
     /// The day `days` days later (earlier when negative).
     func adding(days: Int) -> CalendarDate {
-        CalendarDate(Date(timeIntervalSince1970: Double((daysSinceEpoch + days) * 86_400)),
-                     in: TimeZone(secondsFromGMT: 0) ?? .current)
+        DateTimeParsing.civilFromDays(daysSinceEpoch + days)
     }
 }

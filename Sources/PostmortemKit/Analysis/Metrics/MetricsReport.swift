@@ -95,8 +95,8 @@ public enum OutageMetrics {
         var result = MetricsReport(granularity: granularity, timeZone: configuration.timeZoneName,
                                    definition: configuration.metrics, overall: overall, periods: periods)
         let counted = dated.filter(\.isCounted)
-        result.severities = groups(counted, key: \.severity, order: configuration.severityLevels.map(\.id)).map(\.key)
-        result.categories = groups(counted, key: \.category, order: configuration.causeCategories.map(\.id)).map(\.key)
+        result.severities = groups(counted, keys: { $0.severity.map { [$0] } ?? [] }, order: configuration.severityLevels.map(\.id)).map(\.key)
+        result.categories = groups(counted, keys: { $0.category.map { [$0] } ?? [] }, order: configuration.causeCategories.map(\.id)).map(\.key)
         return result
     }
 
@@ -131,18 +131,26 @@ public enum OutageMetrics {
         figures.withCauseKey = overall.withCauseKey
         figures.mtbfDays = mean(gaps)
         let counted = samples.filter(\.isCounted)
-        figures.bySeverity = groups(counted, key: \.severity, order: configuration.severityLevels.map(\.id))
-        figures.byCategory = groups(counted, key: \.category, order: configuration.causeCategories.map(\.id))
+        figures.bySeverity = groups(counted, keys: { $0.severity.map { [$0] } ?? [] }, order: configuration.severityLevels.map(\.id))
+        figures.byCategory = groups(counted, keys: { $0.category.map { [$0] } ?? [] }, order: configuration.causeCategories.map(\.id))
         return figures
     }
 
-    /// Incidents grouped by one value, in `order` and then by name; samples without the value are left out.
-    static func groups(_ samples: [IncidentSample], key: (IncidentSample) -> String?,
-                       order: [String]) -> [MetricsReport.GroupFigures] {
+    /// Incidents grouped by the values each has (a sample with several is in
+    /// each of their groups, once), in `order` and then by name, or with no
+    /// order the most incidents first; samples without a value are left out.
+    static func groups(_ samples: [IncidentSample], keys: (IncidentSample) -> [String],
+                       order: [String]?) -> [MetricsReport.GroupFigures] {
         var members: [String: [IncidentSample]] = [:]
-        for sample in samples { if let value = key(sample) { members[value, default: []].append(sample) } }
-        let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        return members.keys.sorted { (rank[$0] ?? order.count, $0) < (rank[$1] ?? order.count, $1) }.map { value in
+        for sample in samples { for value in Set(keys(sample)) { members[value, default: []].append(sample) } }
+        let sorted: [String]
+        if let order {
+            let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            sorted = members.keys.sorted { (rank[$0] ?? order.count, $0) < (rank[$1] ?? order.count, $1) }
+        } else {
+            sorted = members.keys.sorted { (members[$0]?.count ?? 0, $1) > (members[$1]?.count ?? 0, $0) }
+        }
+        return sorted.map { value in
             let group = members[value] ?? []
             return MetricsReport.GroupFigures(key: value, incidents: group.count,
                                               ttr: Statistics(group.compactMap { $0.timings.recover?.minutes }))

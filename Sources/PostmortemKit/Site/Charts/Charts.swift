@@ -107,8 +107,8 @@ enum Charts {
         canvas.yAxis(scale.ticks.map { (format($0), scale.position($0)) }, title: text.yTitle)
         let days = dots.map(\.day)
         // Whole years, so the axis reads as a calendar.
-        let firstYear = CalendarDate(Date(timeIntervalSince1970: (days.min() ?? 0) * 86_400), in: TimeZone(secondsFromGMT: 0) ?? .current).year
-        let lastYear = CalendarDate(Date(timeIntervalSince1970: (days.max() ?? 0) * 86_400), in: TimeZone(secondsFromGMT: 0) ?? .current).year
+        let firstYear = DateTimeParsing.civilFromDays(Int((days.min() ?? 0).rounded(.down))).year
+        let lastYear = DateTimeParsing.civilFromDays(Int((days.max() ?? 0).rounded(.down))).year
         let start = Double(CalendarDate(checkedYear: firstYear, month: 1, day: 1).daysSinceEpoch)
         let end = Double(CalendarDate(checkedYear: lastYear + 1, month: 1, day: 1).daysSinceEpoch)
         func x(_ day: Double) -> Double { canvas.left + canvas.plotWidth * (day - start) / Swift.max(end - start, 1) }
