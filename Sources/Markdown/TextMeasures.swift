@@ -20,6 +20,18 @@ extension RenderedBody {
     }
 }
 
+extension Unicode.Scalar {
+    /// A letter or digit of any script (what words are made of): ASCII
+    /// answered at once, the rest by Unicode's properties, which are slow.
+    public var isLetterOrDigit: Bool {
+        if isASCII {
+            let v = value | 0x20
+            return (value >= 0x30 && value <= 0x39) || (v >= 0x61 && v <= 0x7A)
+        }
+        return properties.isAlphabetic || properties.numericType != nil
+    }
+}
+
 enum TextMeasures {
     static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
@@ -38,7 +50,7 @@ enum TextMeasures {
             if isCJK(scalar) {
                 cjk += 1
                 inWord = false
-            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+            } else if scalar.isLetterOrDigit {
                 if !inWord { words += 1 }
                 inWord = true
             } else {

@@ -1,4 +1,5 @@
 import Foundation
+import Markdown
 
 /// How alike two postmortems' stories are, by TF-IDF cosine over what says
 /// what went wrong: the title, the cause summaries, the trigger and the
@@ -75,7 +76,7 @@ public enum TextSimilarity {
             if isCJK(scalar) {
                 flushWord()
                 cjk.append(scalar)
-            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+            } else if scalar.isLetterOrDigit {
                 flushCJK()
                 word.unicodeScalars.append(scalar)
             } else {
@@ -91,56 +92,71 @@ public enum TextSimilarity {
     /// For each postmortem (by position), the others whose cosine reaches the
     /// threshold, best first, ties by position.
     public static func neighbours(_ postmortems: [Postmortem]) -> [[(index: Int, cosine: Double)]] {
-        let documents = postmortems.map { terms(story($0)) }
-        var frequency: [String: Int] = [:]
-        for document in documents { for term in document.keys { frequency[term, default: 0] += 1 } }
+        let documents = Parallel.map(postmortems) { terms(story($0)) }
+        var counted: [String: Int] = [:]
+        for document in documents { for term in document.keys { counted[term, default: 0] += 1 } }
+        let frequency = counted
+        // Each term becomes a number in the order of the terms themselves, so
+        // vectors sorted by number add up in term order: every run gives the
+        // same bits, and comparing two terms is comparing two integers.
+        let vocabulary = frequency.keys.sorted()
+        let number = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, Int32($0)) })
         let count = Double(max(1, documents.count))
         let common = max(2, documents.count / 2)
-        // Unit vectors of tf-idf weights, terms sorted: sums in one order, so
-        // every run gives the same bits (dictionary order changes per process).
-        let vectors: [[(term: String, weight: Double)]] = documents.map { document in
-            let vector = document.keys.sorted().compactMap { term -> (term: String, weight: Double)? in
-                guard let df = frequency[term], df <= common, let tf = document[term] else { return nil }
-                return (term, (1 + log(Double(tf))) * log(count / Double(df)))
+        let vectors: [[Weighted]] = Parallel.map(documents) { document in
+            var vector: [Weighted] = []
+            vector.reserveCapacity(document.count)
+            for (term, tf) in document {
+                guard let df = frequency[term], df <= common, let id = number[term] else { continue }
+                vector.append(Weighted(term: id, weight: (1 + log(Double(tf))) * log(count / Double(df))))
             }
+            vector.sort { $0.term < $1.term }
             let norm = vector.reduce(0) { $0 + $1.weight * $1.weight }.squareRoot()
-            return norm > 0 ? vector.map { ($0.term, $0.weight / norm) } : []
+            return norm > 0 ? vector.map { Weighted(term: $0.term, weight: $0.weight / norm) } : []
         }
-        var lists: [String: [Int]] = [:]
+        var postings = [[Int32]](repeating: [], count: vocabulary.count)
         for (index, vector) in vectors.enumerated() {
-            for (term, _) in vector { lists[term, default: []].append(index) }
+            for entry in vector { postings[Int(entry.term)].append(Int32(index)) }
         }
-        let postings = lists
+        let lists = postings
         return Parallel.map(Array(vectors.indices)) { index in
             let vector = vectors[index]
             // Candidates: the postmortems sharing one of this story's most telling terms (its highest
             // weights, leaving out terms in more than `postingLimit` stories); each scored exactly.
             // Stories alike enough to pass the threshold share a rare term, and the work per story is bounded.
-            var candidates: Set<Int> = []
-            for (term, _) in vector.sorted(by: { ($0.weight, $1.term) > ($1.weight, $0.term) }).prefix(candidateTerms) {
-                guard let list = postings[term], list.count <= postingLimit else { continue }
+            var candidates: Set<Int32> = []
+            for entry in vector.sorted(by: { ($0.weight, $1.term) > ($1.weight, $0.term) }).prefix(candidateTerms) {
+                let list = lists[Int(entry.term)]
+                guard list.count <= postingLimit else { continue }
                 candidates.formUnion(list)
             }
-            candidates.remove(index)
+            candidates.remove(Int32(index))
             return candidates.compactMap { other -> (index: Int, cosine: Double)? in
-                let cosine = dot(vector, vectors[other])
-                return cosine >= threshold ? (other, cosine) : nil
+                let cosine = dot(vector, vectors[Int(other)])
+                return cosine >= threshold ? (Int(other), cosine) : nil
             }.sorted { ($0.cosine, -$0.index) > ($1.cosine, -$1.index) }
         }
+    }
+
+    /// A term (by its number in the sorted vocabulary) and its weight in one story.
+    struct Weighted {
+        var term: Int32
+        var weight: Double
     }
 
     /// How many of a story's terms (the highest weights) find its candidates, and the longest posting list they use.
     static let candidateTerms = 16, postingLimit = 100
 
     /// The dot product of two unit vectors whose terms are sorted, added in term order.
-    static func dot(_ a: [(term: String, weight: Double)], _ b: [(term: String, weight: Double)]) -> Double {
+    static func dot(_ a: [Weighted], _ b: [Weighted]) -> Double {
         var i = 0, j = 0, sum = 0.0
         while i < a.count, j < b.count {
-            if a[i].term == b[j].term {
+            let x = a[i].term, y = b[j].term
+            if x == y {
                 sum += a[i].weight * b[j].weight
                 i += 1
                 j += 1
-            } else if a[i].term < b[j].term {
+            } else if x < y {
                 i += 1
             } else {
                 j += 1

@@ -1,4 +1,5 @@
 import Foundation
+import Markdown
 import Yams
 
 /// The fields with a simple and a structured form: impact, cause, recurrence fix.
@@ -198,7 +199,7 @@ public enum CauseKey {
         var key = ""
         var pendingDash = false
         for scalar in text.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
-            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+            if scalar.isLetterOrDigit {
                 if pendingDash, !key.isEmpty { key.unicodeScalars.append("-") }
                 key.unicodeScalars.append(scalar)
                 pendingDash = false

@@ -1,3 +1,5 @@
+import Markdown
+
 /// Where things live in the generated site: part of the product's contract
 /// (other tools link to these paths).
 public enum SitePaths {
@@ -22,7 +24,7 @@ public enum SitePaths {
         if isPlainFileName(name) { return name }
         var result = ""
         for scalar in name.precomposedStringWithCanonicalMapping.unicodeScalars {
-            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+            if scalar.isLetterOrDigit
                 || scalar == "-" || scalar == "_" || scalar == "." {
                 result.unicodeScalars.append(scalar)
             } else if !result.hasSuffix("-") {
