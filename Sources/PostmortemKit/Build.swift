@@ -24,19 +24,52 @@ public enum Build {
         /// Nil when there were errors: nothing was written.
         public var written: SiteWriter.Report?
         public var pages: Int
+        /// True when nothing the site is made from had changed since the last
+        /// build and the site was left as it was, without reading a postmortem.
+        public var upToDate: Bool = false
     }
 
     /// discover → load (check) → render → write. Writes nothing when any
-    /// postmortem or the configuration has an error.
+    /// postmortem or the configuration has an error, and nothing at all when
+    /// nothing the site is made from changed since the last build.
     public static func run(_ options: Options) throws -> Result {
         try SiteWriter.checkOutput(options.outputFolder, sourceFolder: options.sourceFolder)
-        let check = try Check.run(folder: options.sourceFolder,
-                                  configurationFile: Check.configurationFile(path: options.configurationPath))
+        SiteWriter.recover(URL(fileURLWithPath: options.outputFolder).standardizedFileURL)
+        let configurationFile = try Check.configurationFile(path: options.configurationPath)
+        let configuration = configurationFile.map(ConfigurationLoader.load)
+            ?? ConfigurationLoader.Loaded(configuration: .default, diagnostics: [])
+        let listing = try SourceDiscovery.list(in: options.sourceFolder)
+        let templates = try options.templatesFolder.flatMap { folder in
+            FileManager.default.fileExists(atPath: folder) ? try SourceDiscovery.list(in: folder) : nil
+        }
+        let fingerprint = BuildRecord.fingerprint(
+            options: options, configurationFile: configurationFile,
+            today: CalendarDate(options.now, in: configuration.configuration.timeZone), listing: listing, templates: templates)
+        if let record = BuildRecord.read(from: options.outputFolder), record.fingerprint == fingerprint,
+           record.siteIsIntact(in: options.outputFolder) {
+            let check = CheckReport(configuration: configuration.configuration, load: LoadResult(postmortems: [], diagnostics: []),
+                                    diagnostics: record.diagnostics, skipped: record.skipped, fileCount: record.fileCount)
+            return Result(check: check, written: SiteWriter.Report(filesWritten: record.filesWritten, filesChanged: 0),
+                          pages: record.pages, upToDate: true)
+        }
+        let check = Check.run(listing, configuration: configuration)
         guard check.errorCount == 0 else { return Result(check: check, written: nil, pages: 0) }
         let theme = try Theme.load(overrides: options.templatesFolder)
-        let plan = try SiteRenderer.render(check.load.postmortems, configuration: check.configuration, theme: theme,
-                                           sourceFolder: options.sourceFolder, now: options.now)
-        let written = try SiteWriter.write(plan, to: options.outputFolder, sourceFolder: options.sourceFolder)
-        return Result(check: check, written: written, pages: plan.pageCount)
+        let staging = try SiteWriter.Staging(output: options.outputFolder, sourceFolder: options.sourceFolder)
+        do {
+            let summary = try SiteRenderer.render(check.load.postmortems, configuration: check.configuration, theme: theme,
+                                                  sourceFolder: options.sourceFolder, now: options.now, into: staging)
+            let site = staging.placed
+            let record = BuildRecord(format: BuildRecord.format, fingerprint: fingerprint, pages: summary.pageCount,
+                                     filesWritten: site.count, fileCount: check.fileCount, skipped: check.skipped,
+                                     diagnostics: check.diagnostics, site: site)
+            let written = try staging.commit()
+            // Without a record the next build is a full one: a cache that cannot be written is no failure.
+            try? record.save(for: options.outputFolder)
+            return Result(check: check, written: written, pages: summary.pageCount)
+        } catch {
+            staging.abandon()
+            throw error
+        }
     }
 }

@@ -30,7 +30,12 @@ public enum Check {
     public static func run(folder: String, configurationFile: SourceFile?) throws -> CheckReport {
         let loadedConfiguration = configurationFile.map(ConfigurationLoader.load)
             ?? ConfigurationLoader.Loaded(configuration: .default, diagnostics: [])
-        let sources = try SourceDiscovery.discover(in: folder)
+        return run(try SourceDiscovery.list(in: folder), configuration: loadedConfiguration)
+    }
+
+    /// Reads and loads the files of `listing` with a configuration already loaded.
+    static func run(_ listing: SourceDiscovery.Listing, configuration loadedConfiguration: ConfigurationLoader.Loaded) -> CheckReport {
+        let sources = SourceDiscovery.read(listing)
         let load = LoadStage.load(sources.files, assets: sources.assets, configuration: loadedConfiguration.configuration)
         return CheckReport(
             configuration: loadedConfiguration.configuration, load: load,

@@ -55,6 +55,7 @@ struct BuildCommand: ParsableCommand {
             print("Not built: \(counts) in \(result.check.fileCount) postmortems; the previous site in \(out) is unchanged.")
             throw ExitCode(1)
         }
-        print("Built \(result.pages) pages (\(written.filesWritten) files, \(written.filesChanged) changed) from \(result.check.fileCount) postmortem\(result.check.fileCount == 1 ? "" : "s") into \(out) in \(seconds) s: \(counts).")
+        let nothingChanged = result.upToDate ? " (nothing changed since the last build)" : ""
+        print("Built \(result.pages) pages (\(written.filesWritten) files, \(written.filesChanged) changed) from \(result.check.fileCount) postmortem\(result.check.fileCount == 1 ? "" : "s") into \(out) in \(seconds) s\(nothingChanged): \(counts).")
     }
 }

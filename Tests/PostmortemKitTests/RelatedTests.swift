@@ -145,7 +145,7 @@ import Testing
 
     @Test func sampleIncidentPageListsRelatedAndSimilarIncidents() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-related-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: out) }
+        defer { FileManager.default.removeSite(at: out) }
         let result = try Build.run(Build.Options(sourceFolder: sample.source, outputFolder: out.path,
                                                  configurationPath: sample.config, templatesFolder: nil,
                                                  now: Date(timeIntervalSince1970: 1_764_547_200)))

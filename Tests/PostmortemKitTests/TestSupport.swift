@@ -59,3 +59,11 @@ let packageRoot = URL(fileURLWithPath: #filePath)
 
 /// `../shared/` beside the package, as on every developer's machine and in CI.
 let sharedFolder = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+
+extension FileManager {
+    /// Removes a site a test built, and the build cache beside it.
+    func removeSite(at url: URL) {
+        try? removeItem(at: url)
+        try? removeItem(at: BuildRecord.cacheFolder(of: url.path))
+    }
+}

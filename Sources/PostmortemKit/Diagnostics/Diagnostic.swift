@@ -1,7 +1,7 @@
 /// One problem found in a postmortem or the configuration, located like a
 /// compiler error: `file:line:col: error|warning: message`.
-public struct Diagnostic: Sendable, Hashable {
-    public enum Severity: String, Sendable, Hashable, Comparable {
+public struct Diagnostic: Sendable, Hashable, Codable {
+    public enum Severity: String, Sendable, Hashable, Comparable, Codable {
         case error, warning
 
         public static func < (lhs: Severity, rhs: Severity) -> Bool {
@@ -47,7 +47,7 @@ public struct Diagnostic: Sendable, Hashable {
 
 /// A position in a file: 1-based line counted from the top of the file (front
 /// matter included) and 1-based column counted in Unicode scalars.
-public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
     public var file: String
     public var line: Int
     public var column: Int
@@ -68,7 +68,7 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
 }
 
 /// The stable identifiers of diagnostics, documented in `docs/diagnostics.md`.
-public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, CustomStringConvertible, Codable {
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }

@@ -70,30 +70,53 @@ public enum SourceDiscovery {
         }
     }
 
-    /// Every `.md`/`.markdown` file below `folder`, hidden files and folders
-    /// excepted, in byte order of their relative paths.
-    public static func discover(in folder: String) throws -> DiscoveredSources {
+    /// What a source folder holds, found without reading a file: every
+    /// file's relative path and stamp (which tells a later build whether it changed).
+    public struct Listing: Sendable {
+        /// The folder as given, and its absolute form.
+        public var folder: String
+        var root: URL
+        /// Markdown files to load, in byte order of their relative paths.
+        public var markdown: [String]
+        /// Index pages (`README.md`, `_index.md`) left out on purpose.
+        public var skipped: [String]
+        /// Every other file (images, logs…).
+        public var assets: Set<String>
+        /// Relative path → stamp, for every file above.
+        var stamps: [String: FileIO.Stamp]
+
+        /// The path shown in diagnostics for a relative path.
+        func displayPath(_ relative: String) -> String {
+            let prefix = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+            return prefix == "." ? relative : "\(prefix)/\(relative)"
+        }
+    }
+
+    /// Lists `folder`: every file below it, hidden files and folders excepted.
+    public static func list(in folder: String) throws -> Listing {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory),
               isDirectory.boolValue else { throw Failure.notAFolder(folder) }
-        let root = URL(fileURLWithPath: folder, isDirectory: true)
-        let displayPrefix = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+        let root = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
         var relativePaths: [String] = []
         var skipped: [String] = []
         var assets = Set<String>()
-        let enumerator = FileManager.default.enumerator(
-            at: root, includingPropertiesForKeys: [.isRegularFileKey],
-            options: [.skipsHiddenFiles])
-        let rootComponents = root.standardizedFileURL.pathComponents.count
-        while let url = enumerator?.nextObject() as? URL {
-            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
-            let relative = url.standardizedFileURL.pathComponents.dropFirst(rootComponents)
-                .joined(separator: "/")
-            guard markdownExtensions.contains(url.pathExtension.lowercased()) else {
+        var stamps: [String: FileIO.Stamp] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: root.path)
+        while let relative = enumerator?.nextObject() as? String {
+            let name = relative.split(separator: "/").last.map(String.init) ?? relative
+            if relative.hasPrefix(".") || relative.contains("/.") {
+                if enumerator?.fileAttributes?[.type] as? FileAttributeType == .typeDirectory { enumerator?.skipDescendants() }
+                continue
+            }
+            guard let stamp = FileIO.stamp(root.path + "/" + relative), stamp.isRegularFile else { continue }
+            stamps[relative] = stamp
+            let dot = name.lastIndex(of: ".").map { name[name.index(after: $0)...].lowercased() } ?? ""
+            guard markdownExtensions.contains(dot) else {
                 assets.insert(relative)
                 continue
             }
-            if indexFileNames.contains(url.lastPathComponent.lowercased()) {
+            if indexFileNames.contains(name.lowercased()) {
                 skipped.append(relative)
             } else {
                 relativePaths.append(relative)
@@ -101,28 +124,29 @@ public enum SourceDiscovery {
         }
         relativePaths.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         skipped.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        let files = relativePaths.map { relative in
-            SourceFile(
-                path: displayPrefix == "." ? relative : "\(displayPrefix)/\(relative)",
-                relativePath: relative,
-                contents: read(root.appendingPathComponent(relative).path))
+        return Listing(folder: folder, root: root, markdown: relativePaths, skipped: skipped, assets: assets, stamps: stamps)
+    }
+
+    /// Every `.md`/`.markdown` file below `folder`, hidden files and folders
+    /// excepted, in byte order of their relative paths, read.
+    public static func discover(in folder: String) throws -> DiscoveredSources {
+        read(try list(in: folder))
+    }
+
+    /// Reads the Markdown files of a listing, on every core.
+    public static func read(_ listing: Listing) -> DiscoveredSources {
+        let root = listing.root.path
+        let files = Parallel.map(listing.markdown) { relative in
+            SourceFile(path: listing.displayPath(relative), relativePath: relative, contents: read(root + "/" + relative))
         }
-        return DiscoveredSources(files: files, skipped: skipped, assets: assets)
+        return DiscoveredSources(files: files, skipped: listing.skipped, assets: listing.assets)
     }
 
     static func read(_ path: String) -> SourceFile.Contents {
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        if size > SourceFile.sizeLimit { return .tooLarge(size: size) }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            return .unreadable(reason: "permission denied or the file vanished")
-        }
-        defer { try? handle.close() }
-        do {
-            let data = try handle.readToEnd() ?? Data()
-            if data.count > SourceFile.sizeLimit { return .tooLarge(size: data.count) }
-            return .bytes([UInt8](data))
-        } catch {
-            return .unreadable(reason: "\(error.localizedDescription)")
-        }
+        guard let stamp = FileIO.stamp(path) else { return .unreadable(reason: "the file vanished") }
+        if stamp.size > SourceFile.sizeLimit { return .tooLarge(size: Int(stamp.size)) }
+        guard let bytes = FileIO.read(path) else { return .unreadable(reason: "permission denied or a read error") }
+        if bytes.count > SourceFile.sizeLimit { return .tooLarge(size: bytes.count) }
+        return .bytes(bytes)
     }
 }

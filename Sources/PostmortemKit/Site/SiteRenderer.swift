@@ -1,14 +1,44 @@
 import Foundation
 import Mustache
 
-/// What the render stage produces: every file of the site, path → bytes,
-/// and the source files to copy, all sorted so two builds are identical.
-public struct OutputPlan: Sendable {
-    public var files: [String: [UInt8]]
+/// Where the render stage puts each file of the site as soon as it is made,
+/// from any core: the write stage's staging folder, or an `OutputPlan`.
+public protocol SiteSink: Sendable {
+    /// The file at site path `path` holds `bytes`.
+    func put(_ path: String, _ bytes: [UInt8]) throws
+    /// The file at site path `path` is a copy of `source`, a file of the source folder.
+    func copy(_ path: String, from source: String) throws
+}
+
+/// Every file of a site held in memory, path → bytes, and the source files
+/// to copy: what tests look at.
+public final class OutputPlan: SiteSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private var _files: [String: [UInt8]] = [:]
+    private var _copies: [String: String] = [:]
+
+    public init() {}
+
+    public var files: [String: [UInt8]] { lock.withLock { _files } }
     /// Site path → absolute path of a file of the source folder.
-    public var copies: [String: String]
+    public var copies: [String: String] { lock.withLock { _copies } }
 
     public var pageCount: Int { files.keys.count { $0.hasSuffix(".html") } }
+
+    public func put(_ path: String, _ bytes: [UInt8]) throws { lock.withLock { _files[path] = bytes } }
+    public func copy(_ path: String, from source: String) throws { lock.withLock { _copies[path] = source } }
+
+    /// Hands every file to `sink`, in path order.
+    func replay(into sink: some SiteSink) throws {
+        let (files, copies) = lock.withLock { (_files, _copies) }
+        for path in files.keys.sorted() { try sink.put(path, files[path] ?? []) }
+        for path in copies.keys.sorted() { if let source = copies[path] { try sink.copy(path, from: source) } }
+    }
+}
+
+/// What the render stage made, besides the files.
+public struct RenderSummary: Sendable {
+    public var pageCount: Int
 }
 
 /// One page to render: its template, where it goes, and how to make its view.
@@ -30,9 +60,20 @@ public enum SiteRenderer {
         }
     }
 
+    /// The whole site in memory.
     public static func render(
         _ postmortems: [Postmortem], configuration: SiteConfiguration, theme: Theme, sourceFolder: String, now: Date
     ) throws -> OutputPlan {
+        let plan = OutputPlan()
+        _ = try render(postmortems, configuration: configuration, theme: theme, sourceFolder: sourceFolder, now: now, into: plan)
+        return plan
+    }
+
+    /// Renders every file of the site into `sink`, each as soon as it is made.
+    public static func render(
+        _ postmortems: [Postmortem], configuration: SiteConfiguration, theme: Theme, sourceFolder: String, now: Date,
+        into sink: some SiteSink
+    ) throws -> RenderSummary {
         let library = try theme.library()
         var context = PageContext(configuration: configuration, now: now)
         // Newest first; undated last; ties by id, so the order never depends on the disk.
@@ -59,7 +100,6 @@ public enum SiteRenderer {
                 context.rowHTML[root + "\u{0}" + postmortem.id] = html.hasSuffix("\n") ? String(html.dropLast()) : html
             }
         }
-        var files: [String: [UInt8]] = [:]
         /// Pages are independent: each job makes its view and renders it, all of them on every core.
         var jobs: [PageJob] = []
         func page(_ template: String, to path: String, _ view: @escaping @Sendable () -> Any) {
@@ -130,28 +170,26 @@ public enum SiteRenderer {
             frozen.recurrencesPage(ordered, recurrences: recurrences, causes: causes, quarterly: quarterly)
         }
         page("search", to: "search.html") { frozen.searchPage(documentCount: ordered.count) }
-        let rendered = Parallel.map(jobs, minimumChunk: 4) { job in (job.path, library.render(job.view(), withTemplate: job.template)) }
-        for (index, (path, html)) in rendered.enumerated() {
-            guard let html else { throw Failure.template(jobs[index].template) }
-            files[path] = Array(html.utf8)
+        try Parallel.forEach(jobs, minimumChunk: 4) { job in
+            guard let html = library.render(job.view(), withTemplate: job.template) else { throw Failure.template(job.template) }
+            try sink.put(job.path, Array(html.utf8))
         }
-        files["data/metrics.json"] = try MetricsExport.json(metrics)
-        files["data/metrics.csv"] = MetricsExport.csv(metrics)
-        files["data/search-index.js"] = try SearchIndex.script(ordered, context: context)
-        for asset in theme.assets { files[asset.path] = Array(asset.text.utf8) }
-        files["data/incidents.json"] = try DataExport.incidentsJSON(ordered, recurrences: recurrences,
-                                                                    definition: configuration.metrics)
-        files["data/incidents.csv"] = DataExport.incidentsCSV(ordered, recurrences: recurrences,
-                                                              definition: configuration.metrics)
-        files["feed.xml"] = Feeds.atom(ordered, configuration: configuration)
-        if let sitemap = Feeds.sitemap(pages: files.keys.filter { $0.hasSuffix(".html") }, configuration: configuration) {
-            files["sitemap.xml"] = sitemap
+        try sink.put("data/metrics.json", try MetricsExport.json(metrics))
+        try sink.put("data/metrics.csv", MetricsExport.csv(metrics))
+        try sink.put("data/search-index.js", try SearchIndex.script(ordered, context: context))
+        for asset in theme.assets { try sink.put(asset.path, Array(asset.text.utf8)) }
+        try sink.put("data/incidents.json", try DataExport.incidentsJSON(ordered, recurrences: recurrences,
+                                                                         definition: configuration.metrics))
+        try sink.put("data/incidents.csv", DataExport.incidentsCSV(ordered, recurrences: recurrences,
+                                                                   definition: configuration.metrics))
+        try sink.put("feed.xml", Feeds.atom(ordered, configuration: configuration))
+        if let sitemap = Feeds.sitemap(pages: jobs.map(\.path), configuration: configuration) {
+            try sink.put("sitemap.xml", sitemap)
         }
-        var copies: [String: String] = [:]
         let root = URL(fileURLWithPath: sourceFolder, isDirectory: true).standardizedFileURL
-        for attachment in Set(postmortems.flatMap(\.body.attachments)) {
-            copies["\(SitePaths.filesFolder)/\(attachment)"] = root.appendingPathComponent(attachment).path
+        for attachment in Set(postmortems.flatMap(\.body.attachments)).sorted() {
+            try sink.copy("\(SitePaths.filesFolder)/\(attachment)", from: root.appendingPathComponent(attachment).path)
         }
-        return OutputPlan(files: files, copies: copies)
+        return RenderSummary(pageCount: jobs.count)
     }
 }

@@ -52,77 +52,148 @@ public enum SiteWriter {
         public var filesChanged: Int = 0
     }
 
-    /// Puts `bytes` at `url` in the staging folder: a hard link to the
-    /// previous site's file when that one holds the same bytes (so it keeps
-    /// its modification time and a deploy copies only what changed), else a
-    /// new file. True when the file changed.
-    static func place(_ bytes: Data, at url: URL, previous: URL?) throws -> Bool {
-        if let previous, unchanged(previous, bytes), link(previous.path, url.path) == 0 { return false }
-        try bytes.write(to: url)
-        return true
-    }
-
-    /// Whether the file at `url` holds exactly `bytes` (its size is checked first).
-    static func unchanged(_ url: URL, _ bytes: Data) -> Bool {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
-              (attributes[.type] as? FileAttributeType) == .typeRegular,
-              (attributes[.size] as? NSNumber)?.intValue == bytes.count,
-              let old = FileManager.default.contents(atPath: url.path) else { return false }
-        return old == bytes
-    }
-
+    /// Writes a whole plan made in memory (tests and small sites; builds stream into `Staging`).
     public static func write(_ plan: OutputPlan, to output: String, sourceFolder: String) throws -> Report {
-        try checkOutput(output, sourceFolder: sourceFolder)
-        let fileManager = FileManager.default
-        let target = URL(fileURLWithPath: output).standardizedFileURL
-        let parent = target.deletingLastPathComponent()
-        let name = target.lastPathComponent
-        let pid = ProcessInfo.processInfo.processIdentifier
-        let staging = parent.appendingPathComponent(".\(name).building-\(pid)")
-        let retired = parent.appendingPathComponent(".\(name).old-\(pid)")
+        let staging = try Staging(output: output, sourceFolder: sourceFolder)
         do {
-            try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
-            try? fileManager.removeItem(at: staging)
-            try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
-            var written = 0, changed = 0
-            // The previous site, when there is one: its unchanged files are linked, not written again.
-            let previous = fileManager.fileExists(atPath: target.appendingPathComponent(markerName).path) ? target : nil
-            var folders: Set<String> = []
-            func prepare(_ path: String) throws -> URL {
-                let url = staging.appendingPathComponent(path)
-                let folder = url.deletingLastPathComponent()
-                if folders.insert(folder.path).inserted {
-                    try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
-                }
-                return url
-            }
-            for path in plan.files.keys.sorted() {
-                let url = try prepare(path)
-                if try place(Data(plan.files[path] ?? []), at: url, previous: previous?.appendingPathComponent(path)) { changed += 1 }
-                written += 1
-            }
-            for path in plan.copies.keys.sorted() {
-                guard let from = plan.copies[path] else { continue }
-                let url = try prepare(path)
-                let bytes = try Data(contentsOf: URL(fileURLWithPath: from))
-                if try place(bytes, at: url, previous: previous?.appendingPathComponent(path)) { changed += 1 }
-                written += 1
-            }
-            _ = try place(Data("Written by Postmortem KB; this folder is replaced by each build.\n".utf8),
-                          at: staging.appendingPathComponent(markerName), previous: previous?.appendingPathComponent(markerName))
-            // The swap: the old site aside, the new one in, the old one gone.
-            if fileManager.fileExists(atPath: target.path) {
-                try fileManager.moveItem(at: target, to: retired)
-            }
-            try fileManager.moveItem(at: staging, to: target)
-            try? fileManager.removeItem(at: retired)
-            return Report(filesWritten: written, filesChanged: changed)
+            try plan.replay(into: staging)
+            return try staging.commit()
         } catch {
+            staging.abandon()
+            throw error
+        }
+    }
+
+    /// The new site while it is made: a hidden folder beside the output that
+    /// the render stage fills file by file from every core (each page leaves
+    /// memory once written), swapped in by `commit`. A file whose bytes equal
+    /// the previous site's is a hard link to it, so it keeps its modification
+    /// time and a deploy copies only what changed.
+    public final class Staging: SiteSink, @unchecked Sendable {
+        let target: URL
+        let staging: URL
+        let retired: URL
+        /// The previous site, when there is one.
+        let previous: URL?
+        private let lock = NSLock()
+        private var folders: Set<String> = []
+        private var written = 0, changed = 0
+        /// Site path → stamp of every file placed: what a later build compares the site with.
+        private var stamps: [String: FileIO.Stamp] = [:]
+
+        public init(output: String, sourceFolder: String) throws {
+            try checkOutput(output, sourceFolder: sourceFolder)
+            let fileManager = FileManager.default
+            target = URL(fileURLWithPath: output).standardizedFileURL
+            let parent = target.deletingLastPathComponent()
+            let name = target.lastPathComponent
+            let pid = ProcessInfo.processInfo.processIdentifier
+            staging = parent.appendingPathComponent(".\(name).building-\(pid)")
+            retired = parent.appendingPathComponent(".\(name).old-\(pid)")
+            do {
+                try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
+                SiteWriter.recover(target)
+                try? fileManager.removeItem(at: staging)
+                try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
+            } catch {
+                throw Failure.io("cannot write the site to '\(output)': \(error.localizedDescription); the previous site is unchanged")
+            }
+            previous = fileManager.fileExists(atPath: target.appendingPathComponent(markerName).path) ? target : nil
+            folders.insert(staging.path)
+        }
+
+        /// Puts `bytes` at the site path `path`.
+        public func put(_ path: String, _ bytes: [UInt8]) throws {
+            let url = try prepare(path)
+            let old = previous?.appendingPathComponent(path).path
+            var stamp: FileIO.Stamp?
+            if let old, let existing = FileIO.stamp(old), existing.isRegularFile, existing.size == Int64(bytes.count),
+               FileIO.read(old) == bytes {
+                stamp = FileIO.link(old, url.path)
+            }
+            let isNew = stamp == nil
+            if stamp == nil {
+                do { stamp = try FileIO.write(bytes, to: url.path) } catch {
+                    throw Failure.io("cannot write '\(path)' of the site: \(error.localizedDescription)")
+                }
+            }
+            lock.withLock {
+                written += 1
+                if isNew { changed += 1 }
+                stamps[path] = stamp
+            }
+        }
+
+        /// Copies the file at `source` (a file of the source folder) to the site path `path`.
+        public func copy(_ path: String, from source: String) throws {
+            guard let bytes = FileIO.read(source) else { throw Failure.io("cannot read '\(source)' to copy it into the site") }
+            try put(path, bytes)
+        }
+
+        /// The folder of `path` made once; the URL of its file in the staging folder.
+        private func prepare(_ path: String) throws -> URL {
+            let url = staging.appendingPathComponent(path)
+            let folder = url.deletingLastPathComponent().path
+            if lock.withLock({ !folders.contains(folder) }) {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                lock.withLock { _ = folders.insert(folder) }
+            }
+            return url
+        }
+
+        /// Every file placed so far and its stamp.
+        var placed: [String: FileIO.Stamp] { lock.withLock { stamps } }
+
+        /// Swaps the new site in: the old one aside, the new one in, the old one gone.
+        public func commit() throws -> Report {
+            let fileManager = FileManager.default
+            do {
+                _ = try FileIO.write(Array("Written by Postmortem KB; this folder is replaced by each build.\n".utf8),
+                                     to: staging.appendingPathComponent(markerName).path)
+                if fileManager.fileExists(atPath: target.path) {
+                    try fileManager.moveItem(at: target, to: retired)
+                }
+                try fileManager.moveItem(at: staging, to: target)
+                try? fileManager.removeItem(at: retired)
+            } catch {
+                abandon()
+                throw Failure.io("cannot write the site to '\(target.path)': \(error.localizedDescription); the previous site is unchanged")
+            }
+            return lock.withLock { Report(filesWritten: written, filesChanged: changed) }
+        }
+
+        /// Leaves the previous site as it was and removes the staging folder.
+        public func abandon() {
+            let fileManager = FileManager.default
             try? fileManager.removeItem(at: staging)
             if !fileManager.fileExists(atPath: target.path), fileManager.fileExists(atPath: retired.path) {
                 try? fileManager.moveItem(at: retired, to: target)
             }
-            throw Failure.io("cannot write the site to '\(output)': \(error.localizedDescription); the previous site is unchanged")
         }
+    }
+
+    /// What a build killed midway (`kill -9`, a power cut) left beside
+    /// `target`: its staging folders go, and a site moved aside but never
+    /// replaced is put back. Folders of a build still running are left alone.
+    static func recover(_ target: URL) {
+        let fileManager = FileManager.default
+        let parent = target.deletingLastPathComponent()
+        let name = target.lastPathComponent
+        guard let entries = try? fileManager.contentsOfDirectory(atPath: parent.path) else { return }
+        for entry in entries.sorted() {
+            for (prefix, isOld) in [(".\(name).building-", false), (".\(name).old-", true)] where entry.hasPrefix(prefix) {
+                guard let pid = Int32(entry.dropFirst(prefix.count)), !isRunning(pid) else { continue }
+                let url = parent.appendingPathComponent(entry)
+                if isOld, !fileManager.fileExists(atPath: target.path) {
+                    try? fileManager.moveItem(at: url, to: target)
+                } else {
+                    try? fileManager.removeItem(at: url)
+                }
+            }
+        }
+    }
+
+    static func isRunning(_ pid: Int32) -> Bool {
+        pid == ProcessInfo.processInfo.processIdentifier || kill(pid, 0) == 0 || errno == EPERM
     }
 }

@@ -33,6 +33,18 @@ enum Parallel {
         return results.values()
     }
 
+    /// `try items.forEach(body)` on all workers: every item is tried, and the
+    /// error of the first item (in input order) that failed is thrown.
+    static func forEach<Input: Sendable>(
+        _ items: [Input], minimumChunk: Int = 8, _ body: @Sendable (Input) throws -> Void
+    ) throws {
+        let failures = map(items, minimumChunk: minimumChunk) { item -> (any Error)? in
+            do { try body(item) } catch { return error }
+            return nil
+        }
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+    }
+
     /// Slots written by index from many threads, each slot by exactly one
     /// (raw memory: no exclusivity check serialises or traps the writes).
     private final class Results<Output>: @unchecked Sendable {

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+@testable import PostmortemKit
+
+/// The build record beside the site: a build with nothing changed does
+/// nothing, and anything that would change the site makes a real build.
+@Suite struct BuildCacheTests {
+    static let now = Date(timeIntervalSince1970: 1_764_547_200)  // 2025-12-01T00:00Z
+
+    /// A copy of the sample knowledge base and a place for its site, removed by `cleanUp`.
+    func workspace() throws -> (source: URL, out: URL, root: URL) {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-cache-\(UUID().uuidString)")
+        let source = root.appendingPathComponent("postmortems")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("postmortems"), to: source)
+        return (source, root.appendingPathComponent("site"), root)
+    }
+
+    func build(_ source: URL, _ out: URL, now: Date = now) throws -> Build.Result {
+        try Build.run(Build.Options(sourceFolder: source.path, outputFolder: out.path,
+                                    configurationPath: packageRoot.appendingPathComponent("postmortem.yml").path,
+                                    templatesFolder: nil, now: now))
+    }
+
+    func inode(_ url: URL) throws -> Int? {
+        try FileManager.default.attributesOfItem(atPath: url.path)[.systemFileNumber] as? Int
+    }
+
+    @Test func aSecondBuildWithNothingChangedWritesNothingAndReportsTheSame() throws {
+        let (source, out, root) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let first = try build(source, out)
+        #expect(!first.upToDate && first.check.warningCount > 0)
+        let folder = try inode(out)
+        let second = try build(source, out)
+        #expect(second.upToDate)
+        #expect(second.check.diagnostics == first.check.diagnostics, "the same warnings are printed again")
+        #expect(second.pages == first.pages && second.written?.filesWritten == first.written?.filesWritten)
+        #expect(second.written?.filesChanged == 0 && second.check.fileCount == first.check.fileCount)
+        #expect(try inode(out) == folder, "the site folder was not even swapped")
+        #expect(FileManager.default.fileExists(atPath: BuildRecord.cacheFolder(of: out.path).appendingPathComponent("build.json").path))
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent(".postmortem-kb-cache").path),
+                "the cache is never inside the published site")
+    }
+
+    @Test func anythingTheSiteIsMadeFromMakesARealBuild() throws {
+        let (source, out, root) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try build(source, out)
+        // A file touched (same bytes): built again, and no file of the site changes.
+        let file = source.appendingPathComponent("2024-03-08-admin-panel-down-pool-exhaustion.md")
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: file.path)
+        let touched = try build(source, out)
+        #expect(!touched.upToDate && touched.written?.filesChanged == 0)
+        #expect(try build(source, out).upToDate)
+        // Another day: overdue items are counted from it.
+        #expect(try !build(source, out, now: Self.now.addingTimeInterval(86_400)).upToDate)
+        // A new file in the source folder, even an attachment.
+        try Data([0x89]).write(to: source.appendingPathComponent("extra.png"))
+        #expect(try !build(source, out).upToDate)
+    }
+
+    @Test func aSiteChangedByHandIsBuiltAgain() throws {
+        let (source, out, root) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try build(source, out)
+        let page = out.appendingPathComponent("index.html")
+        let original = try Data(contentsOf: page)
+        try FileManager.default.removeItem(at: page)
+        let again = try build(source, out)
+        #expect(!again.upToDate && again.written?.filesChanged == 1)
+        #expect(try Data(contentsOf: page) == original)
+        try Data("edited".utf8).write(to: page)
+        #expect(try !build(source, out).upToDate)
+        #expect(try Data(contentsOf: page) == original)
+    }
+
+    @Test func whatAKilledBuildLeftIsCleanedAndTheSiteComesBack() throws {
+        let (source, out, root) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try build(source, out)
+        // As if killed after moving the old site aside and before moving the new one in
+        // (process ids that are not running).
+        let retired = root.appendingPathComponent(".site.old-2147483600")
+        let staging = root.appendingPathComponent(".site.building-2147483601")
+        try FileManager.default.moveItem(at: out, to: retired)
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        try Data("half".utf8).write(to: staging.appendingPathComponent("index.html"))
+        SiteWriter.recover(out)
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("index.html").path), "the old site is back")
+        #expect(!FileManager.default.fileExists(atPath: retired.path) && !FileManager.default.fileExists(atPath: staging.path))
+        // A build that finds such leftovers cleans them as well.
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        let result = try build(source, out)
+        #expect(result.written != nil)
+        #expect(!FileManager.default.fileExists(atPath: staging.path))
+    }
+}
