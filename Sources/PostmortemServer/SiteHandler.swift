@@ -14,21 +14,23 @@ struct SiteHandler: HTTPHandler {
             let headers: HTTPHeaders = [HTTPHeader("Allow"): "GET, HEAD"]
             return HTTPResponse(statusCode: .methodNotAllowed, headers: headers)
         }
-        if request.path == LiveReload.eventsPath { return await reload.response() }
+        // The path as sent, decoded: FlyingFox's `request.path` is cleaned up, which drops a folder's final `/`.
+        let path = request.target.path(percentEncoded: false)
+        if path == LiveReload.eventsPath { return await reload.response() }
         let failure = await state.failure
-        switch SiteFiles.resolve(request.path, in: root) {
+        switch SiteFiles.resolve(path, in: root) {
         case let .redirect(location):
             let headers: HTTPHeaders = [.location: location, .cacheControl: "no-store"]
             return HTTPResponse(statusCode: .movedPermanently, headers: headers)
         case .notFound:
             return respond(request, status: .notFound, type: "text/html; charset=utf-8",
-                           body: Data(DevPages.notFound(path: request.path, failure: failure).utf8))
+                           body: Data(DevPages.notFound(path: path, failure: failure).utf8))
         case let .file(url):
             let type = SiteFiles.contentType(url)
             guard type.hasPrefix("text/html") else {
                 guard let body = try? HTTPBodySequence(file: url) else {
                     return respond(request, status: .notFound, type: "text/html; charset=utf-8",
-                                   body: Data(DevPages.notFound(path: request.path, failure: failure).utf8))
+                                   body: Data(DevPages.notFound(path: path, failure: failure).utf8))
                 }
                 var headers: HTTPHeaders = [.contentType: type, .cacheControl: "no-store"]
                 guard request.method != .HEAD else {
@@ -39,7 +41,7 @@ struct SiteHandler: HTTPHandler {
             }
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 return respond(request, status: .notFound, type: "text/html; charset=utf-8",
-                               body: Data(DevPages.notFound(path: request.path, failure: failure).utf8))
+                               body: Data(DevPages.notFound(path: path, failure: failure).utf8))
             }
             let html = DevPages.inject(into: String(decoding: data, as: UTF8.self), failure: failure)
             return respond(request, status: .ok, type: type, body: Data(html.utf8))

@@ -38,6 +38,7 @@ struct Workspace {
         date: 2026-04-10
         severity: SEV3
         services: [mail]
+        tags: [予約]
         duration: 2h
         cause:
           category: provider-outage
@@ -156,7 +157,10 @@ struct Workspace {
         #expect(index.status == 200 && index.body.contains("Reservations page blank after release"))
         let folder = try await RawHTTP.request(port, "/causes")
         #expect(folder.status == 301 && folder.headers["location"] == "/causes/")
-        #expect(try await RawHTTP.request(port, "/causes/").body.contains("href=\"n-plus-one.html\""))
+        let causes = try await RawHTTP.request(port, "/causes/")
+        #expect(causes.status == 200 && causes.body.contains("href=\"n-plus-one.html\""), "\(causes.status) \(causes.body.suffix(3000))")
+        let japanese = try await RawHTTP.request(port, "/tags/%E4%BA%88%E7%B4%84.html")
+        #expect(japanese.status == 200 && japanese.body.contains("予約メールが遅れた"))
         let css = try await RawHTTP.request(port, "/assets/style.css")
         #expect(css.status == 200 && css.headers["content-type"] == "text/css; charset=utf-8" && !css.body.contains("EventSource"))
         #expect(try await RawHTTP.request(port, "/feed.xml").headers["content-type"] == "application/atom+xml; charset=utf-8")
