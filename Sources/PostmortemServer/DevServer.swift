@@ -64,7 +64,7 @@ public actor DevServer {
         self.report = report
         let configuration = options.build.configurationPath ?? "postmortem.yml"
         self.watcher = SourceWatcher(folders: [options.build.sourceFolder] + (options.build.templatesFolder.map { [$0] } ?? []),
-                                     files: [configuration])
+                                     files: [configuration], excluded: options.build.outputFolder)
     }
 
     /// Builds once, starts listening and watching; returns the port it listens on.
@@ -118,13 +118,13 @@ public actor DevServer {
         return port
     }
 
-    /// Ends the page streams, stops listening and watching; in-flight requests get a second to finish.
+    /// Ends the page streams, stops listening and watching; in-flight requests get a quarter second to finish.
     public func stop() async {
         watchTask?.cancel()
         await watchTask?.value
         watchTask = nil
         await reload.close()
-        await server?.stop(timeout: 1)
+        await server?.stop(timeout: 0.25)
         serverTask?.cancel()
         server = nil
         serverTask = nil

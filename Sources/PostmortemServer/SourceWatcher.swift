@@ -12,6 +12,8 @@ struct SourceWatcher: Sendable {
 
     var folders: [String]
     var files: [String]
+    /// A folder never looked into (the site being written), so a build never sets off the next one.
+    var excluded: String?
 
     /// Every watched file's stamp, by path. Hidden files (editors' swap files) are left out.
     func snapshot() -> [String: Stamp] {
@@ -22,11 +24,18 @@ struct SourceWatcher: Sendable {
             stamps[url.path] = Stamp(size: values.fileSize ?? 0,
                                      modified: values.contentModificationDate?.timeIntervalSinceReferenceDate ?? 0)
         }
+        let skipped = excluded.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         for folder in folders {
             let root = URL(fileURLWithPath: folder, isDirectory: true)
             guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: keys,
                                                                   options: [.skipsHiddenFiles]) else { continue }
-            while let url = enumerator.nextObject() as? URL { add(url) }
+            while let url = enumerator.nextObject() as? URL {
+                if let skipped, url.standardizedFileURL.path == skipped {
+                    enumerator.skipDescendants()
+                    continue
+                }
+                add(url)
+            }
         }
         for file in files { add(URL(fileURLWithPath: file)) }
         return stamps
