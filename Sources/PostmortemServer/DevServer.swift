@@ -96,7 +96,7 @@ public actor DevServer {
         }
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await server.waitUntilListening() }
+                group.addTask { try await server.waitUntilListening(timeout: 30) }
                 group.addTask {
                     for await error in ended { throw error }
                     throw Failure.notStarted("the server stopped before it listened")

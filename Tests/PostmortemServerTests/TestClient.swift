@@ -13,7 +13,8 @@ enum TestTimeout: Error {
     case expired(String)
 }
 
-/// `operation`, failing with `TestTimeout` after `seconds` instead of hanging the suite.
+/// `operation`, failing with `TestTimeout` after `seconds` instead of hanging the suite. The bounds are
+/// generous (the whole suite runs at once on two cores); they end a broken test, they never pace a good one.
 func within<T: Sendable>(_ seconds: Double, _ what: String, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
     try await withThrowingTaskGroup(of: T.self) { group in
         group.addTask { try await operation() }
@@ -40,7 +41,7 @@ enum RawHTTP {
 
     /// One request on its own connection, read to the end.
     static func request(_ port: UInt16, _ target: String, method: String = "GET") async throws -> RawResponse {
-        try await within(10, "\(method) \(target)") {
+        try await within(60, "\(method) \(target)") {
             let socket = try await connect(port)
             defer { try? socket.close() }
             try await send(socket, method, target)
@@ -93,7 +94,7 @@ struct EventStream: Sendable {
     }
 
     /// Reads until `text` has arrived after what was consumed before, and consumes it.
-    mutating func waitFor(_ text: String, seconds: Double = 20) async throws {
+    mutating func waitFor(_ text: String, seconds: Double = 90) async throws {
         let socket = socket
         let before = received
         let received = try await within(seconds, "'\(text)' on the event stream") {
@@ -109,7 +110,7 @@ struct EventStream: Sendable {
     }
 
     /// Reads until the server ends the stream.
-    func waitForEnd(seconds: Double = 10) async throws {
+    func waitForEnd(seconds: Double = 60) async throws {
         let socket = socket
         try await within(seconds, "the end of the event stream") {
             while true {
