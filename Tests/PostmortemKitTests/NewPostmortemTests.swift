@@ -126,5 +126,13 @@ import Testing
         japanese.language = .ja
         let other = try NewPostmortem.run(japanese)
         #expect(try String(contentsOfFile: other.path, encoding: .utf8).contains("## 根本原因"))
+
+        // A template edited into an invalid postmortem: the file is written, and what check says comes back.
+        try Data("---\nid: {{id}}\nseverity: SEV9\n---\n\n# {{title}}\n".utf8)
+            .write(to: templates.appendingPathComponent("postmortem.md"))
+        let broken = try NewPostmortem.run(options)
+        #expect(broken.id == "INC-2026-003")
+        #expect(broken.diagnostics.map(\.message).contains("unknown severity 'SEV9'; the levels are SEV1, SEV2, SEV3, SEV4 (first is worst)"))
+        #expect(FileManager.default.fileExists(atPath: broken.path))
     }
 }
