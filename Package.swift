@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        // The HTTP server of `postmortem serve`: small, on Swift concurrency, no SwiftNIO.
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // libcmark from Debian's libcmark-dev: the product's Markdown engine.
@@ -33,11 +35,17 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
+        // `postmortem serve`: the site over HTTP with live reload; kept out of PostmortemKit.
+        .target(
+            name: "PostmortemServer",
+            dependencies: ["PostmortemKit", .product(name: "FlyingFox", package: "FlyingFox")]
+        ),
         // The command-line tool: parses arguments and calls PostmortemKit.
         .executableTarget(
             name: "postmortem",
             dependencies: [
                 "PostmortemKit",
+                "PostmortemServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,6 +56,10 @@ let package = Package(
             name: "PostmortemKitTests",
             dependencies: ["PostmortemKit", .product(name: "Mustache", package: "swift-mustache")],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "PostmortemServerTests",
+            dependencies: ["PostmortemServer", "PostmortemKit", .product(name: "FlyingFox", package: "FlyingFox")]
         ),
     ]
 )
