@@ -85,3 +85,13 @@ import Testing
         #expect(try #require(BodyFacts.duration(inValue: "less than 5 minutes")) == (5, true))
     }
 }
+
+@Suite struct LabelNormalisationTests {
+    /// The byte path for ASCII labels gives what the Foundation path gives.
+    @Test(arguments: ["**Time to Recovery**", "  - TTR (approx.) ", "Duration(UTC)", "10", "10:32 paged",
+                      "`Outage`  _Length_", "a (b) c (d", "(only)", "--", "", " \tIncident\u{0B}Duration ",
+                      "Impact Duration (minutes) (total)", "x)y(z"])
+    func asciiLabelsNormaliseAsUnicodeOnes(label: String) {
+        #expect(BodyFacts.normalizeASCIILabel(Array(label.utf8)) == BodyFacts.normalizeUnicodeLabel(label))
+    }
+}

@@ -73,6 +73,10 @@ enum BodyFacts {
 
     /// Lower case, full width folded, `*`/`_` markup and a parenthesised part removed.
     static func normalizeLabel(_ label: String) -> String {
+        label.utf8.allSatisfy { $0 < 0x80 } ? normalizeASCIILabel(Array(label.utf8)) : normalizeUnicodeLabel(label)
+    }
+
+    static func normalizeUnicodeLabel(_ label: String) -> String {
         var text = label.precomposedStringWithCompatibilityMapping.lowercased()
         for (open, close) in [("(", ")"), ("（", "）")] {
             while let start = text.range(of: open),
@@ -83,6 +87,23 @@ enum BodyFacts {
         text.removeAll { "*_`".contains($0) }
         let trimmed = text.trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: "-•・")))
         return trimmed.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// `normalizeLabel` for a label of ASCII only (most of them: timeline
+    /// lines like `10:32 paged`), in bytes without Foundation: the same steps.
+    static func normalizeASCIILabel(_ input: [UInt8]) -> String {
+        var bytes = input.map { (65...90).contains($0) ? $0 | 0x20 : $0 }
+        while let open = bytes.firstIndex(of: UInt8(ascii: "(")),
+              let close = bytes[(open + 1)...].firstIndex(of: UInt8(ascii: ")")) {
+            bytes.removeSubrange(open...close)
+        }
+        bytes.removeAll { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "`") }
+        func trimmed(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == UInt8(ascii: "-") }
+        let start = bytes.firstIndex { !trimmed($0) } ?? bytes.endIndex
+        let end = bytes.lastIndex { !trimmed($0) }.map { $0 + 1 } ?? start
+        func space(_ byte: UInt8) -> Bool { (0x09...0x0D).contains(byte) || byte == 0x20 }
+        let words = bytes[start..<max(start, end)].split(whereSeparator: space)
+        return words.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
     }
 
     /// The duration a value gives: the first written with units

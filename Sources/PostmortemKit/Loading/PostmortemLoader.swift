@@ -111,12 +111,15 @@ public struct PostmortemLoader: Sendable {
     /// The times the body gives where the front matter gives none.
     func inferredTimes(_ postmortem: Postmortem, from body: RenderedBody, lineOffset: Int) -> InferredTimes {
         let milestones = postmortem.milestones
+        let recoverStated = (milestones.startedAt != nil && milestones.resolvedAt != nil) || postmortem.duration != nil
+        let detectStated = milestones.startedAt != nil && milestones.detectedAt != nil
+        let mitigateStated = milestones.startedAt != nil && milestones.mitigatedAt != nil
+        // Nothing to look for when the front matter states all three (most postmortems written for the tool).
+        guard !(recoverStated && detectStated && mitigateStated) else { return InferredTimes() }
         var inferred = BodyFacts.infer(from: body, lineOffset: lineOffset)
-        if (milestones.startedAt != nil && milestones.resolvedAt != nil) || postmortem.duration != nil {
-            inferred.timeToRecover = nil
-        }
-        if milestones.startedAt != nil && milestones.detectedAt != nil { inferred.timeToDetect = nil }
-        if milestones.startedAt != nil && milestones.mitigatedAt != nil { inferred.timeToMitigate = nil }
+        if recoverStated { inferred.timeToRecover = nil }
+        if detectStated { inferred.timeToDetect = nil }
+        if mitigateStated { inferred.timeToMitigate = nil }
         return inferred
     }
 
