@@ -20,6 +20,14 @@ extension RenderedBody {
     }
 }
 
+extension String {
+    /// NFKC (full-width letters and digits folded, ligatures split): text
+    /// of ASCII only is its own form, without Foundation's bridged path.
+    public var compatibilityFolded: String {
+        utf8.allSatisfy { $0 < 0x80 } ? self : precomposedStringWithCompatibilityMapping
+    }
+}
+
 extension Unicode.Scalar {
     /// A letter or digit of any script (what words are made of): ASCII
     /// answered at once, the rest by Unicode's properties, which are slow.

@@ -19,6 +19,9 @@ public enum Build {
         }
     }
 
+    /// Seconds per step of the builds so far, when `POSTMORTEM_PROFILE=1` is set.
+    public static var profileReport: String? { Profile.enabled ? Profile.report() : nil }
+
     public struct Result: Sendable {
         public var check: CheckReport
         /// Nil when there were errors: nothing was written.
@@ -38,7 +41,7 @@ public enum Build {
         let configurationFile = try Check.configurationFile(path: options.configurationPath)
         let configuration = configurationFile.map(ConfigurationLoader.load)
             ?? ConfigurationLoader.Loaded(configuration: .default, diagnostics: [])
-        let listing = try SourceDiscovery.list(in: options.sourceFolder)
+        let listing = try Profile.measure("discover") { try SourceDiscovery.list(in: options.sourceFolder) }
         let templates = try options.templatesFolder.flatMap { folder in
             FileManager.default.fileExists(atPath: folder) ? try SourceDiscovery.list(in: folder) : nil
         }
@@ -52,18 +55,18 @@ public enum Build {
             return Result(check: check, written: SiteWriter.Report(filesWritten: record.filesWritten, filesChanged: 0),
                           pages: record.pages, upToDate: true)
         }
-        let check = Check.run(listing, configuration: configuration)
+        let check = Profile.measure("read and load") { Check.run(listing, configuration: configuration) }
         guard check.errorCount == 0 else { return Result(check: check, written: nil, pages: 0) }
         let theme = try Theme.load(overrides: options.templatesFolder)
         let staging = try SiteWriter.Staging(output: options.outputFolder, sourceFolder: options.sourceFolder)
         do {
-            let summary = try SiteRenderer.render(check.load.postmortems, configuration: check.configuration, theme: theme,
-                                                  sourceFolder: options.sourceFolder, now: options.now, into: staging)
+            let summary = try Profile.measure("render and write (wall)") { try SiteRenderer.render(check.load.postmortems, configuration: check.configuration, theme: theme,
+                                                  sourceFolder: options.sourceFolder, now: options.now, into: staging) }
             let site = staging.placed
             let record = BuildRecord(format: BuildRecord.format, fingerprint: fingerprint, pages: summary.pageCount,
                                      filesWritten: site.count, fileCount: check.fileCount, skipped: check.skipped,
                                      diagnostics: check.diagnostics, site: site)
-            let written = try staging.commit()
+            let written = try Profile.measure("swap") { try staging.commit() }
             // Without a record the next build is a full one: a cache that cannot be written is no failure.
             try? record.save(for: options.outputFolder)
             return Result(check: check, written: written, pages: summary.pageCount)

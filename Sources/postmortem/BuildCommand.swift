@@ -46,6 +46,7 @@ struct BuildCommand: ParsableCommand {
             Terminal.error("error: \(error)")
             throw ExitCode(2)
         }
+        if let profile = Build.profileReport { Terminal.error(profile) }
         for diagnostic in result.check.diagnostics {
             print(DiagnosticFormatter.text(diagnostic), terminator: "")
         }

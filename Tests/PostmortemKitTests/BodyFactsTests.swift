@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PostmortemKit
 @testable import Markdown
@@ -93,5 +94,15 @@ import Testing
                       "Impact Duration (minutes) (total)", "x)y(z"])
     func asciiLabelsNormaliseAsUnicodeOnes(label: String) {
         #expect(BodyFacts.normalizeASCIILabel(Array(label.utf8)) == BodyFacts.normalizeUnicodeLabel(label))
+    }
+}
+
+@Suite struct WordNormalisationTests {
+    @Test(arguments: ["SEV2", " In Progress ", "wont_do", "\tDone\t", "a  b", "", "  ", "Release-Bug", "x\u{0B}y"])
+    func asciiWordsNormaliseAsFoundationDoes(word: String) {
+        let foundation = word.precomposedStringWithCompatibilityMapping.lowercased()
+            .trimmingCharacters(in: .whitespaces)
+            .replacingOccurrences(of: "_", with: "-").replacingOccurrences(of: " ", with: "-")
+        #expect(FieldReader.normalizedWord(word) == foundation)
     }
 }

@@ -72,7 +72,7 @@ public enum TextSimilarity {
             }
             cjk = []
         }
-        for scalar in text.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
+        for scalar in text.compatibilityFolded.lowercased().unicodeScalars {
             if isCJK(scalar) {
                 flushWord()
                 cjk.append(scalar)

@@ -1,4 +1,5 @@
 import Foundation
+import Markdown
 import Yams
 
 /// Reads typed values out of YAML nodes, recording a located diagnostic for
@@ -133,7 +134,7 @@ struct FieldReader {
     /// A whole number, `1200` or `1,200`.
     mutating func integer(_ node: Node, field: String) -> Int? {
         guard let value = text(node, field: field) else { return nil }
-        let digits = value.precomposedStringWithCompatibilityMapping
+        let digits = value.compatibilityFolded
             .replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "_", with: "")
         guard let number = Int(digits), number >= 0 else {
             report(.error, .invalidValue, at: node, "'\(field)' must be a whole number such as 1200, not '\(value)'")
@@ -206,7 +207,15 @@ struct FieldReader {
 
     /// Lower-case, full-width folded, `_` and spaces as `-`: how values are compared.
     static func normalizedWord(_ text: String) -> String {
-        text.precomposedStringWithCompatibilityMapping.lowercased()
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: the same steps on bytes (`’` cannot occur).
+            var bytes = text.utf8.map { (65...90).contains($0) ? $0 | 0x20 : $0 }
+            while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
+            let start = bytes.firstIndex { $0 != 0x20 && $0 != 0x09 } ?? bytes.endIndex
+            return String(decoding: bytes[start...].map { $0 == UInt8(ascii: "_") || $0 == 0x20 ? UInt8(ascii: "-") : $0 },
+                          as: UTF8.self)
+        }
+        return text.compatibilityFolded.lowercased()
             .trimmingCharacters(in: .whitespaces)
             .replacingOccurrences(of: "_", with: "-").replacingOccurrences(of: " ", with: "-")
             .replacingOccurrences(of: "’", with: "'")

@@ -198,7 +198,7 @@ public enum CauseKey {
     public static func normalize(_ text: String) -> String {
         var key = ""
         var pendingDash = false
-        for scalar in text.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
+        for scalar in text.compatibilityFolded.lowercased().unicodeScalars {
             if scalar.isLetterOrDigit {
                 if pendingDash, !key.isEmpty { key.unicodeScalars.append("-") }
                 key.unicodeScalars.append(scalar)

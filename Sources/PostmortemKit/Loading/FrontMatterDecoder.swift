@@ -1,4 +1,5 @@
 import Foundation
+import Markdown
 import Yams
 
 /// Decodes a front matter's YAML mapping into typed fields, checking every
@@ -151,7 +152,7 @@ struct FrontMatterDecoder {
     /// (`sev-1`, `Sev 1`), its number alone (`1`), or its label.
     static func severityLevel(_ value: String, among levels: [SeverityLevel]) -> String? {
         func canonical(_ text: String) -> String {
-            String(text.precomposedStringWithCompatibilityMapping.uppercased()
+            String(text.compatibilityFolded.uppercased()
                 .unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }
                 .map(Character.init))
         }

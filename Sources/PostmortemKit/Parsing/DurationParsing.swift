@@ -1,4 +1,5 @@
 import Foundation
+import Markdown
 
 /// Parses durations the way engineers write them in English and Japanese:
 /// `90m`, `1h30m`, `1 h 30 min`, `2 hours`, `1d 3h`, `01:30`, `PT1H30M`,
@@ -27,7 +28,7 @@ public enum DurationParsing {
     ]
 
     public static func parse(_ text: String) -> Parsed {
-        var body = text.precomposedStringWithCompatibilityMapping  // full-width digits → ASCII
+        var body = text.compatibilityFolded  // full-width digits → ASCII
             .trimmingCharacters(in: .whitespaces).lowercased()
         var approximate = false
         var stripped = true

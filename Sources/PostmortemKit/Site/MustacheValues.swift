@@ -58,3 +58,21 @@ extension Int: @retroactive MustacheParent, @retroactive MustacheCustomRenderabl
     public var renderText: String { String(self) }
     public var isNull: Bool { false }
 }
+
+/// A view handed to Mustache by reference. Mustache keeps its context stack
+/// as `Any` and casts each entry on every lookup, which copies a struct
+/// (an incident page's twenty fields, retained one by one) each time; a
+/// box is one pointer to copy.
+final class ViewBox: MustacheParent, @unchecked Sendable {
+    let view: any MustacheParent
+
+    init(_ view: any MustacheParent) { self.view = view }
+
+    /// `view` boxed when it is a parent (pages, blocks), else as it is.
+    static func wrap(_ view: Any) -> Any {
+        if view is ViewBox { return view }
+        return (view as? any MustacheParent).map(ViewBox.init) ?? view
+    }
+
+    func child(named name: String) -> Any? { view.child(named: name) }
+}

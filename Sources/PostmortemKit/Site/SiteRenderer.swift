@@ -107,8 +107,8 @@ public enum SiteRenderer {
         }
         let frozen = context
         page("index", to: "index.html") { frozen.index(ordered) }
-        let relations = RelatedIncidents.index(ordered)
-        let recurrences = RecurrenceAnalysis.analyze(ordered, timeZone: configuration.timeZone)
+        let relations = Profile.measure("analysis: related and similar") { RelatedIncidents.index(ordered) }
+        let recurrences = Profile.measure("analysis: recurrences") { RecurrenceAnalysis.analyze(ordered, timeZone: configuration.timeZone) }
         let byID = Dictionary(ordered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for (index, postmortem) in ordered.enumerated() {
             let newer = index > 0 ? ordered[index - 1] : nil
@@ -171,12 +171,19 @@ public enum SiteRenderer {
         }
         page("search", to: "search.html") { frozen.searchPage(documentCount: ordered.count) }
         try Parallel.forEach(jobs, minimumChunk: 4) { job in
-            guard let html = library.render(job.view(), withTemplate: job.template) else { throw Failure.template(job.template) }
+            let started = Profile.start()
+            let view = job.view()
+            let built = Profile.start()
+            guard let html = library.render(ViewBox.wrap(view), withTemplate: job.template) else { throw Failure.template(job.template) }
+            Profile.add("view " + job.template, since: started, until: built)
+            Profile.add("render " + job.template, since: built)
+            let rendered = Profile.start()
             try sink.put(job.path, Array(html.utf8))
+            Profile.add("write", since: rendered)
         }
         try sink.put("data/metrics.json", try MetricsExport.json(metrics))
         try sink.put("data/metrics.csv", MetricsExport.csv(metrics))
-        try sink.put("data/search-index.js", try SearchIndex.script(ordered, context: context))
+        try sink.put("data/search-index.js", try Profile.measure("search index") { try SearchIndex.script(ordered, context: context) })
         for asset in theme.assets { try sink.put(asset.path, Array(asset.text.utf8)) }
         try sink.put("data/incidents.json", try DataExport.incidentsJSON(ordered, recurrences: recurrences,
                                                                          definition: configuration.metrics))

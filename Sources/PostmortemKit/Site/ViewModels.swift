@@ -112,7 +112,7 @@ struct IncidentPage: MustacheParent {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "recurrence": recurrence ?? false
+        case "recurrence": recurrence.map { ViewBox($0) } ?? false
         case "url": false  // the page's own address is not a link on it
         case "tagLinks": tagLinks
         case "dateLong": dateLong ?? false
