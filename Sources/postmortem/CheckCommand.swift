@@ -14,10 +14,11 @@ struct CheckCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The folder of postmortems.")
+    @Argument(help: "The folder of postmortems.", completion: .directory)
     var folder: String = "postmortems"
 
-    @Option(help: "The configuration file (default: postmortem.yml in the working folder, if any).")
+    @Option(help: "The configuration file (default: postmortem.yml in the working folder, if any).",
+            completion: .file(extensions: ["yml", "yaml"]))
     var config: String?
 
     @Flag(name: [.long, .customLong("warnings-as-errors")], help: "Fail on warnings too (exit status 1).")
@@ -29,7 +30,10 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Also propose cause keys to merge: different keys whose incidents tell a similar story.")
     var suggestCauses = false
 
+    @OptionGroup var output: OutputOptions
+
     func run() throws {
+        let started = Date()
         let report: CheckReport
         do {
             report = try Check.run(folder: folder, configurationFile: Check.configurationFile(path: config))
@@ -41,7 +45,11 @@ struct CheckCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let merges = suggestCauses ? TextSimilarity.suggestedMerges(report.load.postmortems) : nil
-        print(CheckOutput.render(report, folder: folder, format: format, strict: strict, merges: merges), terminator: "")
+        output.note("configuration: \(config ?? (FileManager.default.fileExists(atPath: ConfigurationLoader.defaultFileName) ? ConfigurationLoader.defaultFileName : "none, the defaults"))")
+        output.note("read \(report.fileCount) files in \(String(format: "%.2f", Date().timeIntervalSince(started))) s; skipped as index pages: \(report.skipped.isEmpty ? "none" : report.skipped.joined(separator: ", "))")
+        print(CheckOutput.render(report, folder: folder, format: format, strict: strict, merges: merges,
+                                 summary: !output.quiet, colors: format == .text && Terminal.colors(STDOUT_FILENO)),
+              terminator: "")
         let status = CheckOutput.exitStatus(report, strict: strict)
         if status != 0 { throw ExitCode(status) }
     }

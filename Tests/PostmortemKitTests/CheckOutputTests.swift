@@ -74,6 +74,15 @@ import Testing
         #expect(relative(CheckOutput.render(report, folder: "invalid", format: .text)) == expected)
     }
 
+    @Test func quietLeavesOutTheSummary() throws {
+        let report = try invalidReport()
+        let text = relative(CheckOutput.render(report, folder: "invalid", format: .text, summary: false))
+        let github = CheckOutput.render(report, folder: "invalid", format: .github, summary: false)
+        #expect(!text.contains("Checked 10 postmortems"))
+        #expect(text.hasPrefix("invalid/a-first.md:4:11: error:"))
+        #expect(github.split(separator: "\n").allSatisfy { $0.hasPrefix("::") })
+    }
+
     @Test func exitStatusCountsWarningsOnlyWhenStrict() throws {
         let warning = Diagnostic.warning(.unknownKey, at: SourceLocation(file: "a.md", line: 1, column: 1), "w")
         var report = CheckReport(configuration: .default, load: LoadResult(postmortems: [], diagnostics: []),

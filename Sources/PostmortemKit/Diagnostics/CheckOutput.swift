@@ -19,25 +19,28 @@ public enum CheckOutput {
     }
 
     /// The whole output for `report`; `merges` is nil unless `--suggest-causes` was given.
+    /// `summary` false leaves out the last line of the text and github formats (`--quiet`);
+    /// `colors` paints the text format for a terminal.
     public static func render(
         _ report: CheckReport, folder: String, format: Format, strict: Bool = false,
-        merges: [TextSimilarity.Merge]? = nil
+        merges: [TextSimilarity.Merge]? = nil, summary: Bool = true, colors: Bool = false
     ) -> String {
         switch format {
-        case .text: text(report, folder: folder, merges: merges)
+        case .text: text(report, folder: folder, merges: merges, summary: summary, colors: colors)
         case .json: json(report, folder: folder, strict: strict, merges: merges)
-        case .github: github(report, folder: folder, merges: merges)
+        case .github: github(report, folder: folder, merges: merges, summary: summary)
         }
     }
 
-    static func text(_ report: CheckReport, folder: String, merges: [TextSimilarity.Merge]?) -> String {
-        var out = report.diagnostics.map(DiagnosticFormatter.text).joined()
+    static func text(_ report: CheckReport, folder: String, merges: [TextSimilarity.Merge]?, summary: Bool,
+                     colors: Bool) -> String {
+        var out = report.diagnostics.map { DiagnosticFormatter.text($0, colors: colors) }.joined()
         if let merges {
             for merge in merges { out += "suggestion: \(merge.description)\n" }
             out += merges.isEmpty ? "No cause keys to merge.\n"
                 : "\(DiagnosticFormatter.plural(merges.count, "cause key merge")) to consider.\n"
         }
-        return out + report.summary(folder: folder) + "\n"
+        return summary ? out + report.summary(folder: folder) + "\n" : out
     }
 
     // MARK: GitHub Actions
@@ -45,7 +48,7 @@ public enum CheckOutput {
     /// One workflow command per diagnostic (`error` or `warning`), one `notice`
     /// per suggested merge, then the summary as a plain log line. Notes follow
     /// the message on their own lines (escaped as `%0A`).
-    static func github(_ report: CheckReport, folder: String, merges: [TextSimilarity.Merge]?) -> String {
+    static func github(_ report: CheckReport, folder: String, merges: [TextSimilarity.Merge]?, summary: Bool) -> String {
         var out = ""
         for diagnostic in report.diagnostics {
             let message = ([diagnostic.message] + diagnostic.notes.map { "note: \($0)" }).joined(separator: "\n")
@@ -60,7 +63,7 @@ public enum CheckOutput {
         for merge in merges ?? [] {
             out += workflowCommand("notice", properties: [("title", "postmortem cause keys")], message: merge.description) + "\n"
         }
-        return out + report.summary(folder: folder) + "\n"
+        return summary ? out + report.summary(folder: folder) + "\n" : out
     }
 
     /// `::name key=value,key=value::message`, escaped as GitHub's runner reads
