@@ -89,3 +89,8 @@ func parseNow(_ text: String?) throws -> Date {
     }
     return instant
 }
+
+/// The site folder: `--out` when given, else `output` of the configuration, else `_site`.
+func outputFolder(_ out: String?, config: String?) -> String {
+    out ?? ConfigurationLoader.outputFolder(configurationPath: config)
+}
