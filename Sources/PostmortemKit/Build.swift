@@ -57,7 +57,7 @@ public enum Build {
                           pages: record.pages, upToDate: true)
         }
         options.progress?("checking \(DiagnosticFormatter.plural(listing.markdown.count, "postmortem"))")
-        let check = Check.run(listing, configuration: configuration)
+        let check = Check.run(listing, configuration: configuration, now: options.now)
         guard check.errorCount == 0 else { return Result(check: check, written: nil, pages: 0) }
         options.progress?("rendering and writing \(DiagnosticFormatter.plural(check.load.postmortems.count, "postmortem"))")
         let theme = try Theme.load(overrides: options.templatesFolder)

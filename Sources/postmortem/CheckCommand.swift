@@ -30,13 +30,17 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Also propose cause keys to merge: different keys whose incidents tell a similar story.")
     var suggestCauses = false
 
+    @Option(help: "The date and time drafts' age is measured from (ISO 8601; default: now), for reproducible checks.")
+    var now: String?
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let started = Date()
+        let reference = try parseNow(now)
         let report: CheckReport
         do {
-            report = try Check.run(folder: folder, configurationFile: Check.configurationFile(path: config))
+            report = try Check.run(folder: folder, configurationFile: Check.configurationFile(path: config), now: reference)
         } catch {
             if format == .github {
                 print(CheckOutput.workflowCommand("error", properties: [("title", "postmortem check")], message: "\(error)"))

@@ -8,7 +8,7 @@ public enum ConfigurationLoader {
 
     public static let keys = [
         "title", "description", "base_url", "language", "timezone", "severity_levels", "cause_categories", "cause_aliases",
-        "services", "markdown", "metrics", "output",
+        "services", "markdown", "metrics", "output", "policy",
     ]
 
     public struct Loaded: Sendable {
@@ -77,6 +77,8 @@ public enum ConfigurationLoader {
                 }
             case "metrics":
                 configuration.metrics = metrics(value, reader: &reader)
+            case "policy":
+                configuration.policy = policy(value, levels: configuration.severityLevels, reader: &reader)
             case "services":
                 configuration.services = services(value, reader: &reader)
             case "output":

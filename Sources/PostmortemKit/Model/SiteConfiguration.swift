@@ -27,6 +27,8 @@ public struct SiteConfiguration: Sendable {
     public var services: [ServiceDefinition] = []
     /// Where `build` writes the site when `--out` is not given (default `_site`).
     public var outputFolder: String?
+    /// The rules `check` applies beyond the front matter's own (docs/configuration.md#policy).
+    public var policy = Policy()
 
     /// The configured service of `id`, if any (ids compared as written, case-insensitively).
     public func service(_ id: String) -> ServiceDefinition? {
