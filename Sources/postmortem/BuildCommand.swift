@@ -35,7 +35,7 @@ struct BuildCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let reference = try parseNow(now)
+        let reference = try CommandLineTime.parse(now)
         let templatesFolder = templates ?? (FileManager.default.fileExists(atPath: "site-templates") ? "site-templates" : nil)
         output.note("configuration: \(config ?? (FileManager.default.fileExists(atPath: ConfigurationLoader.defaultFileName) ? ConfigurationLoader.defaultFileName : "none, the defaults"))")
         output.note("theme: built-in\(templatesFolder.map { ", files in \($0) replacing its own" } ?? "")")

@@ -37,7 +37,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let reference = try parseNow(now)
+        let reference = try CommandLineTime.parse(now)
         let report: CheckReport
         do {
             report = try Check.run(folder: folder, configurationFile: Check.configurationFile(path: config), now: reference)

@@ -81,15 +81,6 @@ final class ProgressLine: @unchecked Sendable {
     }
 }
 
-/// `--now 2026-01-31T09:00Z`: the instant to measure from, for reproducible runs.
-func parseNow(_ text: String?) throws -> Date {
-    guard let text else { return Date() }
-    guard case let .dateTime(instant, _) = DateTimeParsing.parse(text, timeZone: TimeZone(secondsFromGMT: 0) ?? .current) else {
-        throw ValidationError("--now must be a date-time such as 2026-01-31T09:00Z, not '\(text)'")
-    }
-    return instant
-}
-
 /// The site folder: `--out` when given, else `output` of the configuration, else `_site`.
 func outputFolder(_ out: String?, config: String?) -> String {
     out ?? ConfigurationLoader.outputFolder(configurationPath: config)
