@@ -119,6 +119,36 @@ import Testing
         #expect(!propose("# T\n\nSeverity: catastrophic\n", path: "t.md").proposed.contains("severity"))
     }
 
+    @Test func plainListItemsOfTheActionItemsSectionOnly() {
+        let proposal = propose("""
+            # Logs not shipped
+
+            - Restarted the shipper at 10:00
+
+            ## Action items
+
+            1. Pin the shipper's version
+            2. Alert when no logs arrive
+               for ten minutes
+               - a detail, not an action
+            * Write the runbook
+
+            ## Lessons learned
+
+            - Version bumps need a test
+            """, path: "logs.md")
+        #expect(proposal.frontMatter == """
+            ---
+            title: Logs not shipped
+            recurrence_fix:  # inferred
+              - title: Pin the shipper's version
+              - title: Alert when no logs arrive for ten minutes
+              - title: Write the runbook
+            ---
+
+            """)
+    }
+
     @Test func diffIsUnified() {
         let proposal = propose("# Title: with colon\n\nline 2\nline 3\nline 4\n", path: "a.md")
         #expect(proposal.diff == """

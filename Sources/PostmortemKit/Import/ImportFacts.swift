@@ -70,7 +70,8 @@ struct ImportFacts {
 
     // MARK: Reading
 
-    static func read(body: RenderedBody, heading: String?, stem: String, configuration: SiteConfiguration) -> ImportFacts {
+    static func read(body: RenderedBody, source: String, heading: String?, stem: String,
+                     configuration: SiteConfiguration) -> ImportFacts {
         var facts = ImportFacts()
         if let heading, !heading.isEmpty { facts.title = Value(value: heading, inferred: false) }
         if let named = PostmortemLoader.dateInFileName(stem) {
@@ -109,7 +110,7 @@ struct ImportFacts {
                ?? section.text.split(separator: "\n").first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map(String.init) ?? "") {
             facts.causeSummary = Value(value: sentence, inferred: true)
         }
-        let actions = actionItems(body)
+        let actions = actionItems(body, source: source)
         if !actions.isEmpty { facts.actions = Value(value: actions, inferred: true) }
         return facts
     }
@@ -173,6 +174,25 @@ struct ImportFacts {
 
     // MARK: Action items
 
+    /// `- text`, `* text`, `+ text`, `1. text`, `1) text` at the start of the
+    /// line: an item of a list that is not nested (nested ones are indented).
+    static func isListItem(_ line: Substring) -> Bool {
+        let scalars = Array(line.unicodeScalars)
+        var index = 0
+        guard index < scalars.count else { return false }
+        if "-*+".unicodeScalars.contains(scalars[index]) {
+            index += 1
+        } else {
+            let digits = index
+            while index < scalars.count, ("0"..."9").contains(scalars[index]) { index += 1 }
+            guard index > digits, index - digits <= 9, index < scalars.count, scalars[index] == "." || scalars[index] == ")" else {
+                return false
+            }
+            index += 1
+        }
+        return index < scalars.count && (scalars[index] == " " || scalars[index] == "\t")
+    }
+
     static let actionHeaders = ["action", "action item", "actions", "task", "item", "description", "what", "remediation",
                                 "対策", "対応", "アクション", "内容", "項目", "タスク", "再発防止策"]
     static let ownerHeaders = ["owner", "owners", "assignee", "assigned to", "responsible", "who", "担当", "担当者", "担当チーム", "責任者"]
@@ -180,8 +200,9 @@ struct ImportFacts {
     static let statusHeaders = ["status", "state", "状態", "ステータス", "状況"]
 
     /// Task-list items and rows of action tables, in the action-items section
-    /// when there is one (else anywhere in the body).
-    static func actionItems(_ body: RenderedBody) -> [Action] {
+    /// when there is one (else anywhere in the body); in that section, also
+    /// the items of plain bullet or numbered lists that are not nested.
+    static func actionItems(_ body: RenderedBody, source: String) -> [Action] {
         var range = 0..<Int.max
         if let section = body.section(.actionItems) {
             let start = section.heading.line
@@ -189,9 +210,20 @@ struct ImportFacts {
             range = start..<(next?.heading.line ?? Int.max)
         }
         var actions: [Action] = []
+        var taskLines: Set<Int> = []
         for task in body.tasks where range.contains(task.line) {
+            taskLines.insert(task.line)
             let title = task.text.trimmingCharacters(in: .whitespaces)
             if !title.isEmpty { actions.append(Action(title: title, owner: nil, due: nil, done: task.checked)) }
+        }
+        if range.upperBound != Int.max {
+            let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+            for block in body.textBlocks where block.kind == .paragraph && range.contains(block.line) && !taskLines.contains(block.line) {
+                guard block.line >= 1, block.line <= lines.count, isListItem(lines[block.line - 1]) else { continue }
+                let flat = block.text.replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
+                guard !flat.isEmpty else { continue }
+                actions.append(Action(title: flat.count > 240 ? String(flat.prefix(239)) + "…" : flat, owner: nil, due: nil, done: false))
+            }
         }
         for table in body.tables where range.contains(table.line) || range.upperBound == Int.max {
             guard let header = table.rows.first?.map({ BodyFacts.normalizeLabel($0) }),

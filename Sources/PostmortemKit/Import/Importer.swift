@@ -74,7 +74,7 @@ public enum Importer {
         let document = MarkdownDocument(source.text, options: MarkdownOptions())
         let heading = document.firstHeading(level: 1)?.text
         let body = document.render()
-        let facts = ImportFacts.read(body: body, heading: heading, stem: file.stem,
+        let facts = ImportFacts.read(body: body, source: source.text, heading: heading, stem: file.stem,
                                      configuration: configuration)
         let newline = source.text.contains("\r\n") ? "\r\n" : "\n"
         var lines: [String] = []
