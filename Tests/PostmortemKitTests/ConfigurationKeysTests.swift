@@ -90,6 +90,22 @@ import Testing
         #expect(service.contains("<div class=\"figure\"><dt>Owner</dt><dd>team-admin</dd></div>"))
     }
 
+    /// The example at the top of docs/configuration.md loads without a diagnostic, every key read.
+    @Test func documentedExampleLoadsCleanly() throws {
+        let doc = try String(contentsOf: packageRoot.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
+        let start = try #require(doc.range(of: "```yaml\n"))
+        let end = try #require(doc.range(of: "\n```", range: start.upperBound..<doc.endIndex))
+        let loaded = loadConfiguration(String(doc[start.upperBound..<end.lowerBound]))
+        #expect(loaded.diagnostics.isEmpty)
+        let configuration = loaded.configuration
+        #expect(configuration.outputFolder == "public")
+        #expect(configuration.service("admin-panel")?.owner == "team-store-admin")
+        #expect(configuration.policy.requiredFields["SEV1"]?.count == 4)
+        #expect(configuration.policy.personalDataAllowedDomains == ["misenavi.example"])
+        #expect(configuration.severityLevels.first?.color == "#b00020")
+        #expect(Set(ConfigurationLoader.keys).isSuperset(of: ["output", "services", "policy"]))
+    }
+
     @Test func missingFileMeansDefaults() throws {
         #expect(try Check.configurationFile(path: nil) == nil || FileManager.default.fileExists(atPath: "postmortem.yml"))
         #expect(throws: SourceDiscovery.Failure.self) { try Check.configurationFile(path: "/nonexistent/postmortem.yml") }
