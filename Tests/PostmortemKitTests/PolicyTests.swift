@@ -135,6 +135,7 @@ import Testing
             携帯 090-1234-5678 と固定 03-1234-5678、09012345678 にも電話した。
             Caller: +81 90-1234-5678, (415) 555-0100 and 415-555-0199.
             Mail oncall@misenavi.example or someone@example.com, see `git@github.com:org/repo`.
+            全角で ０９０－１２３４－５６７８ と書かれていた。
             """)
         let found = findings([("a.md", text)])
         #expect(found.map { "\($0.location.line):\($0.location.column) \($0.message)" } == [
@@ -145,6 +146,7 @@ import Testing
             "8:9 this looks like an end user's phone number ('+81 ••••••••5678'); postmortems must not carry personal data",
             "8:27 this looks like an end user's phone number ('(41••••••••100'); postmortems must not carry personal data",
             "8:46 this looks like an end user's phone number ('415••••••199'); postmortems must not carry personal data",
+            "10:5 this looks like an end user's phone number ('０９０•••••••６７８'); postmortems must not carry personal data",
         ])
         #expect(found.first?.sourceLine == "impact: お客様 taro.yamada@gmail.com から問い合わせ")
         #expect(found.allSatisfy { $0.code == .policyPersonalData && $0.severity == .warning })

@@ -2,7 +2,7 @@ import Foundation
 
 /// Finds text that looks like an end user's personal data: e-mail addresses
 /// and phone numbers (Japanese `090-1234-5678`, `03-1234-5678`,
-/// `09012345678`, `+81 90-1234-5678`; international `+1 415 555 0100`;
+/// `09012345678`, full-width `０９０－１２３４－５６７８`, `+81 90-1234-5678`; international `+1 415 555 0100`;
 /// North American `(415) 555-0100`, `415-555-0100`).
 struct PersonalDataScanner {
     /// Domains whose addresses are not personal data: documentation domains
@@ -17,8 +17,8 @@ struct PersonalDataScanner {
         self.allowedDomains = Self.documentationDomains + allowedDomains
         let sources: [(String, String)] = [
             ("e-mail address", #"(?<![\w.+-])[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})(?![\w-])"#),
-            ("phone number", #"(?<![\w+.\-/:])0\d{1,4}-\d{1,4}-\d{3,4}(?![\w\-/.:]*\d)"#),
-            ("phone number", #"(?<![\w+.\-/:])0[789]0\d{8}(?![\w])"#),
+            ("phone number", #"(?<![\w+.\-/:－])[0０]\d{1,4}[-－‐−]\d{1,4}[-－‐−]\d{3,4}(?![\w\-/.:－]*\d)"#),
+            ("phone number", #"(?<![\w+.\-/:])[0０][789７８９][0０]\d{8}(?![\w])"#),
             ("phone number", #"(?<![\w+])\+\d{1,3}[ -]\(?\d{1,4}\)?[ -]\d{2,4}[ -]\d{3,4}(?![\w-])"#),
             ("phone number", #"(?<![\w(])\(\d{3}\) ?\d{3}-\d{4}(?![\w-])"#),
             ("phone number", #"(?<![\w+.\-/:])[2-9]\d{2}-\d{3}-\d{4}(?![\w\-/.:]*\d)"#),
@@ -71,7 +71,7 @@ struct PersonalDataScanner {
 
     /// 10 to 15 digits (E.164 allows 15), not a run of one digit.
     func plausiblePhone(_ value: String) -> Bool {
-        let digits = value.filter(\.isASCII).filter(\.isNumber)
+        let digits = value.compactMap(\.wholeNumberValue)  // full-width digits count too
         return (10...15).contains(digits.count) && Set(digits.dropFirst()).count > 1
     }
 
