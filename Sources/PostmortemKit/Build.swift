@@ -8,14 +8,18 @@ public enum Build {
         public var configurationPath: String?
         public var templatesFolder: String?
         public var now: Date
+        /// Told each stage as it begins (`checking postmortems`, `rendering 32 postmortems`,
+        /// `writing 154 pages`), for a progress line; called on the building thread.
+        public var progress: (@Sendable (String) -> Void)?
 
         public init(sourceFolder: String = "postmortems", outputFolder: String = "_site", configurationPath: String? = nil,
-                    templatesFolder: String? = nil, now: Date = Date()) {
+                    templatesFolder: String? = nil, now: Date = Date(), progress: (@Sendable (String) -> Void)? = nil) {
             self.sourceFolder = sourceFolder
             self.outputFolder = outputFolder
             self.configurationPath = configurationPath
             self.templatesFolder = templatesFolder
             self.now = now
+            self.progress = progress
         }
     }
 
@@ -55,8 +59,10 @@ public enum Build {
             return Result(check: check, written: SiteWriter.Report(filesWritten: record.filesWritten, filesChanged: 0),
                           pages: record.pages, upToDate: true)
         }
-        let check = Profile.measure("read and load") { Check.run(listing, configuration: configuration) }
+        options.progress?("checking \(DiagnosticFormatter.plural(listing.markdown.count, "postmortem"))")
+        let check = Profile.measure("read and load") { Check.run(listing, configuration: configuration, now: options.now) }
         guard check.errorCount == 0 else { return Result(check: check, written: nil, pages: 0) }
+        options.progress?("rendering and writing \(DiagnosticFormatter.plural(check.load.postmortems.count, "postmortem"))")
         let theme = try Theme.load(overrides: options.templatesFolder)
         let staging = try SiteWriter.Staging(output: options.outputFolder, sourceFolder: options.sourceFolder)
         do {
@@ -66,6 +72,7 @@ public enum Build {
             let record = BuildRecord(format: BuildRecord.format, fingerprint: fingerprint, pages: summary.pageCount,
                                      filesWritten: site.count, fileCount: check.fileCount, skipped: check.skipped,
                                      diagnostics: check.diagnostics, site: site)
+            options.progress?("putting the site in place")
             let written = try Profile.measure("swap") { try staging.commit() }
             // Without a record the next build is a full one: a cache that cannot be written is no failure.
             try? record.save(for: options.outputFolder)

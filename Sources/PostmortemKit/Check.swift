@@ -24,21 +24,36 @@ public struct CheckReport: Sendable {
 }
 
 public enum Check {
-    /// Runs discover and load over `folder`. `configurationFile` is the
+    /// Runs discover and load over `folder`, then the configured policy
+    /// rules (drafts' age measured at `now`). `configurationFile` is the
     /// configuration already read (nil for the defaults). Throws only when
     /// the folder cannot be listed.
-    public static func run(folder: String, configurationFile: SourceFile?) throws -> CheckReport {
+    public static func run(folder: String, configurationFile: SourceFile?, now: Date = Date()) throws -> CheckReport {
         let loadedConfiguration = configurationFile.map(ConfigurationLoader.load)
             ?? ConfigurationLoader.Loaded(configuration: .default, diagnostics: [])
-        return run(try SourceDiscovery.list(in: folder), configuration: loadedConfiguration)
+        return run(try SourceDiscovery.list(in: folder), configuration: loadedConfiguration, now: now)
     }
 
-    /// Reads and loads the files of `listing` with a configuration already loaded.
-    static func run(_ listing: SourceDiscovery.Listing, configuration loadedConfiguration: ConfigurationLoader.Loaded) -> CheckReport {
+    /// Reads and loads the files of `listing` with a configuration already
+    /// loaded, then applies its policy rules.
+    static func run(_ listing: SourceDiscovery.Listing, configuration loadedConfiguration: ConfigurationLoader.Loaded,
+                    now: Date) -> CheckReport {
         let sources = SourceDiscovery.read(listing)
-        let load = LoadStage.load(sources.files, assets: sources.assets, configuration: loadedConfiguration.configuration)
+        let configuration = loadedConfiguration.configuration
+        var load = LoadStage.load(sources.files, assets: sources.assets, configuration: configuration)
+        if configuration.policy != Policy() {
+            var texts: [String: String] = [:]
+            if configuration.policy.personalData {
+                for file in sources.files {
+                    if case let .text(source) = TextDecoding.decode(file) { texts[file.path] = source.text }
+                }
+            }
+            let findings = PolicyCheck.run(load.postmortems, policy: configuration.policy, configuration: configuration,
+                                           texts: texts, now: now)
+            load.diagnostics = (load.diagnostics + findings).sorted { $0.location < $1.location }
+        }
         return CheckReport(
-            configuration: loadedConfiguration.configuration, load: load,
+            configuration: configuration, load: load,
             diagnostics: loadedConfiguration.diagnostics + load.diagnostics,
             skipped: sources.skipped, fileCount: sources.files.count)
     }

@@ -99,6 +99,21 @@ public enum Starter {
             # The cause taxonomy; listing it replaces the default eleven categories.
             \(categoryExample)
 
+            # Services with their owners, shown on each service's page.
+            # services:
+            #   - id: checkout
+            #     label: {en: Checkout, ja: 決済}
+            #     owner: team-payments
+
+            # output: _site                    # where build and serve write the site without --out
+
+            # Team rules check and build report (docs/configuration.md#policy).
+            # policy:
+            #   required_sections: [summary, timeline]
+            #   required_fields: {SEV1: [impact, recurrence_fix.owner, recurrence_fix.due]}
+            #   max_draft_days: 14
+            #   personal_data: true               # no end users' e-mail addresses or phone numbers
+
             # markdown:
             #   unsafe_html: false        # true keeps raw HTML in bodies: for trusted teams only
             #   smart_punctuation: false  # curly quotes and dashes
@@ -117,6 +132,21 @@ public enum Starter {
 
             # 原因の分類。書くと既定の11分類を置き換えます。
             \(categoryExample)
+
+            # サービスと担当（各サービスのページに表示）
+            # services:
+            #   - id: reservations
+            #     label: {en: Reservations, ja: 予約}
+            #     owner: team-booking
+
+            # output: _site                    # --out がないとき build と serve が書き出すフォルダ
+
+            # チームのルール。check と build が報告します（docs/configuration.md#policy）。
+            # policy:
+            #   required_sections: [summary, timeline]
+            #   required_fields: {SEV1: [impact, recurrence_fix.owner, recurrence_fix.due]}
+            #   max_draft_days: 14
+            #   personal_data: true               # エンドユーザーのメールアドレス・電話番号を書かない
 
             # markdown:
             #   unsafe_html: false        # true で本文の生 HTML を残す（信頼できるチームのみ）

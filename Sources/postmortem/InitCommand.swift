@@ -12,7 +12,7 @@ struct InitCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The folder to start the knowledge base in (made when missing).")
+    @Argument(help: "The folder to start the knowledge base in (made when missing).", completion: .directory)
     var folder: String = "."
 
     @Option(help: "The language of the example and the site's UI.")
@@ -20,6 +20,8 @@ struct InitCommand: ParsableCommand {
 
     @Flag(help: "Also copy the default theme into site-templates/ for customising.")
     var theme = false
+
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         let written: [String]
@@ -29,6 +31,7 @@ struct InitCommand: ParsableCommand {
             Terminal.error("error: \(error)")
             throw ExitCode(1)
         }
+        guard !output.quiet else { return }
         let base = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL.path
         for path in written {
             let relative = path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : path

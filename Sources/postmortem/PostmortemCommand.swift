@@ -7,6 +7,7 @@ struct PostmortemCommand: AsyncParsableCommand {
         commandName: "postmortem",
         abstract: "Turns a folder of Markdown postmortems into a knowledge base.",
         version: "0.1.0",
-        subcommands: [BuildCommand.self, CheckCommand.self, StatsCommand.self, InitCommand.self, NewCommand.self, ServeCommand.self]
+        subcommands: [BuildCommand.self, CheckCommand.self, StatsCommand.self, InitCommand.self, NewCommand.self, ServeCommand.self,
+                      ImportCommand.self]
     )
 }

@@ -20,8 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The folder of postmortems.")
     var source: String = "postmortems"
 
-    @Option(help: "The folder to write the site to (replaced as a whole; it must be one this tool wrote, or empty).")
-    var out: String = "_site"
+    @Option(help: "The folder to write the site to (replaced as a whole; it must be one this tool wrote, or empty; default: 'output' of postmortem.yml, else _site).")
+    var out: String?
 
     @Option(help: "The configuration file (default: postmortem.yml in the working folder, if any).")
     var config: String?
@@ -35,6 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let fixedNow = try now.map { try CommandLineTime.parse($0) }
         let templatesFolder = templates ?? (FileManager.default.fileExists(atPath: "site-templates") ? "site-templates" : nil)
+        let out = outputFolder(out, config: config)
         let server = DevServer(options: DevServer.Options(
             build: Build.Options(sourceFolder: source, outputFolder: out, configurationPath: config, templatesFolder: templatesFolder),
             fixedNow: fixedNow, port: port)) { log in

@@ -13,10 +13,11 @@ struct StatsCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The folder of postmortems.")
+    @Argument(help: "The folder of postmortems.", completion: .directory)
     var folder: String = "postmortems"
 
-    @Option(help: "The configuration file (default: postmortem.yml in the working folder, if any).")
+    @Option(help: "The configuration file (default: postmortem.yml in the working folder, if any).",
+            completion: .file(extensions: ["yml", "yaml"]))
     var config: String?
 
     @Option(help: "The period length: month, quarter or year (default: metrics.granularity, else month).")

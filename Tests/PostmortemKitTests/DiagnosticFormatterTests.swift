@@ -16,6 +16,27 @@ import Testing
             """)
     }
 
+    @Test func colorsPaintPlaceSeverityCaretAndNotes() {
+        let text = DiagnosticFormatter.text(diagnostic(
+            .warning, .unknownKey, 2, 1, "unknown key 'x'", notes: ["remove it"], source: "x: 1", file: "a.md"), colors: true)
+        let escape = "\u{1B}["
+        #expect(text == """
+            \(escape)1ma.md:2:1:\(escape)0m \(escape)1;33mwarning:\(escape)0m \(escape)1munknown key 'x'\(escape)0m
+                x: 1
+                \(escape)1;32m^\(escape)0m
+                \(escape)1;36mnote:\(escape)0m remove it
+
+            """)
+    }
+
+    @Test func colorsOnlyOnATerminalAndNeverWithNoColor() {
+        #expect(DiagnosticFormatter.usesColors(isTerminal: true, environment: ["TERM": "xterm-256color"]))
+        #expect(!DiagnosticFormatter.usesColors(isTerminal: false, environment: ["TERM": "xterm-256color"]))
+        #expect(!DiagnosticFormatter.usesColors(isTerminal: true, environment: ["NO_COLOR": "1"]))
+        #expect(DiagnosticFormatter.usesColors(isTerminal: true, environment: ["NO_COLOR": ""]))
+        #expect(!DiagnosticFormatter.usesColors(isTerminal: true, environment: ["TERM": "dumb"]))
+    }
+
     @Test func caretUnderJapaneseTextCountsWideCharacters() {
         let text = DiagnosticFormatter.text(diagnostic(
             .warning, .unknownSeverity, 3, 6, "unknown severity", source: "重大度: 高い"))

@@ -6,16 +6,32 @@
 ///         note: …
 public enum DiagnosticFormatter {
     public static func text(_ diagnostic: Diagnostic) -> String {
-        var out = "\(diagnostic.location): \(diagnostic.severity.rawValue): \(diagnostic.message)\n"
+        text(diagnostic, colors: false)
+    }
+
+    /// With `colors`, the way clang paints a terminal: the place in bold,
+    /// `error:` red, `warning:` yellow, the caret green and `note:` cyan.
+    public static func text(_ diagnostic: Diagnostic, colors: Bool) -> String {
+        func paint(_ text: String, _ code: String) -> String { colors ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+        let severity = paint("\(diagnostic.severity.rawValue):", diagnostic.severity == .error ? "1;31" : "1;33")
+        var out = "\(paint("\(diagnostic.location):", "1")) \(severity) \(paint(diagnostic.message, "1"))\n"
         if let line = diagnostic.sourceLine {
             let shown = String(line.unicodeScalars.prefix(maxShownScalars))
             out += "    \(shown)\n"
-            out += "    \(caretPadding(for: shown, column: diagnostic.location.column))^\n"
+            out += "    \(caretPadding(for: shown, column: diagnostic.location.column))\(paint("^", "1;32"))\n"
         }
         for note in diagnostic.notes {
-            out += "    note: \(note)\n"
+            out += "    \(paint("note:", "1;36")) \(note)\n"
         }
         return out
+    }
+
+    /// Colours only on a terminal, never with `NO_COLOR` set to a non-empty
+    /// value (no-color.org), nor on a `dumb` terminal.
+    public static func usesColors(isTerminal: Bool, environment: [String: String]) -> Bool {
+        guard isTerminal else { return false }
+        if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
+        return environment["TERM"] != "dumb"
     }
 
     /// One line: `N errors, N warnings`, in words that read well for 0 and 1.

@@ -7,12 +7,21 @@ public enum ConfigurationLoader {
     public static let defaultFileName = "postmortem.yml"
 
     public static let keys = [
-        "title", "description", "base_url", "language", "timezone", "severity_levels", "cause_categories", "cause_aliases", "markdown", "metrics",
+        "title", "description", "base_url", "language", "timezone", "severity_levels", "cause_categories", "cause_aliases",
+        "services", "markdown", "metrics", "output", "policy",
     ]
 
     public struct Loaded: Sendable {
         public var configuration: SiteConfiguration
         public var diagnostics: [Diagnostic]
+    }
+
+    /// Where `build` and `serve` write the site when `--out` is not given:
+    /// `output` of the configuration (`path`, else postmortem.yml when present), else `_site`.
+    /// A configuration that cannot be read gives `_site`; the build then reports it.
+    public static func outputFolder(configurationPath path: String?) -> String {
+        guard let file = try? Check.configurationFile(path: path) else { return "_site" }
+        return load(file).configuration.outputFolder ?? "_site"
     }
 
     /// Loads the configuration from `file`, already read by the caller.
@@ -68,6 +77,12 @@ public enum ConfigurationLoader {
                 }
             case "metrics":
                 configuration.metrics = metrics(value, reader: &reader)
+            case "policy":
+                configuration.policy = policy(value, levels: configuration.severityLevels, reader: &reader)
+            case "services":
+                configuration.services = services(value, reader: &reader)
+            case "output":
+                configuration.outputFolder = reader.text(value, field: key)
             default: break
             }
         }
@@ -137,8 +152,47 @@ public enum ConfigurationLoader {
     static func severityLevels(_ node: Node, reader: inout FieldReader) -> [SeverityLevel] {
         entries(node, field: "severity_levels", what: "a severity level", example: "SEV1",
                 extraKeys: ["color"], reader: &reader).map { entry in
-            let color = entry.extra["color"].flatMap { reader.text($0, field: "color") }
+            var color: String?
+            if let node = entry.extra["color"], let text = reader.text(node, field: "color") {
+                if isCSSColor(text) {
+                    color = text
+                } else {
+                    reader.report(.error, .configInvalid, at: node, "'\(text)' is not a colour the theme can use",
+                                  notes: ["write a CSS colour: \"#b00020\", \"#b02\", a name such as crimson, or rgb(176, 0, 32)"])
+                }
+            }
             return SeverityLevel(id: entry.id, label: entry.label ?? LocalizedText(en: entry.id, ja: entry.id), color: color)
+        }
+    }
+
+    /// A CSS colour safe to put in a stylesheet: `#rgb`, `#rgba`, `#rrggbb`,
+    /// `#rrggbbaa`, a name, or `rgb(…)`, `hsl(…)`, `oklch(…)` and their kin
+    /// holding only numbers, `%`, `.`, `,`, `/` and spaces.
+    static func isCSSColor(_ text: String) -> Bool {
+        let scalars = Array(text.unicodeScalars)
+        func all(_ range: ArraySlice<Unicode.Scalar>, _ test: (Unicode.Scalar) -> Bool) -> Bool { range.allSatisfy(test) }
+        if scalars.first == "#" {
+            return [4, 5, 7, 9].contains(scalars.count) && all(scalars.dropFirst()) { $0.properties.isASCIIHexDigit }
+        }
+        let isLetter: (Unicode.Scalar) -> Bool = { ("a"..."z").contains($0) || ("A"..."Z").contains($0) }
+        if !scalars.isEmpty, scalars.count <= 30, all(scalars[...], isLetter) {
+            return true
+        }
+        guard let open = scalars.firstIndex(of: "("), scalars.last == ")",
+              ["rgb", "rgba", "hsl", "hsla", "hwb", "lab", "lch", "oklab", "oklch"].contains(String(String.UnicodeScalarView(scalars[..<open])).lowercased())
+        else { return false }
+        let isNumeric: (Unicode.Scalar) -> Bool = { "0123456789.,%/ -".unicodeScalars.contains($0) || $0 == "e" }
+        return all(scalars[(open + 1)..<(scalars.count - 1)], isNumeric)
+    }
+
+    /// `[admin-panel, …]` or `[{id: admin-panel, label: {en: Admin panel, ja: 管理画面}, owner: team-admin}]`.
+    static func services(_ node: Node, reader: inout FieldReader) -> [ServiceDefinition] {
+        var seen: Set<String> = []
+        return entries(node, field: "services", what: "a service", example: "admin-panel",
+                       extraKeys: ["owner"], reader: &reader).compactMap { entry in
+            guard seen.insert(entry.id.lowercased()).inserted else { return nil }
+            let owner = entry.extra["owner"].flatMap { reader.text($0, field: "owner") }
+            return ServiceDefinition(id: entry.id, label: entry.label, owner: owner)
         }
     }
 

@@ -23,6 +23,17 @@ public struct SiteConfiguration: Sendable {
     public var smartPunctuation: Bool = false
     /// How time to recover is measured and how trends are cut into periods.
     public var metrics = MetricsDefinition()
+    /// The services postmortems name, with their labels and owners; empty when not configured.
+    public var services: [ServiceDefinition] = []
+    /// Where `build` writes the site when `--out` is not given (default `_site`).
+    public var outputFolder: String?
+    /// The rules `check` applies beyond the front matter's own (docs/configuration.md#policy).
+    public var policy = Policy()
+
+    /// The configured service of `id`, if any (ids compared as written, case-insensitively).
+    public func service(_ id: String) -> ServiceDefinition? {
+        services.first { $0.id.caseInsensitiveCompare(id) == .orderedSame }
+    }
 
     public init(
         title: String = "Postmortems", description: String? = nil, baseURL: String? = nil,
@@ -92,6 +103,20 @@ public struct SeverityLevel: Sendable, Hashable {
         SeverityLevel(id: "SEV3", label: LocalizedText(en: "Minor", ja: "軽微")),
         SeverityLevel(id: "SEV4", label: LocalizedText(en: "Low", ja: "低")),
     ]
+}
+
+/// A service of `services:` in postmortem.yml: its id as postmortems write it,
+/// its label in each language and the team or person who owns it.
+public struct ServiceDefinition: Sendable, Hashable {
+    public var id: String
+    public var label: LocalizedText?
+    public var owner: String?
+
+    public init(id: String, label: LocalizedText? = nil, owner: String? = nil) {
+        self.id = id
+        self.label = label
+        self.owner = owner
+    }
 }
 
 public struct CauseCategory: Sendable, Hashable {

@@ -862,7 +862,8 @@ table.chart-table tbody th { font-weight: 500; }
 {{/description}}<meta name="generator" content="Postmortem KB">
 <link rel="icon" href="{{root}}assets/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="{{root}}assets/style.css">
-<link rel="alternate" type="application/atom+xml" title="{{site.title}}" href="{{root}}feed.xml">
+{{#severityStyle}}<style>{{{severityStyle}}}</style>
+{{/severityStyle}}<link rel="alternate" type="application/atom+xml" title="{{site.title}}" href="{{root}}feed.xml">
 </head>
 <body>
 <a class="skip" href="#main">{{t.skip}}</a>

@@ -65,6 +65,18 @@ extension PageContext {
         return page
     }
 
+    /// A service's page: the group page, with its owner from `services:` in
+    /// postmortem.yml first among the figures.
+    func servicePage(_ group: Group) -> [String: Any] {
+        var page = groupPage(group, heading: group.name, description: nil,
+                             parent: (labels["servicesNav"] ?? "", "services/index.html"), nav: "services")
+        if let owner = configuration.service(group.key)?.owner {
+            let figures = page["figures"] as? [[String: Any]] ?? []
+            page["figures"] = [["label": labels["serviceOwner"] ?? "", "value": owner]] + figures
+        }
+        return page
+    }
+
     /// A cause's page: the group page, with its occurrences on a time strip,
     /// the verdicts on its recurrences, and every fix ever promised for it.
     func causePage(_ group: Group, description: String?, parent: (title: String, url: String),
@@ -74,7 +86,7 @@ extension PageContext {
             page["categoryName"] = label
             page["categoryURL"] = "../" + names.path(.categories, id)
         }
-        if let strip = TimeStrip.svg(group.postmortems, label: labels["timeStrip"] ?? "") {
+        if let strip = TimeStrip.svg(group.postmortems, label: labels["timeStrip"] ?? "", levels: configuration.severityLevels) {
             page["timeline"] = strip
         }
         // Oldest first: the story of the cause in order.

@@ -25,16 +25,31 @@ struct PageContext {
         var site: [String: Any] = ["title": configuration.title]
         if let description = configuration.description { site["description"] = description }
         return ["site": site, "t": labels, "lang": configuration.language.rawValue, "root": root,
-                "pageTitle": pageTitle, "description": configuration.description ?? ""]
+                "pageTitle": pageTitle, "description": configuration.description ?? "",
+                "severityStyle": Self.severityStyle(configuration.severityLevels) ?? false]
     }
 
-    /// The CSS class of a severity (`sev1`…`sev4`, else `other`): one colour per level on every page.
-    static func severityClass(_ severity: String) -> String {
-        let known = ["SEV1", "SEV2", "SEV3", "SEV4"]
-        return known.contains(severity.uppercased()) ? severity.lowercased() : "other"
+    /// The CSS class of a severity: `sev1`…`sev4` for the first four configured
+    /// levels (worst first), else `other`: one colour per level on every page.
+    static func severityClass(_ severity: String, levels: [SeverityLevel] = SeverityLevel.defaults) -> String {
+        guard let index = levels.firstIndex(where: { $0.id.uppercased() == severity.uppercased() }), index < 4 else {
+            return "other"
+        }
+        return "sev\(index + 1)"
     }
 
-    func severityClass(_ severity: String) -> String { Self.severityClass(severity) }
+    func severityClass(_ severity: String) -> String { Self.severityClass(severity, levels: configuration.severityLevels) }
+
+    /// CSS that gives the levels with a configured `color` their colour
+    /// (text, badge background, chart fill), overriding the theme's
+    /// `--sevN` variables in light and dark mode; nil when none has one.
+    static func severityStyle(_ levels: [SeverityLevel]) -> String? {
+        let rules = levels.prefix(4).enumerated().compactMap { index, level -> String? in
+            guard let color = level.color else { return nil }
+            return "--sev\(index + 1): \(color); --sev\(index + 1)-bg: color-mix(in srgb, \(color) 16%, transparent);"
+        }
+        return rules.isEmpty ? nil : ":root { " + rules.joined(separator: " ") + " }"
+    }
 
     func categoryLabel(_ id: String?) -> String? {
         guard let id else { return nil }

@@ -142,15 +142,15 @@ public enum SiteRenderer {
                                  parent: (labels["causes"] ?? "", "causes/index.html"), nav: "causes")
             }
         }
-        let services = Group.make(ordered, kind: .services, names: names, keys: \.services)
+        let services = Group.make(ordered, kind: .services, names: names, keys: \.services,
+                                  name: { id in configuration.service(id)?.label?[language] ?? id })
         page("groups", to: "services/index.html") {
             frozen.groupsPage(services, heading: labels["servicesNav"] ?? "", lead: labels["servicesLead"] ?? "",
                               nameLabel: labels["service"] ?? "", showCategory: false, nav: "services")
         }
         for group in services {
             page("group", to: group.path) {
-                frozen.groupPage(group, heading: group.name, description: nil,
-                                 parent: (labels["servicesNav"] ?? "", "services/index.html"), nav: "services")
+                frozen.servicePage(group)
             }
         }
         for group in Group.make(ordered, kind: .tags, names: names, keys: \.tags) {

@@ -7,7 +7,7 @@ enum TimeStrip {
     static let width = 1000.0, height = 64.0, margin = 24.0, lineY = 26.0
 
     /// The SVG, or nil when fewer than one incident is dated.
-    static func svg(_ postmortems: [Postmortem], label: String) -> String? {
+    static func svg(_ postmortems: [Postmortem], label: String, levels: [SeverityLevel] = SeverityLevel.defaults) -> String? {
         let dated = postmortems.compactMap { p in p.date.map { (p, $0) } }
             .sorted { ($0.1, $0.0.id) < ($1.1, $1.0.id) }
         guard let first = dated.first?.1, let last = dated.last?.1 else { return nil }
@@ -31,7 +31,7 @@ enum TimeStrip {
             svg += #"<text x="\#(x(position))" y="\#(lineY + 26)">\#(year)</text>"#
         }
         for (p, date) in dated {
-            let severity = p.severity.map(PageContext.severityClass) ?? "other"
+            let severity = p.severity.map { PageContext.severityClass($0, levels: levels) } ?? "other"
             svg += #"<a href="../\#(SitePaths.urlPath(SitePaths.incidentPage(id: p.id)))">"#
             svg += #"<circle class="dot dot-\#(severity)" cx="\#(x(day(date) + 0.5))" cy="\#(lineY)" r="7">"#
             svg += "<title>\(Feeds.escape("\(date) \(p.id) \(p.title)"))</title></circle></a>"

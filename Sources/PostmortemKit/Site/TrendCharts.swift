@@ -33,7 +33,7 @@ struct TrendCharts {
         guard !report.periods.isEmpty else { return nil }
         // Severities worst first, then any unknown level, then incidents without one.
         var series = report.severities.map { key in
-            Charts.Series(name: key, cssClass: "fill-\(PageContext.severityClass(key))",
+            Charts.Series(name: key, cssClass: "fill-\(context.severityClass(key))",
                           values: report.periods.map { p in Double(p.bySeverity.first { $0.key == key }?.incidents ?? 0) })
         }
         let unset = report.periods.map { p in Double(p.incidents - p.bySeverity.reduce(0) { $0 + $1.incidents }) }
@@ -73,7 +73,7 @@ struct TrendCharts {
         guard !dated.isEmpty else { return nil }
         let dots = dated.compactMap { s -> Charts.Dot? in
             guard let day = s.day, let minutes = s.timings.recover?.minutes else { return nil }
-            let severity = s.severity.map(PageContext.severityClass) ?? "other"
+            let severity = s.severity.map(context.severityClass) ?? "other"
             return Charts.Dot(day: Double(day.daysSinceEpoch) + 0.5, minutes: minutes, cssClass: "dot dot-\(severity)",
                               tooltip: "\(day) \(s.id) \(s.title): \(duration(minutes))",
                               href: SitePaths.urlPath(SitePaths.incidentPage(id: s.id)))
