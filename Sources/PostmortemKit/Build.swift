@@ -11,6 +11,8 @@ public enum Build {
         /// Told each stage as it begins (`checking postmortems`, `rendering 32 postmortems`,
         /// `writing 154 pages`), for a progress line; called on the building thread.
         public var progress: (@Sendable (String) -> Void)?
+        /// Kept by a long-running process (`serve`) so each build loads only the files that changed.
+        public var loadCache: LoadCache?
 
         public init(sourceFolder: String = "postmortems", outputFolder: String = "_site", configurationPath: String? = nil,
                     templatesFolder: String? = nil, now: Date = Date(), progress: (@Sendable (String) -> Void)? = nil) {
@@ -60,7 +62,9 @@ public enum Build {
                           pages: record.pages, upToDate: true)
         }
         options.progress?("checking \(DiagnosticFormatter.plural(listing.markdown.count, "postmortem"))")
-        let check = Profile.measure("read and load") { Check.run(listing, configuration: configuration, now: options.now) }
+        let check = Profile.measure("read and load") { Check.run(listing, configuration: configuration, now: options.now, cache: options.loadCache,
+                                                          configurationKey: BuildRecord.configurationDigest(configurationFile))
+        }
         guard check.errorCount == 0 else { return Result(check: check, written: nil, pages: 0) }
         options.progress?("rendering and writing \(DiagnosticFormatter.plural(check.load.postmortems.count, "postmortem"))")
         let theme = try Theme.load(overrides: options.templatesFolder)

@@ -37,10 +37,11 @@ public enum Check {
     /// Reads and loads the files of `listing` with a configuration already
     /// loaded, then applies its policy rules.
     static func run(_ listing: SourceDiscovery.Listing, configuration loadedConfiguration: ConfigurationLoader.Loaded,
-                    now: Date) -> CheckReport {
+                    now: Date, cache: LoadCache? = nil, configurationKey: String = "") -> CheckReport {
         let sources = SourceDiscovery.read(listing)
         let configuration = loadedConfiguration.configuration
-        var load = LoadStage.load(sources.files, assets: sources.assets, configuration: configuration)
+        var load = LoadStage.load(sources.files, assets: sources.assets, configuration: configuration,
+                                  cache: cache, configurationKey: configurationKey)
         if configuration.policy != Policy() {
             var texts: [String: String] = [:]
             if configuration.policy.personalData {

@@ -52,6 +52,8 @@ public actor DevServer {
     let options: Options
     let report: @Sendable (BuildLog) -> Void
     let reload = LiveReload()
+    /// Each rebuild loads only the postmortems whose bytes changed.
+    let loadCache = LoadCache()
     let state = BuildState()
     let watcher: SourceWatcher
     private var server: HTTPServer?
@@ -161,6 +163,7 @@ public actor DevServer {
     func rebuild() async {
         var build = options.build
         build.now = options.fixedNow ?? Date()
+        build.loadCache = loadCache
         let log = await Self.build(build)
         await state.record(failure: log.succeeded ? nil : log.errors + log.summary)
         report(log)
@@ -189,8 +192,12 @@ public actor DevServer {
                                 succeeded: false)
             }
             let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
+            // How many postmortems this build read again; the others came from the last build.
+            let loaded = options.loadCache.map { cache in
+                result.upToDate ? "" : "; \(DiagnosticFormatter.plural(cache.lastCounts.loaded, "postmortem")) loaded again"
+            } ?? ""
             return BuildLog(diagnostics: diagnostics, errors: errors,
-                            summary: "Built \(result.pages) pages (\(written.filesChanged) changed) in \(seconds) s: \(counts).\n",
+                            summary: "Built \(result.pages) pages (\(written.filesChanged) changed\(loaded)) in \(seconds) s: \(counts).\n",
                             succeeded: true)
         } catch {
             return BuildLog(diagnostics: "error: \(error)\n", errors: "error: \(error)\n",

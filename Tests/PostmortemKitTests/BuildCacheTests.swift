@@ -95,4 +95,47 @@ import Testing
         #expect(result.written != nil)
         #expect(!FileManager.default.fileExists(atPath: staging.path))
     }
+
+    /// Every file below `folder`, relative path → bytes.
+    func files(_ folder: URL) throws -> [String: Data] {
+        var result: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)
+        while let url = enumerator?.nextObject() as? URL {
+            guard (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true else { continue }
+            result[String(url.standardizedFileURL.path.dropFirst(folder.standardizedFileURL.path.count + 1))] = try Data(contentsOf: url)
+        }
+        return result
+    }
+
+    @Test func aLongRunningProcessLoadsOnlyWhatChanged() throws {
+        let (source, out, root) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let cache = LoadCache()
+        func cached(_ out: URL) throws -> Build.Result {
+            var options = Build.Options(sourceFolder: source.path, outputFolder: out.path,
+                                        configurationPath: packageRoot.appendingPathComponent("postmortem.yml").path,
+                                        templatesFolder: nil, now: Self.now)
+            options.loadCache = cache
+            return try Build.run(options)
+        }
+        let first = try cached(out)
+        let count = first.check.fileCount
+        #expect(cache.lastCounts.loaded == count && cache.lastCounts.reused == 0)
+        // One body edited: that file alone is loaded again, and the site is what a build from nothing makes.
+        let edited = source.appendingPathComponent("2024-03-08-admin-panel-down-pool-exhaustion.md")
+        try (String(contentsOf: edited, encoding: .utf8) + "\nOne more sentence.\n").write(to: edited, atomically: true, encoding: .utf8)
+        let second = try cached(out)
+        #expect(cache.lastCounts.loaded == 1 && cache.lastCounts.reused == count - 1)
+        let fresh = root.appendingPathComponent("fresh")
+        let uncached = try build(source, fresh)
+        #expect(second.check.diagnostics == uncached.check.diagnostics)
+        #expect(try files(out) == files(fresh))
+        // A new file changes the folder's index (links may now resolve): every body is finished again.
+        try Data("---\nid: NEW-1\ntitle: New\nstatus: draft\n---\nSee [the pool](2024-03-08-admin-panel-down-pool-exhaustion.md).\n".utf8)
+            .write(to: source.appendingPathComponent("new.md"))
+        _ = try cached(out)
+        #expect(cache.lastCounts.loaded == count + 1 && cache.lastCounts.reused == 0)
+        _ = try build(source, fresh)
+        #expect(try files(out) == files(fresh))
+    }
 }

@@ -39,7 +39,7 @@ public enum DiagnosticFormatter {
         "\(plural(errors, "error")), \(plural(warnings, "warning"))"
     }
 
-    static func plural(_ count: Int, _ noun: String, plural: String? = nil) -> String {
+    public static func plural(_ count: Int, _ noun: String, plural: String? = nil) -> String {
         "\(count) \(count == 1 ? noun : plural ?? noun + "s")"
     }
 

@@ -13,9 +13,11 @@ public struct LoadResult: Sendable {
 public enum LoadStage {
     /// Loads every file: first every front matter (so every id is known),
     /// then every body, whose links may go to any postmortem or file of the folder.
-    public static func load(_ files: [SourceFile], assets: Set<String> = [], configuration: SiteConfiguration) -> LoadResult {
+    public static func load(_ files: [SourceFile], assets: Set<String> = [], configuration: SiteConfiguration,
+                            cache: LoadCache? = nil, configurationKey: String = "") -> LoadResult {
         let loader = PostmortemLoader(configuration: configuration)
-        let prepared = Parallel.map(files) { loader.prepare($0) }
+        let previous = cache?.snapshot(configurationKey: configurationKey)
+        let prepared = Parallel.map(files) { previous?.prepared($0) ?? loader.prepare($0) }
         var index = SourceIndex(assets: assets)
         for file in prepared where file.source != nil {
             // The first file of an id wins, as for the duplicate-id error below.
@@ -25,9 +27,22 @@ public enum LoadStage {
         var postmortems: [Postmortem] = []
         var diagnostics: [Diagnostic] = []
         let finishedIndex = index
-        for loaded in Parallel.map(prepared, { loader.finish($0, index: finishedIndex) }) {
+        let finished = Parallel.map(prepared) { file in
+            previous?.finished(file.file, index: finishedIndex) ?? loader.finish(file, index: finishedIndex)
+        }
+        for loaded in finished {
             diagnostics += loaded.diagnostics
             if let postmortem = loaded.postmortem { postmortems.append(postmortem) }
+        }
+        if let cache {
+            var entries: [String: LoadCache.Entry] = [:]
+            var reused = 0
+            for (file, (half, whole)) in zip(files, zip(prepared, finished)) {
+                if previous?.finished(file, index: finishedIndex) != nil { reused += 1 }
+                entries[file.path] = LoadCache.Entry(contents: file.contents, prepared: half, finished: whole)
+            }
+            cache.store(LoadCache.Snapshot(configurationKey: configurationKey, index: finishedIndex, entries: entries),
+                        loaded: files.count - reused, reused: reused)
         }
         diagnostics += crossFileDiagnostics(postmortems)
         diagnostics.sort { ($0.location, $0.severity) < ($1.location, $1.severity) }

@@ -41,16 +41,7 @@ struct BuildRecord: Codable, Sendable {
         lines.append("tool \(FileIO.stamp("/proc/self/exe").map(\.description) ?? CommandLine.arguments.first ?? "")")
         lines.append("today \(today)")
         lines.append("source \(listing.root.path)")
-        if let configurationFile {
-            let bytes: [UInt8] = switch configurationFile.contents {
-            case let .bytes(bytes): bytes
-            case let .tooLarge(size): Array("too large \(size)".utf8)
-            case let .unreadable(reason): Array("unreadable \(reason)".utf8)
-            }
-            lines.append("configuration \(configurationFile.path) \(bytes.count) \(fnv1a(bytes))")
-        } else {
-            lines.append("configuration none")
-        }
+        lines.append("configuration \(configurationDigest(configurationFile))")
         func files(_ listing: SourceDiscovery.Listing) {
             for path in listing.stamps.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
                 lines.append("  \(path)\t\(listing.stamps[path].map(\.description) ?? "")")
@@ -64,6 +55,17 @@ struct BuildRecord: Codable, Sendable {
             lines.append("templates none")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The configuration file's path, size and digest ("none" without one).
+    static func configurationDigest(_ configurationFile: SourceFile?) -> String {
+        guard let configurationFile else { return "none" }
+        let bytes: [UInt8] = switch configurationFile.contents {
+        case let .bytes(bytes): bytes
+        case let .tooLarge(size): Array("too large \(size)".utf8)
+        case let .unreadable(reason): Array("unreadable \(reason)".utf8)
+        }
+        return "\(configurationFile.path) \(bytes.count) \(fnv1a(bytes))"
     }
 
     /// A 64-bit FNV-1a digest: enough to tell two configurations apart, never a security measure.
