@@ -104,11 +104,18 @@ struct ImportFacts {
         if !hasSpan, let recover = BodyFacts.infer(from: body, lineOffset: 0).timeToRecover {
             facts.duration = Value(value: DurationParsing.format(minutes: recover.minutes), inferred: true)
         }
-        // The section's first paragraph, else its first line of text (a list item, say).
-        if let section = body.section(.rootCause),
-           let sentence = firstSentence(section.firstParagraph
-               ?? section.text.split(separator: "\n").first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map(String.init) ?? "") {
-            facts.causeSummary = Value(value: sentence, inferred: true)
+        // The section's first paragraph that says something, else its first line of text (a list item, say):
+        // not a label (`Five Whys`) nor a lead-in (`three factors compounded:`).
+        if let section = body.section(.rootCause) {
+            let lines = section.text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            func saysSomething(_ text: String) -> Bool {
+                guard !text.hasSuffix(":"), !text.hasSuffix("："), let sentence = firstSentence(text) else { return false }
+                let cjk = sentence.unicodeScalars.count { TextSimilarity.isCJK($0) }
+                return cjk >= 12 || sentence.split(separator: " ").count >= 4
+            }
+            let chosen = ([section.firstParagraph].compactMap { $0 } + lines).first(where: saysSomething)
+                ?? section.firstParagraph ?? lines.first ?? ""
+            if let sentence = firstSentence(chosen) { facts.causeSummary = Value(value: sentence, inferred: true) }
         }
         let actions = actionItems(body, source: source)
         if !actions.isEmpty { facts.actions = Value(value: actions, inferred: true) }
