@@ -119,23 +119,46 @@ public enum TextSimilarity {
             for entry in vector { postings[Int(entry.term)].append(Int32(index)) }
         }
         let lists = postings
-        return Parallel.map(Array(vectors.indices)) { index in
-            let vector = vectors[index]
-            // Candidates: the postmortems sharing one of this story's most telling terms (its highest
-            // weights, leaving out terms in more than `postingLimit` stories); each scored exactly.
-            // Stories alike enough to pass the threshold share a rare term, and the work per story is bounded.
-            var candidates: Set<Int32> = []
-            for entry in vector.sorted(by: { ($0.weight, $1.term) > ($1.weight, $0.term) }).prefix(candidateTerms) {
-                let list = lists[Int(entry.term)]
-                guard list.count <= postingLimit else { continue }
-                candidates.formUnion(list)
+        let count32 = vectors.count
+        // Stories in runs, each run with its own scratch: the story's weights spread over the
+        // vocabulary (so a candidate's cosine is one pass over its terms, in term order: the same
+        // sum, bit for bit, as merging the two lists) and a mark per story (so each candidate is scored once).
+        let runs = stride(from: 0, to: count32, by: 64).map { $0..<min($0 + 64, count32) }
+        let vocabularySize = vocabulary.count
+        let scored = Parallel.map(runs, minimumChunk: 1) { run -> [[(index: Int, cosine: Double)]] in
+            var weights = [Double](repeating: 0, count: vocabularySize)
+            var marked = [Int32](repeating: -1, count: count32)
+            var result: [[(index: Int, cosine: Double)]] = []
+            result.reserveCapacity(run.count)
+            for index in run {
+                let vector = vectors[index]
+                // Candidates: the postmortems sharing one of this story's most telling terms (its highest
+                // weights, leaving out terms in more than `postingLimit` stories); each scored exactly.
+                // Stories alike enough to pass the threshold share a rare term, and the work per story is bounded.
+                let mark = Int32(index)
+                marked[index] = mark
+                var candidates: [Int32] = []
+                for entry in vector.sorted(by: { ($0.weight, $1.term) > ($1.weight, $0.term) }).prefix(candidateTerms) {
+                    let list = lists[Int(entry.term)]
+                    guard list.count <= postingLimit else { continue }
+                    for other in list where marked[Int(other)] != mark {
+                        marked[Int(other)] = mark
+                        candidates.append(other)
+                    }
+                }
+                for entry in vector { weights[Int(entry.term)] = entry.weight }
+                var found: [(index: Int, cosine: Double)] = []
+                for other in candidates {
+                    var cosine = 0.0
+                    for entry in vectors[Int(other)] { cosine += weights[Int(entry.term)] * entry.weight }
+                    if cosine >= threshold { found.append((Int(other), cosine)) }
+                }
+                for entry in vector { weights[Int(entry.term)] = 0 }
+                result.append(found.sorted { ($0.cosine, -$0.index) > ($1.cosine, -$1.index) })
             }
-            candidates.remove(Int32(index))
-            return candidates.compactMap { other -> (index: Int, cosine: Double)? in
-                let cosine = dot(vector, vectors[Int(other)])
-                return cosine >= threshold ? (Int(other), cosine) : nil
-            }.sorted { ($0.cosine, -$0.index) > ($1.cosine, -$1.index) }
+            return result
         }
+        return scored.flatMap { $0 }
     }
 
     /// A term (by its number in the sorted vocabulary) and its weight in one story.
@@ -146,24 +169,6 @@ public enum TextSimilarity {
 
     /// How many of a story's terms (the highest weights) find its candidates, and the longest posting list they use.
     static let candidateTerms = 16, postingLimit = 100
-
-    /// The dot product of two unit vectors whose terms are sorted, added in term order.
-    static func dot(_ a: [Weighted], _ b: [Weighted]) -> Double {
-        var i = 0, j = 0, sum = 0.0
-        while i < a.count, j < b.count {
-            let x = a[i].term, y = b[j].term
-            if x == y {
-                sum += a[i].weight * b[j].weight
-                i += 1
-                j += 1
-            } else if x < y {
-                i += 1
-            } else {
-                j += 1
-            }
-        }
-        return sum
-    }
 
     /// A proposal to merge two cause keys whose incidents tell one story.
     public struct Merge: Sendable, Hashable {
