@@ -10,11 +10,16 @@ public final class MarkdownDocument {
     private(set) var root: OpaquePointer
     private(set) var source: SourceLines
     let options: MarkdownOptions
-    /// Nodes that came from re-parsed fragments, with the shift that turns
-    /// their fragment positions into document positions.
-    var shifts: [OpaquePointer: PositionShift] = [:]
-    /// What each node added by the extension layer stands for.
-    var extensionNodes: [OpaquePointer: ExtensionNode] = [:]
+    /// What the layer knows of the nodes it made or moved (what a node
+    /// stands for, how a fragment's positions shift): each note is reached
+    /// from its node's cmark user data, and kept alive here. A fragment's
+    /// notes come along with its nodes.
+    var notes: [NodeNote] = []
+    /// Tells this document's position shifts from a fragment's.
+    let owner = NoteOwner()
+    /// Whether a position shift was recorded: nodes came from fragments, or
+    /// a table cell's inlines from the parse of its cells.
+    var hasShifts = false
     var cachedReferenceDefinitions: (lines: String, labels: [String: String])?
     /// Definitions that cmark read as a paragraph's text but cmark-gfm reads
     /// as definitions, because a table ended that paragraph before them.
@@ -44,8 +49,8 @@ public final class MarkdownDocument {
         // their labels for the whole document and show nothing.
         let definitions = hiddenDefinitions.keys.sorted().compactMap { hiddenDefinitions[$0] }.joined()
         cmark_node_free(root)
-        shifts = [:]
-        extensionNodes = [:]
+        notes = []
+        hasShifts = false
         cachedReferenceDefinitions = nil
         hiddenDefinitions = [:]
         (root, source, candidates, cachedReferenceDefinitions) = Self.prepare(text + "\n\n" + definitions, options: options, layered: true)
@@ -123,11 +128,48 @@ public final class MarkdownDocument {
         return String(cString: rendered)
     }
 
+    /// The note of `node`, if the layer gave it one.
+    func note(of node: OpaquePointer) -> NodeNote? {
+        cmark_node_get_user_data(node).map { Unmanaged<NodeNote>.fromOpaque($0).takeUnretainedValue() }
+    }
+
+    /// The note of `node`, made when it has none.
+    func makeNote(for node: OpaquePointer) -> NodeNote {
+        if let note = note(of: node) { return note }
+        let note = NodeNote()
+        notes.append(note)
+        cmark_node_set_user_data(node, Unmanaged.passUnretained(note).toOpaque())
+        return note
+    }
+
+    /// What the extension layer's `node` stands for.
+    func kind(of node: OpaquePointer) -> ExtensionNode? {
+        note(of: node)?.kind
+    }
+
+    func setKind(_ kind: ExtensionNode, of node: OpaquePointer) {
+        makeNote(for: node).kind = kind
+    }
+
+    /// The shift from `node`'s positions to this document's, when this
+    /// document recorded one (a fragment's own shifts are not its parent's).
+    func shift(of node: OpaquePointer) -> PositionShift? {
+        guard let note = note(of: node), note.shiftOwner === owner else { return nil }
+        return note.shift
+    }
+
+    func setShift(_ shift: PositionShift, of node: OpaquePointer) {
+        let note = makeNote(for: node)
+        note.shift = shift
+        note.shiftOwner = owner
+        hasShifts = true
+    }
+
     /// Whether `node` came from a fragment parsed apart from the document.
     func isFromFragment(_ node: OpaquePointer) -> Bool {
         var ancestor: OpaquePointer? = node
         while let current = ancestor {
-            if shifts[current] != nil { return true }
+            if shift(of: current) != nil { return true }
             ancestor = current.parent
         }
         return false
@@ -137,7 +179,7 @@ public final class MarkdownDocument {
     func line(_ line: Int, of node: OpaquePointer) -> Int {
         var ancestor: OpaquePointer? = node
         while let current = ancestor {
-            if let shift = shifts[current] { return line + shift.lines }
+            if let shift = shift(of: current) { return line + shift.lines }
             ancestor = current.parent
         }
         return line
@@ -147,7 +189,7 @@ public final class MarkdownDocument {
     func position(of node: OpaquePointer) -> (line: Int, column: Int) {
         var ancestor: OpaquePointer? = node
         while let current = ancestor {
-            if let shift = shifts[current] {
+            if let shift = shift(of: current) {
                 return (node.startLine + shift.lines, node.startColumn + shift.columns)
             }
             ancestor = current.parent
@@ -202,10 +244,31 @@ struct PositionShift {
 enum ExtensionNode {
     case table, tableSection
     /// A row, with its line in the document that built it; a row of plain
-    /// text keeps its cells here, separated by U+001F (it has no cell nodes).
-    case tableRow(line: Int, plainCells: String?)
+    /// text keeps its cells here (it has no cell nodes).
+    case tableRow(line: Int, plainCells: PlainCells?)
     case taskCheckbox(checked: Bool)
 }
+
+/// The cells of a row of plain text: a range of its table's cell texts
+/// (shared by the table's rows, so a row copies nothing).
+struct PlainCells {
+    var texts: [ArraySlice<UInt8>]
+    var range: Range<Int>
+
+    var strings: [String] { texts[range].map { String(decoding: $0, as: UTF8.self) } }
+}
+
+/// What the layer knows of one node, reached from the node's cmark user
+/// data: no dictionary keyed by node, nothing to look up by hashing.
+final class NodeNote {
+    var kind: ExtensionNode?
+    var shift: PositionShift?
+    /// The document that recorded `shift`.
+    var shiftOwner: NoteOwner?
+}
+
+/// A document's identity for the shifts it recorded.
+final class NoteOwner {}
 
 /// A heading found in a document.
 public struct Heading: Sendable, Hashable {

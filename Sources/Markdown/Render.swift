@@ -52,12 +52,12 @@ extension MarkdownDocument {
                 links.append(reference)
                 if let resolved = resolveLink(reference) { cmark_node_set_url(node, resolved) }
             case CMARK_NODE_CUSTOM_BLOCK, CMARK_NODE_CUSTOM_INLINE:
-                switch extensionNodes[node] {
+                switch kind(of: node) {
                 case .table:
                     if let table = currentTable { tables.append(table) }
                     currentTable = TableText(line: 0, rows: [], rowLines: [])
                 case let .tableRow(rowLine, plainCells):
-                    let cells = plainCells.map { $0.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init) }
+                    let cells = plainCells?.strings
                         ?? node.children.map { PlainText.trimmed(PlainText.of($0)) }
                     let line = self.line(rowLine, of: node)
                     if currentTable?.rows.isEmpty == true { currentTable?.line = line }
@@ -152,7 +152,7 @@ extension MarkdownDocument {
             cmark_node_append_child(tag, child)
         }
         cmark_node_insert_before(heading, wrapper)
-        if let shift = shifts[heading] { shifts[wrapper] = shift }
+        if let shift = shift(of: heading) { setShift(shift, of: wrapper) }
         cmark_node_unlink(heading)
         cmark_node_free(heading)
     }

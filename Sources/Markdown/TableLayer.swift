@@ -275,14 +275,15 @@ enum TableLayer {
         var options = document.options
         options.extensions = extensions
         let fragment = MarkdownDocument(text + "\n\n" + definitions, options: options, depth: document.depth + 1)
+        // The fragment's notes (what its nodes stand for) live on with its nodes.
+        document.notes += fragment.notes
         for child in fragment.root.children {
             // Reference definitions leave no node; a lone paragraph of them is dropped by cmark.
             guard child.startLine <= fragmentLineCount(text) else { continue }
             cmark_node_unlink(child)
             cmark_node_insert_before(anchor, child)
-            document.shifts[child] = PositionShift(lines: firstLine - 1, columns: 0)
+            document.setShift(PositionShift(lines: firstLine - 1, columns: 0), of: child)
         }
-        for (node, kind) in fragment.extensionNodes { document.extensionNodes[node] = kind }
         // Definitions in lines that cmark read as a paragraph's text.
         if extensions, text.utf8.count > 2, text.contains("]:") {
             let known = document.definedLabels
@@ -328,7 +329,7 @@ enum TableLayer {
               let table = NodeFactory.customBlock(enter: "<table>", exit: "</table>") else { return nil }
         var headingOfCell = [OpaquePointer?](repeating: nil, count: cellTexts.count)
         for (heading, index) in zip(headings, parsedCells) { headingOfCell[index] = heading }
-        document.extensionNodes[table] = .table
+        document.setKind(.table, of: table)
         var builder = RowBuilder(document: document, table: table, columns: columns, cellTexts: cellTexts,
                                  headingOfCell: headingOfCell, alignments: found.alignments)
         builder.section(name: "thead", cellTag: "th", rows: [(lines[found.headerIndex].number, 0)])
@@ -402,7 +403,7 @@ struct RowBuilder {
         let closeTag = Array("</\(cellTag)>\n".utf8)
         let closeString = CString("</\(cellTag)>\n")
         guard let group = NodeFactory.customBlock(enter: "<\(name)>", exit: "</\(name)>") else { return }
-        document.extensionNodes[group] = .tableSection
+        document.setKind(.tableSection, of: group)
         cmark_node_append_child(table, group)
         for row in rows {
             let end = row.first + columns
@@ -420,17 +421,12 @@ struct RowBuilder {
                 buffer.append(0)
                 setCString(tr, buffer, cmark_node_set_on_enter)
                 _ = rowClose.bytes.withUnsafeBufferPointer { cmark_node_set_on_exit(tr, $0.baseAddress) }
-                var cells: [UInt8] = []
-                for index in row.first..<end {
-                    if index > row.first { cells.append(0x1F) }
-                    cells.append(contentsOf: cellTexts[index])
-                }
-                document.extensionNodes[tr] = .tableRow(line: row.line, plainCells: String(decoding: cells, as: UTF8.self))
+                document.setKind(.tableRow(line: row.line, plainCells: PlainCells(texts: cellTexts, range: row.first..<end)), of: tr)
                 cmark_node_append_child(group, tr)
                 continue
             }
             guard let tr = NodeFactory.custom(CMARK_NODE_CUSTOM_BLOCK, enter: rowOpen, exit: rowClose) else { continue }
-            document.extensionNodes[tr] = .tableRow(line: row.line, plainCells: nil)
+            document.setKind(.tableRow(line: row.line, plainCells: nil), of: tr)
             cmark_node_append_child(group, tr)
             for index in row.first..<end {
                 guard let cell = NodeFactory.custom(CMARK_NODE_CUSTOM_INLINE, enter: openStrings[index - row.first],
@@ -438,7 +434,7 @@ struct RowBuilder {
                 cmark_node_append_child(tr, cell)
                 if let heading = headingOfCell[index] {
                     // Inline positions (of links) shift from the heading's line to the row's.
-                    document.shifts[cell] = PositionShift(lines: row.line - heading.startLine, columns: 0)
+                    document.setShift(PositionShift(lines: row.line - heading.startLine, columns: 0), of: cell)
                     var child = heading.firstChild
                     while let inline = child {
                         child = inline.next

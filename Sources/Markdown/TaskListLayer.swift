@@ -9,7 +9,7 @@ enum TaskListLayer {
 
     static func apply(to document: MarkdownDocument, items: [OpaquePointer]) {
         // Items inside blocks that the table layer parsed again are out of the tree.
-        let changed = !document.shifts.isEmpty
+        let changed = document.hasShifts
         for item in items where !changed || TableLayer.isAttached(item, to: document.root) {
             // Items of re-parsed fragments had the layer applied in their own document.
             guard let paragraph = item.firstChild, paragraph.type == CMARK_NODE_PARAGRAPH,
@@ -23,7 +23,7 @@ enum TaskListLayer {
             let rest = literal.utf8.dropFirst(3).drop { $0 == 0x20 || $0 == 0x09 }
             cmark_node_set_literal(text, String(decoding: rest, as: UTF8.self))
             cmark_node_insert_before(text, checkbox)
-            document.extensionNodes[checkbox] = .taskCheckbox(checked: checked)
+            document.setKind(.taskCheckbox(checked: checked), of: checkbox)
         }
     }
 
