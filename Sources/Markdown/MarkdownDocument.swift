@@ -11,12 +11,12 @@ public final class MarkdownDocument {
     private(set) var source: SourceLines
     let options: MarkdownOptions
     /// What the layer knows of the nodes it made or moved (what a node
-    /// stands for, how a fragment's positions shift): each note is reached
-    /// from its node's cmark user data, and kept alive here. A fragment's
-    /// notes come along with its nodes.
-    var notes: [NodeNote] = []
-    /// Tells this document's position shifts from a fragment's.
-    let owner = NoteOwner()
+    /// stands for, how a fragment's positions shift), reached from each
+    /// node's cmark user data. Shared with the fragments this document
+    /// parses, so their nodes keep their notes when they move in.
+    let notes: NodeNotes
+    /// Tells this document's position shifts from its fragments'.
+    let noteOwner: Int
     /// Whether a position shift was recorded: nodes came from fragments, or
     /// a table cell's inlines from the parse of its cells.
     var hasShifts = false
@@ -33,12 +33,14 @@ public final class MarkdownDocument {
 
     /// Parses `text` with libcmark, then applies the extension layer.
     public convenience init(_ text: String, options: MarkdownOptions = .default) {
-        self.init(text, options: options, depth: 0)
+        self.init(text, options: options, depth: 0, notes: NodeNotes())
     }
 
-    init(_ text: String, options: MarkdownOptions, depth: Int) {
+    init(_ text: String, options: MarkdownOptions, depth: Int, notes: NodeNotes) {
         self.options = options
         self.depth = depth
+        self.notes = notes
+        noteOwner = notes.newOwner()
         let layered = options.extensions && depth < Self.maxDepth
         var candidates: LayerCandidates?
         (root, source, candidates, cachedReferenceDefinitions) = Self.prepare(text, options: options, layered: layered)
@@ -49,7 +51,6 @@ public final class MarkdownDocument {
         // their labels for the whole document and show nothing.
         let definitions = hiddenDefinitions.keys.sorted().compactMap { hiddenDefinitions[$0] }.joined()
         cmark_node_free(root)
-        notes = []
         hasShifts = false
         cachedReferenceDefinitions = nil
         hiddenDefinitions = [:]
@@ -128,40 +129,39 @@ public final class MarkdownDocument {
         return String(cString: rendered)
     }
 
-    /// The note of `node`, if the layer gave it one.
-    func note(of node: OpaquePointer) -> NodeNote? {
-        cmark_node_get_user_data(node).map { Unmanaged<NodeNote>.fromOpaque($0).takeUnretainedValue() }
+    /// The index of `node`'s note, if the layer gave it one.
+    func noteIndex(of node: OpaquePointer) -> Int? {
+        cmark_node_get_user_data(node).map { Int(bitPattern: $0) - 1 }
     }
 
-    /// The note of `node`, made when it has none.
-    func makeNote(for node: OpaquePointer) -> NodeNote {
-        if let note = note(of: node) { return note }
-        let note = NodeNote()
-        notes.append(note)
-        cmark_node_set_user_data(node, Unmanaged.passUnretained(note).toOpaque())
-        return note
+    /// The index of `node`'s note, made when it has none.
+    func makeNote(for node: OpaquePointer) -> Int {
+        if let index = noteIndex(of: node) { return index }
+        notes.entries.append(NodeNote())
+        cmark_node_set_user_data(node, UnsafeMutableRawPointer(bitPattern: notes.entries.count))
+        return notes.entries.count - 1
     }
 
     /// What the extension layer's `node` stands for.
     func kind(of node: OpaquePointer) -> ExtensionNode? {
-        note(of: node)?.kind
+        noteIndex(of: node).flatMap { notes.entries[$0].kind }
     }
 
     func setKind(_ kind: ExtensionNode, of node: OpaquePointer) {
-        makeNote(for: node).kind = kind
+        notes.entries[makeNote(for: node)].kind = kind
     }
 
     /// The shift from `node`'s positions to this document's, when this
     /// document recorded one (a fragment's own shifts are not its parent's).
     func shift(of node: OpaquePointer) -> PositionShift? {
-        guard let note = note(of: node), note.shiftOwner === owner else { return nil }
-        return note.shift
+        guard let index = noteIndex(of: node), notes.entries[index].shiftOwner == noteOwner else { return nil }
+        return notes.entries[index].shift
     }
 
     func setShift(_ shift: PositionShift, of node: OpaquePointer) {
-        let note = makeNote(for: node)
-        note.shift = shift
-        note.shiftOwner = owner
+        let index = makeNote(for: node)
+        notes.entries[index].shift = shift
+        notes.entries[index].shiftOwner = noteOwner
         hasShifts = true
     }
 
@@ -242,33 +242,31 @@ struct PositionShift {
 
 /// The nodes the extension layer adds to cmark's tree.
 enum ExtensionNode {
-    case table, tableSection
-    /// A row, with its line in the document that built it; a row of plain
-    /// text keeps its cells here (it has no cell nodes).
-    case tableRow(line: Int, plainCells: PlainCells?)
+    /// A table, written as one node of HTML.
+    case table(TableData)
     case taskCheckbox(checked: Bool)
 }
 
-/// The cells of a row of plain text: a range of its table's cell texts
-/// (shared by the table's rows, so a row copies nothing).
-struct PlainCells {
-    var texts: [ArraySlice<UInt8>]
-    var range: Range<Int>
-
-    var strings: [String] { texts[range].map { String(decoding: $0, as: UTF8.self) } }
-}
-
-/// What the layer knows of one node, reached from the node's cmark user
-/// data: no dictionary keyed by node, nothing to look up by hashing.
-final class NodeNote {
+/// What the layer knows of one node, found by the index kept in the node's
+/// cmark user data: no dictionary keyed by node, nothing hashed.
+struct NodeNote {
     var kind: ExtensionNode?
     var shift: PositionShift?
-    /// The document that recorded `shift`.
-    var shiftOwner: NoteOwner?
+    /// The document that recorded `shift` (0: none).
+    var shiftOwner = 0
 }
 
-/// A document's identity for the shifts it recorded.
-final class NoteOwner {}
+/// The notes of a document and of the fragments it parses.
+final class NodeNotes {
+    var entries: [NodeNote] = []
+    private var owners = 0
+
+    /// A number for a new document's shifts.
+    func newOwner() -> Int {
+        owners += 1
+        return owners
+    }
+}
 
 /// A heading found in a document.
 public struct Heading: Sendable, Hashable {

@@ -25,25 +25,39 @@ struct SourceLines {
 
     var count: Int { starts.count }
 
+    /// Whether the text holds `byte` (memchr, not a loop of Swift calls).
+    func contains(_ byte: UInt8) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            return memchr(base, Int32(byte), buffer.count) != nil
+        }
+    }
+
     /// Whether line `number` (1-based) may be a table's delimiter row: after
     /// block quote markers and spaces, only `|`, `:`, `-`, spaces and tabs,
     /// with a `-`. One cheap pass tells the table layer which blocks to look at.
     func mayBeDelimiterRow(_ number: Int) -> Bool {
-        let line = line(number)
-        var index = line.startIndex
-        while index < line.endIndex, line[index] == 0x20 || line[index] == 0x09 || line[index] == UInt8(ascii: ">") {
-            index += 1
-        }
-        var dash = false
-        while index < line.endIndex {
-            switch line[index] {
-            case UInt8(ascii: "-"): dash = true
-            case UInt8(ascii: "|"), UInt8(ascii: ":"), 0x20, 0x09: break
-            default: return false
+        guard number >= 1, number <= starts.count else { return false }
+        let start = starts[number - 1]
+        return bytes.withUnsafeBufferPointer { buffer in
+            var end = number < starts.count ? starts[number] : buffer.count
+            if end > start, buffer[end - 1] == UInt8(ascii: "\n") { end -= 1 }
+            if end > start, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            var index = start
+            while index < end, buffer[index] == 0x20 || buffer[index] == 0x09 || buffer[index] == UInt8(ascii: ">") {
+                index += 1
             }
-            index += 1
+            var dash = false
+            while index < end {
+                switch buffer[index] {
+                case UInt8(ascii: "-"): dash = true
+                case UInt8(ascii: "|"), UInt8(ascii: ":"), 0x20, 0x09: break
+                default: return false
+                }
+                index += 1
+            }
+            return dash
         }
-        return dash
     }
 
     /// Line `number` (1-based) without its line ending.

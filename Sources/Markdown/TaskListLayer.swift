@@ -6,6 +6,8 @@ import Ccmark
 enum TaskListLayer {
     static let checkboxHTML = "<input type=\"checkbox\" disabled=\"\" /> "
     static let checkedHTML = "<input type=\"checkbox\" checked=\"\" disabled=\"\" /> "
+    /// The markup made C strings once, not once an item.
+    static let checkbox = CString(checkboxHTML), checked = CString(checkedHTML), empty = CString("")
 
     static func apply(to document: MarkdownDocument, items: [OpaquePointer]) {
         // Items inside blocks that the table layer parsed again are out of the tree.
@@ -18,7 +20,8 @@ enum TaskListLayer {
             cmark_consolidate_text_nodes(paragraph)
             guard let text = paragraph.firstChild, text.type == CMARK_NODE_TEXT,
                   let literal = text.literal, literal.utf8.count >= 3,
-                  let checkbox = NodeFactory.customInline(enter: checked ? checkedHTML : checkboxHTML, exit: "")
+                  let checkbox = NodeFactory.custom(CMARK_NODE_CUSTOM_INLINE, enter: checked ? Self.checked : Self.checkbox,
+                                                    exit: Self.empty)
             else { continue }
             let rest = literal.utf8.dropFirst(3).drop { $0 == 0x20 || $0 == 0x09 }
             cmark_node_set_literal(text, String(decoding: rest, as: UTF8.self))
