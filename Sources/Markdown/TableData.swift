@@ -69,46 +69,47 @@ final class TableData {
     /// nodes: `<table>`, `<thead>` and `<tbody>` on lines of their own, a
     /// row's cells a line each.
     func setHTML(of node: OpaquePointer, options: MarkdownOptions) {
-        let inlines = renderedCells(options: options)
+        let (rendered, inlines) = renderedCells(options: options)
+        let classes = options.alignmentClasses ? 1 : 0
+        let headerTags = CellTags.all[2 + classes], bodyTags = CellTags.all[classes]
         var html: [UInt8] = []
-        html.reserveCapacity(64 + cellTexts.count * 24)
-        html.append(contentsOf: "<table>\n".utf8)
+        html.reserveCapacity(64 + rendered.count + cellTexts.count * 24)
+        html.append(contentsOf: HTMLBytes.tableOpen)
         for row in 0..<rowLines.count {
             let header = row == 0
-            if row <= 1 { html.append(contentsOf: (header ? "<thead>\n" : "<tbody>\n").utf8) }
-            let tags = CellTags.all[(header ? 2 : 0) + (options.alignmentClasses ? 1 : 0)]
-            html.append(contentsOf: "<tr>\n".utf8)
+            if row == 1 { html.append(contentsOf: HTMLBytes.bodyOpen) }
+            let tags = header ? headerTags : bodyTags
+            html.append(contentsOf: HTMLBytes.rowOpen)
             for column in 0..<columns {
                 let index = row * columns + column
                 html.append(contentsOf: tags.open[tagOfColumn[column]])
-                if let inline = inlines[index] {
-                    html.append(contentsOf: inline)
+                if let range = inlines[index] {
+                    html.append(contentsOf: rendered[range])
                 } else {
                     HTMLText.appendEscaped(cellTexts[index], to: &html)
                 }
                 html.append(contentsOf: tags.close)
             }
-            html.append(contentsOf: "</tr>\n".utf8)
-            if header { html.append(contentsOf: "</thead>\n".utf8) }
+            html.append(contentsOf: HTMLBytes.rowClose)
+            if header { html.append(contentsOf: HTMLBytes.headClose) }
         }
-        if rowLines.count > 1 { html.append(contentsOf: "</tbody>\n".utf8) }
-        html.append(contentsOf: "</table>\n".utf8)
+        html.append(contentsOf: rowLines.count > 1 ? HTMLBytes.bodyAndTableClose : HTMLBytes.tableClose)
         html.append(0)
         html.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { _ = cmark_node_set_on_enter(node, $0.baseAddress) }
         }
     }
 
-    /// The HTML of each cell with markup: its heading's inlines as cmark
-    /// renders them, without the `<h1>` around them.
-    func renderedCells(options: MarkdownOptions) -> [ArraySlice<UInt8>?] {
-        var result = [ArraySlice<UInt8>?](repeating: nil, count: headingOfCell.count)
-        guard let cells else { return result }
-        let open = Array("<h1>".utf8), close = Array("</h1>\n".utf8)
+    /// The HTML of each cell with markup, a range of `bytes`: its heading's
+    /// inlines as cmark renders them, without the `<h1>` around them.
+    func renderedCells(options: MarkdownOptions) -> (bytes: [UInt8], ranges: [Range<Int>?]) {
+        var ranges = [Range<Int>?](repeating: nil, count: headingOfCell.count)
+        guard let cells else { return ([], ranges) }
+        let open = HTMLBytes.h1Open, close = HTMLBytes.h1Close
         // One render for all the cells, cut at the headings' tags. Raw HTML
         // (kept only when unsafe) could hold those tags: then one a cell.
         if !options.unsafeHTML, let rendered = Self.render(cells, options: options) {
-            var position = rendered.startIndex
+            var position = 0
             var complete = true
             for (index, heading) in headingOfCell.enumerated() where heading != nil {
                 guard rendered[position...].starts(with: open),
@@ -116,17 +117,20 @@ final class TableData {
                     complete = false
                     break
                 }
-                result[index] = rendered[(position + open.count)..<end]
+                ranges[index] = (position + open.count)..<end
                 position = end + close.count
             }
-            if complete, position == rendered.endIndex { return result }
+            if complete, position == rendered.count { return (rendered, ranges) }
+            ranges = [Range<Int>?](repeating: nil, count: headingOfCell.count)
         }
+        var bytes: [UInt8] = []
         for (index, heading) in headingOfCell.enumerated() {
             guard let heading, let rendered = Self.render(heading, options: options),
                   rendered.starts(with: open), rendered.count >= open.count + close.count else { continue }
-            result[index] = rendered[open.count..<(rendered.count - close.count)]
+            ranges[index] = (bytes.count + open.count)..<(bytes.count + rendered.count - close.count)
+            bytes += rendered
         }
-        return result
+        return (bytes, ranges)
     }
 
     static func render(_ node: OpaquePointer, options: MarkdownOptions) -> [UInt8]? {
@@ -137,14 +141,35 @@ final class TableData {
         }
     }
 
+    /// The offset of `needle` in `bytes` from `start` (memchr for its first byte).
     static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-        var index = start
-        while index + needle.count <= bytes.count {
-            if bytes[index] == needle[0], bytes[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index += 1
+        guard let first = needle.first else { return nil }
+        return bytes.withUnsafeBufferPointer { haystack -> Int? in
+            guard let base = haystack.baseAddress else { return nil }
+            var offset = start
+            while offset + needle.count <= haystack.count,
+                  let found = memchr(base + offset, Int32(first), haystack.count - offset) {
+                offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                guard offset + needle.count <= haystack.count else { return nil }
+                if memcmp(base + offset, needle, needle.count) == 0 { return offset }
+                offset += 1
+            }
+            return nil
         }
-        return nil
     }
+}
+
+/// The fixed markup of a table, as bytes made once.
+enum HTMLBytes {
+    static let tableOpen = Array("<table>\n<thead>\n".utf8)
+    static let headClose = Array("</thead>\n".utf8)
+    static let bodyOpen = Array("<tbody>\n".utf8)
+    static let rowOpen = Array("<tr>\n".utf8)
+    static let rowClose = Array("</tr>\n".utf8)
+    static let bodyAndTableClose = Array("</tbody>\n</table>\n".utf8)
+    static let tableClose = Array("</table>\n".utf8)
+    static let h1Open = Array("<h1>".utf8)
+    static let h1Close = Array("</h1>\n".utf8)
 }
 
 /// A cell's tags, `th` or `td`, by alignment, as HTML bytes; made once.

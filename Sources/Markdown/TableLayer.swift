@@ -1,4 +1,5 @@
 import Ccmark
+import Foundation
 
 /// GFM pipe tables on top of cmark's AST. cmark reads a table as a
 /// paragraph of pipes; its source positions tell which lines that paragraph
@@ -55,7 +56,8 @@ enum TableLayer {
             }
         }
         guard let (delimiter, header, delimiterCells) = start else { return nil }
-        var rows: [(Int, [ArraySlice<UInt8>])] = []
+        // Labelled as in `Found`: an unlabelled array would be converted, element by element.
+        var rows: [(index: Int, cells: [ArraySlice<UInt8>])] = []
         var index = delimiter + 1
         var filledCells = 0
         while index < lines.count {
@@ -323,11 +325,12 @@ enum TableLayer {
         // parsed by cmark, all in one parse: each becomes an ATX heading,
         // whose text cmark parses as inlines only.
         var miniBytes: [UInt8] = []
+        miniBytes.reserveCapacity(256)
         var parsedCells: [Int] = []
         var needsDefinitions = false
         for (index, cell) in cellTexts.enumerated() where !cell.isEmpty && !isPlainText(cell, options: document.options) {
             miniBytes.append(contentsOf: "# ".utf8)
-            appendHeadingSafe(TableSyntax.unescapePipes(cell), to: &miniBytes)
+            appendHeadingSafe(cell, to: &miniBytes)
             miniBytes.append(0x0A)
             parsedCells.append(index)
             needsDefinitions = needsDefinitions || cell.contains(UInt8(ascii: "]"))
@@ -364,17 +367,29 @@ enum TableLayer {
     static let markupBytes: [Bool] = (0..<256).map { "\\`*_[]!<&~".utf8.contains(UInt8($0)) }
     static let markupBytesSmart: [Bool] = (0..<256).map { "\\`*_[]!<&~'\"-.".utf8.contains(UInt8($0)) }
 
-    /// A cell's text appended as the text of an ATX heading: a closing run
-    /// of `#` would be taken off, so its first `#` is escaped.
-    static func appendHeadingSafe(_ cell: [UInt8], to output: inout [UInt8]) {
-        let hashes = cell.reversed().prefix { $0 == UInt8(ascii: "#") }.count
-        let runStart = cell.count - hashes
-        if hashes > 0, runStart == 0 || cell[runStart - 1] == 0x20 || cell[runStart - 1] == 0x09 {
-            output.append(contentsOf: cell[..<runStart])
-            output.append(UInt8(ascii: "\\"))
-            output.append(contentsOf: cell[runStart...])
-        } else {
-            output.append(contentsOf: cell)
+    /// A cell's text appended as the text of an ATX heading, `\|` made `|`:
+    /// a closing run of `#` would be taken off, so its first `#` is escaped.
+    static func appendHeadingSafe(_ cell: ArraySlice<UInt8>, to output: inout [UInt8]) {
+        let start = output.count
+        cell.withUnsafeBufferPointer { bytes in
+            // Most cells have no backslash: one copy.
+            guard let base = bytes.baseAddress, memchr(base, Int32(TableSyntax.backslash), bytes.count) != nil else {
+                output.append(contentsOf: bytes)
+                return
+            }
+            var index = 0
+            while index < bytes.count {
+                if bytes[index] == TableSyntax.backslash, index + 1 < bytes.count, bytes[index + 1] == TableSyntax.pipe {
+                    index += 1
+                }
+                output.append(bytes[index])
+                index += 1
+            }
+        }
+        var runStart = output.count
+        while runStart > start, output[runStart - 1] == UInt8(ascii: "#") { runStart -= 1 }
+        if runStart < output.count, runStart == start || output[runStart - 1] == 0x20 || output[runStart - 1] == 0x09 {
+            output.insert(UInt8(ascii: "\\"), at: runStart)
         }
     }
 }

@@ -12,10 +12,12 @@ enum TaskListLayer {
     static func apply(to document: MarkdownDocument, items: [OpaquePointer]) {
         // Items inside blocks that the table layer parsed again are out of the tree.
         let changed = document.hasShifts
-        for item in items where !changed || TableLayer.isAttached(item, to: document.root) {
+        let source = document.source
+        for item in items {
             // Items of re-parsed fragments had the layer applied in their own document.
             guard let paragraph = item.firstChild, paragraph.type == CMARK_NODE_PARAGRAPH,
-                  let checked = marker(at: paragraph, in: document.source),
+                  let checked = marker(at: paragraph, in: source),
+                  !changed || TableLayer.isAttached(item, to: document.root),
                   !document.isFromFragment(item) else { continue }
             cmark_consolidate_text_nodes(paragraph)
             guard let text = paragraph.firstChild, text.type == CMARK_NODE_TEXT,
