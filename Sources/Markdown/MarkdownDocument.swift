@@ -213,7 +213,7 @@ struct LayerCandidates {
             switch node.type {
             case CMARK_NODE_PARAGRAPH, CMARK_NODE_HEADING:
                 let first = node.startLine, last = min(node.endLine, source.count)
-                if last > first, ((first + 1)...last).contains(where: source.mayBeDelimiterRow) {
+                if last > first, source.hasDelimiterRow(in: (first + 1)...last) {
                     tableBlocks.append(node)
                 }
                 continue

@@ -35,15 +35,22 @@ enum TaskListLayer {
     /// Whether the paragraph's source starts with a task marker and white
     /// space: nil when it does not, else whether the box is checked.
     static func marker(at paragraph: OpaquePointer, in source: SourceLines) -> Bool? {
-        let line = source.line(paragraph.startLine)
-        let start = line.startIndex + paragraph.startColumn - 1
-        guard start >= line.startIndex, start + 4 <= line.endIndex,
-              line[start] == UInt8(ascii: "["), line[start + 2] == UInt8(ascii: "]"),
-              line[start + 3] == 0x20 || line[start + 3] == 0x09 else { return nil }
-        switch line[start + 1] {
-        case 0x20: return false
-        case UInt8(ascii: "x"), UInt8(ascii: "X"): return true
-        default: return nil
+        // Read in place, every list item comes here. The line's ending is
+        // in range, but no byte of it is one the marker accepts.
+        let number = paragraph.startLine
+        guard number >= 1, number <= source.starts.count else { return nil }
+        let lineStart = source.starts[number - 1]
+        let lineEnd = number < source.starts.count ? source.starts[number] : source.bytes.count
+        let start = lineStart + paragraph.startColumn - 1
+        guard start >= lineStart, start + 4 <= lineEnd else { return nil }
+        return source.bytes.withUnsafeBufferPointer { line -> Bool? in
+            guard line[start] == UInt8(ascii: "["), line[start + 2] == UInt8(ascii: "]"),
+                  line[start + 3] == 0x20 || line[start + 3] == 0x09 else { return nil }
+            switch line[start + 1] {
+            case 0x20: return false
+            case UInt8(ascii: "x"), UInt8(ascii: "X"): return true
+            default: return nil
+            }
         }
     }
 }
