@@ -3,7 +3,11 @@
 enum BlockStarts {
     static func startsBlock(_ line: ContentLine) -> Bool {
         if line.indent >= 4 { return true }  // indented code
-        let text = Array(line.content)
+        // Read in place: a table's every row comes here.
+        return line.content.withUnsafeBufferPointer { startsBlock($0) }
+    }
+
+    static func startsBlock(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = text.first else { return false }
         switch first {
         case UInt8(ascii: ">"):
@@ -14,13 +18,13 @@ enum BlockStarts {
         case UInt8(ascii: "`"), UInt8(ascii: "~"):
             return text.prefix { $0 == first }.count >= 3
         case UInt8(ascii: "<"):
-            return startsHTMLBlock(text)
+            return startsHTMLBlock(Array(text))
         default:
             return isThematicBreak(text) || startsListItem(text)
         }
     }
 
-    static func isThematicBreak(_ text: [UInt8]) -> Bool {
+    static func isThematicBreak(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let marker = text.first, marker == UInt8(ascii: "-") || marker == UInt8(ascii: "*") || marker == UInt8(ascii: "_")
         else { return false }
         var count = 0
@@ -30,7 +34,7 @@ enum BlockStarts {
         return count >= 3
     }
 
-    static func startsListItem(_ text: [UInt8]) -> Bool {
+    static func startsListItem(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         func endsMarker(_ index: Int) -> Bool {
             index == text.count || text[index] == 0x20 || text[index] == 0x09
         }

@@ -10,11 +10,16 @@ public final class MarkdownDocument {
     private(set) var root: OpaquePointer
     private(set) var source: SourceLines
     let options: MarkdownOptions
-    /// Nodes that came from re-parsed fragments, with the shift that turns
-    /// their fragment positions into document positions.
-    var shifts: [OpaquePointer: PositionShift] = [:]
-    /// What each node added by the extension layer stands for.
-    var extensionNodes: [OpaquePointer: ExtensionNode] = [:]
+    /// What the layer knows of the nodes it made or moved (what a node
+    /// stands for, how a fragment's positions shift), reached from each
+    /// node's cmark user data. Shared with the fragments this document
+    /// parses, so their nodes keep their notes when they move in.
+    let notes: NodeNotes
+    /// Tells this document's position shifts from its fragments'.
+    let noteOwner: Int
+    /// Whether a position shift was recorded: nodes came from fragments, or
+    /// a table cell's inlines from the parse of its cells.
+    var hasShifts = false
     var cachedReferenceDefinitions: (lines: String, labels: [String: String])?
     /// Definitions that cmark read as a paragraph's text but cmark-gfm reads
     /// as definitions, because a table ended that paragraph before them.
@@ -28,12 +33,14 @@ public final class MarkdownDocument {
 
     /// Parses `text` with libcmark, then applies the extension layer.
     public convenience init(_ text: String, options: MarkdownOptions = .default) {
-        self.init(text, options: options, depth: 0)
+        self.init(text, options: options, depth: 0, notes: NodeNotes())
     }
 
-    init(_ text: String, options: MarkdownOptions, depth: Int) {
+    init(_ text: String, options: MarkdownOptions, depth: Int, notes: NodeNotes) {
         self.options = options
         self.depth = depth
+        self.notes = notes
+        noteOwner = notes.newOwner()
         let layered = options.extensions && depth < Self.maxDepth
         var candidates: LayerCandidates?
         (root, source, candidates, cachedReferenceDefinitions) = Self.prepare(text, options: options, layered: layered)
@@ -44,8 +51,7 @@ public final class MarkdownDocument {
         // their labels for the whole document and show nothing.
         let definitions = hiddenDefinitions.keys.sorted().compactMap { hiddenDefinitions[$0] }.joined()
         cmark_node_free(root)
-        shifts = [:]
-        extensionNodes = [:]
+        hasShifts = false
         cachedReferenceDefinitions = nil
         hiddenDefinitions = [:]
         (root, source, candidates, cachedReferenceDefinitions) = Self.prepare(text + "\n\n" + definitions, options: options, layered: true)
@@ -123,11 +129,47 @@ public final class MarkdownDocument {
         return String(cString: rendered)
     }
 
+    /// The index of `node`'s note, if the layer gave it one.
+    func noteIndex(of node: OpaquePointer) -> Int? {
+        cmark_node_get_user_data(node).map { Int(bitPattern: $0) - 1 }
+    }
+
+    /// The index of `node`'s note, made when it has none.
+    func makeNote(for node: OpaquePointer) -> Int {
+        if let index = noteIndex(of: node) { return index }
+        notes.entries.append(NodeNote())
+        cmark_node_set_user_data(node, UnsafeMutableRawPointer(bitPattern: notes.entries.count))
+        return notes.entries.count - 1
+    }
+
+    /// What the extension layer's `node` stands for.
+    func kind(of node: OpaquePointer) -> ExtensionNode? {
+        noteIndex(of: node).flatMap { notes.entries[$0].kind }
+    }
+
+    func setKind(_ kind: ExtensionNode, of node: OpaquePointer) {
+        notes.entries[makeNote(for: node)].kind = kind
+    }
+
+    /// The shift from `node`'s positions to this document's, when this
+    /// document recorded one (a fragment's own shifts are not its parent's).
+    func shift(of node: OpaquePointer) -> PositionShift? {
+        guard let index = noteIndex(of: node), notes.entries[index].shiftOwner == noteOwner else { return nil }
+        return notes.entries[index].shift
+    }
+
+    func setShift(_ shift: PositionShift, of node: OpaquePointer) {
+        let index = makeNote(for: node)
+        notes.entries[index].shift = shift
+        notes.entries[index].shiftOwner = noteOwner
+        hasShifts = true
+    }
+
     /// Whether `node` came from a fragment parsed apart from the document.
     func isFromFragment(_ node: OpaquePointer) -> Bool {
         var ancestor: OpaquePointer? = node
         while let current = ancestor {
-            if shifts[current] != nil { return true }
+            if shift(of: current) != nil { return true }
             ancestor = current.parent
         }
         return false
@@ -137,7 +179,7 @@ public final class MarkdownDocument {
     func line(_ line: Int, of node: OpaquePointer) -> Int {
         var ancestor: OpaquePointer? = node
         while let current = ancestor {
-            if let shift = shifts[current] { return line + shift.lines }
+            if let shift = shift(of: current) { return line + shift.lines }
             ancestor = current.parent
         }
         return line
@@ -147,7 +189,7 @@ public final class MarkdownDocument {
     func position(of node: OpaquePointer) -> (line: Int, column: Int) {
         var ancestor: OpaquePointer? = node
         while let current = ancestor {
-            if let shift = shifts[current] {
+            if let shift = shift(of: current) {
                 return (node.startLine + shift.lines, node.startColumn + shift.columns)
             }
             ancestor = current.parent
@@ -171,7 +213,7 @@ struct LayerCandidates {
             switch node.type {
             case CMARK_NODE_PARAGRAPH, CMARK_NODE_HEADING:
                 let first = node.startLine, last = min(node.endLine, source.count)
-                if last > first, ((first + 1)...last).contains(where: source.mayBeDelimiterRow) {
+                if last > first, source.hasDelimiterRow(in: (first + 1)...last) {
                     tableBlocks.append(node)
                 }
                 continue
@@ -200,11 +242,30 @@ struct PositionShift {
 
 /// The nodes the extension layer adds to cmark's tree.
 enum ExtensionNode {
-    case table, tableSection
-    /// A row, with its line in the document that built it; a row of plain
-    /// text keeps its cells here, separated by U+001F (it has no cell nodes).
-    case tableRow(line: Int, plainCells: String?)
+    /// A table, written as one node of HTML.
+    case table(TableData)
     case taskCheckbox(checked: Bool)
+}
+
+/// What the layer knows of one node, found by the index kept in the node's
+/// cmark user data: no dictionary keyed by node, nothing hashed.
+struct NodeNote {
+    var kind: ExtensionNode?
+    var shift: PositionShift?
+    /// The document that recorded `shift` (0: none).
+    var shiftOwner = 0
+}
+
+/// The notes of a document and of the fragments it parses.
+final class NodeNotes {
+    var entries: [NodeNote] = []
+    private var owners = 0
+
+    /// A number for a new document's shifts.
+    func newOwner() -> Int {
+        owners += 1
+        return owners
+    }
 }
 
 /// A heading found in a document.

@@ -75,7 +75,7 @@ enum NodeFactory {
 }
 
 /// A NUL-terminated copy of a string, for C calls made many times with it.
-struct CString {
+struct CString: Sendable {
     let bytes: ContiguousArray<CChar>
     init(_ text: String) { bytes = text.utf8CString }
 

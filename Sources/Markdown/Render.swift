@@ -21,6 +21,16 @@ extension MarkdownDocument {
         var currentTable: TableText?
         var texts: [OpaquePointer: String] = [:]
         var joinedBreaks: [OpaquePointer] = []
+        /// A table row's text; a row is a text block and a line of the plain text.
+        func addRow(_ cells: [String], line: Int) -> String {
+            if currentTable?.rows.isEmpty == true { currentTable?.line = line }
+            currentTable?.rows.append(cells)
+            currentTable?.rowLines.append(line)
+            let text = cells.joined(separator: " | ")
+            textBlocks.append(TextBlock(kind: .tableRow, text: text, line: line))
+            plain += cells.joined(separator: " ") + "\n"
+            return text
+        }
         for node in root.descendants {
             switch node.type {
             case CMARK_NODE_HEADING:
@@ -52,21 +62,32 @@ extension MarkdownDocument {
                 links.append(reference)
                 if let resolved = resolveLink(reference) { cmark_node_set_url(node, resolved) }
             case CMARK_NODE_CUSTOM_BLOCK, CMARK_NODE_CUSTOM_INLINE:
-                switch extensionNodes[node] {
-                case .table:
+                switch kind(of: node) {
+                case let .table(data):
                     if let table = currentTable { tables.append(table) }
                     currentTable = TableText(line: 0, rows: [], rowLines: [])
-                case let .tableRow(rowLine, plainCells):
-                    let cells = plainCells.map { $0.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init) }
-                        ?? node.children.map { PlainText.trimmed(PlainText.of($0)) }
-                    let line = self.line(rowLine, of: node)
-                    if currentTable?.rows.isEmpty == true { currentTable?.line = line }
-                    currentTable?.rows.append(cells)
-                    currentTable?.rowLines.append(line)
-                    let text = cells.joined(separator: " | ")
-                    textBlocks.append(TextBlock(kind: .tableRow, text: text, line: line))
-                    texts[node] = text
-                    plain += cells.joined(separator: " ") + "\n"
+                    var rows: [String] = []
+                    var rewritten = false
+                    for row in data.rowLines.indices {
+                        rows.append(addRow(data.rowCells(row), line: self.line(data.rowLines[row], of: node)))
+                        guard data.hasMarkup else { continue }
+                        for index in row * data.columns..<(row + 1) * data.columns {
+                            guard let heading = data.headingOfCell[index] else { continue }
+                            for inline in heading.descendants where inline.type == CMARK_NODE_LINK || inline.type == CMARK_NODE_IMAGE {
+                                let (line, column) = cellPosition(of: inline, heading: heading, rowLine: data.rowLines[row],
+                                                                  table: node, builder: data.builder)
+                                let reference = LinkReference(url: inline.url ?? "", isImage: inline.type == CMARK_NODE_IMAGE,
+                                                              line: line, column: column, text: PlainText.of(inline))
+                                links.append(reference)
+                                if let resolved = resolveLink(reference) {
+                                    cmark_node_set_url(inline, resolved)
+                                    rewritten = true
+                                }
+                            }
+                        }
+                    }
+                    texts[node] = rows.joined(separator: "\n")
+                    if rewritten { data.setHTML(of: node, options: options) }
                 case let .taskCheckbox(checked):
                     if let paragraph = node.parent {
                         tasks.append(TaskItem(checked: checked, text: PlainText.trimmed(PlainText.of(paragraph)),
@@ -95,6 +116,21 @@ extension MarkdownDocument {
         }
         return RenderedBody(html: html(), headings: headings, sections: sections, links: links, tasks: tasks,
                             textBlocks: textBlocks, tables: tables, plainText: plain)
+    }
+
+    /// The document position of a link in a table cell: on its row's line
+    /// when this document built the table; a table from a fragment has its
+    /// cells' positions shifted as the fragment's blocks are.
+    func cellPosition(of inline: OpaquePointer, heading: OpaquePointer, rowLine: Int, table: OpaquePointer, builder: Int)
+        -> (line: Int, column: Int)
+    {
+        if builder == noteOwner { return (inline.startLine + rowLine - heading.startLine, inline.startColumn) }
+        var ancestor: OpaquePointer? = table
+        while let current = ancestor {
+            if let shift = shift(of: current) { return (inline.startLine + shift.lines, inline.startColumn + shift.columns) }
+            ancestor = current.parent
+        }
+        return (inline.startLine, inline.startColumn)
     }
 
     /// Top-level headings cut the body into sections.
@@ -152,7 +188,7 @@ extension MarkdownDocument {
             cmark_node_append_child(tag, child)
         }
         cmark_node_insert_before(heading, wrapper)
-        if let shift = shifts[heading] { shifts[wrapper] = shift }
+        if let shift = shift(of: heading) { setShift(shift, of: wrapper) }
         cmark_node_unlink(heading)
         cmark_node_free(heading)
     }

@@ -25,25 +25,45 @@ struct SourceLines {
 
     var count: Int { starts.count }
 
-    /// Whether line `number` (1-based) may be a table's delimiter row: after
-    /// block quote markers and spaces, only `|`, `:`, `-`, spaces and tabs,
-    /// with a `-`. One cheap pass tells the table layer which blocks to look at.
-    func mayBeDelimiterRow(_ number: Int) -> Bool {
-        let line = line(number)
-        var index = line.startIndex
-        while index < line.endIndex, line[index] == 0x20 || line[index] == 0x09 || line[index] == UInt8(ascii: ">") {
-            index += 1
+    /// Whether the text holds `byte` (memchr, not a loop of Swift calls).
+    func contains(_ byte: UInt8) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            return memchr(base, Int32(byte), buffer.count) != nil
         }
-        var dash = false
-        while index < line.endIndex {
-            switch line[index] {
-            case UInt8(ascii: "-"): dash = true
-            case UInt8(ascii: "|"), UInt8(ascii: ":"), 0x20, 0x09: break
-            default: return false
+    }
+
+    /// Whether a line of `numbers` (1-based) may be a table's delimiter
+    /// row: after block quote markers and spaces, only `|`, `:`, `-`, spaces
+    /// and tabs, with a `-`. One cheap pass, on the bytes in place, tells
+    /// the table layer which blocks to look at.
+    func hasDelimiterRow(in numbers: ClosedRange<Int>) -> Bool {
+        let starts = starts
+        return bytes.withUnsafeBufferPointer { buffer in
+            for number in numbers where number >= 1 && number <= starts.count {
+                let start = starts[number - 1]
+                var end = number < starts.count ? starts[number] : buffer.count
+                if end > start, buffer[end - 1] == UInt8(ascii: "\n") { end -= 1 }
+                if end > start, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                var index = start
+                while index < end, buffer[index] == 0x20 || buffer[index] == 0x09 || buffer[index] == UInt8(ascii: ">") {
+                    index += 1
+                }
+                var dash = false
+                var other = false
+                while index < end {
+                    switch buffer[index] {
+                    case UInt8(ascii: "-"): dash = true
+                    case UInt8(ascii: "|"), UInt8(ascii: ":"), 0x20, 0x09: break
+                    default: other = true
+                    }
+                    if other { break }
+                    index += 1
+                }
+                if dash, !other { return true }
             }
-            index += 1
+            return false
         }
-        return dash
     }
 
     /// Line `number` (1-based) without its line ending.

@@ -1,4 +1,5 @@
 import Ccmark
+import Foundation
 
 /// GFM pipe tables on top of cmark's AST. cmark reads a table as a
 /// paragraph of pipes; its source positions tell which lines that paragraph
@@ -55,7 +56,8 @@ enum TableLayer {
             }
         }
         guard let (delimiter, header, delimiterCells) = start else { return nil }
-        var rows: [(Int, [ArraySlice<UInt8>])] = []
+        // Labelled as in `Found`: an unlabelled array would be converted, element by element.
+        var rows: [(index: Int, cells: [ArraySlice<UInt8>])] = []
         var index = delimiter + 1
         var filledCells = 0
         while index < lines.count {
@@ -143,7 +145,7 @@ enum TableLayer {
     /// then text, and its `[label]` a link wherever the label is defined,
     /// as cmark-gfm renders it. Returns the byte offsets of those colons.
     static func definitionsReadAsText(_ candidates: [OpaquePointer], source: SourceLines, options: MarkdownOptions) -> [Int] {
-        guard source.bytes.contains(UInt8(ascii: "[")) else { return [] }
+        guard source.contains(UInt8(ascii: "[")) else { return [] }
         func colon(_ line: ContentLine) -> Int? {
             let content = line.content
             guard content.first == UInt8(ascii: "[") else { return nil }
@@ -271,20 +273,20 @@ enum TableLayer {
     static func insertFragment(
         _ text: String, firstLine: Int, before anchor: OpaquePointer, document: MarkdownDocument, extensions: Bool = true
     ) {
-        let definitions = text.contains("]") ? document.referenceDefinitions : ""
+        let definitions = text.utf8.contains(UInt8(ascii: "]")) ? document.referenceDefinitions : ""
         var options = document.options
         options.extensions = extensions
-        let fragment = MarkdownDocument(text + "\n\n" + definitions, options: options, depth: document.depth + 1)
+        let fragment = MarkdownDocument(text + "\n\n" + definitions, options: options, depth: document.depth + 1,
+                                        notes: document.notes)
         for child in fragment.root.children {
             // Reference definitions leave no node; a lone paragraph of them is dropped by cmark.
             guard child.startLine <= fragmentLineCount(text) else { continue }
             cmark_node_unlink(child)
             cmark_node_insert_before(anchor, child)
-            document.shifts[child] = PositionShift(lines: firstLine - 1, columns: 0)
+            document.setShift(PositionShift(lines: firstLine - 1, columns: 0), of: child)
         }
-        for (node, kind) in fragment.extensionNodes { document.extensionNodes[node] = kind }
         // Definitions in lines that cmark read as a paragraph's text.
-        if extensions, text.utf8.count > 2, text.contains("]:") {
+        if extensions, text.utf8.count > 2, containsLabelEnd(text) {
             let known = document.definedLabels
             for (label, line) in fragment.definedLabels where known[label] == nil {
                 document.hiddenDefinitions[label] = line
@@ -295,10 +297,23 @@ enum TableLayer {
         }
     }
 
+    /// Whether `text` holds `]:`, on its bytes (no Foundation search).
+    static func containsLabelEnd(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ":"), previous == UInt8(ascii: "]") { return true }
+            previous = byte
+        }
+        return false
+    }
+
     static func fragmentLineCount(_ text: String) -> Int {
         text.utf8.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
     }
 
+    /// The table as one node of ready HTML; what it holds (cells, rows,
+    /// the cmark parse of its cells with markup) stays in the node's note
+    /// for rendering, which may rewrite the cells' links.
     static func buildTable(_ found: Found, lines: [ContentLine], document: MarkdownDocument) -> OpaquePointer? {
         let columns = found.header.count
         var cellTexts: [ArraySlice<UInt8>] = found.header
@@ -306,15 +321,16 @@ enum TableLayer {
         for row in found.rows {
             for column in 0..<columns { cellTexts.append(column < row.cells.count ? row.cells[column] : []) }
         }
-        // Cells of plain text become text nodes as they are. The others are
+        // Cells of plain text are written as they are. The others are
         // parsed by cmark, all in one parse: each becomes an ATX heading,
         // whose text cmark parses as inlines only.
         var miniBytes: [UInt8] = []
+        miniBytes.reserveCapacity(256)
         var parsedCells: [Int] = []
         var needsDefinitions = false
         for (index, cell) in cellTexts.enumerated() where !cell.isEmpty && !isPlainText(cell, options: document.options) {
             miniBytes.append(contentsOf: "# ".utf8)
-            appendHeadingSafe(TableSyntax.unescapePipes(cell), to: &miniBytes)
+            appendHeadingSafe(cell, to: &miniBytes)
             miniBytes.append(0x0A)
             parsedCells.append(index)
             needsDefinitions = needsDefinitions || cell.contains(UInt8(ascii: "]"))
@@ -322,22 +338,20 @@ enum TableLayer {
         var mini = String(decoding: miniBytes, as: UTF8.self)
         if needsDefinitions { mini += "\n" + document.referenceDefinitions }
         let parsed = parsedCells.isEmpty ? nil : MarkdownDocument.parse(mini, options: document.options)
-        defer { if let parsed { cmark_node_free(parsed) } }
         let headings = parsed?.children.filter { $0.type == CMARK_NODE_HEADING } ?? []
-        guard headings.count == parsedCells.count,
-              let table = NodeFactory.customBlock(enter: "<table>", exit: "</table>") else { return nil }
+        guard headings.count == parsedCells.count, let table = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else {
+            if let parsed { cmark_node_free(parsed) }
+            return nil
+        }
         var headingOfCell = [OpaquePointer?](repeating: nil, count: cellTexts.count)
         for (heading, index) in zip(headings, parsedCells) { headingOfCell[index] = heading }
-        document.extensionNodes[table] = .table
-        var builder = RowBuilder(document: document, table: table, columns: columns, cellTexts: cellTexts,
-                                 headingOfCell: headingOfCell, alignments: found.alignments)
-        builder.section(name: "thead", cellTag: "th", rows: [(lines[found.headerIndex].number, 0)])
-        if !found.rows.isEmpty {
-            var bodyRows: [(line: Int, first: Int)] = []
-            bodyRows.reserveCapacity(found.rows.count)
-            for (offset, row) in found.rows.enumerated() { bodyRows.append((lines[row.index].number, (offset + 1) * columns)) }
-            builder.section(name: "tbody", cellTag: "td", rows: bodyRows)
-        }
+        var rowLines = [lines[found.headerIndex].number]
+        rowLines.reserveCapacity(found.rows.count + 1)
+        for row in found.rows { rowLines.append(lines[row.index].number) }
+        let data = TableData(cells: parsed, columns: columns, cellTexts: cellTexts, headingOfCell: headingOfCell,
+                             rowLines: rowLines, alignments: found.alignments, builder: document.noteOwner)
+        data.setHTML(of: table, options: document.options)
+        document.setKind(.table(data), of: table)
         return table
     }
 
@@ -353,114 +367,29 @@ enum TableLayer {
     static let markupBytes: [Bool] = (0..<256).map { "\\`*_[]!<&~".utf8.contains(UInt8($0)) }
     static let markupBytesSmart: [Bool] = (0..<256).map { "\\`*_[]!<&~'\"-.".utf8.contains(UInt8($0)) }
 
-    /// A cell's text appended as the text of an ATX heading: a closing run
-    /// of `#` would be taken off, so its first `#` is escaped.
-    static func appendHeadingSafe(_ cell: [UInt8], to output: inout [UInt8]) {
-        let hashes = cell.reversed().prefix { $0 == UInt8(ascii: "#") }.count
-        let runStart = cell.count - hashes
-        if hashes > 0, runStart == 0 || cell[runStart - 1] == 0x20 || cell[runStart - 1] == 0x09 {
-            output.append(contentsOf: cell[..<runStart])
-            output.append(UInt8(ascii: "\\"))
-            output.append(contentsOf: cell[runStart...])
-        } else {
-            output.append(contentsOf: cell)
-        }
-    }
-}
-
-/// Builds a table's sections and rows: a row of plain text as one node of
-/// ready HTML, other rows as a node a cell holding cmark's inlines.
-struct RowBuilder {
-    let document: MarkdownDocument
-    let table: OpaquePointer
-    let columns: Int
-    let cellTexts: [ArraySlice<UInt8>]
-    let headingOfCell: [OpaquePointer?]
-    let alignments: [TableSyntax.Alignment]
-    let rowOpen = CString("<tr>"), rowClose = CString("</tr>")
-    var buffer: [UInt8] = []
-
-    init(document: MarkdownDocument, table: OpaquePointer, columns: Int, cellTexts: [ArraySlice<UInt8>],
-         headingOfCell: [OpaquePointer?], alignments: [TableSyntax.Alignment]) {
-        self.document = document
-        self.table = table
-        self.columns = columns
-        self.cellTexts = cellTexts
-        self.headingOfCell = headingOfCell
-        self.alignments = alignments
-    }
-
-    mutating func section(name: String, cellTag: String, rows: [(line: Int, first: Int)]) {
-        var openTags: [[UInt8]] = []
-        var openStrings: [CString] = []
-        for column in 0..<columns {
-            let align = column < alignments.count ? alignments[column].attribute(classes: document.options.alignmentClasses) : ""
-            let tag = "<\(cellTag)\(align)>"
-            openTags.append(Array(tag.utf8))
-            openStrings.append(CString(tag))
-        }
-        let closeTag = Array("</\(cellTag)>\n".utf8)
-        let closeString = CString("</\(cellTag)>\n")
-        guard let group = NodeFactory.customBlock(enter: "<\(name)>", exit: "</\(name)>") else { return }
-        document.extensionNodes[group] = .tableSection
-        cmark_node_append_child(table, group)
-        for row in rows {
-            let end = row.first + columns
-            var plain = true
-            for index in row.first..<end where headingOfCell[index] != nil { plain = false; break }
-            if plain, let tr = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) {
-                // A row of plain text is written out whole: one node, no node a cell.
-                buffer.removeAll(keepingCapacity: true)
-                buffer.append(contentsOf: "<tr>\n".utf8)
-                for index in row.first..<end {
-                    buffer.append(contentsOf: openTags[index - row.first])
-                    HTMLText.appendEscaped(cellTexts[index], to: &buffer)
-                    buffer.append(contentsOf: closeTag)
-                }
-                buffer.append(0)
-                setCString(tr, buffer, cmark_node_set_on_enter)
-                _ = rowClose.bytes.withUnsafeBufferPointer { cmark_node_set_on_exit(tr, $0.baseAddress) }
-                var cells: [UInt8] = []
-                for index in row.first..<end {
-                    if index > row.first { cells.append(0x1F) }
-                    cells.append(contentsOf: cellTexts[index])
-                }
-                document.extensionNodes[tr] = .tableRow(line: row.line, plainCells: String(decoding: cells, as: UTF8.self))
-                cmark_node_append_child(group, tr)
-                continue
+    /// A cell's text appended as the text of an ATX heading, `\|` made `|`:
+    /// a closing run of `#` would be taken off, so its first `#` is escaped.
+    static func appendHeadingSafe(_ cell: ArraySlice<UInt8>, to output: inout [UInt8]) {
+        let start = output.count
+        cell.withUnsafeBufferPointer { bytes in
+            // Most cells have no backslash: one copy.
+            guard let base = bytes.baseAddress, memchr(base, Int32(TableSyntax.backslash), bytes.count) != nil else {
+                output.append(contentsOf: bytes)
+                return
             }
-            guard let tr = NodeFactory.custom(CMARK_NODE_CUSTOM_BLOCK, enter: rowOpen, exit: rowClose) else { continue }
-            document.extensionNodes[tr] = .tableRow(line: row.line, plainCells: nil)
-            cmark_node_append_child(group, tr)
-            for index in row.first..<end {
-                guard let cell = NodeFactory.custom(CMARK_NODE_CUSTOM_INLINE, enter: openStrings[index - row.first],
-                                                    exit: closeString) else { continue }
-                cmark_node_append_child(tr, cell)
-                if let heading = headingOfCell[index] {
-                    // Inline positions (of links) shift from the heading's line to the row's.
-                    document.shifts[cell] = PositionShift(lines: row.line - heading.startLine, columns: 0)
-                    var child = heading.firstChild
-                    while let inline = child {
-                        child = inline.next
-                        cmark_node_unlink(inline)
-                        cmark_node_append_child(cell, inline)
-                    }
-                } else if !cellTexts[index].isEmpty, let text = cmark_node_new(CMARK_NODE_TEXT) {
-                    buffer.removeAll(keepingCapacity: true)
-                    buffer.append(contentsOf: cellTexts[index])
-                    buffer.append(0)
-                    setCString(text, buffer, cmark_node_set_literal)
-                    cmark_node_append_child(cell, text)
+            var index = 0
+            while index < bytes.count {
+                if bytes[index] == TableSyntax.backslash, index + 1 < bytes.count, bytes[index + 1] == TableSyntax.pipe {
+                    index += 1
                 }
+                output.append(bytes[index])
+                index += 1
             }
         }
-    }
-
-    /// Calls a cmark setter with `bytes` (NUL-terminated) as a C string.
-    func setCString(_ node: OpaquePointer, _ bytes: [UInt8],
-                    _ setter: (OpaquePointer?, UnsafePointer<CChar>?) -> Int32) {
-        _ = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { setter(node, $0.baseAddress) }
+        var runStart = output.count
+        while runStart > start, output[runStart - 1] == UInt8(ascii: "#") { runStart -= 1 }
+        if runStart < output.count, runStart == start || output[runStart - 1] == 0x20 || output[runStart - 1] == 0x09 {
+            output.insert(UInt8(ascii: "\\"), at: runStart)
         }
     }
 }

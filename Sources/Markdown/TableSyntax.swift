@@ -1,3 +1,5 @@
+import Foundation
+
 /// The GFM pipe-table grammar, line by line, as cmark-gfm reads it: which
 /// lines are rows, which is a delimiter row, and what the cells hold.
 enum TableSyntax {
@@ -30,31 +32,55 @@ enum TableSyntax {
     /// escaped, see `unescapePipes`), or nil when the line holds no cell (a
     /// lone `|`). A pipe preceded by a backslash belongs to its cell.
     static func cells(of line: ArraySlice<UInt8>) -> [ArraySlice<UInt8>]? {
-        var index = line.startIndex
-        let end = line.endIndex
-        // An optional leading pipe and the spaces after it.
-        if index < end, line[index] == pipe {
-            index += 1
-            while index < end, isTableSpace(line[index]) { index += 1 }
-        }
+        // Read in place (every row of every table comes here), pipes found
+        // by memchr; slices are made for the cells only.
+        let base = line.startIndex
         var cells: [ArraySlice<UInt8>] = []
-        while index < end {
-            let cellStart = index
-            while index < end, !(line[index] == pipe && (index == cellStart || line[index - 1] != backslash)) {
-                index += 1
+        line.withUnsafeBufferPointer { bytes in
+            guard let pointer = bytes.baseAddress else { return }
+            let end = bytes.count
+            /// The first pipe at or after `from`, or `end`.
+            func nextPipe(_ from: Int) -> Int {
+                guard from < end, let found = memchr(pointer + from, Int32(pipe), end - from) else { return end }
+                return pointer.distance(to: found.assumingMemoryBound(to: UInt8.self))
             }
-            let cellEnd = index
-            let pipeFound = index < end
-            if cellEnd > cellStart || pipeFound {
-                cells.append(trimmed(line[cellStart..<cellEnd]))
+            var pipes = 0
+            var probe = nextPipe(0)
+            while probe < end {
+                pipes += 1
+                probe = nextPipe(probe + 1)
             }
-            if pipeFound {
+            cells.reserveCapacity(pipes + 1)
+            var index = 0
+            // An optional leading pipe and the spaces after it.
+            if index < end, bytes[index] == pipe {
                 index += 1
-                while index < end, isTableSpace(line[index]) { index += 1 }
+                while index < end, isTableSpace(bytes[index]) { index += 1 }
+            }
+            while index < end {
+                let cellStart = index
+                // A pipe preceded by a backslash belongs to the cell.
+                index = nextPipe(index)
+                while index < end, index > cellStart, bytes[index - 1] == backslash { index = nextPipe(index + 1) }
+                let pipeFound = index < end
+                if index > cellStart || pipeFound {
+                    // `cmark_strbuf_trim` (unescaping `\|` later changes no end: it leaves `|`).
+                    var start = cellStart, cellEnd = index
+                    while start < cellEnd, isSpace(bytes[start]) { start += 1 }
+                    while cellEnd > start, isSpace(bytes[cellEnd - 1]) { cellEnd -= 1 }
+                    cells.append(line[(base + start)..<(base + cellEnd)])
+                }
+                if pipeFound {
+                    index += 1
+                    while index < end, isTableSpace(bytes[index]) { index += 1 }
+                }
             }
         }
         return cells.isEmpty ? nil : cells
     }
+
+    /// The white space `cmark_strbuf_trim` takes off.
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
 
     /// Whether `line` is a delimiter row: `| --- | :-: | --: |`.
     static func isDelimiterRow(_ line: ArraySlice<UInt8>) -> Bool {
@@ -86,15 +112,5 @@ enum TableSyntax {
             let left = cell.first == UInt8(ascii: ":"), right = cell.last == UInt8(ascii: ":")
             return left && right ? .center : left ? .left : right ? .right : .none
         }
-    }
-
-    /// `cmark_strbuf_trim`: white space off both ends (unescaping `\|`
-    /// later changes no end: it leaves `|`).
-    static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
-        var start = bytes.startIndex, end = bytes.endIndex
-        while start < end, isSpace(bytes[start]) { start += 1 }
-        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
-        return bytes[start..<end]
     }
 }
