@@ -82,8 +82,14 @@ public struct Similarity: Sendable, Hashable {
     /// plus 1 for each shared service and each shared tag, plus ten times
     /// the cosine of their stories, rounded.
     public var score: Int {
-        (causeKeys.isEmpty ? 0 : Weight.causeKey) + (categories.isEmpty ? 0 : Weight.category)
-            + services.count * Weight.service + tags.count * Weight.tag + Int((text * Weight.text).rounded())
+        Self.score(causeKeys: !causeKeys.isEmpty, categories: !categories.isEmpty, services: services.count,
+                   tags: tags.count, text: text)
+    }
+
+    /// The score from what is shared, counted.
+    static func score(causeKeys: Bool, categories: Bool, services: Int, tags: Int, text: Double) -> Int {
+        (causeKeys ? Weight.causeKey : 0) + (categories ? Weight.category : 0)
+            + services * Weight.service + tags * Weight.tag + Int((text * Weight.text).rounded())
     }
 
     public var isEmpty: Bool { causeKeys.isEmpty && categories.isEmpty && services.isEmpty && tags.isEmpty && text == 0 }
@@ -125,7 +131,7 @@ extension RelatedIncidents {
         }
         let (namedBy, byCause, byCategory, byService, byTag) = (namers, causeLists, categoryLists, serviceLists, tagLists)
 
-        let textNeighbours = TextSimilarity.neighbours(postmortems)
+        let textNeighbours = Profile.measure("analysis: text similarity") { TextSimilarity.neighbours(postmortems) }
         // Each postmortem's values, without repeats, in its own order: what likeness compares.
         struct Values { var causes: [String], categories: [String], services: [String], tags: [String] }
         let values = postmortems.map { p in
@@ -157,25 +163,37 @@ extension RelatedIncidents {
                 for value in list { candidates.formUnion(nearest(to: member, in: index[value] ?? [], count: candidateWindow)) }
             }
             candidates.remove(member)
-            var shared: [Int: Similarity] = [:]
-            for other in candidates {
+            /// What `member` shares with `other`, in full (lists of the shared values).
+            func likeness(_ other: Int) -> Similarity {
                 let theirs = values[other]
-                let likeness = Similarity(causeKeys: own.causes.filter(theirs.causes.contains),
-                                          categories: own.categories.filter(theirs.categories.contains),
-                                          services: own.services.filter(theirs.services.contains),
-                                          tags: own.tags.filter(theirs.tags.contains), text: cosines[other] ?? 0)
-                if !likeness.isEmpty || reasons[other] != nil { shared[other] = likeness }
+                return Similarity(causeKeys: own.causes.filter(theirs.causes.contains),
+                                  categories: own.categories.filter(theirs.categories.contains),
+                                  services: own.services.filter(theirs.services.contains),
+                                  tags: own.tags.filter(theirs.tags.contains), text: cosines[other] ?? 0)
+            }
+            /// `likeness(other).score`, nil when they share nothing, without making the lists.
+            func score(_ other: Int) -> Int? {
+                let theirs = values[other]
+                let causes = own.causes.contains(where: theirs.causes.contains)
+                let categories = own.categories.contains(where: theirs.categories.contains)
+                let services = own.services.count(where: theirs.services.contains)
+                let tags = own.tags.count(where: theirs.tags.contains)
+                let text = cosines[other] ?? 0
+                guard causes || categories || services > 0 || tags > 0 || text != 0 else { return nil }
+                return Similarity.score(causeKeys: causes, categories: categories, services: services, tags: tags, text: text)
             }
 
             let related = reasons.keys.sorted { newerFirst(postmortems[$0], postmortems[$1]) }.map { other in
                 RelatedIncident(postmortem: postmortems[other],
                                 reasons: RelatedIncident.Reason.allCases.filter { reasons[other]?.contains($0) == true },
-                                shared: shared[other] ?? Similarity())
+                                shared: likeness(other))
             }
-            // Similar: the others with the most in common, leaving out the related ones.
-            let similar = shared.filter { reasons[$0.key] == nil && !$0.value.isEmpty }.sorted { a, b in
-                a.value.score != b.value.score ? a.value.score > b.value.score : newerFirst(postmortems[a.key], postmortems[b.key])
-            }.prefix(max(0, similarLimit)).map { SimilarIncident(postmortem: postmortems[$0.key], shared: $0.value) }
+            // Similar: the others with the most in common, leaving out the related ones; only the
+            // chosen few get their shared values listed.
+            let scored = candidates.compactMap { other in reasons[other] == nil ? score(other).map { (other, $0) } : nil }
+            let similar = scored.sorted { a, b in
+                a.1 != b.1 ? a.1 > b.1 : newerFirst(postmortems[a.0], postmortems[b.0])
+            }.prefix(max(0, similarLimit)).map { SimilarIncident(postmortem: postmortems[$0.0], shared: likeness($0.0)) }
 
             return RelatedIncidents(related: related, similar: similar)
         }

@@ -17,7 +17,7 @@ public enum LoadStage {
                             cache: LoadCache? = nil, configurationKey: String = "") -> LoadResult {
         let loader = PostmortemLoader(configuration: configuration)
         let previous = cache?.snapshot(configurationKey: configurationKey)
-        let prepared = Parallel.map(files) { previous?.prepared($0) ?? loader.prepare($0) }
+        let prepared = Profile.measure("load: front matter") { Parallel.map(files) { previous?.prepared($0) ?? loader.prepare($0) } }
         var index = SourceIndex(assets: assets)
         for file in prepared where file.source != nil {
             // The first file of an id wins, as for the duplicate-id error below.
@@ -27,8 +27,10 @@ public enum LoadStage {
         var postmortems: [Postmortem] = []
         var diagnostics: [Diagnostic] = []
         let finishedIndex = index
-        let finished = Parallel.map(prepared) { file in
-            previous?.finished(file.file, index: finishedIndex) ?? loader.finish(file, index: finishedIndex)
+        let finished = Profile.measure("load: bodies") {
+            Parallel.map(prepared) { file in
+                previous?.finished(file.file, index: finishedIndex) ?? loader.finish(file, index: finishedIndex)
+            }
         }
         for loaded in finished {
             diagnostics += loaded.diagnostics
@@ -44,7 +46,7 @@ public enum LoadStage {
             cache.store(LoadCache.Snapshot(configurationKey: configurationKey, index: finishedIndex, entries: entries),
                         loaded: files.count - reused, reused: reused)
         }
-        diagnostics += crossFileDiagnostics(postmortems)
+        diagnostics += Profile.measure("load: across files") { crossFileDiagnostics(postmortems) }
         diagnostics.sort { ($0.location, $0.severity) < ($1.location, $1.severity) }
         return LoadResult(postmortems: postmortems, diagnostics: diagnostics)
     }
