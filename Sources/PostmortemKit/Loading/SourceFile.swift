@@ -102,14 +102,8 @@ public enum SourceDiscovery {
         var skipped: [String] = []
         var assets = Set<String>()
         var stamps: [String: FileIO.Stamp] = [:]
-        let enumerator = FileManager.default.enumerator(atPath: root.path)
-        while let relative = enumerator?.nextObject() as? String {
+        for (relative, stamp) in FileIO.walk(root.path) {
             let name = relative.split(separator: "/").last.map(String.init) ?? relative
-            if relative.hasPrefix(".") || relative.contains("/.") {
-                if enumerator?.fileAttributes?[.type] as? FileAttributeType == .typeDirectory { enumerator?.skipDescendants() }
-                continue
-            }
-            guard let stamp = FileIO.stamp(root.path + "/" + relative), stamp.isRegularFile else { continue }
             stamps[relative] = stamp
             let dot = name.lastIndex(of: ".").map { name[name.index(after: $0)...].lowercased() } ?? ""
             guard markdownExtensions.contains(dot) else {

@@ -69,6 +69,39 @@ enum FileIO {
         return Stamp(info)
     }
 
+    /// Every regular file below `root` (a symbolic link to a file counts as
+    /// one; a link to a folder is not followed), hidden files and folders
+    /// left out: relative path with `/` separators, and stamp. One
+    /// `readdir` per folder and one `stat` per file, in no particular order.
+    static func walk(_ root: String) -> [(String, Stamp)] {
+        var found: [(String, Stamp)] = []
+        var folders = [""]
+        while let relative = folders.popLast() {
+            let path = relative.isEmpty ? root : root + "/" + relative
+            guard let directory = opendir(path) else { continue }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                guard !name.hasPrefix(".") else { continue }
+                let child = relative.isEmpty ? name : relative + "/" + name
+                let type = Int32(entry.pointee.d_type)
+                if type == DT_DIR {
+                    folders.append(child)
+                    continue
+                }
+                if type == DT_UNKNOWN, var info = Optional(stat()), lstat(root + "/" + child, &info) == 0,
+                   (info.st_mode & S_IFMT) == S_IFDIR {
+                    folders.append(child)
+                    continue
+                }
+                if let stamp = stamp(root + "/" + child), stamp.isRegularFile { found.append((child, stamp)) }
+            }
+        }
+        return found
+    }
+
     /// A hard link at `path` to `existing`, nil when it cannot be made.
     static func link(_ existing: String, _ path: String) -> Stamp? {
         guard Glibc.link(existing, path) == 0 else { return nil }
