@@ -18,6 +18,17 @@ import Mustache
         ---
         """
 
+    @Test func taskListCheckboxesGetANameInTheSitesLanguage() throws {
+        let p = try #require(postmortem(frontMatter("id: INC-1\ndate: 2025-01-10", body: "# T\n\n- [x] Alert added\n- [ ] Runbook\n")))
+        #expect(p.body.html.contains(#"<input type="checkbox" checked="" disabled="" /> Alert added"#))
+        var configuration = SiteConfiguration.default
+        configuration.language = .ja
+        let page = PageContext(configuration: configuration, now: Date()).incident(p, previous: nil, next: nil, postmortemsByID: [:])
+        #expect(page.body.contains(#"<input type="checkbox" checked="" disabled="" aria-label="完了" /> Alert added"#))
+        #expect(page.body.contains(#"<input type="checkbox" disabled="" aria-label="未完了" /> Runbook"#))
+        #expect(!page.body.contains(#"disabled="" />"#))
+    }
+
     @Test func actionItemsByStatusThenByOwnerWithTheUnfinishedFirst() throws {
         let p = try #require(postmortem(Self.items))
         let context = PageContext(configuration: .default, now: Date(timeIntervalSince1970: 1_740_000_000))  // 2025-02-19

@@ -47,24 +47,87 @@ extension DefaultTheme {
 
 """##,
         "assets/filters.js": ##"""
-// Filters and sorting for the index's incident table. Without this script the
-// page shows the whole table and no controls (the form stays `hidden`).
-// The state is kept in the URL hash (#severity=SEV1&service=api&sort=-ttr),
-// so a filtered view can be shared as a link. Works from file:// too.
+// Filters, sorting and pages for the index's incident table. Without this
+// script the page shows its table as it is (with many postmortems, the
+// newest page) and no controls (the form stays `hidden`).
+// The rows come from the table itself or, when the index is paged, from
+// data/index-rows.js (window.POSTMORTEM_ROWS, every postmortem).
+// The state is kept in the URL hash (#severity=SEV1&service=api&sort=-ttr&page=2),
+// so a view can be shared as a link. Works from file:// too.
 (function () {
   'use strict';
   const form = document.getElementById('filters');
   const table = document.querySelector('table.incidents');
   if (!form || !table || !table.tBodies[0]) return;
   const body = table.tBodies[0];
-  const rows = Array.from(body.rows);
-  const position = new Map(rows.map((row, index) => [row, index]));
+  const data = window.POSTMORTEM_ROWS;
+  const pageSize = data ? Number(table.dataset.pageSize) || 100 : Infinity;
+  const pager = document.getElementById('index-pager');
+  const items = data ? fromData(data) : fromTable(body);
+  items.forEach((item, index) => { item.position = index; });
   const selects = Array.from(form.querySelectorAll('select[data-field]'));
   const count = document.getElementById('filter-count');
   const headers = Array.from(table.querySelectorAll('thead th[data-sort]'));
   const collator = new Intl.Collator(document.documentElement.lang || undefined, { numeric: true });
   const defaultSort = { key: 'date', descending: true };
   let sort = defaultSort;
+  let page = 1;
+
+  // Rows of the page itself: their data-* attributes.
+  function fromTable(tbody) {
+    return Array.from(tbody.rows).map((row) => {
+      const d = row.dataset;
+      return { node: row, date: d.date || '', year: d.year || '', title: d.title || '', severity: d.severity || '',
+        severityRank: d.severityRank || '', services: d.services ? d.services.split('|') : [],
+        category: d.category || '', status: d.status || '', statusRank: d.statusRank || '', ttr: d.ttr || '' };
+    });
+  }
+
+  // Rows of data/index-rows.js: [url, title, date, severity, severityClass, severityRank, services,
+  // category, ttr minutes, ttr text, inferred, status, statusRank, near miss]; their <tr> made when shown.
+  function fromData(source) {
+    return source.rows.map((r) => ({
+      url: r[0], title: r[1], date: r[2], year: r[2].slice(0, 4), severity: r[3], severityClass: r[4],
+      severityRank: r[5] < 0 ? '' : String(r[5]), serviceRefs: r[6], services: r[6].map((i) => source.services[i][0]),
+      categoryRef: r[7], category: r[7] < 0 ? '' : source.categories[r[7]][0], ttr: r[8] < 0 ? '' : String(r[8]),
+      ttrText: r[9], inferred: r[10] === 1, status: r[11], statusRank: String(r[12]), nearMiss: r[13] === 1,
+    }));
+  }
+
+  function element(tag, attributes, ...children) {
+    const node = document.createElement(tag);
+    Object.entries(attributes || {}).forEach(([name, value]) => node.setAttribute(name, value));
+    node.append(...children);
+    return node;
+  }
+
+  // The same cells as partials/incident-row.mustache.
+  function rowOf(item) {
+    if (item.node) return item.node;
+    const labels = data.labels;
+    const muted = () => element('span', { class: 'muted' }, '—');
+    const title = element('td', null, element('a', { href: item.url }, item.title));
+    if (item.nearMiss) title.append(' ', element('span', { class: 'tag kind' }, labels.nearMiss));
+    const services = element('td');
+    item.serviceRefs.forEach((i) => services.append(element('a', { class: 'tag', href: data.services[i][1] }, data.services[i][0]), ' '));
+    const category = element('td');
+    if (item.categoryRef >= 0) {
+      const [, label, url] = data.categories[item.categoryRef];
+      category.append(element('a', { class: 'category', href: url }, label));
+    }
+    const ttr = element('td', { class: 'num' });
+    if (item.ttrText) {
+      ttr.append(item.ttrText);
+      if (item.inferred) ttr.append(' ', element('abbr', { class: 'inferred', title: labels.inferredHelp }, labels.inferred));
+    } else ttr.append(muted());
+    item.node = element('tr', null,
+      element('td', { class: 'date' }, ...(item.date ? [element('time', { datetime: item.date }, item.date)] : [])),
+      title,
+      element('td', null, item.severity ? element('span', { class: 'badge sev-' + item.severityClass }, item.severity) : muted()),
+      services, category, ttr,
+      element('td', null, element('span', { class: 'status status-' + item.status }, labels[item.status] || item.status)));
+    return item.node;
+  }
 
   // Each sortable header's text goes into a button.
   headers.forEach((th) => {
@@ -80,48 +143,65 @@ extension DefaultTheme {
     button.addEventListener('click', () => {
       const key = th.dataset.sort;
       sort = { key, descending: sort.key === key ? !sort.descending : false };
-      order();
+      page = 1;
+      show();
       save();
     });
   });
 
-  // A row's values of a field: `data-services` holds several, `|`-separated;
-  // "-" stands for "not set".
-  function matches(row) {
-    return selects.every((select) => !select.value ||
-      (row.dataset[select.dataset.field] || '-').split('|').includes(select.value));
+  // An item's values of a field (services has several); "-" stands for "not set".
+  function values(item, field) {
+    if (field === 'services') return item.services.length ? item.services : ['-'];
+    return [item[field] || '-'];
   }
 
-  function filter() {
-    let shown = 0;
-    rows.forEach((row) => {
-      row.hidden = !matches(row);
-      if (!row.hidden) shown += 1;
-    });
-    if (count) {
-      count.textContent = count.dataset.template
-        .replace('{shown}', String(shown)).replace('{total}', String(rows.length));
-    }
+  function matches(item) {
+    return selects.every((select) => !select.value || values(item, select.dataset.field).includes(select.value));
   }
 
   // Unknown values last in both directions; ties keep the page's order.
   function compare(a, b, numeric) {
-    const x = a.dataset[sort.key] || '';
-    const y = b.dataset[sort.key] || '';
-    const tie = position.get(a) - position.get(b);
+    const x = a[sort.key] || '';
+    const y = b[sort.key] || '';
+    const tie = a.position - b.position;
     if (!x || !y) return ((x ? 0 : 1) - (y ? 0 : 1)) || tie;
     const difference = numeric ? Number(x) - Number(y) : collator.compare(x, y);
     return (sort.descending ? -difference : difference) || tie;
   }
 
-  function order() {
+  function show() {
     const current = headers.find((th) => th.dataset.sort === sort.key);
     headers.forEach((th) => {
       if (th === current) th.setAttribute('aria-sort', sort.descending ? 'descending' : 'ascending');
       else th.removeAttribute('aria-sort');
     });
     const numeric = current ? current.hasAttribute('data-numeric') : false;
-    rows.slice().sort((a, b) => compare(a, b, numeric)).forEach((row) => body.appendChild(row));
+    const shown = items.filter(matches).sort((a, b) => compare(a, b, numeric));
+    const pages = Math.max(1, Math.ceil(shown.length / pageSize));
+    page = Math.min(Math.max(1, page), pages);
+    const start = pageSize === Infinity ? 0 : (page - 1) * pageSize;
+    body.replaceChildren(...shown.slice(start, start + pageSize).map(rowOf));
+    if (count) {
+      count.dataset.shown = String(shown.length);
+      count.textContent = count.dataset.template
+        .replace('{shown}', String(shown.length)).replace('{total}', String(items.length));
+    }
+    if (pager) drawPager(pages);
+  }
+
+  function drawPager(pages) {
+    pager.hidden = pages <= 1;
+    const button = (name, label, target) => {
+      const b = element('button', { type: 'button', 'data-page': name }, label);
+      b.disabled = target === page || target < 1 || target > pages;
+      b.addEventListener('click', () => { page = target; show(); save(); table.scrollIntoView({ block: 'start' }); });
+      return b;
+    };
+    const d = pager.dataset;
+    pager.replaceChildren(
+      button('first', d.first, 1), button('previous', d.previous, page - 1),
+      element('span', { class: 'page-of', 'aria-live': 'polite' }, d.pageOf.replace('{page}', page).replace('{pages}', pages)),
+      button('next', d.next, page + 1), button('last', d.last, pages));
   }
 
   function read() {
@@ -134,6 +214,7 @@ extension DefaultTheme {
     const key = wanted.replace(/^-/, '');
     sort = headers.some((th) => th.dataset.sort === key)
       ? { key, descending: wanted.startsWith('-') } : defaultSort;
+    page = Number(params.get('page')) || 1;
   }
 
   function save() {
@@ -142,6 +223,7 @@ extension DefaultTheme {
     if (sort.key !== defaultSort.key || sort.descending !== defaultSort.descending) {
       params.set('sort', (sort.descending ? '-' : '') + sort.key);
     }
+    if (page > 1) params.set('page', String(page));
     const hash = params.toString();
     if (hash === location.hash.slice(1)) return;
     try {
@@ -151,16 +233,17 @@ extension DefaultTheme {
     }
   }
 
-  form.addEventListener('change', () => { filter(); save(); });
+  form.addEventListener('change', () => { page = 1; show(); save(); });
   form.addEventListener('submit', (event) => event.preventDefault());
   // The form resets its selects after this event: read them on the next turn.
-  form.addEventListener('reset', () => setTimeout(() => { filter(); save(); }));
-  window.addEventListener('hashchange', () => { read(); filter(); order(); });
+  form.addEventListener('reset', () => setTimeout(() => { page = 1; show(); save(); }));
+  window.addEventListener('hashchange', () => { read(); show(); });
 
   read();
+  const note = document.getElementById('first-rows');
+  if (note && data) note.hidden = true;
   form.hidden = false;
-  filter();
-  order();
+  show();
 }());
 
 """##,
@@ -169,20 +252,57 @@ extension DefaultTheme {
 
 """##,
         "assets/search.js": ##"""
-// Full-text search over data/search-index.js, in the browser, from file://
-// too. Text is folded like the generator documents it (NFKC, lower case), and
-// every word of the query must occur somewhere in a postmortem as a
-// substring, so Japanese queries need no spaces: 接続プール finds DB接続プールが枯渇.
+// Full-text search in the browser, from file:// too, over the split index:
+// data/search-index.js says how many shards and document files there are;
+// a query loads, with <script> tags, only the shards of its terms
+// (data/search/terms-K.js) and the files of the results it shows
+// (data/search/docs-N.js). Text is cut into terms like the generator does
+// (SearchTerms.swift): folded (NFKC, lower case); kana and kanji give every
+// character and pair of characters, so Japanese needs no spaces (接続プール
+// finds DB接続プールが枯渇); other words of three or more characters match
+// the words they begin, shorter ones the same word. Every word of the query
+// must be found.
 (function () {
   'use strict';
-  const docs = window.POSTMORTEM_SEARCH || [];
+  const manifest = window.POSTMORTEM_SEARCH || { documents: 0, shards: 0, chunk: 1 };
   const input = document.getElementById('q');
   const status = document.getElementById('search-status');
   const list = document.getElementById('search-results');
   if (!input || !status || !list) return;
+  const base = (document.querySelector('script[src$="search-index.js"]') || {}).getAttribute
+    ? document.querySelector('script[src$="search-index.js"]').getAttribute('src').replace(/search-index\.js$/, 'search/')
+    : 'data/search/';
+  const limit = 50;
+
+  // Loading a file of the index: a <script> that calls back with its part.
+  const loaded = { terms: new Map(), docs: new Map() };
+  const waiting = new Map();
+  function receive(kind, number, value) {
+    loaded[kind].set(number, value);
+    const resolve = waiting.get(kind + number);
+    if (resolve) resolve(value);
+  }
+  window.POSTMORTEM_SEARCH_TERMS = (number, table) => receive('terms', number, table);
+  window.POSTMORTEM_SEARCH_DOCS = (number, rows) => receive('docs', number, rows);
+  const pending = new Map();
+  function load(kind, number) {
+    if (loaded[kind].has(number)) return Promise.resolve(loaded[kind].get(number));
+    const key = kind + number;
+    if (!pending.has(key)) {
+      pending.set(key, new Promise((resolve, reject) => {
+        waiting.set(key, resolve);
+        const script = document.createElement('script');
+        script.src = base + kind + '-' + number + '.js';
+        script.onerror = () => { pending.delete(key); reject(new Error('cannot load ' + script.src)); };
+        document.head.append(script);
+      }));
+    }
+    return pending.get(key);
+  }
+
   // NFKC and lower case, keeping the length (a character whose folding would
   // change it, such as … → ..., stays as it is), so positions in the folded
-  // text are positions in the original: snippets and marks line up.
+  // text are positions in the original: marks line up.
   const fold = (text) => {
     text = text || '';
     const whole = text.normalize('NFKC').toLowerCase();
@@ -194,44 +314,98 @@ extension DefaultTheme {
     }
     return out;
   };
-  // Field → weight: a hit in the title counts most.
-  const fields = [['title', 10], ['id', 8], ['causes', 5], ['summary', 4], ['facets', 3], ['body', 1]];
-  const folded = docs.map((doc) => {
-    const f = {};
-    fields.forEach(([name]) => { f[name] = fold(doc[name]); });
-    return f;
-  });
-  const limit = 50;
+  const isCJK = (c) => (c >= 0x3040 && c <= 0x30FF) || (c >= 0x31F0 && c <= 0x31FF) || (c >= 0x3400 && c <= 0x4DBF) ||
+    (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3FFFF);
+  const wordCharacter = /[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]/u;
 
-  function occurrences(haystack, needle) {
-    let count = 0;
-    for (let at = haystack.indexOf(needle); at >= 0 && count < 20; at = haystack.indexOf(needle, at + needle.length)) count++;
-    return count;
-  }
-
-  function search(query) {
-    const terms = fold(query).split(/\s+/).filter(Boolean);
-    if (!terms.length) return { terms, hits: [] };
-    const hits = [];
-    docs.forEach((doc, index) => {
-      let score = 0;
-      for (const term of terms) {
-        let termScore = 0;
-        for (const [name, weight] of fields) {
-          const n = occurrences(folded[index][name], term);
-          if (n) termScore += weight * (1 + Math.log(n));
-        }
-        if (!termScore) return;
-        score += termScore;
+  // A query word's parts, as the index cuts text: {kind: 'word', text} (prefix) or {kind: 'cjk', text}.
+  function parts(word) {
+    const out = [];
+    let run = '';
+    let previous = '';
+    const chars = Array.from(word.normalize('NFKC').toLowerCase());
+    const cjk = [];
+    const endWord = () => { if (run) out.push({ kind: 'word', text: Array.from(run).slice(0, 40).join('') }); run = ''; };
+    const endCJK = () => {
+      if (cjk.length === 1) out.push({ kind: 'cjk', text: cjk[0] });
+      for (let i = 1; i < cjk.length; i++) out.push({ kind: 'cjk', text: cjk[i - 1] + cjk[i] });
+      cjk.length = 0;
+    };
+    for (const ch of chars) {
+      if (isCJK(ch.codePointAt(0))) { endWord(); cjk.push(ch); } else {
+        endCJK();
+        if (wordCharacter.test(ch)) run += ch; else endWord();
       }
-      hits.push({ doc, index, score });
-    });
-    // Best first; equal scores keep the index's order (newest first).
-    hits.sort((a, b) => b.score - a.score || a.index - b.index);
-    return { terms, hits };
+      previous = ch;
+    }
+    endWord();
+    endCJK();
+    return out;
   }
 
-  // Text with each term wrapped in <mark>, as DOM nodes (never innerHTML).
+  const encoder = new TextEncoder();
+  function shardOf(term) {
+    let hash = 2166136261;
+    for (const byte of encoder.encode(Array.from(term).slice(0, 3).join(''))) {
+      hash ^= byte;
+      hash = Math.imul(hash, 16777619) >>> 0;
+    }
+    return hash % manifest.shards;
+  }
+
+  // Documents → score of one part: the exact term, or every word it begins (the best of them).
+  function postings(table, part) {
+    const scores = new Map();
+    const add = (flat) => {
+      let document = 0;
+      for (let i = 0; i < flat.length; i += 2) {
+        document += flat[i];
+        if ((scores.get(document) || 0) < flat[i + 1]) scores.set(document, flat[i + 1]);
+      }
+    };
+    if (part.kind === 'cjk' || Array.from(part.text).length < 3) { if (table[part.text]) add(table[part.text]); } else {
+      for (const term in table) if (term.startsWith(part.text)) add(table[term]);
+    }
+    return scores;
+  }
+
+  async function search(query) {
+    const words = fold(query).split(/\s+/).filter(Boolean);
+    const wanted = words.map(parts).filter((p) => p.length);
+    if (!wanted.length || !manifest.shards) return { words, hits: [] };
+    const all = wanted.flat();
+    await Promise.all([...new Set(all.map((p) => shardOf(p.text)))].map((n) => load('terms', n)));
+    let total = null;
+    for (const word of wanted) {
+      // A word scores as its weakest part (a pair of characters found less often than the whole is rare).
+      let scores = null;
+      for (const part of word) {
+        const found = postings(loaded.terms.get(shardOf(part.text)), part);
+        if (!scores) scores = found; else {
+          const next = new Map();
+          for (const [document, score] of scores) if (found.has(document)) next.set(document, Math.min(score, found.get(document)));
+          scores = next;
+        }
+      }
+      if (!total) total = scores; else {
+        const next = new Map();
+        for (const [document, score] of total) if (scores.has(document)) next.set(document, score + scores.get(document));
+        total = next;
+      }
+    }
+    // Best first; equal scores keep the index's order (newest first).
+    const hits = Array.from(total, ([document, score]) => ({ document, score }))
+      .sort((a, b) => b.score - a.score || a.document - b.document);
+    const shown = hits.slice(0, limit);
+    await Promise.all([...new Set(shown.map((h) => Math.floor(h.document / manifest.chunk)))].map((n) => load('docs', n)));
+    shown.forEach((hit) => {
+      const row = loaded.docs.get(Math.floor(hit.document / manifest.chunk))[hit.document % manifest.chunk];
+      hit.doc = { url: row[0], id: row[1], title: row[2], date: row[3], severity: row[4], status: row[5], summary: row[6] };
+    });
+    return { words, hits, shown };
+  }
+
+  // Text with each query word wrapped in <mark>, as DOM nodes (never innerHTML).
   function marked(text, terms) {
     const fragment = document.createDocumentFragment();
     const f = fold(text);
@@ -253,38 +427,42 @@ extension DefaultTheme {
     return fragment;
   }
 
-  // Around the first hit in the body, else the summary.
-  function snippet(hit, terms) {
-    const body = hit.doc.body || '';
-    const f = folded[hit.index].body;
-    let at = -1;
-    for (const term of terms) { const i = f.indexOf(term); if (i >= 0 && (at < 0 || i < at)) at = i; }
-    if (at < 0) return { text: hit.doc.summary || '', before: '', after: '' };
-    const start = Math.max(0, at - 60), end = Math.min(body.length, at + 140);
-    return { text: body.slice(start, end), before: start > 0 ? '…' : '', after: end < body.length ? '…' : '' };
-  }
-
-  function render(query) {
-    const { terms, hits } = search(query);
-    list.textContent = '';
-    if (!terms.length) { status.textContent = status.dataset.hint; return; }
-    const template = hits.length ? status.dataset.results : status.dataset.none;
-    status.textContent = template.replace('{count}', hits.length).replace('{query}', query.trim());
-    for (const hit of hits.slice(0, limit)) {
-      const li = document.createElement('li');
-      const link = document.createElement('a');
-      link.href = hit.doc.url;
-      link.className = 'result-title';
-      link.append(marked(hit.doc.title, terms));
-      const meta = document.createElement('div');
-      meta.className = 'result-meta';
-      meta.textContent = [hit.doc.date, hit.doc.id, hit.doc.severity, hit.doc.status].filter(Boolean).join(' · ');
-      const text = document.createElement('p');
-      const part = snippet(hit, terms);
-      text.append(part.before, marked(part.text, terms), part.after);
-      li.append(link, meta, text);
-      list.append(li);
+  let latest = 0;
+  async function render(query) {
+    const ticket = ++latest;
+    const started = performance.now();
+    let result;
+    try {
+      result = await search(query);
+    } catch (error) {
+      result = { words: [], hits: [], error };
     }
+    if (ticket !== latest) return;
+    list.textContent = '';
+    if (!result.words.length) {
+      status.textContent = status.dataset.hint;
+    } else {
+      const { words, hits, shown } = result;
+      const template = hits.length ? status.dataset.results : status.dataset.none;
+      status.textContent = template.replace('{count}', hits.length).replace('{query}', query.trim());
+      for (const hit of shown || []) {
+        const li = document.createElement('li');
+        const link = document.createElement('a');
+        link.href = hit.doc.url;
+        link.className = 'result-title';
+        link.append(marked(hit.doc.title, words));
+        const meta = document.createElement('div');
+        meta.className = 'result-meta';
+        meta.textContent = [hit.doc.date, hit.doc.id, hit.doc.severity, hit.doc.status].filter(Boolean).join(' · ');
+        const text = document.createElement('p');
+        text.append(marked(hit.doc.summary, words));
+        li.append(link, meta, text);
+        list.append(li);
+      }
+    }
+    list.dataset.count = String(result.hits.length);
+    list.dataset.query = query;
+    performance.measure('search', { start: started, end: performance.now() });
   }
 
   let timer = 0;
@@ -504,7 +682,7 @@ table.incidents th[aria-sort="descending"] .sort-icon::after { content: "▼"; o
 .search-results .result-meta { color: var(--muted); font-size: .85rem; margin: 2px 0 4px; }
 .search-results p { margin: 0; }
 .search-results mark { background: #fff1a8; color: inherit; border-radius: 2px; padding: 0 1px; }
-@media (prefers-color-scheme: dark) { .search-results mark { background: #5c4f00; } }
+@media (prefers-color-scheme: dark) { .search-results mark { background: #5c4f00; color: #fff; } }
 .notice { border-left: 4px solid var(--accent); padding: 8px 12px; background: var(--accent-soft); }
 @media (max-width: 720px) { .site-search { margin-left: 0; width: 100%; padding-bottom: 10px; } .site-search input { width: 100%; } }
 @media print { .site-search, .search-form { display: none; } }
@@ -650,6 +828,14 @@ table.chart-table tbody th { font-weight: 500; }
   .chart-figure { break-inside: avoid; }
   .chart * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
+
+/* The index's pages (filters.js, when the knowledge base has more than one page of incidents). */
+.index-pager { justify-content: center; align-items: center; flex-wrap: wrap; gap: 8px; margin-top: 14px; }
+.index-pager[hidden] { display: none; }
+.index-pager button { font: inherit; padding: 6px 12px; border: 1px solid var(--border); border-radius: var(--radius);
+  background: var(--surface); color: var(--accent); cursor: pointer; }
+.index-pager button:disabled { color: var(--muted); cursor: default; }
+.index-pager .page-of { padding: 0 8px; }
 
 """##,
         "group.mustache": ##"""
@@ -846,6 +1032,11 @@ table.chart-table tbody th { font-weight: 500; }
 <p class="filter-count" id="filter-count" aria-live="polite" data-template="{{t.filterCount}}"></p>
 </form>
 {{>partials/incident-table}}
+{{#pageSize}}
+<p class="muted first-rows" id="first-rows">{{firstRows}}</p>
+<nav class="pager index-pager" id="index-pager" aria-label="{{t.pages}}" hidden data-page-of="{{t.pageOf}}" data-first="{{t.firstPage}}" data-previous="{{t.previousPage}}" data-next="{{t.nextPage}}" data-last="{{t.lastPage}}"></nav>
+<script src="{{root}}data/index-rows.js" defer></script>
+{{/pageSize}}
 <script src="{{root}}assets/filters.js" defer></script>
 {{/content}}
 {{/layout}}
@@ -963,7 +1154,7 @@ table.chart-table tbody th { font-weight: 500; }
 """##,
         "partials/incident-table.mustache": ##"""
 <div class="table-scroll">
-<table class="incidents">
+<table class="incidents"{{#pageSize}} data-page-size="{{pageSize}}"{{/pageSize}}>
 <caption class="visually-hidden">{{t.incidents}}</caption>
 <thead>
 <tr>

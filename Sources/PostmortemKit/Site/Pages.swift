@@ -63,7 +63,14 @@ struct PageContext {
     func index(_ postmortems: [Postmortem]) -> [String: Any] {
         var page = base(pageTitle: labels["incidents"] ?? "Incidents", root: "")
         page["nav"] = ["incidents": true]
-        page["incidents"] = postmortems.map { row($0) }
+        // The first page of rows; with more, the rest come from data/index-rows.js (IndexRows).
+        page["incidents"] = postmortems.prefix(IndexRows.pageSize).map { row($0) }
+        if postmortems.count > IndexRows.pageSize {
+            page["pageSize"] = IndexRows.pageSize
+            page["firstRows"] = (labels["firstRows"] ?? "{shown} / {total}")
+                .replacingOccurrences(of: "{shown}", with: "\(IndexRows.pageSize)")
+                .replacingOccurrences(of: "{total}", with: "\(postmortems.count)")
+        }
         let nearMisses = postmortems.count { $0.kind == .nearMiss }
         page["summaryLine"] = String(format: labels["summaryLine"] ?? "%d %d %d",
                                      postmortems.count, postmortems.count - nearMisses, nearMisses)
@@ -195,7 +202,7 @@ struct PageContext {
             description: postmortem.description ?? postmortem.body.summary,
             figures: figures(postmortem), impact: postmortem.impact?.summary, milestones: milestones(postmortem),
             causes: causes, fixes: postmortem.recurrenceFix.map(fix), toc: toc,
-            body: postmortem.body.html, source: postmortem.source.relativePath,
+            body: labelledTaskCheckboxes(postmortem.body.html), source: postmortem.source.relativePath,
             previous: previous.map(link), next: next.map(link),
             related: relatedEntries, similar: similarEntries,
             recurrence: recurrenceView(recurrence, postmortemsByID, causeKey: postmortem.primaryCause?.key))

@@ -1,18 +1,21 @@
 import Foundation
 
-/// The search index: `data/search-index.js`, built at generation time and
-/// read by `search.html` with a plain `<script>` tag, so search works from
-/// `file://` and without a server.
+/// The search index, built at generation time and read by `search.html`
+/// with plain `<script>` tags, so search works from `file://` and without a
+/// server. It is split so that a search loads only what it needs:
 ///
-/// Each postmortem is a document of fields with weights. Matching is by
-/// substring on NFKC-normalised, lower-cased text, so a Japanese query
-/// matches Japanese text without spaces (`接続プール` finds
-/// `DB接続プールが枯渇`), full-width and half-width forms match each other,
-/// and English matches across case. The script folds the text
-/// at load (`normalize("NFKC")`, keeping each character's length so
-/// snippets line up with the text).
+/// - `data/search-index.js`: how many documents and shards there are;
+/// - `data/search/terms-K.js`: shard K of the inverted index, term →
+///   documents with a score (a hit's field weight, 10 for the title down to
+///   1 for the body, times 1 + ln(occurrences), summed over fields);
+/// - `data/search/docs-N.js`: what a result shows (title, date, summary…)
+///   for documents N × chunk ..< (N + 1) × chunk, newest first.
+///
+/// Terms are cut by `SearchTerms`; a query term must be found in every
+/// result. The number of shards grows with the index (a power of two,
+/// about 48 KB each), so each stays small at any size.
 enum SearchIndex {
-    struct Document: Encodable {
+    struct Document: Encodable, Sendable {
         /// Page, relative to the site root.
         let url: String
         let id: String
@@ -30,6 +33,10 @@ enum SearchIndex {
         let body: String
     }
 
+    /// Documents per `docs-N.js` file.
+    static let chunk = 500
+    static let shardBytes = 48_000
+
     static func documents(_ ordered: [Postmortem], context: PageContext) -> [Document] {
         ordered.map { p in
             let causes = p.causes.flatMap { cause in
@@ -45,12 +52,61 @@ enum SearchIndex {
         }
     }
 
-    /// `window.POSTMORTEM_SEARCH = [...];` with sorted keys: deterministic.
-    static func script(_ ordered: [Postmortem], context: PageContext) throws -> [UInt8] {
+    /// Each term of a document with its score ×10, rounded.
+    static func scores(_ document: Document) -> [String: Int] {
+        let fields: [(String, Double)] = [(document.title, 10), (document.id, 8), (document.causes, 5),
+                                          (document.summary, 4), (document.facets, 3), (document.body, 1)]
+        var total: [String: Double] = [:]
+        for (text, weight) in fields {
+            var counts: [String: Int] = [:]
+            for term in SearchTerms.terms(folded: SearchTerms.fold(text)) { counts[term, default: 0] += 1 }
+            for (term, n) in counts { total[term, default: 0] += weight * (1 + log(Double(min(n, 20)))) }
+        }
+        return total.mapValues { Int(($0 * 10).rounded()) }
+    }
+
+    /// Every file of the index: site path → bytes; deterministic.
+    static func files(_ ordered: [Postmortem], context: PageContext) throws -> [String: [UInt8]] {
+        let documents = documents(ordered, context: context)
+        let perDocument = Parallel.map(documents) { scores($0) }
+        // term → [(document, score)], documents ascending.
+        var postings: [String: [(Int, Int)]] = [:]
+        for (index, scores) in perDocument.enumerated() {
+            for (term, score) in scores { postings[term, default: []].append((index, score)) }
+        }
+        let estimate = postings.reduce(0) { $0 + $1.key.utf8.count + 4 + $1.value.count * 7 }
+        var shardCount = 1
+        while shardCount < 4096 && estimate / shardCount > shardBytes { shardCount *= 2 }
+        var shards = [[String]](repeating: [], count: shardCount)
+        for term in postings.keys { shards[SearchTerms.shard(of: term, count: shardCount)].append(term) }
+
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = try encoder.encode(documents(ordered, context: context))
-        return Array("window.POSTMORTEM_SEARCH = ".utf8) + Array(json) + Array(";\n".utf8)
+        var files: [String: [UInt8]] = [:]
+        for (number, terms) in shards.enumerated() {
+            // Documents as gaps from the previous one, each followed by its score: [gap, score, gap, score…].
+            var table: [String: [Int]] = [:]
+            for term in terms {
+                var previous = 0, flat: [Int] = []
+                for (document, score) in postings[term] ?? [] {
+                    flat += [document - previous, score]
+                    previous = document
+                }
+                table[term] = flat
+            }
+            files["data/search/terms-\(number).js"] = Array("POSTMORTEM_SEARCH_TERMS(\(number),".utf8)
+                + Array(try encoder.encode(table)) + Array(");\n".utf8)
+        }
+        for start in stride(from: 0, to: documents.count, by: chunk) {
+            let rows = documents[start..<min(start + chunk, documents.count)].map { d in
+                [d.url, d.id, d.title, d.date ?? "", d.severity ?? "", d.status, d.summary]
+            }
+            files["data/search/docs-\(start / chunk).js"] = Array("POSTMORTEM_SEARCH_DOCS(\(start / chunk),".utf8)
+                + Array(try encoder.encode(rows)) + Array(");\n".utf8)
+        }
+        let manifest = #"{"chunk":\#(chunk),"documents":\#(documents.count),"shards":\#(shardCount),"version":2}"#
+        files["data/search-index.js"] = Array("window.POSTMORTEM_SEARCH = \(manifest);\n".utf8)
+        return files
     }
 }
 

@@ -183,7 +183,9 @@ public enum SiteRenderer {
         }
         try sink.put("data/metrics.json", try MetricsExport.json(metrics))
         try sink.put("data/metrics.csv", MetricsExport.csv(metrics))
-        try sink.put("data/search-index.js", try Profile.measure("search index") { try SearchIndex.script(ordered, context: context) })
+        let searchFiles = try Profile.measure("search index") { try SearchIndex.files(ordered, context: context) }
+        for (path, bytes) in searchFiles.sorted(by: { $0.key < $1.key }) { try sink.put(path, bytes) }
+        if ordered.count > IndexRows.pageSize { try sink.put("data/index-rows.js", try IndexRows.script(ordered, context: context)) }
         for asset in theme.assets { try sink.put(asset.path, Array(asset.text.utf8)) }
         try sink.put("data/incidents.json", try DataExport.incidentsJSON(ordered, recurrences: recurrences,
                                                                          definition: configuration.metrics))

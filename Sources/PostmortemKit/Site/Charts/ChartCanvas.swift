@@ -109,10 +109,13 @@ struct ChartCanvas {
         }
     }
 
-    /// The SVG: an image with its title and a text alternative.
+    /// The SVG: an image with its title and a text alternative; a group
+    /// (named the same way) when its marks are links, which an image's
+    /// children cannot be.
     func svg(title: String, summary: String) -> String {
         let titleID = "\(id)-title", descID = "\(id)-desc"
-        return #"<svg class="chart" id="\#(id)" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" aria-labelledby="\#(titleID) \#(descID)">"#
+        let role = marks.contains("<a ") ? "group" : "img"
+        return #"<svg class="chart" id="\#(id)" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="\#(role)" aria-labelledby="\#(titleID) \#(descID)">"#
             + #"<title id="\#(titleID)">\#(Feeds.escape(title))</title><desc id="\#(descID)">\#(Feeds.escape(summary))</desc>"#
             + marks + "</svg>"
     }
