@@ -165,7 +165,8 @@ extension DefaultTheme {
     const y = b[sort.key] || '';
     const tie = a.position - b.position;
     if (!x || !y) return ((x ? 0 : 1) - (y ? 0 : 1)) || tie;
-    const difference = numeric ? Number(x) - Number(y) : collator.compare(x, y);
+    const difference = numeric ? Number(x) - Number(y)
+      : sort.key === 'date' ? (x < y ? -1 : x > y ? 1 : 0) : collator.compare(x, y);
     return (sort.descending ? -difference : difference) || tie;
   }
 
@@ -176,7 +177,9 @@ extension DefaultTheme {
       else th.removeAttribute('aria-sort');
     });
     const numeric = current ? current.hasAttribute('data-numeric') : false;
-    const shown = items.filter(matches).sort((a, b) => compare(a, b, numeric));
+    // The rows come newest first: the default order needs no sorting.
+    const shown = items.filter(matches);
+    if (sort !== defaultSort) shown.sort((a, b) => compare(a, b, numeric));
     const pages = Math.max(1, Math.ceil(shown.length / pageSize));
     page = Math.min(Math.max(1, page), pages);
     const start = pageSize === Infinity ? 0 : (page - 1) * pageSize;

@@ -59,7 +59,7 @@ enum SearchIndex {
         var total: [String: Double] = [:]
         for (text, weight) in fields {
             var counts: [String: Int] = [:]
-            for term in SearchTerms.terms(folded: SearchTerms.fold(text)) { counts[term, default: 0] += 1 }
+            SearchTerms.forEachTerm(folded: SearchTerms.fold(text)) { counts[$0, default: 0] += 1 }
             for (term, n) in counts { total[term, default: 0] += weight * (1 + log(Double(min(n, 20)))) }
         }
         return total.mapValues { Int(($0 * 10).rounded()) }

@@ -11,7 +11,8 @@ enum SearchTerms {
     enum Kind { case word, cjk }
 
     static func fold(_ text: String) -> String {
-        text.precomposedStringWithCompatibilityMapping.lowercased()
+        // ASCII needs no normalisation (most of an English body): only lower case.
+        text.utf8.allSatisfy { $0 < 0x80 } ? text.lowercased() : text.precomposedStringWithCompatibilityMapping.lowercased()
     }
 
     /// Kana, kanji (with their extensions and compatibility forms) and the long-vowel mark.
@@ -30,25 +31,41 @@ enum SearchTerms {
     /// Every term of already folded text, in order, with repeats; words past 40 characters are cut.
     static func terms(folded text: String) -> [String] {
         var terms: [String] = []
+        forEachTerm(folded: text) { terms.append($0) }
+        return terms
+    }
+
+    /// Calls `body` with each term of already folded text, in order, with repeats.
+    static func forEachTerm(folded text: String, _ body: (String) -> Void) {
         var word = String.UnicodeScalarView()
+        var length = 0
         var previous: Unicode.Scalar?
         func endWord() {
-            if !word.isEmpty { terms.append(String(String(word).unicodeScalars.prefix(40))) }
+            if !word.isEmpty { body(String(word)) }
             word = String.UnicodeScalarView()
+            length = 0
         }
         for scalar in text.unicodeScalars {
-            if isCJK(scalar) {
+            if scalar.value < 0x80 {
+                // ASCII without Unicode property lookups.
+                previous = nil
+                let v = scalar.value
+                if (v >= 0x61 && v <= 0x7A) || (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) {
+                    if length < 40 { word.append(scalar); length += 1 }
+                } else { endWord() }
+            } else if isCJK(scalar) {
                 endWord()
-                terms.append(String(scalar))
-                if let previous { terms.append(String(previous) + String(scalar)) }
+                body(String(scalar))
+                if let previous { body(String(previous) + String(scalar)) }
                 previous = scalar
             } else {
                 previous = nil
-                if isWordCharacter(scalar) { word.append(scalar) } else { endWord() }
+                if isWordCharacter(scalar) {
+                    if length < 40 { word.append(scalar); length += 1 }
+                } else { endWord() }
             }
         }
         endWord()
-        return terms
     }
 
     /// The shard a term lives in: FNV-1a of the UTF-8 of its first three
