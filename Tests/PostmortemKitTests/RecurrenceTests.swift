@@ -120,7 +120,7 @@ import Testing
         #expect(page("INC-2023-001").contains("この後の再発:"))
         #expect(!page("INC-2025-009").contains("class=\"recurrence"), "no block for a cause seen once")
         let cause = String(decoding: plan.files["causes/db-connection-pool-exhaustion.html"] ?? [], as: UTF8.self)
-        #expect(cause.contains(#"<svg class="time-strip" viewBox="0 0 1000 64" role="group" aria-label="5 件の障害（2023-06-09〜2026-05-15）">"#))
+        #expect(cause.contains(#"<svg class="time-strip" viewBox="0 0 1000 64" aria-label="5 件の障害（2023-06-09〜2026-05-15）">"#))
         #expect(cause.components(separatedBy: "<circle class=\"dot").count == 6, "a dot per occurrence")
         #expect(cause.contains(#"<span class="verdict verdict-escaped">対策をすり抜けた再発</span> <time datetime="2023-12-22">"#))
         #expect(cause.components(separatedBy: "verdict verdict-pending").count == 4)

@@ -12,10 +12,10 @@ document.querySelectorAll('svg').forEach((svg) => {
   const labelled = (svg.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean)
     .map((id) => (document.getElementById(id) || {}).textContent || '').join(' ').trim();
   const name = (svg.getAttribute('aria-label') || '').trim() || labelled;
-  // An image, or a group when its marks are links (an image's children are not reachable).
+  // An image, or with its own role when its marks are links (an image's children are not reachable).
   const role = svg.getAttribute('role');
   const linked = !!svg.querySelector('a');
-  if (!name || role !== (linked ? 'group' : 'img')) problems.push((svg.id || svg.className.baseVal) + ': role ' + role + ', name ' + JSON.stringify(name));
+  if (!name || role !== (linked ? null : 'img')) problems.push((svg.id || svg.className.baseVal) + ': role ' + role + ', name ' + JSON.stringify(name));
 });
 const figures = Array.from(document.querySelectorAll('figure.chart-figure'));
 figures.forEach((figure) => {

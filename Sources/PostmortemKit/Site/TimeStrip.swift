@@ -21,7 +21,7 @@ enum TimeStrip {
             String(format: "%.1f", margin + (width - 2 * margin) * (value - start) / (end - start))
         }
         let description = String(format: label, dated.count, "\(first)", "\(last)")
-        var svg = #"<svg class="time-strip" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="group" aria-label="\#(Feeds.escape(description))">"#
+        var svg = #"<svg class="time-strip" viewBox="0 0 \#(Int(width)) \#(Int(height))" aria-label="\#(Feeds.escape(description))">"#
         svg += #"<line class="axis" x1="\#(margin)" y1="\#(lineY)" x2="\#(width - margin)" y2="\#(lineY)"/>"#
         for year in first.year...(last.year + 1) {
             guard let january = CalendarDate(year: year, month: 1, day: 1) else { continue }

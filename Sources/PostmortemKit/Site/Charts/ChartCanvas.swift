@@ -109,13 +109,13 @@ struct ChartCanvas {
         }
     }
 
-    /// The SVG: an image with its title and a text alternative; a group
-    /// (named the same way) when its marks are links, which an image's
-    /// children cannot be.
+    /// The SVG: an image with its title and a text alternative; when its
+    /// marks are links (an image's children cannot be reached), the same
+    /// name on the SVG's own role (HTML allows no other role on `<svg>`).
     func svg(title: String, summary: String) -> String {
         let titleID = "\(id)-title", descID = "\(id)-desc"
-        let role = marks.contains("<a ") ? "group" : "img"
-        return #"<svg class="chart" id="\#(id)" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="\#(role)" aria-labelledby="\#(titleID) \#(descID)">"#
+        let role = marks.contains("<a ") ? "" : #" role="img""#
+        return #"<svg class="chart" id="\#(id)" viewBox="0 0 \#(Int(width)) \#(Int(height))"\#(role) aria-labelledby="\#(titleID) \#(descID)">"#
             + #"<title id="\#(titleID)">\#(Feeds.escape(title))</title><desc id="\#(descID)">\#(Feeds.escape(summary))</desc>"#
             + marks + "</svg>"
     }
