@@ -4,6 +4,9 @@ import Foundation
 /// `## Root Cause(s)` → `root-causes`), unique within a page.
 public struct SlugSet: Sendable {
     private var used: Set<String>
+    /// The next counter to try for each base slug, so a page with thousands
+    /// of equal headings takes linear time, not quadratic.
+    private var nextCounter: [String: Int] = [:]
 
     /// `reserved` are ids the page already uses (the theme's own).
     public init(reserved: Set<String> = []) {
@@ -14,11 +17,12 @@ public struct SlugSet: Sendable {
     public mutating func unique(for text: String) -> String {
         let base = Self.slug(text)
         var candidate = base
-        var counter = 1
+        var counter = nextCounter[base] ?? 1
         while used.contains(candidate) {
             candidate = "\(base)-\(counter)"
             counter += 1
         }
+        if candidate != base { nextCounter[base] = counter }
         used.insert(candidate)
         return candidate
     }

@@ -85,6 +85,7 @@ extension DiagnosticCode {
     public static let frontMatterUnterminated = DiagnosticCode(rawValue: "front-matter-unterminated")
     public static let frontMatterNotMapping = DiagnosticCode(rawValue: "front-matter-not-mapping")
     public static let frontMatterTooDeep = DiagnosticCode(rawValue: "front-matter-too-deep")
+    public static let frontMatterTooLarge = DiagnosticCode(rawValue: "front-matter-too-large")
     public static let noFrontMatter = DiagnosticCode(rawValue: "no-front-matter")
     public static let yamlSyntax = DiagnosticCode(rawValue: "yaml-syntax")
     public static let yamlTab = DiagnosticCode(rawValue: "yaml-tab")

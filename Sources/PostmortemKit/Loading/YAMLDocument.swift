@@ -31,6 +31,22 @@ struct YAMLDocument {
                 notes: ["front matter holds flat fields and short lists; flatten this value"]))
             return
         }
+        switch YAMLLimits.check(yaml) {
+        case let .tooDeep(line, column)?:
+            diagnostics.append(source.diagnostic(
+                .error, .frontMatterTooDeep, line: line + lineOffset, column: column,
+                "YAML nested more than \(Self.maxNesting) levels deep",
+                notes: ["front matter holds flat fields and short lists; flatten this value"]))
+            return
+        case let .tooManyValues(line, column)?:
+            diagnostics.append(source.diagnostic(
+                .error, .frontMatterTooLarge, line: line + lineOffset, column: column,
+                "YAML holds more than \(YAMLLimits.maxValues) values, counting what each alias stands for",
+                notes: ["front matter needs no anchors (&name) or aliases (*name): write the values out"]))
+            return
+        case nil:
+            break
+        }
         do {
             let parser = try Parser(yaml: yaml, resolver: .basic, constructor: .default, encoding: .utf8)
             root = try parser.singleRoot()

@@ -27,7 +27,19 @@ public enum DurationParsing {
         ("w", 10_080), ("d", 1_440), ("h", 60), ("m", 1), ("s", 1.0 / 60),
     ]
 
+    /// Longer than this (a century) is no outage's duration: refused, so
+    /// every later sum and conversion to whole minutes stays finite.
+    public static let maximumMinutes = 100 * 366 * 1_440.0
+
     public static func parse(_ text: String) -> Parsed {
+        switch parseUnbounded(text) {
+        case let .minutes(minutes, _) where !(0...maximumMinutes).contains(minutes): .invalid
+        case let .bareNumber(number) where !(0...maximumMinutes).contains(number): .invalid
+        case let parsed: parsed
+        }
+    }
+
+    static func parseUnbounded(_ text: String) -> Parsed {
         var body = text.compatibilityFolded  // full-width digits → ASCII
             .trimmingCharacters(in: .whitespaces).lowercased()
         var approximate = false
@@ -121,6 +133,7 @@ public enum DurationParsing {
 
     /// `1h 30m`, `45m`, `2d 3h`: how a duration is shown back to a reader.
     public static func format(minutes: Double) -> String {
+        guard minutes.isFinite, abs(minutes) <= maximumMinutes * 100 else { return "—" }
         let rounded = Int(minutes.rounded())
         if rounded < 60 { return "\(rounded)m" }
         let days = rounded / 1_440, hours = rounded % 1_440 / 60, mins = rounded % 60
