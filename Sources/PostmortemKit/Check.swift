@@ -55,7 +55,7 @@ public enum Check {
         }
         return CheckReport(
             configuration: configuration, load: load,
-            diagnostics: loadedConfiguration.diagnostics + load.diagnostics,
+            diagnostics: loadedConfiguration.diagnostics + listing.diagnostics + load.diagnostics,
             skipped: sources.skipped, fileCount: sources.files.count)
     }
 

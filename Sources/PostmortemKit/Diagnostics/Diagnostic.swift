@@ -77,6 +77,7 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, CustomString
 extension DiagnosticCode {
     // The file itself.
     public static let fileEmpty = DiagnosticCode(rawValue: "file-empty")
+    public static let symlinkOutsideSource = DiagnosticCode(rawValue: "symlink-outside-source")
     public static let fileTooLarge = DiagnosticCode(rawValue: "file-too-large")
     public static let fileBinary = DiagnosticCode(rawValue: "file-binary")
     public static let fileInvalidUTF8 = DiagnosticCode(rawValue: "file-invalid-utf8")

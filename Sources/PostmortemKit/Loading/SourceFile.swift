@@ -84,9 +84,15 @@ public enum SourceDiscovery {
         public var assets: Set<String>
         /// Relative path → stamp, for every file above.
         var stamps: [String: FileIO.Stamp]
+        /// Warnings about what was left out: symbolic links that lead outside the folder.
+        public var diagnostics: [Diagnostic] = []
 
         /// The path shown in diagnostics for a relative path.
         func displayPath(_ relative: String) -> String {
+            Self.displayPath(relative, in: folder)
+        }
+
+        static func displayPath(_ relative: String, in folder: String) -> String {
             let prefix = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
             return prefix == "." ? relative : "\(prefix)/\(relative)"
         }
@@ -102,7 +108,18 @@ public enum SourceDiscovery {
         var skipped: [String] = []
         var assets = Set<String>()
         var stamps: [String: FileIO.Stamp] = [:]
-        for (relative, stamp) in FileIO.walk(root.path) {
+        var diagnostics: [Diagnostic] = []
+        let inside = SymbolicLinks(root: root.path)
+        let walked = FileIO.walk(root.path) { relative in
+            guard let outside = inside.outsideTarget(of: relative) else { return true }
+            // Never followed: a link to ~/.ssh/id_rsa must not be published under files/.
+            diagnostics.append(.warning(
+                .symlinkOutsideSource, at: SourceLocation(file: Listing.displayPath(relative, in: folder), line: 1, column: 1),
+                "symbolic link leads outside the source folder (to '\(outside)'); not followed",
+                notes: ["copy the file into the source folder if it belongs to the knowledge base"]))
+            return false
+        }
+        for (relative, stamp) in walked {
             let name = relative.split(separator: "/").last.map(String.init) ?? relative
             stamps[relative] = stamp
             let dot = name.lastIndex(of: ".").map { name[name.index(after: $0)...].lowercased() } ?? ""
@@ -118,7 +135,9 @@ public enum SourceDiscovery {
         }
         relativePaths.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         skipped.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        return Listing(folder: folder, root: root, markdown: relativePaths, skipped: skipped, assets: assets, stamps: stamps)
+        diagnostics.sort { $0.location < $1.location }
+        return Listing(folder: folder, root: root, markdown: relativePaths, skipped: skipped, assets: assets, stamps: stamps,
+                       diagnostics: diagnostics)
     }
 
     /// Every `.md`/`.markdown` file below `folder`, hidden files and folders

@@ -17,9 +17,13 @@ public enum SitePaths {
     /// Files next to the postmortems (images, logs) are copied below this folder.
     public static let filesFolder = "files"
 
-    /// A file name made from an id, cause key, service or tag: letters and
-    /// digits of any script, `-`, `_` and `.` are kept, anything else becomes
-    /// `-`; never empty, never `.` or `..`, at most 100 characters.
+    /// A file name made from an id, cause key, service or tag, safe to write
+    /// and to check out on Linux, macOS and Windows: letters and digits of
+    /// any script (composed, NFC), `-`, `_` and `.` are kept, anything else
+    /// (`/`, `\\`, `:`, NUL, spaces, `%`…) becomes `-`; never empty, never
+    /// starting with `.` or `-` nor ending with `.` or `-` (so never `..`),
+    /// at most 100 characters and `maxBytes` UTF-8 bytes, and never a name
+    /// Windows reserves (`CON`, `nul.txt` → `CON_`, `nul_.txt`).
     public static func fileName(_ name: String) -> String {
         if isPlainFileName(name) { return name }
         var result = ""
@@ -33,13 +37,47 @@ public enum SitePaths {
         }
         while result.hasPrefix(".") || result.hasPrefix("-") { result.removeFirst() }
         while result.hasSuffix("-") || result.hasSuffix(".") { result.removeLast() }
+        if isWindowsReserved(result) {
+            result.insert("_", at: result.firstIndex(of: ".") ?? result.endIndex)
+        }
+        var cut = ""
+        var bytes = 0
+        for character in result.prefix(100) {
+            bytes += character.utf8.count
+            guard bytes <= maxBytes else { break }
+            cut.append(character)
+        }
+        result = cut
+        // Trimmed after cutting, so a cut never leaves a trailing `.` (Windows drops it).
+        while result.hasSuffix("-") || result.hasSuffix(".") { result.removeLast() }
         if result.isEmpty { result = "untitled" }
-        return String(result.prefix(100))
+        return result
+    }
+
+    /// The longest file name stem in UTF-8 bytes: with `-NN` and `.html`
+    /// added it stays far below the 255 bytes every file system allows.
+    public static let maxBytes = 150
+
+    /// Names Windows gives to devices, with any extension (`CON`, `aux.html`,
+    /// `COM1`, `LPT9`), compared without case.
+    static let windowsReserved: Set<String> = {
+        var names: Set<String> = ["con", "prn", "aux", "nul"]
+        for digit in ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "¹", "²", "³"] {
+            names.insert("com" + digit)
+            names.insert("lpt" + digit)
+        }
+        return names
+    }()
+
+    static func isWindowsReserved(_ name: String) -> Bool {
+        let stem = name.prefix { $0 != "." }
+        return stem.count <= 4 && windowsReserved.contains(stem.lowercased())
     }
 
     /// Already a file name (ASCII letters, digits, `-`, `_`, `.`; not
     /// starting with `.` or `-`, not ending with `-` or `.`, at most 100
-    /// bytes): what nearly every id is, checked without Unicode tables.
+    /// bytes, not reserved by Windows): what nearly every id is, checked
+    /// without Unicode tables.
     static func isPlainFileName(_ name: String) -> Bool {
         let bytes = name.utf8
         guard let first = bytes.first, let last = bytes.last, bytes.count <= 100,
@@ -51,7 +89,7 @@ public enum SitePaths {
                  UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."): true
             default: false
             }
-        }
+        } && !isWindowsReserved(name)
     }
 
     /// `path` with each segment percent-encoded for a URL (`a b/c.png` → `a%20b/c.png`).

@@ -70,10 +70,11 @@ enum FileIO {
     }
 
     /// Every regular file below `root` (a symbolic link to a file counts as
-    /// one; a link to a folder is not followed), hidden files and folders
+    /// one when `followLink` says so for its relative path; a link to a
+    /// folder is not followed), hidden files and folders
     /// left out: relative path with `/` separators, and stamp. One
     /// `readdir` per folder and one `stat` per file, in no particular order.
-    static func walk(_ root: String) -> [(String, Stamp)] {
+    static func walk(_ root: String, followLink: (String) -> Bool = { _ in true }) -> [(String, Stamp)] {
         var found: [(String, Stamp)] = []
         var folders = [""]
         while let relative = folders.popLast() {
@@ -91,11 +92,15 @@ enum FileIO {
                     folders.append(child)
                     continue
                 }
-                if type == DT_UNKNOWN, var info = Optional(stat()), lstat(root + "/" + child, &info) == 0,
-                   (info.st_mode & S_IFMT) == S_IFDIR {
-                    folders.append(child)
-                    continue
+                var isLink = type == DT_LNK
+                if type == DT_UNKNOWN, var info = Optional(stat()), lstat(root + "/" + child, &info) == 0 {
+                    if (info.st_mode & S_IFMT) == S_IFDIR {
+                        folders.append(child)
+                        continue
+                    }
+                    isLink = (info.st_mode & S_IFMT) == S_IFLNK
                 }
+                if isLink, !followLink(child) { continue }
                 if let stamp = stamp(root + "/" + child), stamp.isRegularFile { found.append((child, stamp)) }
             }
         }
