@@ -21,6 +21,7 @@ extension MarkdownDocument {
         var currentTable: TableText?
         var texts: [OpaquePointer: String] = [:]
         var joinedBreaks: [OpaquePointer] = []
+        var remoteImages: [OpaquePointer] = []
         /// A table row's text; a row is a text block and a line of the plain text.
         func addRow(_ cells: [String], line: Int) -> String {
             if currentTable?.rows.isEmpty == true { currentTable?.line = line }
@@ -61,6 +62,7 @@ extension MarkdownDocument {
                                               line: line, column: column, text: PlainText.of(node))
                 links.append(reference)
                 if let resolved = resolveLink(reference) { cmark_node_set_url(node, resolved) }
+                if settings.remoteImagesAsLinks, reference.isImage, Self.isRemote(node.url ?? "") { remoteImages.append(node) }
             case CMARK_NODE_CUSTOM_BLOCK, CMARK_NODE_CUSTOM_INLINE:
                 switch kind(of: node) {
                 case let .table(data):
@@ -68,6 +70,7 @@ extension MarkdownDocument {
                     currentTable = TableText(line: 0, rows: [], rowLines: [])
                     var rows: [String] = []
                     var rewritten = false
+                    var cellImages: [OpaquePointer] = []
                     for row in data.rowLines.indices {
                         rows.append(addRow(data.rowCells(row), line: self.line(data.rowLines[row], of: node)))
                         guard data.hasMarkup else { continue }
@@ -83,8 +86,14 @@ extension MarkdownDocument {
                                     cmark_node_set_url(inline, resolved)
                                     rewritten = true
                                 }
+                                if settings.remoteImagesAsLinks, reference.isImage, Self.isRemote(inline.url ?? "") {
+                                    cellImages.append(inline)
+                                }
                             }
                         }
+                        for image in cellImages { replaceWithLink(image) }
+                        rewritten = rewritten || !cellImages.isEmpty
+                        cellImages = []
                     }
                     texts[node] = rows.joined(separator: "\n")
                     if rewritten { data.setHTML(of: node, options: options) }
@@ -105,6 +114,7 @@ extension MarkdownDocument {
             cmark_node_unlink(node)
             cmark_node_free(node)
         }
+        for image in remoteImages { replaceWithLink(image) }
         let sections = sections(headings: Dictionary(uniqueKeysWithValues: headingNodes.map { ($0.0, $0.1) }), texts: texts)
         for (node, entry) in headingNodes {
             if let title = settings.leadingTitle, node == root.firstChild, entry.level == 1, entry.text == title {
@@ -131,6 +141,31 @@ extension MarkdownDocument {
             ancestor = current.parent
         }
         return (inline.startLine, inline.startColumn)
+    }
+
+    /// `https://…`, `http://…`, `//host/…`: an address on another site.
+    static func isRemote(_ url: String) -> Bool {
+        let lower = url.trimmingCharacters(in: .whitespaces).lowercased()
+        return lower.hasPrefix("//") || lower.hasPrefix("http:") || lower.hasPrefix("https:") || lower.hasPrefix("ftp:")
+    }
+
+    /// Puts a link to the image's address, holding its alternative text (or
+    /// the address), where the image was.
+    func replaceWithLink(_ image: OpaquePointer) {
+        guard let link = cmark_node_new(CMARK_NODE_LINK) else { return }
+        cmark_node_set_url(link, cmark_node_get_url(image))
+        cmark_node_set_title(link, cmark_node_get_title(image))
+        while let child = cmark_node_first_child(image) {
+            cmark_node_unlink(child)
+            cmark_node_append_child(link, child)
+        }
+        if cmark_node_first_child(link) == nil, let text = cmark_node_new(CMARK_NODE_TEXT) {
+            cmark_node_set_literal(text, cmark_node_get_url(image))
+            cmark_node_append_child(link, text)
+        }
+        cmark_node_insert_before(image, link)
+        cmark_node_unlink(image)
+        cmark_node_free(image)
     }
 
     /// Top-level headings cut the body into sections.

@@ -81,10 +81,16 @@ public struct RenderSettings: Sendable {
     /// A first `#` heading with this text is left out of the HTML: the page
     /// shows the title already.
     public var leadingTitle: String?
+    /// Images from another site (`https://…`, `//host/…`) become links to
+    /// them, so a page never loads anything from outside the site (no
+    /// tracking pixels); the alternative text is the link's text.
+    public var remoteImagesAsLinks: Bool
 
-    public init(reservedIDs: Set<String> = [], demoteHeadings: Bool = false, leadingTitle: String? = nil) {
+    public init(reservedIDs: Set<String> = [], demoteHeadings: Bool = false, leadingTitle: String? = nil,
+                remoteImagesAsLinks: Bool = false) {
         self.reservedIDs = reservedIDs
         self.demoteHeadings = demoteHeadings
         self.leadingTitle = leadingTitle
+        self.remoteImagesAsLinks = remoteImagesAsLinks
     }
 }

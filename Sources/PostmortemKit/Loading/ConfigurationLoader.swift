@@ -48,7 +48,16 @@ public enum ConfigurationLoader {
             switch key {
             case "title": configuration.title = reader.text(value, field: key) ?? configuration.title
             case "description": configuration.description = reader.text(value, field: key)
-            case "base_url": configuration.baseURL = reader.text(value, field: key)
+            case "base_url":
+                // Only a web address: the feed and sitemap make links of it.
+                guard let url = reader.text(value, field: key) else { break }
+                let lower = url.trimmingCharacters(in: .whitespaces).lowercased()
+                guard lower.hasPrefix("https://") || lower.hasPrefix("http://") else {
+                    reader.report(.error, .invalidValue, at: value, "'base_url' must start with https:// or http://, not '\(url)'",
+                                  notes: ["write the published address, e.g. https://kb.example.com/"])
+                    break
+                }
+                configuration.baseURL = url
             case "language":
                 configuration.language = reader.choice(
                     value, field: key, choices: ["en": Language.en, "ja": .ja, "english": .en, "japanese": .ja, "日本語": .ja],

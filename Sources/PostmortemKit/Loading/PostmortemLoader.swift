@@ -89,7 +89,8 @@ public struct PostmortemLoader: Sendable {
         let heading = document.firstHeading(level: 1)
         let title = prepared.matter.title ?? heading?.text
         var links = LinkResolver(index: index, relativePath: prepared.file.relativePath, lineOffset: lineOffset, source: source)
-        let settings = RenderSettings(reservedIDs: Self.reservedIDs, demoteHeadings: true, leadingTitle: title)
+        let settings = RenderSettings(reservedIDs: Self.reservedIDs, demoteHeadings: true, leadingTitle: title,
+                                      remoteImagesAsLinks: true)
         let rendered = document.render(settings) { links.resolve($0) }
         diagnostics += links.diagnostics
         let body = Body(
