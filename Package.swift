@@ -49,6 +49,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The libFuzzer target over loading and rendering one postmortem (scripts/fuzz builds it with
+        // -sanitize=fuzzer; an ordinary build makes a replayer of saved inputs).
+        .executableTarget(name: "postmortem-fuzz", dependencies: ["PostmortemKit"]),
         // A benchmark of the Markdown layer against libcmark alone (scripts/bench-markdown).
         .executableTarget(name: "markdown-bench", dependencies: ["Markdown"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"], exclude: ["Golden"]),
