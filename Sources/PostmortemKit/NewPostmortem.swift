@@ -158,15 +158,8 @@ public enum NewPostmortem {
     /// halfwidth ｶﾅ → カナ), everything else one `-`; at most 60 characters;
     /// `postmortem` when nothing is left.
     public static func slug(_ title: String) -> String {
-        var result = ""
-        for scalar in title.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
-            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                result.unicodeScalars.append(scalar)
-            } else if !result.isEmpty, !result.hasSuffix("-") {
-                result.unicodeScalars.append("-")
-            }
-        }
-        var scalars = String.UnicodeScalarView(result.unicodeScalars.prefix(60))
+        // The same folding as a cause key, then cut.
+        var scalars = String.UnicodeScalarView(CauseKey.normalize(title).unicodeScalars.prefix(60))
         while scalars.last == "-" { scalars.removeLast() }
         return scalars.isEmpty ? "postmortem" : String(scalars)
     }

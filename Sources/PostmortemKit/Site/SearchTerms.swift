@@ -1,4 +1,5 @@
 import Foundation
+import Markdown
 
 /// How the search index cuts text into terms; `assets/search.js` cuts a
 /// query the same way. Text is folded (NFKC, lower case), then split into
@@ -12,7 +13,7 @@ enum SearchTerms {
 
     static func fold(_ text: String) -> String {
         // ASCII needs no normalisation (most of an English body): only lower case.
-        text.utf8.allSatisfy { $0 < 0x80 } ? text.lowercased() : text.precomposedStringWithCompatibilityMapping.lowercased()
+        text.compatibilityFolded.lowercased()
     }
 
     /// Kana, kanji (with their extensions and compatibility forms) and the long-vowel mark.
