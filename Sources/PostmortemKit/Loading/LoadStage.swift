@@ -27,22 +27,24 @@ public enum LoadStage {
         var postmortems: [Postmortem] = []
         var diagnostics: [Diagnostic] = []
         let finishedIndex = index
-        let finished = Profile.measure("load: bodies") {
-            Parallel.map(prepared) { file in
-                previous?.finished(file.file, index: finishedIndex) ?? loader.finish(file, index: finishedIndex)
+        // Each file's finished postmortem, and whether it came from the cache.
+        let finishing = Profile.measure("load: bodies") {
+            Parallel.map(prepared) { file -> (LoadedFile, reused: Bool) in
+                if let kept = previous?.finished(file.file, index: finishedIndex) { return (kept, true) }
+                return (loader.finish(file, index: finishedIndex), false)
             }
         }
+        let finished = finishing.map(\.0)
         for loaded in finished {
             diagnostics += loaded.diagnostics
             if let postmortem = loaded.postmortem { postmortems.append(postmortem) }
         }
         if let cache {
             var entries: [String: LoadCache.Entry] = [:]
-            var reused = 0
             for (file, (half, whole)) in zip(files, zip(prepared, finished)) {
-                if previous?.finished(file, index: finishedIndex) != nil { reused += 1 }
                 entries[file.path] = LoadCache.Entry(contents: file.contents, prepared: half, finished: whole)
             }
+            let reused = finishing.count { $0.reused }
             cache.store(LoadCache.Snapshot(configurationKey: configurationKey, index: finishedIndex, entries: entries),
                         loaded: files.count - reused, reused: reused)
         }
