@@ -96,17 +96,6 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: staging.path))
     }
 
-    /// Every file below `folder`, relative path → bytes.
-    func files(_ folder: URL) throws -> [String: Data] {
-        var result: [String: Data] = [:]
-        let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)
-        while let url = enumerator?.nextObject() as? URL {
-            guard (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true else { continue }
-            result[String(url.standardizedFileURL.path.dropFirst(folder.standardizedFileURL.path.count + 1))] = try Data(contentsOf: url)
-        }
-        return result
-    }
-
     @Test func aLongRunningProcessLoadsOnlyWhatChanged() throws {
         let (source, out, root) = try workspace()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -23,18 +23,6 @@ import Testing
     /// How many postmortems the sample holds: every one gets a row.
     var sampleCount: Int { (try? SourceDiscovery.discover(in: sample.source).files.count) ?? -1 }
 
-    /// Every file below `folder`, relative path → bytes.
-    func files(_ folder: URL) throws -> [String: Data] {
-        var result: [String: Data] = [:]
-        let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)
-        while let url = enumerator?.nextObject() as? URL {
-            guard (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true else { continue }
-            let relative = url.standardizedFileURL.path.dropFirst(folder.standardizedFileURL.path.count + 1)
-            result[String(relative)] = try Data(contentsOf: url)
-        }
-        return result
-    }
-
     /// `href` and `src` values of a page (the attributes cmark and the theme write, in double quotes).
     func references(in html: String) -> [String] {
         var found: [String] = []

@@ -67,3 +67,15 @@ extension FileManager {
         try? removeItem(at: BuildRecord.cacheFolder(of: url.path))
     }
 }
+
+/// Every file below `folder`, relative path → bytes: a built site, to compare whole.
+func files(_ folder: URL) throws -> [String: Data] {
+    var result: [String: Data] = [:]
+    let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)
+    while let url = enumerator?.nextObject() as? URL {
+        guard (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true else { continue }
+        let relative = url.standardizedFileURL.path.dropFirst(folder.standardizedFileURL.path.count + 1)
+        result[String(relative)] = try Data(contentsOf: url)
+    }
+    return result
+}
