@@ -36,6 +36,8 @@ public enum Build {
         /// True when nothing the site is made from had changed since the last
         /// build and the site was left as it was, without reading a postmortem.
         public var upToDate: Bool = false
+        /// Pages rendered; the others were the last build's, unchanged (`RenderMemo`).
+        public var pagesRendered: Int = 0
     }
 
     /// discover → load (check) → render → write. Writes nothing when any
@@ -54,7 +56,8 @@ public enum Build {
         let fingerprint = BuildRecord.fingerprint(
             options: options, configurationFile: configurationFile,
             today: CalendarDate(options.now, in: configuration.configuration.timeZone), listing: listing, templates: templates)
-        if let record = BuildRecord.read(from: options.outputFolder), record.fingerprint == fingerprint,
+        let previousRecord = BuildRecord.read(from: options.outputFolder)
+        if let record = previousRecord, record.fingerprint == fingerprint,
            record.siteIsIntact(in: options.outputFolder) {
             let check = CheckReport(configuration: configuration.configuration, load: LoadResult(postmortems: [], diagnostics: []),
                                     diagnostics: record.diagnostics, skipped: record.skipped, fileCount: record.fileCount)
@@ -69,18 +72,25 @@ public enum Build {
         options.progress?("rendering and writing \(DiagnosticFormatter.plural(check.load.postmortems.count, "postmortem"))")
         let theme = try Theme.load(overrides: options.templatesFolder)
         let staging = try SiteWriter.Staging(output: options.outputFolder, sourceFolder: options.sourceFolder)
+        let memo = RenderMemo(
+            global: BuildRecord.globalKey(configurationFile: configurationFile, theme: theme,
+                                          today: CalendarDate(options.now, in: check.configuration.timeZone)),
+            previous: previousRecord?.memoEntries ?? [:])
         do {
-            let summary = try Profile.measure("render and write (wall)") { try SiteRenderer.render(check.load.postmortems, configuration: check.configuration, theme: theme,
-                                                  sourceFolder: options.sourceFolder, now: options.now, into: staging) }
+            let summary = try Profile.measure("render and write (wall)") {
+                try SiteRenderer.render(check.load.postmortems, configuration: check.configuration, theme: theme,
+                                        sourceFolder: options.sourceFolder, now: options.now, memo: memo, into: staging)
+            }
             let site = staging.placed
             let record = BuildRecord(format: BuildRecord.format, fingerprint: fingerprint, pages: summary.pageCount,
                                      filesWritten: site.count, fileCount: check.fileCount, skipped: check.skipped,
-                                     diagnostics: check.diagnostics, site: site)
+                                     diagnostics: check.diagnostics, site: site,
+                                     pageKeys: memo.pageKeys.mapValues(StableHasher.hex))
             options.progress?("putting the site in place")
             let written = try Profile.measure("swap") { try staging.commit() }
             // Without a record the next build is a full one: a cache that cannot be written is no failure.
             try? record.save(for: options.outputFolder)
-            return Result(check: check, written: written, pages: summary.pageCount)
+            return Result(check: check, written: written, pages: summary.pageCount, pagesRendered: memo.pageCounts.rendered)
         } catch {
             staging.abandon()
             throw error

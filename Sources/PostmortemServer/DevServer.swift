@@ -197,7 +197,7 @@ public actor DevServer {
                 result.upToDate ? "" : "; \(DiagnosticFormatter.plural(cache.lastCounts.loaded, "postmortem")) loaded again"
             } ?? ""
             return BuildLog(diagnostics: diagnostics, errors: errors,
-                            summary: "Built \(result.pages) pages (\(written.filesChanged) changed\(loaded)) in \(seconds) s: \(counts).\n",
+                            summary: "Built \(result.pages) pages (\(result.pagesRendered) rendered, \(written.filesChanged) files changed\(loaded)) in \(seconds) s: \(counts).\n",
                             succeeded: true)
         } catch {
             return BuildLog(diagnostics: "error: \(error)\n", errors: "error: \(error)\n",

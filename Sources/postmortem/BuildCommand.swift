@@ -70,6 +70,6 @@ struct BuildCommand: ParsableCommand {
         output.note("skipped as index pages: \(result.check.skipped.isEmpty ? "none" : result.check.skipped.joined(separator: ", "))")
         guard !output.quiet else { return }
         let nothingChanged = result.upToDate ? " (nothing changed since the last build)" : ""
-        print("Built \(result.pages) pages (\(written.filesWritten) files, \(written.filesChanged) changed) from \(result.check.fileCount) postmortem\(result.check.fileCount == 1 ? "" : "s") into \(folder) in \(seconds) s\(nothingChanged): \(counts).")
+        print("Built \(result.pages) pages (\(result.pagesRendered) rendered, \(written.filesWritten) files, \(written.filesChanged) changed) from \(result.check.fileCount) postmortem\(result.check.fileCount == 1 ? "" : "s") into \(folder) in \(seconds) s\(nothingChanged): \(counts).")
     }
 }

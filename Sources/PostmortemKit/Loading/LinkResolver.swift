@@ -17,6 +17,17 @@ public struct SourceIndex: Sendable {
         self.assets = assets
     }
 
+    /// A digest of the paths, ids and files: a body's links resolve the same way while it is the same.
+    var digest: UInt64 {
+        StableHasher.digest { hasher in
+            for path in postmortemIDs.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                hasher.combine(path)
+                hasher.combine(postmortemIDs[path])
+            }
+            hasher.combine(assets.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }))
+        }
+    }
+
     /// Prepares the suggestions once, before many bodies are resolved against this index.
     mutating func indexNames() {
         postmortemNames = Suggestion.Candidates(postmortemIDs.keys)

@@ -27,11 +27,14 @@ public enum LoadStage {
         var postmortems: [Postmortem] = []
         var diagnostics: [Diagnostic] = []
         let finishedIndex = index
+        let indexDigest = index.digest
         // Each file's finished postmortem, and whether it came from the cache.
         let finishing = Profile.measure("load: bodies") {
             Parallel.map(prepared) { file -> (LoadedFile, reused: Bool) in
                 if let kept = previous?.finished(file.file, index: finishedIndex) { return (kept, true) }
-                return (loader.finish(file, index: finishedIndex), false)
+                var loaded = loader.finish(file, index: finishedIndex)
+                loaded.postmortem?.revision = revision(of: file.file, configurationKey: configurationKey, index: indexDigest)
+                return (loaded, false)
             }
         }
         let finished = finishing.map(\.0)
@@ -51,6 +54,17 @@ public enum LoadStage {
         diagnostics += Profile.measure("load: across files") { crossFileDiagnostics(postmortems) }
         diagnostics.sort { ($0.location, $0.severity) < ($1.location, $1.severity) }
         return LoadResult(postmortems: postmortems, diagnostics: diagnostics)
+    }
+
+    /// What a postmortem is made from, as a digest: its file, the configuration, the index of the folder.
+    static func revision(of file: SourceFile, configurationKey: String, index: UInt64) -> UInt64 {
+        StableHasher.digest { hasher in
+            hasher.combine(index)
+            hasher.combine(configurationKey)
+            hasher.combine(file.path)
+            hasher.combine(file.relativePath)
+            if case let .bytes(bytes) = file.contents { hasher.combine(bytes) }
+        }
     }
 
     /// Duplicate ids (an error on every file after the first that uses the

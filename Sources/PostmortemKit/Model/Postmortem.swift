@@ -35,6 +35,11 @@ public struct Postmortem: Sendable, Hashable {
     /// Where field values stand in the file, for diagnostics of later stages
     /// (`id`, `related[0]`, …).
     public var fieldSites: [String: FieldSite]
+    /// A digest of everything the postmortem is made from: its file's path
+    /// and bytes, the configuration and the folder's index of ids and files
+    /// (`LoadStage`). The same inputs give the same revision in every build,
+    /// which is how the render stage knows a page's postmortems did not change.
+    public var revision: UInt64 = 0
 
     public enum Status: String, Sendable, Hashable, CaseIterable {
         case draft, review, published

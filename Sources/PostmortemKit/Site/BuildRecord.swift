@@ -15,7 +15,7 @@ import Glibc
 /// stamp it was written with, the site is what a full build would write.
 struct BuildRecord: Codable, Sendable {
     /// Bumped whenever the record or the site's making changes in a way the tool's stamp would not show.
-    static let format = 1
+    static let format = 2
     static let file = "build.json"
 
     /// The cache folder of the site in `output`: `_site` → `._site.postmortem-cache` beside it.
@@ -33,6 +33,31 @@ struct BuildRecord: Codable, Sendable {
     var diagnostics: [Diagnostic]
     /// Site path → stamp, for every file of the site (the cache and the marker aside).
     var site: [String: FileIO.Stamp]
+    /// Page path → the key of what it was made from (`RenderMemo`), in hexadecimal.
+    var pageKeys: [String: String]
+
+    /// The last build's pages, for the next build's memo: each page's key and its file's stamp.
+    var memoEntries: [String: RenderMemo.Entry] {
+        var entries: [String: RenderMemo.Entry] = [:]
+        entries.reserveCapacity(pageKeys.count)
+        for (path, hex) in pageKeys {
+            guard let key = UInt64(hex, radix: 16), let stamp = site[path] else { continue }
+            entries[path] = RenderMemo.Entry(key: key, stamp: stamp)
+        }
+        return entries
+    }
+
+    /// What every page depends on besides the postmortems: the tool, the
+    /// configuration, the theme and the day overdue items are counted from.
+    static func globalKey(configurationFile: SourceFile?, theme: Theme, today: CalendarDate) -> UInt64 {
+        StableHasher.digest { hasher in
+            hasher.combine("postmortem-kb pages \(format)")
+            hasher.combine(FileIO.stamp("/proc/self/exe").map(\.description) ?? CommandLine.arguments.first ?? "")
+            hasher.combine(configurationDigest(configurationFile))
+            hasher.combine(theme.digest)
+            hasher.combine("\(today)")
+        }
+    }
 
     /// The canonical text of everything a build's output depends on.
     static func fingerprint(options: Build.Options, configurationFile: SourceFile?, today: CalendarDate,

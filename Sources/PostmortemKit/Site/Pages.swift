@@ -10,8 +10,8 @@ struct PageContext {
     let today: CalendarDate
     /// The pages of causes, categories, services and tags, for links.
     var names = PageNames()
-    /// Each postmortem's table row, rendered once per root (`""`, `"../"`): key root + NUL + id.
-    var rowHTML: [String: String] = [:]
+    /// Each postmortem's table row, rendered when first needed, once per root (`""`, `"../"`).
+    var rows: RowCache?
 
     init(configuration: SiteConfiguration, now: Date) {
         self.configuration = configuration
@@ -133,7 +133,7 @@ struct PageContext {
             category: category, categoryURL: categoryID.map { root + names.path(.categories, $0) },
             ttr: recover.map { format.duration($0.minutes, approximate: $0.approximate) },
             ttrInferred: recover?.source == .inferred, facets: facets,
-            html: rowHTML[root + "\u{0}" + postmortem.id] ?? "")
+            html: rows?.html(postmortem, root: root) ?? "")
     }
 
     // MARK: Incident

@@ -41,10 +41,12 @@ public struct RenderSummary: Sendable {
     public var pageCount: Int
 }
 
-/// One page to render: its template, where it goes, and how to make its view.
+/// One page to render: its template, where it goes, how to make its view,
+/// and the key of what the view is made from (`RenderMemo`).
 struct PageJob: Sendable {
     let template: String
     let path: String
+    let key: @Sendable () -> UInt64
     let view: @Sendable () -> Any
 }
 
@@ -69,12 +71,14 @@ public enum SiteRenderer {
         return plan
     }
 
-    /// Renders every file of the site into `sink`, each as soon as it is made.
+    /// Renders every file of the site into `sink`, each as soon as it is
+    /// made; with a `memo` of the last build, only the pages whose keys changed.
     public static func render(
         _ postmortems: [Postmortem], configuration: SiteConfiguration, theme: Theme, sourceFolder: String, now: Date,
-        into sink: some SiteSink
+        memo: RenderMemo? = nil, into sink: some SiteSink
     ) throws -> RenderSummary {
         let library = try theme.library()
+        guard library.getTemplate(named: "partials/incident-row") != nil else { throw Failure.template("partials/incident-row") }
         var context = PageContext(configuration: configuration, now: now)
         // Newest first; undated last; ties by id, so the order never depends on the disk.
         let ordered = postmortems.sorted { a, b in
@@ -87,23 +91,13 @@ public enum SiteRenderer {
         }
         context.names = PageNames(ordered)
         let names = context.names
-        // Every table row once per folder depth, reused by the index and every group page that lists it.
-        let rowMaker = context
-        for root in ["", "../"] {
-            let rows = Parallel.map(ordered) { p in
-                library.render(RowContext(row: rowMaker.row(p, root: root), labels: rowMaker.labels),
-                               withTemplate: "partials/incident-row")
-            }
-            for (postmortem, html) in zip(ordered, rows) {
-                guard let html else { throw Failure.template("partials/incident-row") }
-                // The table puts each row on its own line.
-                context.rowHTML[root + "\u{0}" + postmortem.id] = html.hasSuffix("\n") ? String(html.dropLast()) : html
-            }
-        }
+        context.rows = RowCache(library: library, maker: context)
+        let keys = PageKeys(global: memo?.global ?? 0, ordered: ordered, names: names)
         /// Pages are independent: each job makes its view and renders it, all of them on every core.
         var jobs: [PageJob] = []
-        func page(_ template: String, to path: String, _ view: @escaping @Sendable () -> Any) {
-            jobs.append(PageJob(template: template, path: path, view: view))
+        func page(_ template: String, to path: String, key: (@Sendable () -> UInt64)? = nil,
+                  _ view: @escaping @Sendable () -> Any) {
+            jobs.append(PageJob(template: template, path: path, key: key ?? { keys.overview(template, path) }, view: view))
         }
         let frozen = context
         page("index", to: "index.html") { frozen.index(ordered) }
@@ -113,9 +107,13 @@ public enum SiteRenderer {
         for (index, postmortem) in ordered.enumerated() {
             let newer = index > 0 ? ordered[index - 1] : nil
             let older = index + 1 < ordered.count ? ordered[index + 1] : nil
-            page("incident", to: SitePaths.incidentPage(id: postmortem.id)) {
-                frozen.incident(postmortem, previous: older, next: newer, related: relations[postmortem.id] ?? RelatedIncidents(),
-                                recurrence: recurrences[postmortem.id] ?? Recurrence(), postmortemsByID: byID)
+            let path = SitePaths.incidentPage(id: postmortem.id)
+            let related = relations[postmortem.id] ?? RelatedIncidents(), recurrence = recurrences[postmortem.id] ?? Recurrence()
+            page("incident", to: path, key: {
+                keys.incident(path, postmortem, previous: older, next: newer, related: related, recurrence: recurrence)
+            }) {
+                frozen.incident(postmortem, previous: older, next: newer, related: related,
+                                recurrence: recurrence, postmortemsByID: byID)
             }
         }
         let language = configuration.language
@@ -129,7 +127,7 @@ public enum SiteRenderer {
         }
         for group in causes {
             let summary = group.postmortems.lazy.flatMap(\.causes).first { $0.key == group.key && $0.summary != nil }?.summary
-            page("group", to: group.path) {
+            page("group", to: group.path, key: { keys.group(group.path, group, description: summary, recurrences: recurrences) }) {
                 frozen.causePage(group, description: summary, parent: (labels["causes"] ?? "", "causes/index.html"),
                                  recurrences: recurrences)
             }
@@ -137,7 +135,7 @@ public enum SiteRenderer {
         let categories = Group.make(ordered, kind: .categories, names: names, keys: { $0.causes.compactMap(\.category) },
                                     name: { id in configuration.causeCategories.first { $0.id == id }?.label[language] ?? id })
         for group in categories {
-            page("group", to: group.path) {
+            page("group", to: group.path, key: { keys.group(group.path, group, description: nil) }) {
                 frozen.groupPage(group, heading: group.name, description: nil,
                                  parent: (labels["causes"] ?? "", "causes/index.html"), nav: "causes")
             }
@@ -149,12 +147,12 @@ public enum SiteRenderer {
                               nameLabel: labels["service"] ?? "", showCategory: false, nav: "services")
         }
         for group in services {
-            page("group", to: group.path) {
+            page("group", to: group.path, key: { keys.group(group.path, group, description: nil) }) {
                 frozen.servicePage(group)
             }
         }
         for group in Group.make(ordered, kind: .tags, names: names, keys: \.tags) {
-            page("group", to: group.path) {
+            page("group", to: group.path, key: { keys.group(group.path, group, description: nil) }) {
                 frozen.groupPage(group, heading: "#" + group.name, description: nil,
                                  parent: (labels["incidents"] ?? "", "index.html"), nav: "incidents")
             }
@@ -170,7 +168,13 @@ public enum SiteRenderer {
             frozen.recurrencesPage(ordered, recurrences: recurrences, causes: causes, quarterly: quarterly)
         }
         page("search", to: "search.html") { frozen.searchPage(documentCount: ordered.count) }
+        let keeping = sink as? any KeepingSink
         try Parallel.forEach(jobs, minimumChunk: 4) { job in
+            let key = job.key()
+            if let memo, let keeping, let stamp = memo.unchanged(job.path, key: key), try keeping.keep(job.path, stamp: stamp) {
+                memo.record(job.path, key: key, kept: true)
+                return
+            }
             let started = Profile.start()
             let view = job.view()
             let built = Profile.start()
@@ -180,6 +184,7 @@ public enum SiteRenderer {
             let rendered = Profile.start()
             try sink.put(job.path, Array(html.utf8))
             Profile.add("write", since: rendered)
+            memo?.record(job.path, key: key, kept: false)
         }
         try sink.put("data/metrics.json", try MetricsExport.json(metrics))
         try sink.put("data/metrics.csv", MetricsExport.csv(metrics))

@@ -69,7 +69,7 @@ public enum SiteWriter {
     /// memory once written), swapped in by `commit`. A file whose bytes equal
     /// the previous site's is a hard link to it, so it keeps its modification
     /// time and a deploy copies only what changed.
-    public final class Staging: SiteSink, @unchecked Sendable {
+    public final class Staging: KeepingSink, @unchecked Sendable {
         let target: URL
         let staging: URL
         let retired: URL
@@ -122,6 +122,18 @@ public enum SiteWriter {
                 if isNew { changed += 1 }
                 stamps[path] = stamp
             }
+        }
+
+        /// Links the previous site's file of `path` into the new site, if it still has `stamp`.
+        func keep(_ path: String, stamp: FileIO.Stamp) throws -> Bool {
+            guard let old = previous?.appendingPathComponent(path).path, FileIO.stamp(old) == stamp else { return false }
+            let url = try prepare(path)
+            guard let linked = FileIO.link(old, url.path) else { return false }
+            lock.withLock {
+                written += 1
+                stamps[path] = linked
+            }
+            return true
         }
 
         /// Copies the file at `source` (a file of the source folder) to the site path `path`.

@@ -48,6 +48,16 @@ public struct Theme: Sendable {
     /// Each is read with `{{% CONTENT_TYPE: FASTHTML }}` first (a line of its
     /// own, which Mustache removes): the same escaping as Mustache's HTML, done
     /// on bytes.
+    /// A digest of every file of the theme: pages made with another theme differ.
+    var digest: UInt64 {
+        StableHasher.digest { hasher in
+            for path in files.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                hasher.combine(path)
+                hasher.combine(files[path])
+            }
+        }
+    }
+
     func library() throws -> MustacheLibrary {
         var library = MustacheLibrary()
         let pragma = HTMLEscaping.pragma

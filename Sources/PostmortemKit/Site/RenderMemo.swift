@@ -1,0 +1,205 @@
+import Foundation
+import Mustache
+
+/// What lets a build skip the pages whose inputs did not change: every page
+/// has a key, a digest of everything its view is made from (the revisions of
+/// the postmortems it shows, what the analysis says about them, the
+/// configuration, the theme, the tool and the day), and the last build's
+/// keys and file stamps are kept in its record (`BuildRecord`). A page whose
+/// key is the last build's, and whose file is still the one that build
+/// wrote, is not rendered at all: the new site links the old file.
+///
+/// The keys over-approximate (a page may be rendered again for nothing, as
+/// the index is after any edit), never the other way: a test builds after
+/// edits of every kind and compares each site with a full build's.
+public final class RenderMemo: @unchecked Sendable {
+    /// A page of the last build: its key and the stamp of its file.
+    struct Entry: Sendable {
+        var key: UInt64
+        var stamp: FileIO.Stamp
+    }
+
+    /// Everything every page depends on: the tool, the configuration, the theme, the day.
+    let global: UInt64
+    private let previous: [String: Entry]
+    private let lock = NSLock()
+    private var keys: [String: UInt64] = [:]
+    private var counts = (rendered: 0, kept: 0)
+
+    init(global: UInt64, previous: [String: Entry] = [:]) {
+        self.global = global
+        self.previous = previous
+    }
+
+    /// The stamp of the last build's file at `path`, when its key was `key`.
+    func unchanged(_ path: String, key: UInt64) -> FileIO.Stamp? {
+        guard let entry = previous[path], entry.key == key else { return nil }
+        return entry.stamp
+    }
+
+    func record(_ path: String, key: UInt64, kept: Bool) {
+        lock.withLock {
+            keys[path] = key
+            if kept { counts.kept += 1 } else { counts.rendered += 1 }
+        }
+    }
+
+    /// Page path → key, of every page of this build.
+    var pageKeys: [String: UInt64] { lock.withLock { keys } }
+    /// Pages rendered, and pages kept from the last build.
+    public var pageCounts: (rendered: Int, kept: Int) { lock.withLock { counts } }
+}
+
+/// A sink that can take a page of the last build as it is.
+protocol KeepingSink: SiteSink {
+    /// Puts the last build's file of `path` into the new site, if it still
+    /// has `stamp`; false (and nothing done) when it does not.
+    func keep(_ path: String, stamp: FileIO.Stamp) throws -> Bool
+}
+
+/// Each postmortem's table row, rendered the first time a page needs it
+/// (once per folder depth) and then shared by every table that lists it; a
+/// build that renders few pages renders few rows.
+final class RowCache: @unchecked Sendable {
+    private let library: MustacheLibrary
+    private let maker: PageContext
+    private let lock = NSLock()
+    private var rows: [String: String] = [:]
+
+    init(library: MustacheLibrary, maker: PageContext) {
+        self.library = library
+        self.maker = maker
+    }
+
+    func html(_ postmortem: Postmortem, root: String) -> String {
+        let key = root + "\u{0}" + postmortem.id
+        if let html = lock.withLock({ rows[key] }) { return html }
+        // The theme was checked for the partial before any page was rendered.
+        var html = library.render(RowContext(row: maker.row(postmortem, root: root), labels: maker.labels),
+                                  withTemplate: "partials/incident-row") ?? ""
+        // The table puts each row on its own line.
+        if html.hasSuffix("\n") { html.removeLast() }
+        lock.withLock { rows[key] = html }
+        return html
+    }
+}
+
+/// The keys of the pages: what each page kind's view reads, as a digest.
+struct PageKeys: Sendable {
+    let global: UInt64
+    /// Postmortem id → its revision and the paths of the pages its causes,
+    /// categories, services and tags link to (they change when another name clashes).
+    let revisions: [String: UInt64]
+    /// Every postmortem, in the site's order.
+    let all: UInt64
+
+    init(global: UInt64, ordered: [Postmortem], names: PageNames) {
+        self.global = global
+        let digests = Parallel.map(ordered, minimumChunk: 256) { p in
+            StableHasher.digest { hasher in
+                hasher.combine(p.revision)
+                for cause in p.causes {
+                    hasher.combine(names.path(.causes, cause.key))
+                    hasher.combine(cause.category.map { names.path(.categories, $0) })
+                }
+                hasher.combine(p.services.map { names.path(.services, $0) })
+                hasher.combine(p.tags.map { names.path(.tags, $0) })
+            }
+        }
+        revisions = Dictionary(zip(ordered.map(\.id), digests), uniquingKeysWith: { first, _ in first })
+        all = StableHasher.digest { hasher in
+            hasher.combine(digests.count)
+            for digest in digests { hasher.combine(digest) }
+        }
+    }
+
+    private func key(_ template: String, _ path: String, _ body: (inout StableHasher) -> Void) -> UInt64 {
+        StableHasher.digest { hasher in
+            hasher.combine(global)
+            hasher.combine(template)
+            hasher.combine(path)
+            body(&hasher)
+        }
+    }
+
+    private func combine(_ postmortem: Postmortem?, into hasher: inout StableHasher) {
+        guard let postmortem else { return hasher.combine(0 as UInt64) }
+        hasher.combine(postmortem.id)
+        hasher.combine(revisions[postmortem.id] ?? postmortem.revision)
+    }
+
+    /// A page made from the whole knowledge base (index, rankings, trends…).
+    func overview(_ template: String, _ path: String) -> UInt64 {
+        key(template, path) { $0.combine(all) }
+    }
+
+    func incident(_ path: String, _ postmortem: Postmortem, previous: Postmortem?, next: Postmortem?,
+                  related: RelatedIncidents, recurrence: Recurrence) -> UInt64 {
+        key("incident", path) { hasher in
+            combine(postmortem, into: &hasher)
+            combine(previous, into: &hasher)
+            combine(next, into: &hasher)
+            hasher.combine(related.related.count)
+            for item in related.related {
+                combine(item.postmortem, into: &hasher)
+                hasher.combine(item.reasons.map(\.rawValue))
+                item.shared.combine(into: &hasher)
+            }
+            hasher.combine(related.similar.count)
+            for item in related.similar {
+                combine(item.postmortem, into: &hasher)
+                hasher.combine(item.score)
+                item.shared.combine(into: &hasher)
+            }
+            for id in recurrence.recurrenceOf + ["/"] + recurrence.recurredBy {
+                hasher.combine(id)
+                hasher.combine(revisions[id] ?? 0)
+            }
+            hasher.combine(recurrence.recurrenceOfCount)
+            hasher.combine(recurrence.recurredByCount)
+            hasher.combine(recurrence.verdict?.rawValue)
+            hasher.combine(recurrence.pendingCount)
+            for pending in recurrence.pendingItems {
+                hasher.combine(pending.id)
+                pending.item.combine(into: &hasher)
+            }
+        }
+    }
+
+    /// A cause, category, service or tag page: its group's members and, on
+    /// a cause page, the verdict on each of their recurrences.
+    func group(_ path: String, _ group: Group, description: String?, recurrences: [String: Recurrence]? = nil) -> UInt64 {
+        key("group", path) { hasher in
+            hasher.combine(group.key)
+            hasher.combine(group.name)
+            hasher.combine(group.category)
+            hasher.combine(description)
+            hasher.combine(group.postmortems.count)
+            for member in group.postmortems {
+                combine(member, into: &hasher)
+                if let recurrences { hasher.combine(recurrences[member.id]?.verdict?.rawValue) }
+            }
+        }
+    }
+}
+
+extension Similarity {
+    func combine(into hasher: inout StableHasher) {
+        hasher.combine(causeKeys)
+        hasher.combine(categories)
+        hasher.combine(services)
+        hasher.combine(tags)
+        hasher.combine(text)
+    }
+}
+
+extension ActionItem {
+    func combine(into hasher: inout StableHasher) {
+        hasher.combine(title)
+        hasher.combine(owner)
+        hasher.combine(status.rawValue)
+        hasher.combine(due.map { "\($0)" })
+        hasher.combine(completed.map { "\($0)" })
+        hasher.combine(ticket)
+    }
+}

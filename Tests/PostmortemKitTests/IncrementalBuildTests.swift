@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+@testable import PostmortemKit
+
+/// A build that renders only the pages whose keys changed (`RenderMemo`)
+/// writes exactly the site a full build writes, after edits of every kind.
+@Suite struct IncrementalBuildTests {
+    static let now = Date(timeIntervalSince1970: 1_764_547_200)  // 2025-12-01T00:00Z
+
+    struct Workspace {
+        let root: URL
+        var source: URL { root.appendingPathComponent("postmortems") }
+        var out: URL { root.appendingPathComponent("site") }
+        var configuration: URL { root.appendingPathComponent("postmortem.yml") }
+
+        init() throws {
+            root = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-incremental-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("postmortems"), to: source)
+            try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("postmortem.yml"), to: configuration)
+        }
+
+        func build(into out: URL, now: Date = IncrementalBuildTests.now) throws -> Build.Result {
+            try Build.run(Build.Options(sourceFolder: source.path, outputFolder: out.path, configurationPath: configuration.path,
+                                        templatesFolder: nil, now: now))
+        }
+
+        /// Replaces the first `old` in the file `name` by `new`.
+        func edit(_ name: String, _ old: String, _ new: String) throws {
+            let url = source.appendingPathComponent(name)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            let range = try #require(text.range(of: old), "'\(old)' is in \(name)")
+            try text.replacingCharacters(in: range, with: new).write(to: url, atomically: false, encoding: .utf8)
+        }
+
+        /// Builds the site again over the last one, and a full build into a
+        /// new folder; both must hold the same files, byte for byte.
+        func expectSameAsFullBuild(now: Date = IncrementalBuildTests.now, _ what: Comment,
+                                   sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> Build.Result {
+            let incremental = try build(into: out, now: now)
+            #expect(incremental.check.errorCount == 0, "\(what): \(incremental.check.diagnostics.filter { $0.severity == .error })",
+                    sourceLocation: sourceLocation)
+            let full = root.appendingPathComponent("full")
+            FileManager.default.removeSite(at: full)
+            let whole = try build(into: full, now: now)
+            #expect(whole.pagesRendered == whole.pages, "a build without a previous site renders every page")
+            let built = try files(out), expected = try files(full)
+            #expect(built.keys.sorted() == expected.keys.sorted(), what, sourceLocation: sourceLocation)
+            let different = expected.keys.filter { built[$0] != expected[$0] }.sorted()
+            #expect(different.isEmpty, "\(what): \(different.prefix(5))", sourceLocation: sourceLocation)
+            return incremental
+        }
+    }
+
+    @Test func everyKindOfEditGivesTheSiteAFullBuildGives() throws {
+        let space = try Workspace()
+        defer { try? FileManager.default.removeItem(at: space.root) }
+        let first = try space.build(into: space.out)
+        #expect(first.pagesRendered == first.pages)
+
+        // The same bytes again (a file touched): nothing rendered.
+        let touched = space.source.appendingPathComponent("2023-04-18-reservation-mail-delay.md")
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: touched.path)
+        let same = try space.expectSameAsFullBuild("a touched file")
+        #expect(same.pagesRendered == 0 && same.written?.filesChanged == 0)
+
+        // A body edit: its page, the overviews and the pages that show it as similar; not the whole site.
+        try space.edit("2024-03-08-admin-panel-down-pool-exhaustion.md", "\n## ", "\nA new sentence about the connection pool.\n\n## ")
+        let body = try space.expectSameAsFullBuild("a body edit")
+        let rendered = body.pagesRendered, third = body.pages / 3
+        #expect(rendered > 0 && rendered < third, "rendered \(rendered) of \(body.pages)")
+
+        // A title and a severity: rows in the index and in group pages, the neighbours' links.
+        try space.edit("2024-03-08-admin-panel-down-pool-exhaustion.md", "severity: SEV1", "severity: SEV2")
+        try space.edit("2023-08-22-hosting-zone-outage.md", "title: ", "title: Renamed ")
+        _ = try space.expectSameAsFullBuild("a title and a severity")
+
+        // A cause key moved to another cause, and a promised fix no longer done: recurrences and verdicts.
+        try space.edit("2024-03-08-admin-panel-down-pool-exhaustion.md", "key: db-connection-pool-exhaustion", "key: zone-outage")
+        try space.edit("2024-03-08-admin-panel-down-pool-exhaustion.md", "status: done", "status: open")
+        _ = try space.expectSameAsFullBuild("a cause key and a fix status")
+
+        // A date: the order, so the previous and next links of four pages.
+        try space.edit("2025-04-08-pgbouncer-pool-exhaustion-chain-onboarding.md", "date: 2025-04-08", "date: 2023-05-01")
+        _ = try space.expectSameAsFullBuild("a date")
+
+        // A new postmortem whose tag differs only in case from another's, and one deleted.
+        try FileManager.default.removeItem(at: space.source.appendingPathComponent("2024-07-11-booking-widget-cors-allowlist.md"))
+        try """
+        ---
+        id: INC-2026-900
+        title: Widget slow after a cache flush
+        date: 2026-11-25
+        severity: SEV3
+        services: [booking-widget]
+        tags: [Database]
+        cause:
+          - category: release-bug
+            key: cache-stampede
+        ---
+
+        ## Summary
+
+        The widget was slow for ten minutes after a cache flush.
+        """.write(to: space.source.appendingPathComponent("2026-11-25-widget-cache.md"), atomically: false, encoding: .utf8)
+        _ = try space.expectSameAsFullBuild("a file added and one deleted")
+
+        // The configuration, and another day: everything depends on them.
+        let configuration = try String(contentsOf: space.configuration, encoding: .utf8)
+        try configuration.replacingOccurrences(of: "title:", with: "title: New ")
+            .write(to: space.configuration, atomically: false, encoding: .utf8)
+        let configured = try space.expectSameAsFullBuild("the configuration")
+        #expect(configured.pagesRendered == configured.pages)
+        let tomorrow = try space.expectSameAsFullBuild(now: Self.now.addingTimeInterval(86_400), "another day")
+        #expect(tomorrow.pagesRendered == tomorrow.pages)
+    }
+
+    @Test func aPageChangedByHandIsRenderedAgain() throws {
+        let space = try Workspace()
+        defer { try? FileManager.default.removeItem(at: space.root) }
+        _ = try space.build(into: space.out)
+        let page = space.out.appendingPathComponent("trends.html")
+        let original = try Data(contentsOf: page)
+        try FileManager.default.removeItem(at: page)
+        try Data("edited".utf8).write(to: page)
+        let again = try space.build(into: space.out)
+        #expect(again.pagesRendered == 1, "only the page changed by hand")
+        #expect(try Data(contentsOf: page) == original, "the edited copy is not kept: its stamp is not the one the build wrote")
+    }
+}
