@@ -76,10 +76,19 @@ struct Workspace {
 }
 
 @Suite(.serialized) struct DevServerTests {
+    /// What the server told the terminal, build by build.
+    final class Logs: @unchecked Sendable {
+        private let lock = NSLock()
+        private var logs: [DevServer.BuildLog] = []
+        func append(_ log: DevServer.BuildLog) { lock.withLock { logs.append(log) } }
+        var last: DevServer.BuildLog? { lock.withLock { logs.last } }
+    }
+
     @Test func servesTheSiteThenRebuildsAndReloadsAfterAnEdit() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
-        let server = DevServer(options: workspace.options())
+        let logs = Logs()
+        let server = DevServer(options: workspace.options(), report: logs.append)
         let port = try await server.start()
         #expect(port != 0)
 
@@ -98,6 +107,11 @@ struct Workspace {
         let rebuilt = try await RawHTTP.request(port, "/incidents/INC-2026-001.html")
         #expect(rebuilt.body.contains("for 90 minutes; a rollback fixed it."))
         #expect(!rebuilt.body.contains("postmortem-serve-error"))
+        // Only what changed: the edited file loaded again, and the pages that show it rendered.
+        let summary = try #require(logs.last?.summary)
+        let counts = summary.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        #expect(summary.hasPrefix("Built ") && summary.contains(" rendered, ") && summary.contains("; 1 postmortem loaded again)"), "\(summary)")
+        #expect(counts.count >= 2 && counts[1] < counts[0], "fewer pages rendered than built: \(summary)")
 
         // A new postmortem is picked up too, and a removed one goes.
         try workspace.write("postmortems/2026-05-01-new.md", Workspace.first
