@@ -17,38 +17,65 @@ public enum LoadStage {
                             cache: LoadCache? = nil, configurationKey: String = "") -> LoadResult {
         let loader = PostmortemLoader(configuration: configuration)
         let previous = cache?.snapshot(configurationKey: configurationKey)
-        let prepared = Profile.measure("load: front matter") { Parallel.map(files) { previous?.prepared($0) ?? loader.prepare($0) } }
-        var index = SourceIndex(assets: assets)
-        for file in prepared where file.source != nil {
-            // The first file of an id wins, as for the duplicate-id error below.
-            if index.postmortemIDs[file.file.relativePath] == nil { index.postmortemIDs[file.file.relativePath] = file.id }
-        }
-        index.indexNames()
-        var postmortems: [Postmortem] = []
-        var diagnostics: [Diagnostic] = []
-        let finishedIndex = index
-        let indexDigest = index.digest
-        // Each file's finished postmortem, and whether it came from the cache.
-        let finishing = Profile.measure("load: bodies") {
-            Parallel.map(prepared) { file -> (LoadedFile, reused: Bool) in
-                if let kept = previous?.finished(file.file, index: finishedIndex) { return (kept, true) }
-                var loaded = loader.finish(file, index: finishedIndex)
-                loaded.postmortem?.revision = revision(of: file.file, configurationKey: configurationKey, index: indexDigest)
-                return (loaded, false)
+        let digests = Parallel.map(files) { file in
+            StableHasher.digest { hasher in
+                switch file.contents {
+                case let .bytes(bytes): hasher.combine(bytes)
+                case let .tooLarge(size): hasher.combine("too large \(size)")
+                case let .unreadable(reason): hasher.combine("unreadable \(reason)")
+                }
             }
         }
-        let finished = finishing.map(\.0)
-        for loaded in finished {
-            diagnostics += loaded.diagnostics
-            if let postmortem = loaded.postmortem { postmortems.append(postmortem) }
+        /// A file's first half: its entry of the last build when its bytes are the same, else its front matter read now.
+        enum Half: Sendable {
+            case kept(LoadCache.Entry)
+            case prepared(PreparedFile)
+        }
+        let halves = Profile.measure("load: front matter") {
+            Parallel.map(Array(zip(files, digests))) { file, digest -> Half in
+                previous?.entry(file, digest: digest).map(Half.kept) ?? .prepared(loader.prepare(file))
+            }
+        }
+        var index = SourceIndex(assets: assets)
+        for (file, half) in zip(files, halves) {
+            let id: String? = switch half {
+            case let .kept(entry): entry.id
+            case let .prepared(prepared): prepared.source == nil ? nil : prepared.id
+            }
+            if let id, index.postmortemIDs[file.relativePath] == nil { index.postmortemIDs[file.relativePath] = id }
+        }
+        index.indexNames()
+        let finishedIndex = index
+        let indexDigest = index.digest
+        let sameIndex = previous?.index == indexDigest
+        // Each file's entry, and whether it came from the last build.
+        let finishing = Profile.measure("load: bodies") {
+            Parallel.map(Array(zip(files, zip(digests, halves)))) { file, item -> (LoadCache.Entry, reused: Bool) in
+                let (digest, half) = item
+                let prepared: PreparedFile
+                switch half {
+                case let .kept(entry) where sameIndex: return (entry, true)
+                case .kept: prepared = loader.prepare(file)
+                case let .prepared(half): prepared = half
+                }
+                var loaded = loader.finish(prepared, index: finishedIndex)
+                loaded.postmortem?.revision = revision(of: file, digest: digest, configurationKey: configurationKey,
+                                                       index: indexDigest)
+                return (LoadCache.Entry(digest: digest, id: prepared.source == nil ? nil : prepared.id, finished: loaded), false)
+            }
+        }
+        var postmortems: [Postmortem] = []
+        var diagnostics: [Diagnostic] = []
+        for (entry, _) in finishing {
+            diagnostics += entry.finished.diagnostics
+            if let postmortem = entry.finished.postmortem { postmortems.append(postmortem) }
         }
         if let cache {
             var entries: [String: LoadCache.Entry] = [:]
-            for (file, (half, whole)) in zip(files, zip(prepared, finished)) {
-                entries[file.path] = LoadCache.Entry(contents: file.contents, prepared: half, finished: whole)
-            }
+            entries.reserveCapacity(files.count)
+            for (file, (entry, _)) in zip(files, finishing) { entries[file.path] = entry }
             let reused = finishing.count { $0.reused }
-            cache.store(LoadCache.Snapshot(configurationKey: configurationKey, index: finishedIndex, entries: entries),
+            cache.store(LoadCache.Snapshot(configurationKey: configurationKey, index: indexDigest, entries: entries),
                         loaded: files.count - reused, reused: reused)
         }
         diagnostics += Profile.measure("load: across files") { crossFileDiagnostics(postmortems) }
@@ -57,13 +84,13 @@ public enum LoadStage {
     }
 
     /// What a postmortem is made from, as a digest: its file, the configuration, the index of the folder.
-    static func revision(of file: SourceFile, configurationKey: String, index: UInt64) -> UInt64 {
+    static func revision(of file: SourceFile, digest: UInt64, configurationKey: String, index: UInt64) -> UInt64 {
         StableHasher.digest { hasher in
             hasher.combine(index)
             hasher.combine(configurationKey)
             hasher.combine(file.path)
             hasher.combine(file.relativePath)
-            if case let .bytes(bytes) = file.contents { hasher.combine(bytes) }
+            hasher.combine(digest)
         }
     }
 

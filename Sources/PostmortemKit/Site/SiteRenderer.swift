@@ -169,6 +169,7 @@ public enum SiteRenderer {
         }
         page("search", to: "search.html") { frozen.searchPage(documentCount: ordered.count) }
         let keeping = sink as? any KeepingSink
+        let pagesStarted = Profile.start()
         try Parallel.forEach(jobs, minimumChunk: 4) { job in
             let key = job.key()
             if let memo, let keeping, let stamp = memo.unchanged(job.path, key: key), try keeping.keep(job.path, stamp: stamp) {
@@ -186,19 +187,22 @@ public enum SiteRenderer {
             Profile.add("write", since: rendered)
             memo?.record(job.path, key: key, kept: false)
         }
+        Profile.add("pages (wall)", since: pagesStarted)
         try sink.put("data/metrics.json", try MetricsExport.json(metrics))
         try sink.put("data/metrics.csv", MetricsExport.csv(metrics))
         let searchFiles = try Profile.measure("search index") { try SearchIndex.files(ordered, context: context) }
         for (path, bytes) in searchFiles.sorted(by: { $0.key < $1.key }) { try sink.put(path, bytes) }
-        if ordered.count > IndexRows.pageSize { try sink.put("data/index-rows.js", try IndexRows.script(ordered, context: context)) }
-        for asset in theme.assets { try sink.put(asset.path, Array(asset.text.utf8)) }
-        try sink.put("data/incidents.json", try DataExport.incidentsJSON(ordered, recurrences: recurrences,
-                                                                         definition: configuration.metrics))
-        try sink.put("data/incidents.csv", DataExport.incidentsCSV(ordered, recurrences: recurrences,
-                                                                   definition: configuration.metrics))
-        try sink.put("feed.xml", Feeds.atom(ordered, configuration: configuration))
-        if let sitemap = Feeds.sitemap(pages: jobs.map(\.path), configuration: configuration) {
-            try sink.put("sitemap.xml", sitemap)
+        try Profile.measure("data files and feeds") {
+            if ordered.count > IndexRows.pageSize { try sink.put("data/index-rows.js", try IndexRows.script(ordered, context: context)) }
+            for asset in theme.assets { try sink.put(asset.path, Array(asset.text.utf8)) }
+            try sink.put("data/incidents.json", try DataExport.incidentsJSON(ordered, recurrences: recurrences,
+                                                                             definition: configuration.metrics))
+            try sink.put("data/incidents.csv", DataExport.incidentsCSV(ordered, recurrences: recurrences,
+                                                                       definition: configuration.metrics))
+            try sink.put("feed.xml", Feeds.atom(ordered, configuration: configuration))
+            if let sitemap = Feeds.sitemap(pages: jobs.map(\.path), configuration: configuration) {
+                try sink.put("sitemap.xml", sitemap)
+            }
         }
         let root = URL(fileURLWithPath: sourceFolder, isDirectory: true).standardizedFileURL
         for attachment in Set(postmortems.flatMap(\.body.attachments)).sorted() {
