@@ -1,3 +1,5 @@
+import PostmortemKit
+
 /// What the server adds to the HTML it sends, and the pages it makes itself.
 enum DevPages {
     /// `html` with the live-reload script and, after a failed build, the error overlay, before `</body>`.
@@ -31,20 +33,6 @@ enum DevPages {
             """, failure: failure)
     }
 
-    /// Text made safe inside HTML elements and attribute values.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// Text made safe inside HTML elements and attribute values: the theme's own escaping.
+    static func escape(_ text: String) -> String { text.htmlEscaped }
 }

@@ -13,45 +13,28 @@ struct BuildCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The folder of postmortems.", completion: .directory)
-    var source: String = "postmortems"
-
-    @Option(help: "The folder to write the site to (replaced as a whole; it must be one this tool wrote, or empty; default: 'output' of postmortem.yml, else _site).",
-            completion: .directory)
-    var out: String?
-
-    @Option(help: "The configuration file (default: postmortem.yml in the working folder, if any).",
-            completion: .file(extensions: ["yml", "yaml"]))
-    var config: String?
-
-    @Option(help: "A folder of templates and assets that replace the built-in theme's file by file (default: site-templates/ when present).",
-            completion: .directory)
-    var templates: String?
-
-    @Option(help: "The date and time to count overdue items from (ISO 8601), for reproducible builds.")
-    var now: String?
+    @OptionGroup var site: SiteOptions
 
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let started = Date()
-        let reference = try CommandLineTime.parse(now)
-        let templatesFolder = templates ?? (FileManager.default.fileExists(atPath: "site-templates") ? "site-templates" : nil)
+        let reference = try CommandLineTime.parse(site.now)
+        let config = site.config
         output.note("configuration: \(config ?? (FileManager.default.fileExists(atPath: ConfigurationLoader.defaultFileName) ? ConfigurationLoader.defaultFileName : "none, the defaults"))")
-        output.note("theme: built-in\(templatesFolder.map { ", files in \($0) replacing its own" } ?? "")")
-        let folder = outputFolder(out, config: config)
+        output.note("theme: built-in\(site.templatesFolder.map { ", files in \($0) replacing its own" } ?? "")")
+        let folder = site.outputFolder
         let progress = ProgressLine(enabled: !output.quiet && Terminal.isTerminal(STDERR_FILENO))
         let verbose = output.verbose
         let result: Build.Result
         do {
             defer { progress.finish() }
-            result = try Build.run(Build.Options(
-                sourceFolder: source, outputFolder: folder, configurationPath: config, templatesFolder: templatesFolder,
-                now: reference,
-                progress: { stage in
-                    progress.update(stage)
-                    if verbose { Terminal.error(String(format: "[%.2f s] ", Date().timeIntervalSince(started)) + stage) }
-                }))
+            var options = site.build(now: reference)
+            options.progress = { stage in
+                progress.update(stage)
+                if verbose { Terminal.error(String(format: "[%.2f s] ", Date().timeIntervalSince(started)) + stage) }
+            }
+            result = try Build.run(options)
         } catch {
             Terminal.error("error: \(error)")
             throw ExitCode(2)

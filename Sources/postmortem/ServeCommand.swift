@@ -17,28 +17,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on, on 127.0.0.1 (0: any free port).")
     var port: UInt16 = 4000
 
-    @Option(help: "The folder of postmortems.")
-    var source: String = "postmortems"
-
-    @Option(help: "The folder to write the site to (replaced as a whole; it must be one this tool wrote, or empty; default: 'output' of postmortem.yml, else _site).")
-    var out: String?
-
-    @Option(help: "The configuration file (default: postmortem.yml in the working folder, if any).")
-    var config: String?
-
-    @Option(help: "A folder of templates and assets that replace the built-in theme's file by file (default: site-templates/ when present).")
-    var templates: String?
-
-    @Option(help: "The date and time to count overdue items from (ISO 8601), for every build (default: the clock at each build).")
-    var now: String?
+    @OptionGroup var site: SiteOptions
 
     func run() async throws {
-        let fixedNow = try now.map { try CommandLineTime.parse($0) }
-        let templatesFolder = templates ?? (FileManager.default.fileExists(atPath: "site-templates") ? "site-templates" : nil)
-        let out = outputFolder(out, config: config)
-        let server = DevServer(options: DevServer.Options(
-            build: Build.Options(sourceFolder: source, outputFolder: out, configurationPath: config, templatesFolder: templatesFolder),
-            fixedNow: fixedNow, port: port)) { log in
+        let fixedNow = try site.now.map { try CommandLineTime.parse($0) }
+        let out = site.outputFolder
+        let server = DevServer(options: DevServer.Options(build: site.build(now: Date()), fixedNow: fixedNow, port: port)) { log in
             Output.write(log.diagnostics + log.summary)
         }
         let signals = Signals.stream([SIGINT, SIGTERM])
@@ -49,7 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
             Terminal.error("error: \(error)")
             throw ExitCode(2)
         }
-        Output.write("Serving \(out) on http://127.0.0.1:\(listening)/ — watching \(source)\(templatesFolder.map { ", \($0)" } ?? "") and \(config ?? "postmortem.yml"); Ctrl-C stops.\n")
+        Output.write("Serving \(out) on http://127.0.0.1:\(listening)/ — watching \(site.source)\(site.templatesFolder.map { ", \($0)" } ?? "") and \(site.config ?? "postmortem.yml"); Ctrl-C stops.\n")
         for await _ in signals { break }
         await server.stop()
         Output.write("Stopped.\n")

@@ -80,8 +80,3 @@ final class ProgressLine: @unchecked Sendable {
         }
     }
 }
-
-/// The site folder: `--out` when given, else `output` of the configuration, else `_site`.
-func outputFolder(_ out: String?, config: String?) -> String {
-    out ?? ConfigurationLoader.outputFolder(configurationPath: config)
-}

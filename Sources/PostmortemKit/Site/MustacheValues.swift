@@ -42,6 +42,11 @@ struct HTMLEscaping: MustacheContentType {
     }
 }
 
+extension String {
+    /// The text made safe inside HTML elements and attribute values, as the theme's `{{value}}` escapes it.
+    public var htmlEscaped: String { HTMLEscaping.escape(self) }
+}
+
 /// A text value pushed as a section's context (`{{#severity}}…{{/severity}}`)
 /// is looked through as a parent with no children, instead of by reflecting
 /// on a String (a `Mirror` per lookup inside the section, which found nothing
