@@ -47,13 +47,14 @@
     }
 
     // Rows of data/index-rows.js: [url, title, date, severity, severityClass, severityRank, services,
-    // category, ttr minutes, ttr text, inferred, status, statusRank, near miss]; their <tr> made when shown.
+    // category, ttr minutes, ttr text, inferred, status, statusRank, near miss, language]; their <tr> made when shown.
     function fromData(source) {
       return source.rows.map((r) => ({
         url: r[0], title: r[1], date: r[2], year: r[2].slice(0, 4), severity: r[3], severityClass: r[4],
         severityRank: r[5] < 0 ? '' : String(r[5]), serviceRefs: r[6], services: r[6].map((i) => source.services[i][0]),
         categoryRef: r[7], category: r[7] < 0 ? '' : source.categories[r[7]][0], ttr: r[8] < 0 ? '' : String(r[8]),
         ttrText: r[9], inferred: r[10] === 1, status: r[11], statusRank: String(r[12]), nearMiss: r[13] === 1,
+        lang: r[14] || '',
       }));
     }
 
@@ -69,7 +70,7 @@
       if (item.node) return item.node;
       const labels = data.labels;
       const muted = () => element('span', { class: 'muted' }, '—');
-      const title = element('td', null, element('a', { href: item.url }, item.title));
+      const title = element('td', null, element('a', item.lang ? { href: item.url, lang: item.lang } : { href: item.url }, item.title));
       if (item.nearMiss) title.append(' ', element('span', { class: 'tag kind' }, labels.nearMiss));
       const services = element('td');
       item.serviceRefs.forEach((i) => services.append(element('a', { class: 'tag', href: data.services[i][1] }, data.services[i][0]), ' '));

@@ -60,7 +60,7 @@ public enum ConfigurationLoader {
                 configuration.baseURL = url
             case "language":
                 configuration.language = reader.choice(
-                    value, field: key, choices: ["en": Language.en, "ja": .ja, "english": .en, "japanese": .ja, "日本語": .ja],
+                    value, field: key, choices: Language.names,
                     shown: Language.allCases.map(\.rawValue)) ?? configuration.language
             case "timezone", "time_zone":
                 guard let name = reader.text(value, field: key) else { break }

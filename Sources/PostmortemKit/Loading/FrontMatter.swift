@@ -25,6 +25,7 @@ struct FrontMatter {
     var tags: [String] = []
     var authors: [String] = []
     var description: String?
+    var language: Language?
     /// Fields the author wrote, by canonical name (for "what is missing").
     var present: Set<String> = []
     var sites: [String: FieldSite] = [:]
@@ -36,7 +37,7 @@ enum FrontMatterKeys {
     static let fields = [
         "id", "title", "date", "status", "kind", "severity", "services",
         "started_at", "detected_at", "mitigated_at", "resolved_at", "duration",
-        "impact", "cause", "trigger", "recurrence_fix", "related", "tags", "authors",
+        "impact", "cause", "trigger", "recurrence_fix", "related", "tags", "authors", "lang",
     ]
 
     /// Other spellings, each mapped to its field. `action_items` is the other
@@ -45,7 +46,7 @@ enum FrontMatterKeys {
     static let aliases: [String: String] = [
         "action_items": "recurrence_fix", "causes": "cause", "service": "services",
         "affected": "services", "resolvedWhen": "resolved_at", "author": "authors",
-        "summary": "description", "description": "description",
+        "summary": "description", "description": "description", "language": "lang",
     ]
 
     /// Keys other generators use, understood elsewhere or ignored without noise.

@@ -82,6 +82,8 @@ struct FrontMatterDecoder {
             case "tags": matter.tags = reader.textList(value, field: key)
             case "authors": matter.authors = reader.textList(value, field: key)
             case "description": matter.description = reader.text(value, field: key)
+            case "lang":
+                matter.language = reader.choice(value, field: key, choices: Language.names, shown: Language.allCases.map(\.rawValue))
             default: break
             }
         }

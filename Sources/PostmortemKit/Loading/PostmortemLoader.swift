@@ -175,7 +175,8 @@ public struct PostmortemLoader: Sendable {
             milestones: matter.milestones, duration: matter.duration, impact: matter.impact,
             causes: matter.causes, trigger: matter.trigger, recurrenceFix: matter.recurrenceFix,
             related: matter.related, tags: matter.tags, authors: matter.authors,
-            description: matter.description, body: body, inferred: InferredTimes(),
+            description: matter.description,
+            language: matter.language ?? Language.detect(title + "\n" + body.plainText) ?? configuration.language, body: body, inferred: InferredTimes(),
             source: Postmortem.Source(path: file.path, relativePath: file.relativePath,
                                       hasFrontMatter: split.yaml != nil, bodyFirstLine: split.bodyFirstLine),
             origins: origins, fieldSites: sites)

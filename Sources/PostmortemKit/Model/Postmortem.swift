@@ -25,6 +25,8 @@ public struct Postmortem: Sendable, Hashable {
     public var authors: [String]
     /// A one-line description given in the front matter (`description:`).
     public var description: String?
+    /// The language it is written in: `lang` of the front matter, else told from its title and text.
+    public var language: Language
     /// The body, front matter removed, rendered.
     public var body: Body
     /// Times read from the body because the front matter does not state them.

@@ -64,6 +64,9 @@ public struct SiteConfiguration: Sendable {
 
 /// A UI language of the site.
 public enum Language: String, Sendable, Hashable, CaseIterable {
+    /// How `language` (configuration) and `lang` (front matter) may be written.
+    static let names: [String: Language] = ["en": .en, "ja": .ja, "english": .en, "japanese": .ja, "日本語": .ja, "英語": .en]
+
     case en, ja
 }
 

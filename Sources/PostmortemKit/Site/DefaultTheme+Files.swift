@@ -96,13 +96,14 @@ extension DefaultTheme {
     }
 
     // Rows of data/index-rows.js: [url, title, date, severity, severityClass, severityRank, services,
-    // category, ttr minutes, ttr text, inferred, status, statusRank, near miss]; their <tr> made when shown.
+    // category, ttr minutes, ttr text, inferred, status, statusRank, near miss, language]; their <tr> made when shown.
     function fromData(source) {
       return source.rows.map((r) => ({
         url: r[0], title: r[1], date: r[2], year: r[2].slice(0, 4), severity: r[3], severityClass: r[4],
         severityRank: r[5] < 0 ? '' : String(r[5]), serviceRefs: r[6], services: r[6].map((i) => source.services[i][0]),
         categoryRef: r[7], category: r[7] < 0 ? '' : source.categories[r[7]][0], ttr: r[8] < 0 ? '' : String(r[8]),
         ttrText: r[9], inferred: r[10] === 1, status: r[11], statusRank: String(r[12]), nearMiss: r[13] === 1,
+        lang: r[14] || '',
       }));
     }
 
@@ -118,7 +119,7 @@ extension DefaultTheme {
       if (item.node) return item.node;
       const labels = data.labels;
       const muted = () => element('span', { class: 'muted' }, '—');
-      const title = element('td', null, element('a', { href: item.url }, item.title));
+      const title = element('td', null, element('a', item.lang ? { href: item.url, lang: item.lang } : { href: item.url }, item.title));
       if (item.nearMiss) title.append(' ', element('span', { class: 'tag kind' }, labels.nearMiss));
       const services = element('td');
       item.serviceRefs.forEach((i) => services.append(element('a', { class: 'tag', href: data.services[i][1] }, data.services[i][0]), ' '));
@@ -909,7 +910,7 @@ table.chart-table tbody th { font-weight: 500; }
 <article class="incident">
 <header class="incident-header">
 <p class="crumbs"><a href="{{root}}index.html">{{t.incidents}}</a> › <span>{{id}}</span></p>
-<h1>{{title}}</h1>
+<h1{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{title}}</h1>
 <p class="meta">
 {{#severity}}<span class="badge sev-{{severityClass}}">{{severity}}</span>{{/severity}}
 <span class="status status-{{status}}">{{statusLabel}}</span>
@@ -975,7 +976,7 @@ table.chart-table tbody th { font-weight: 500; }
 </ol>
 </nav>
 {{/hasToc}}
-<div class="prose">
+<div class="prose"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>
 {{{body}}}
 </div>
 </div>
@@ -1159,7 +1160,7 @@ table.chart-table tbody th { font-weight: 500; }
         "partials/incident-row.mustache": ##"""
 <tr data-date="{{facets.date}}" data-year="{{facets.year}}" data-title="{{facets.title}}" data-severity="{{facets.severity}}" data-severity-rank="{{facets.severityRank}}" data-services="{{facets.services}}" data-category="{{facets.category}}" data-status="{{facets.status}}" data-status-rank="{{facets.statusRank}}" data-ttr="{{facets.ttr}}">
 <td class="date">{{#date}}<time datetime="{{date}}">{{date}}</time>{{/date}}</td>
-<td><a href="{{url}}">{{title}}</a>{{#nearMiss}} <span class="tag kind">{{t.nearMiss}}</span>{{/nearMiss}}</td>
+<td><a href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{title}}</a>{{#nearMiss}} <span class="tag kind">{{t.nearMiss}}</span>{{/nearMiss}}</td>
 <td>{{#severity}}<span class="badge sev-{{severityClass}}">{{severity}}</span>{{/severity}}{{^severity}}<span class="muted">—</span>{{/severity}}</td>
 <td>{{#serviceLinks}}<a class="tag" href="{{url}}">{{name}}</a> {{/serviceLinks}}</td>
 <td>{{#category}}<a class="category" href="{{categoryURL}}">{{category}}</a>{{/category}}</td>

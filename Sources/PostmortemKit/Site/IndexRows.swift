@@ -15,7 +15,7 @@ enum IndexRows {
         let category: Int?
 
         // [url, title, date, severity, severityClass, severityRank, services, category, ttr minutes,
-        //  ttr text, inferred, status, statusRank, near miss]; "" or -1 when unknown.
+        //  ttr text, inferred, status, statusRank, near miss, language when not the site's]; "" or -1 when unknown.
         func encode(to encoder: Encoder) throws {
             var c = encoder.unkeyedContainer()
             let facets = row.facets
@@ -33,6 +33,7 @@ enum IndexRows {
             try c.encode(row.status)
             try c.encode(Int(facets["statusRank"] ?? "") ?? -1)
             try c.encode(row.nearMiss ? 1 : 0)
+            try c.encode(row.contentLang ?? "")
         }
     }
 

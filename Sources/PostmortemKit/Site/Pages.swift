@@ -133,6 +133,7 @@ struct PageContext {
             category: category, categoryURL: categoryID.map { root + names.path(.categories, $0) },
             ttr: recover.map { format.duration($0.minutes, approximate: $0.approximate) },
             ttrInferred: recover?.source == .inferred, facets: facets,
+            contentLang: postmortem.language == configuration.language ? nil : postmortem.language.rawValue,
             html: rows?.html(postmortem, root: root) ?? "")
     }
 

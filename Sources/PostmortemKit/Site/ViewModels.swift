@@ -41,6 +41,8 @@ struct IncidentRow: MustacheParent, Sendable {
     var ttrInferred: Bool
     /// What the index's filters and sorting read (data-* attributes), "" when unknown.
     var facets: [String: String]
+    /// The postmortem's language when it is not the site's (`lang` on its title and text), else nil.
+    var contentLang: String?
     /// The row rendered once by `partials/incident-row` (tables show it as it is).
     var html: String = ""
 
@@ -62,6 +64,7 @@ struct IncidentRow: MustacheParent, Sendable {
         case "ttr": ttr ?? false
         case "ttrInferred": ttrInferred
         case "facets": facets
+        case "contentLang": contentLang ?? false
         case "html": html
         default: nil
         }
