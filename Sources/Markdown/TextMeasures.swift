@@ -22,9 +22,10 @@ extension RenderedBody {
 
 extension String {
     /// NFKC (full-width letters and digits folded, ligatures split): text
-    /// of ASCII only is its own form, without Foundation's bridged path.
+    /// of ASCII only is its own form, and only the runs of other text that
+    /// NFKC may change go through Foundation (`CompatibilityFolding`).
     public var compatibilityFolded: String {
-        utf8.allSatisfy { $0 < 0x80 } ? self : precomposedStringWithCompatibilityMapping
+        utf8.allSatisfy { $0 < 0x80 } ? self : CompatibilityFolding.folded(self, lowercase: false)
     }
 }
 
