@@ -19,6 +19,28 @@ import Testing
         #expect(SearchTerms.shard(of: "a", count: 1 << 30) == Int(UInt32(0xE40C_292C) % UInt32(1 << 30)))
     }
 
+    /// The index cuts terms out of folded UTF-8 bytes; the same terms, in the same order, and the same shards as
+    /// cutting the `String` that `search.js` mirrors.
+    @Test func termsCutFromBytesAreTheTermsCutFromTheString() {
+        let texts = ["DB接続プール, ｐｏｏｌ-Size", "Café au lait — naïve coöperation", String(repeating: "é", count: 50) + " x",
+                     "ｶﾞｲﾄﾞ㍿の手順書①②", "Σίσυφος ΑΘΗΝΑ 𠮷野家 p99 = 3.2s", "αβγ ab 1", "", "   ", "ー", "İstanbul"]
+        for text in texts {
+            let folded = SearchTerms.fold(text)
+            var fromBytes: [String] = []
+            var copy = folded
+            copy.withUTF8 { bytes in
+                SearchTerms.forEachTerm(foldedUTF8: bytes) { fromBytes.append(String(decoding: $0, as: UTF8.self)) }
+            }
+            let fromString = SearchTerms.terms(folded: text.precomposedStringWithCompatibilityMapping.lowercased())
+            #expect(fromBytes.map { Array($0.utf8) } == fromString.map { Array($0.utf8) }, "\(text)")
+            for term in fromBytes {
+                var term = term
+                let shard = term.withUTF8 { SearchTerms.shard(ofUTF8: $0, count: 1024) }
+                #expect(shard == SearchTerms.shard(of: term, count: 1024), "\(term)")
+            }
+        }
+    }
+
     /// The shard files, decoded: term → [(document, score)].
     func postings(_ files: [String: [UInt8]]) throws -> [String: [(Int, Int)]] {
         var all: [String: [(Int, Int)]] = [:]

@@ -52,73 +52,74 @@ enum SearchIndex {
         }
     }
 
-    /// Each term of a document with its score ×10, rounded.
-    static func scores(_ document: Document) -> [String: Int] {
-        let fields: [(String, Double)] = [(document.title, 10), (document.id, 8), (document.causes, 5),
-                                          (document.summary, 4), (document.facets, 3), (document.body, 1)]
-        var total: [String: Double] = [:]
-        for (text, weight) in fields {
-            var counts: [String: Int] = [:]
-            SearchTerms.forEachTerm(folded: SearchTerms.fold(text)) { counts[$0, default: 0] += 1 }
-            for (term, n) in counts { total[term, default: 0] += weight * (1 + log(Double(min(n, 20)))) }
-        }
-        return total.mapValues { Int(($0 * 10).rounded()) }
+    /// The fields a document's terms are scored in, with their weights.
+    static func weightedFields(_ document: Document) -> [(String, Double)] {
+        [(document.title, 10), (document.id, 8), (document.causes, 5), (document.summary, 4), (document.facets, 3),
+         (document.body, 1)]
     }
 
     /// Every file of the index: site path → bytes; deterministic.
     static func files(_ ordered: [Postmortem], context: PageContext) throws -> [String: [UInt8]] {
+        let plan = OutputPlan()
+        try write(ordered, context: context, into: plan)
+        return plan.files
+    }
+
+    /// Puts every file of the index into `sink`, each shard as soon as it is
+    /// written (from every core). Terms are found on every core, a run of
+    /// documents each, and numbered; the runs are merged in document order.
+    static func write(_ ordered: [Postmortem], context: PageContext, into sink: some SiteSink) throws {
         let documents = documents(ordered, context: context)
-        let perDocument = Parallel.map(documents) { scores($0) }
-        // term → [(document, score)], documents ascending.
-        var postings: [String: [(Int, Int)]] = [:]
-        for (index, scores) in perDocument.enumerated() {
-            for (term, score) in scores { postings[term, default: []].append((index, score)) }
+        let runCount = min(Parallel.workers * 4, max(1, documents.count / 64))
+        let runs = Parallel.map(Array(0..<runCount), minimumChunk: 1) { run in
+            SearchPostings.make(documents[documents.count * run / runCount..<documents.count * (run + 1) / runCount])
         }
-        let estimate = postings.reduce(0) { $0 + $1.key.utf8.count + 4 + $1.value.count * 7 }
+        let index = InvertedIndex(runs)
+        let estimate = index.terms.bytes.count + 4 * index.count + 7 * index.documents.count
         var shardCount = 1
         while shardCount < 4096 && estimate / shardCount > shardBytes { shardCount *= 2 }
-        var shards = [[String]](repeating: [], count: shardCount)
-        for term in postings.keys { shards[SearchTerms.shard(of: term, count: shardCount)].append(term) }
+        var shards = [[Int]](repeating: [], count: shardCount)
+        for term in 0..<index.count {
+            shards[index.terms.withTerm(term) { SearchTerms.shard(ofUTF8: $0, count: shardCount) }].append(term)
+        }
 
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var files: [String: [UInt8]] = [:]
         // {"term":[gap, score, gap, score…]}: documents as gaps from the previous one, each with its
-        // score; terms sorted. Written by hand into bytes (JSONEncoder was a third of the index's time,
-        // and strings built by appending most of the rest): a term is letters and digits only, nothing
-        // to escape. Each shard on its own, on every core.
-        let allPostings = postings
-        let written = Parallel.map(Array(shards.enumerated()), minimumChunk: 1) { number, terms -> (String, [UInt8]) in
+        // score; terms sorted as strings. Written by hand into bytes (JSONEncoder was a third of the
+        // index's time): a term is letters and digits only, nothing to escape. Each shard on its own,
+        // on every core.
+        try Parallel.forEach(Array(shards.enumerated()), minimumChunk: 1) { number, terms in
+            let sorted = terms.map { term in (index.terms.withTerm(term) { String(decoding: $0, as: UTF8.self) }, term) }
+                .sorted { $0.0 < $1.0 }
             var out = Array("POSTMORTEM_SEARCH_TERMS(\(number),{".utf8)
-            for (position, term) in terms.sorted().enumerated() {
+            for (position, (_, term)) in sorted.enumerated() {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
                 out.append(UInt8(ascii: "\""))
-                out += term.utf8
+                index.terms.withTerm(term) { out.append(contentsOf: $0) }
                 out += #"":["#.utf8
-                var previous = 0
-                for (index, (document, score)) in (allPostings[term] ?? []).enumerated() {
-                    if index > 0 { out.append(UInt8(ascii: ",")) }
-                    appendDecimal(document - previous, to: &out)
+                var previous: Int32 = 0
+                for posting in index.starts[term]..<index.starts[term + 1] {
+                    if posting > index.starts[term] { out.append(UInt8(ascii: ",")) }
+                    appendDecimal(Int(index.documents[posting] - previous), to: &out)
                     out.append(UInt8(ascii: ","))
-                    appendDecimal(score, to: &out)
-                    previous = document
+                    appendDecimal(Int(index.scores[posting]), to: &out)
+                    previous = index.documents[posting]
                 }
                 out.append(UInt8(ascii: "]"))
             }
             out += "});\n".utf8
-            return ("data/search/terms-\(number).js", out)
+            try sink.put("data/search/terms-\(number).js", out)
         }
-        for (path, bytes) in written { files[path] = bytes }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for start in stride(from: 0, to: documents.count, by: chunk) {
             let rows = documents[start..<min(start + chunk, documents.count)].map { d in
                 [d.url, d.id, d.title, d.date ?? "", d.severity ?? "", d.status, d.summary]
             }
-            files["data/search/docs-\(start / chunk).js"] = Array("POSTMORTEM_SEARCH_DOCS(\(start / chunk),".utf8)
-                + scriptSafe(try encoder.encode(rows)) + Array(");\n".utf8)
+            try sink.put("data/search/docs-\(start / chunk).js", Array("POSTMORTEM_SEARCH_DOCS(\(start / chunk),".utf8)
+                + scriptSafe(try encoder.encode(rows)) + Array(");\n".utf8))
         }
         let manifest = #"{"chunk":\#(chunk),"documents":\#(documents.count),"shards":\#(shardCount),"version":2}"#
-        files["data/search-index.js"] = Array("window.POSTMORTEM_SEARCH = \(manifest);\n".utf8)
-        return files
+        try sink.put("data/search-index.js", Array("window.POSTMORTEM_SEARCH = \(manifest);\n".utf8))
     }
 
     /// `String(value)`'s digits, appended as bytes.

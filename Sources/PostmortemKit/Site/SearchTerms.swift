@@ -12,8 +12,8 @@ enum SearchTerms {
     enum Kind { case word, cjk }
 
     static func fold(_ text: String) -> String {
-        // ASCII needs no normalisation (most of an English body): only lower case.
-        text.compatibilityFolded.lowercased()
+        // Only the runs of text NFKC may change are normalised (`CompatibilityFolding`).
+        CompatibilityFolding.folded(text, lowercase: true)
     }
 
     /// Kana, kanji (with their extensions and compatibility forms) and the long-vowel mark.
@@ -67,6 +67,63 @@ enum SearchTerms {
             }
         }
         endWord()
+    }
+
+    /// `forEachTerm(folded:)` on the UTF-8 of folded text: each term is a
+    /// slice of `text` (a word's first 40 characters, a kana or kanji, or two
+    /// neighbouring ones), handed over without making a `String`.
+    static func forEachTerm(foldedUTF8 text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var wordStart = -1, wordEnd = 0, length = 0
+        var previous = -1  // where the kana or kanji just before starts
+        func endWord() {
+            if wordStart >= 0 { body(UnsafeBufferPointer(rebasing: text[wordStart..<wordEnd])) }
+            wordStart = -1
+            length = 0
+        }
+        var index = 0
+        while index < text.count {
+            let byte = text[index]
+            if byte < 0x80 {
+                // ASCII without Unicode property lookups.
+                previous = -1
+                if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) {
+                    if wordStart < 0 { wordStart = index }
+                    if length < 40 { wordEnd = index + 1; length += 1 }
+                } else { endWord() }
+                index += 1
+                continue
+            }
+            let (scalar, size) = CompatibilityFolding.decode(text, at: index)
+            if isCJK(scalar) {
+                endWord()
+                body(UnsafeBufferPointer(rebasing: text[index..<index + size]))
+                if previous >= 0 { body(UnsafeBufferPointer(rebasing: text[previous..<index + size])) }
+                previous = index
+            } else {
+                previous = -1
+                if ScalarFlags.of(scalar).contains(.wordCharacter) {
+                    if wordStart < 0 { wordStart = index }
+                    if length < 40 { wordEnd = index + size; length += 1 }
+                } else { endWord() }
+            }
+            index += size
+        }
+        endWord()
+    }
+
+    /// The shard of a term given as UTF-8: the same as `shard(of:count:)`.
+    static func shard(ofUTF8 term: UnsafeBufferPointer<UInt8>, count: Int) -> Int {
+        var hash: UInt32 = 2_166_136_261
+        var scalars = 0
+        for byte in term {
+            if byte & 0xC0 != 0x80 {  // a scalar's first byte
+                if scalars == 3 { break }
+                scalars += 1
+            }
+            hash ^= UInt32(byte)
+            hash = hash &* 16_777_619
+        }
+        return Int(hash % UInt32(count))
     }
 
     /// The shard a term lives in: FNV-1a of the UTF-8 of its first three

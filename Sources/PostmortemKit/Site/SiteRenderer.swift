@@ -190,8 +190,7 @@ public enum SiteRenderer {
         Profile.add("pages (wall)", since: pagesStarted)
         try sink.put("data/metrics.json", try MetricsExport.json(metrics))
         try sink.put("data/metrics.csv", MetricsExport.csv(metrics))
-        let searchFiles = try Profile.measure("search index") { try SearchIndex.files(ordered, context: context) }
-        for (path, bytes) in searchFiles.sorted(by: { $0.key < $1.key }) { try sink.put(path, bytes) }
+        try Profile.measure("search index") { try SearchIndex.write(ordered, context: context, into: sink) }
         try Profile.measure("data files and feeds") {
             if ordered.count > IndexRows.pageSize { try sink.put("data/index-rows.js", try IndexRows.script(ordered, context: context)) }
             for asset in theme.assets { try sink.put(asset.path, Array(asset.text.utf8)) }

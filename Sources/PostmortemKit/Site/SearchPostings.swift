@@ -1,0 +1,168 @@
+import Foundation
+import Markdown
+
+/// Terms as numbers: each distinct term's UTF-8 kept once in one buffer,
+/// found again by an open-addressing hash table (no `String` per term).
+struct TermTable {
+    /// Every term's bytes, one after the other; term `i` ends at `ends[i]`.
+    private(set) var bytes: [UInt8] = []
+    private(set) var ends: [Int] = []
+    private var slots: [Int32] = Array(repeating: -1, count: 1024)
+    private var hashes: [UInt32] = []
+
+    var count: Int { ends.count }
+
+    func range(of term: Int) -> Range<Int> { (term == 0 ? 0 : ends[term - 1])..<ends[term] }
+
+    /// The number of `term`, given to it now if it is new.
+    mutating func id(of term: UnsafeBufferPointer<UInt8>) -> Int {
+        var hash: UInt32 = 2_166_136_261
+        for byte in term { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        let mask = slots.count - 1
+        var slot = Int(hash) & mask
+        while true {
+            let found = slots[slot]
+            if found < 0 { break }
+            let id = Int(found)
+            if hashes[id] == hash, equals(id, term) { return id }
+            slot = (slot + 1) & mask
+        }
+        let id = ends.count
+        bytes.append(contentsOf: term)
+        ends.append(bytes.count)
+        hashes.append(hash)
+        slots[slot] = Int32(id)
+        if ends.count * 2 > slots.count { grow() }
+        return id
+    }
+
+    private func equals(_ id: Int, _ term: UnsafeBufferPointer<UInt8>) -> Bool {
+        let range = range(of: id)
+        guard range.count == term.count else { return false }
+        return bytes.withUnsafeBufferPointer { all in
+            memcmp(all.baseAddress! + range.lowerBound, term.baseAddress!, term.count) == 0
+        }
+    }
+
+    private mutating func grow() {
+        slots = Array(repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (id, hash) in hashes.enumerated() {
+            var slot = Int(hash) & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(id)
+        }
+    }
+
+    /// The term's bytes, handed to `body`.
+    func withTerm<T>(_ term: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        let range = range(of: term)
+        return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+}
+
+/// The terms and scores of a run of documents, numbered by the run's own
+/// `TermTable`: what one core makes, merged in document order afterwards.
+struct SearchPostings: Sendable {
+    var terms = TermTable()
+    /// Document `d` of the run has the postings `termIDs[docEnds[d - 1] ..< docEnds[d]]`, scored alike.
+    var termIDs: [Int32] = []
+    var scores: [Int32] = []
+    var docEnds: [Int] = []
+
+    /// Scores of every term of `documents`: each field folded once on its
+    /// UTF-8 bytes, cut into terms by `SearchTerms.forEachTerm(foldedUTF8:)`,
+    /// counted per field, weighted (a field's weight × (1 + ln(occurrences,
+    /// at most 20))), summed over the fields in the order given and rounded
+    /// to a tenth (the score is that ×10).
+    static func make(_ documents: ArraySlice<SearchIndex.Document>) -> SearchPostings {
+        var run = SearchPostings()
+        var fieldCounts: [Int32] = []
+        var fieldTerms: [Int] = []
+        var totals: [Double] = []
+        var seen: [Bool] = []
+        var documentTerms: [Int] = []
+        var folded: [UInt8] = []
+        for document in documents {
+            for (text, weight) in SearchIndex.weightedFields(document) {
+                folded.removeAll(keepingCapacity: true)
+                var text = text
+                text.withUTF8 { CompatibilityFolding.append($0, lowercase: true, to: &folded) }
+                folded.withUnsafeBufferPointer { bytes in
+                    SearchTerms.forEachTerm(foldedUTF8: bytes) { term in
+                        let id = run.terms.id(of: term)
+                        if id == fieldCounts.count {
+                            fieldCounts.append(0); totals.append(0); seen.append(false)
+                        }
+                        if fieldCounts[id] == 0 { fieldTerms.append(id) }
+                        fieldCounts[id] += 1
+                    }
+                }
+                for id in fieldTerms {
+                    totals[id] += weight * (1 + log(Double(min(fieldCounts[id], 20))))
+                    fieldCounts[id] = 0
+                    if !seen[id] { seen[id] = true; documentTerms.append(id) }
+                }
+                fieldTerms.removeAll(keepingCapacity: true)
+            }
+            for id in documentTerms {
+                run.termIDs.append(Int32(id))
+                run.scores.append(Int32((totals[id] * 10).rounded()))
+                totals[id] = 0
+                seen[id] = false
+            }
+            documentTerms.removeAll(keepingCapacity: true)
+            run.docEnds.append(run.termIDs.count)
+        }
+        return run
+    }
+}
+
+/// Every document's postings under one numbering of the terms, term by term
+/// (documents ascending within a term), from runs merged in order.
+struct InvertedIndex {
+    var terms = TermTable()
+    /// Term `t`'s postings are `documents[starts[t] ..< starts[t + 1]]`, scored alike.
+    var starts: [Int] = []
+    var documents: [Int32] = []
+    var scores: [Int32] = []
+
+    init(_ runs: [SearchPostings]) {
+        var global: [[Int32]] = []  // per run: its term number → the index's
+        var counts: [Int] = []
+        for run in runs {
+            var map = [Int32](repeating: 0, count: run.terms.count)
+            for local in 0..<run.terms.count {
+                let id = run.terms.withTerm(local) { terms.id(of: $0) }
+                if id == counts.count { counts.append(0) }
+                map[local] = Int32(id)
+            }
+            for local in run.termIDs { counts[Int(map[Int(local)])] += 1 }
+            global.append(map)
+        }
+        starts = [0]
+        starts.reserveCapacity(counts.count + 1)
+        for count in counts { starts.append(starts[starts.count - 1] + count) }
+        var next = Array(starts.dropLast())
+        documents = Array(repeating: 0, count: starts[starts.count - 1])
+        scores = Array(repeating: 0, count: documents.count)
+        var document: Int32 = 0
+        for (run, map) in zip(runs, global) {
+            var position = 0
+            for end in run.docEnds {
+                while position < end {
+                    let term = Int(map[Int(run.termIDs[position])])
+                    documents[next[term]] = document
+                    scores[next[term]] = run.scores[position]
+                    next[term] += 1
+                    position += 1
+                }
+                document += 1
+            }
+        }
+    }
+
+    var count: Int { terms.count }
+
+    func postingCount(_ term: Int) -> Int { starts[term + 1] - starts[term] }
+}
