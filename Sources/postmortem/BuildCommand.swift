@@ -50,6 +50,12 @@ struct BuildCommand: ParsableCommand {
             print("Not built: \(counts) in \(result.check.fileCount) postmortems; the previous site in \(folder) is unchanged.")
             throw ExitCode(1)
         }
+        if !output.quiet {
+            for kept in written.kept { print(kept.note(in: folder)) }
+            if !written.kept.isEmpty {
+                print("    note: postmortem never changes or deletes a file it did not write; delete \(written.kept.count == 1 ? "it" : "them") from \(folder) if \(written.kept.count == 1 ? "it" : "they") should not be published")
+            }
+        }
         output.note("skipped as index pages: \(result.check.skipped.isEmpty ? "none" : result.check.skipped.joined(separator: ", "))")
         guard !output.quiet else { return }
         let nothingChanged = result.upToDate ? " (nothing changed since the last build)" : ""

@@ -8,7 +8,7 @@ struct SiteOptions: ParsableArguments {
     @Option(help: "The folder of postmortems.", completion: .directory)
     var source: String = "postmortems"
 
-    @Option(help: "The folder to write the site to (replaced as a whole; it must be one this tool wrote, or empty; default: 'output' of postmortem.yml, else _site).",
+    @Option(help: "The folder to write the site to (it must be one this tool wrote, or empty; the files it wrote are replaced, any other file is kept; default: 'output' of postmortem.yml, else _site).",
             completion: .directory)
     var out: String?
 

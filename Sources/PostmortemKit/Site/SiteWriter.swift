@@ -11,11 +11,18 @@ public enum SiteWriter {
     public enum Failure: Error, CustomStringConvertible {
         case unsafeOutput(String, String)
         case io(String)
+        /// Files the user put in the site at paths the new site needs.
+        case userFileClash([String])
 
         public var description: String {
             switch self {
             case let .unsafeOutput(path, why): "will not write the site to '\(path)': \(why)"
             case let .io(what): what
+            case let .userFileClash(paths):
+                paths.map { "'\($0)'" }.joined(separator: ", ")
+                    + (paths.count == 1 ? " was" : " were") + " not written by Postmortem KB, and the new site has its own file there;"
+                    + " move or rename \(paths.count == 1 ? "it" : "them") (Postmortem KB never overwrites a file it did not write);"
+                    + " the previous site is unchanged"
             }
         }
     }
@@ -50,6 +57,26 @@ public enum SiteWriter {
         public var filesWritten: Int
         /// Of those, the files whose bytes differ from the previous site's (or are new).
         public var filesChanged: Int = 0
+        /// Files (and folders) of the previous site that the tool did not write, kept in the new one.
+        public var kept: [Kept] = []
+    }
+
+    /// A file, or a folder holding nothing of the tool's (`pdfs/`), that the
+    /// tool did not write and kept in the new site.
+    public struct Kept: Sendable, Hashable {
+        /// The site path; a folder's ends with `/`.
+        public var path: String
+        /// The files in a folder (1 for a file).
+        public var files: Int
+
+        /// `_site/CNAME: note: not written by postmortem; kept in the new site as it is`
+        public func note(in output: String) -> String {
+            let place = output.hasSuffix("/") ? output + path : output + "/" + path
+            let what = path.hasSuffix("/")
+                ? "\(DiagnosticFormatter.plural(files, "file")) not written by postmortem; kept in the new site as \(files == 1 ? "it is" : "they are")"
+                : "not written by postmortem; kept in the new site as it is"
+            return "\(place): note: \(what)"
+        }
     }
 
     /// Writes a whole plan made in memory (tests and small sites; builds stream into `Staging`).
@@ -75,6 +102,9 @@ public enum SiteWriter {
         let retired: URL
         /// The previous site, when there is one.
         let previous: URL?
+        /// The files the tool wrote in the previous site (its marker's list, else
+        /// the build record's); nil for a site of an older version, all its own.
+        let previousOwn: Set<String>?
         private let lock = NSLock()
         private var folders: Set<String> = []
         private var written = 0, changed = 0
@@ -99,13 +129,15 @@ public enum SiteWriter {
                 throw Failure.io("cannot write the site to '\(output)': \(error.localizedDescription); the previous site is unchanged")
             }
             previous = fileManager.fileExists(atPath: target.appendingPathComponent(markerName).path) ? target : nil
+            previousOwn = previous.flatMap { SiteManifest.ownFiles(of: $0) ?? BuildRecord.read(from: output).map { Set($0.site.keys) } }
             folders.insert(staging.path)
         }
 
         /// Puts `bytes` at the site path `path`.
         public func put(_ path: String, _ bytes: [UInt8]) throws {
             let url = try prepare(path)
-            let old = previous?.appendingPathComponent(path).path
+            // Only a file the tool wrote: a user's file of the same bytes stays the user's (and a clash).
+            let old = previousOwn.map { $0.contains(path) } ?? true ? previous?.appendingPathComponent(path).path : nil
             var stamp: FileIO.Stamp?
             if let old, let existing = FileIO.stamp(old), existing.isRegularFile, existing.size == Int64(bytes.count),
                FileIO.read(old) == bytes {
@@ -156,22 +188,38 @@ public enum SiteWriter {
         /// Every file placed so far and its stamp.
         var placed: [String: FileIO.Stamp] { lock.withLock { stamps } }
 
-        /// Swaps the new site in: the old one aside, the new one in, the old one gone.
+        /// Swaps the new site in: the files of the old one that the tool did
+        /// not write carried into the new one (a path both have is an error,
+        /// and nothing changes), the old one aside, the new one in, the old one
+        /// gone. The marker lists the files written, for the next build.
         public func commit() throws -> Report {
             let fileManager = FileManager.default
+            let own = placed.keys
+            var kept: [String] = []
             do {
-                _ = try FileIO.write(Array("Written by Postmortem KB; this folder is replaced by each build.\n".utf8),
-                                     to: staging.appendingPathComponent(markerName).path)
+                if let previous, let previousOwn {
+                    kept = try SiteManifest.carry(SiteManifest.userEntries(of: previous, own: previousOwn),
+                                                  from: previous, to: staging, strict: true)
+                }
+                _ = try FileIO.write(SiteManifest.text(of: own), to: staging.appendingPathComponent(markerName).path)
                 if fileManager.fileExists(atPath: target.path) {
                     try fileManager.moveItem(at: target, to: retired)
                 }
                 try fileManager.moveItem(at: staging, to: target)
-                try? fileManager.removeItem(at: retired)
             } catch {
                 abandon()
+                if let failure = error as? Failure { throw failure }
                 throw Failure.io("cannot write the site to '\(target.path)': \(error.localizedDescription); the previous site is unchanged")
             }
-            return lock.withLock { Report(filesWritten: written, filesChanged: changed) }
+            // A file put in the old site while this build ran goes along too, before the old site goes.
+            if let previousOwn, fileManager.fileExists(atPath: retired.path) {
+                kept += (try? SiteManifest.carry(SiteManifest.userEntries(of: retired, own: previousOwn),
+                                                 from: retired, to: target, strict: false)) ?? []
+            }
+            try? fileManager.removeItem(at: retired)
+            return lock.withLock {
+                Report(filesWritten: written, filesChanged: changed, kept: SiteManifest.grouped(Array(Set(kept)), own: own))
+            }
         }
 
         /// Leaves the previous site as it was and removes the staging folder.

@@ -113,6 +113,58 @@ enum FileIO {
         return stamp(path)
     }
 
+    /// Every entry below `root`, hidden ones too, without following a
+    /// symbolic link: the relative paths of everything but folders, and of
+    /// the folders that hold nothing.
+    static func entries(_ root: String) -> (files: [String], emptyFolders: [String]) {
+        var files: [String] = [], emptyFolders: [String] = []
+        var folders = [""]
+        while let relative = folders.popLast() {
+            guard let directory = opendir(relative.isEmpty ? root : root + "/" + relative) else { continue }
+            defer { closedir(directory) }
+            var isEmpty = true
+            while let entry = readdir(directory) {
+                let bytes = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+                guard bytes != [0x2E], bytes != [0x2E, 0x2E] else { continue }
+                isEmpty = false
+                // Site paths are what the build wrote and what a user put there: names the file system gave.
+                let child = (relative.isEmpty ? "" : relative + "/") + String(decoding: bytes, as: UTF8.self)
+                var type = Int32(entry.pointee.d_type)
+                if type == Int32(DT_UNKNOWN) {
+                    var info = stat()
+                    type = lstat(root + "/" + child, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR ? Int32(DT_DIR) : Int32(DT_REG)
+                }
+                if type == Int32(DT_DIR) { folders.append(child) } else { files.append(child) }
+            }
+            if isEmpty, !relative.isEmpty { emptyFolders.append(relative) }
+        }
+        return (files, emptyFolders)
+    }
+
+    /// Puts the file at `source` at `path` too, unchanged: a hard link (a
+    /// symbolic link stays one), else a copy with the same permissions and
+    /// modification time. False when neither can be made.
+    static func carry(_ source: String, _ path: String) -> Bool {
+        if linkat(AT_FDCWD, source, AT_FDCWD, path, 0) == 0 { return true }
+        var info = stat()
+        guard lstat(source, &info) == 0 else { return false }
+        switch info.st_mode & S_IFMT {
+        case S_IFLNK:
+            var target = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let count = readlink(source, &target, target.count - 1)
+            guard count >= 0 else { return false }
+            target[count] = 0
+            return symlink(target, path) == 0
+        case S_IFREG:
+            guard let bytes = read(source), (try? write(bytes, to: path)) != nil else { return false }
+            chmod(path, info.st_mode & 0o7777)
+            let times = [info.st_atim, info.st_mtim]
+            return utimensat(AT_FDCWD, path, times, 0) == 0
+        default:
+            return false
+        }
+    }
+
     static func failure(_ what: String, _ path: String) -> CocoaError {
         CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path,
                                                  NSLocalizedDescriptionKey: "\(what) \(path): \(String(cString: strerror(errno)))"])

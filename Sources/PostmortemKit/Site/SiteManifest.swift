@@ -1,0 +1,147 @@
+import Foundation
+import Glibc
+
+/// What the tool owns in a site folder. The marker at the site's root
+/// (`.postmortem-kb-site`) lists every file the build wrote, so the next
+/// build knows which files are its own even when the cache beside the
+/// site is gone; any other file in the folder is the user's (a `CNAME`, a
+/// `.nojekyll`, a folder of PDFs) and is carried into each new site as it
+/// is, never changed, never deleted.
+enum SiteManifest {
+    static let header = """
+        Written by Postmortem KB. Each build replaces the files listed below, which it wrote;
+        any other file in this folder is not its own and is kept in each new site as it is.
+        files:
+
+        """
+
+    /// The marker's bytes: the header, then one site path a line (`\` and
+    /// line breaks escaped), in byte order.
+    static func text(of paths: some Sequence<String>) -> [UInt8] {
+        var text = header
+        for path in paths.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            text += escape(path) + "\n"
+        }
+        return Array(text.utf8)
+    }
+
+    /// The files the tool wrote in the site at `root`, from its marker; nil
+    /// when there is no marker or it holds no list (a site of a version
+    /// before the list).
+    static func ownFiles(of root: URL) -> Set<String>? {
+        guard let bytes = FileIO.read(root.appendingPathComponent(SiteWriter.markerName).path) else { return nil }
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let start = text.range(of: "\nfiles:\n") else { return nil }
+        return Set(text[start.upperBound...].split(separator: "\n", omittingEmptySubsequences: true).map { unescape(String($0)) })
+    }
+
+    static func escape(_ path: String) -> String {
+        path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
+            .replacingOccurrences(of: "\r", with: "\\r")
+    }
+
+    static func unescape(_ line: String) -> String {
+        var out = ""
+        var escaped = false
+        for character in line {
+            if escaped {
+                out.append(character == "n" ? "\n" : character == "r" ? "\r" : character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else {
+                out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// Files and folders in a site that the tool did not write.
+    struct UserEntries: Sendable, Equatable {
+        /// Site paths of files (any kind but a folder: symbolic links too).
+        var files: [String] = []
+        /// Site paths of empty folders (the tool never writes one).
+        var emptyFolders: [String] = []
+        var isEmpty: Bool { files.isEmpty && emptyFolders.isEmpty }
+    }
+
+    /// What in the site at `root` is not in `own` (nor the marker).
+    static func userEntries(of root: URL, own: Set<String>) -> UserEntries {
+        let walked = FileIO.entries(root.path)
+        return UserEntries(files: walked.files.filter { $0 != SiteWriter.markerName && !own.contains($0) }.sorted(),
+                           emptyFolders: walked.emptyFolders.sorted())
+    }
+
+    /// Puts the user's `entries` of the site at `from` into the site at `to`
+    /// (a hard link, else a copy keeping the modification time), and returns
+    /// the paths carried. A path the new site already has is a clash: with
+    /// `strict` it throws (nothing is overwritten), else it is left out.
+    static func carry(_ entries: UserEntries, from: URL, to: URL, strict: Bool) throws -> [String] {
+        var clashes: [String] = []
+        var carried: [String] = []
+        let fileManager = FileManager.default
+        for folder in entries.emptyFolders {
+            let destination = to.appendingPathComponent(folder).path
+            var isDirectory: ObjCBool = false
+            if fileManager.fileExists(atPath: destination, isDirectory: &isDirectory) {
+                if !isDirectory.boolValue { clashes.append(folder) }
+                continue
+            }
+            do { try fileManager.createDirectory(atPath: destination, withIntermediateDirectories: true) } catch { clashes.append(folder) }
+        }
+        for file in entries.files {
+            let source = from.appendingPathComponent(file).path
+            let destination = to.appendingPathComponent(file).path
+            var existing = stat()
+            if lstat(destination, &existing) == 0 {
+                var original = stat()
+                // Already there (the same file, carried before the swap): nothing to do.
+                if lstat(source, &original) == 0, original.st_ino == existing.st_ino, original.st_dev == existing.st_dev { continue }
+                clashes.append(file)
+                continue
+            }
+            let folder = (destination as NSString).deletingLastPathComponent
+            do { try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+                clashes.append(file)  // the new site has a file where this one needs a folder
+                continue
+            }
+            guard FileIO.carry(source, destination) else {
+                if strict {
+                    throw SiteWriter.Failure.io("cannot keep '\(file)' (not written by Postmortem KB) in the new site: \(String(cString: strerror(errno))); the previous site is unchanged")
+                }
+                continue
+            }
+            carried.append(file)
+        }
+        if strict, !clashes.isEmpty { throw SiteWriter.Failure.userFileClash(clashes) }
+        return carried + entries.emptyFolders.filter { !clashes.contains($0) }.map { $0 + "/" }
+    }
+
+    /// The kept paths as a reader wants them: a folder that holds nothing of
+    /// the tool's is named once, with its number of files.
+    static func grouped(_ kept: [String], own: some Sequence<String>) -> [SiteWriter.Kept] {
+        var toolFolders = Set<Substring>()
+        for path in own {
+            var slash = path.lastIndex(of: "/")
+            while let index = slash {
+                guard toolFolders.insert(path[..<index]).inserted else { break }
+                slash = path[..<index].lastIndex(of: "/")
+            }
+        }
+        var counts: [String: Int] = [:]
+        for path in kept {
+            let isFolder = path.hasSuffix("/")
+            var key = path
+            var index = path.startIndex
+            while let slash = path[index...].firstIndex(of: "/"), slash < path.index(before: path.endIndex) || !isFolder {
+                if !toolFolders.contains(path[..<slash]) {
+                    key = String(path[...slash])
+                    break
+                }
+                index = path.index(after: slash)
+            }
+            counts[key, default: 0] += isFolder ? 0 : 1
+        }
+        return counts.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { SiteWriter.Kept(path: $0, files: counts[$0] ?? 0) }
+    }
+}

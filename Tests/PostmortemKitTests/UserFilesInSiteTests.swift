@@ -1,0 +1,198 @@
+import Foundation
+import Testing
+@testable import PostmortemKit
+
+/// Files a user put into the site folder by hand (`CNAME`, `.nojekyll`, a
+/// folder of PDFs) are never deleted or changed: each build carries them
+/// into the new site, says so, and refuses to put its own file in their place.
+@Suite struct UserFilesInSiteTests {
+    static let now = Date(timeIntervalSince1970: 1_764_547_200)  // 2025-12-01T00:00Z
+    static let past = Date(timeIntervalSince1970: 1_600_000_000)
+
+    struct Workspace {
+        var root: URL, source: URL, out: URL
+        func build(now: Date = UserFilesInSiteTests.now) throws -> Build.Result {
+            try Build.run(Build.Options(sourceFolder: source.path, outputFolder: out.path,
+                                        configurationPath: packageRoot.appendingPathComponent("postmortem.yml").path,
+                                        templatesFolder: nil, now: now))
+        }
+    }
+
+    func workspace() throws -> Workspace {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-user-files-\(UUID().uuidString)")
+        let source = root.appendingPathComponent("postmortems")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("postmortems"), to: source)
+        return Workspace(root: root, source: source, out: root.appendingPathComponent("site"))
+    }
+
+    /// The user's files, put into `out`: path → bytes.
+    static let userFiles: [String: String] = [
+        "CNAME": "kb.example.com\n",
+        ".nojekyll": "",
+        "pdfs/2024/review.pdf": "%PDF-1.4 minutes",
+        "pdfs/index.txt": "the reviews",
+        "incidents/notes.txt": "in a folder of the tool's",
+    ]
+
+    func addUserFiles(to out: URL) throws -> [String: (inode: Int?, modified: Date?)] {
+        var identity: [String: (inode: Int?, modified: Date?)] = [:]
+        let fileManager = FileManager.default
+        for (path, text) in Self.userFiles {
+            let url = out.appendingPathComponent(path)
+            try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+            try fileManager.setAttributes([.modificationDate: Self.past], ofItemAtPath: url.path)
+            let attributes = try fileManager.attributesOfItem(atPath: url.path)
+            identity[path] = (attributes[.systemFileNumber] as? Int, attributes[.modificationDate] as? Date)
+        }
+        try fileManager.createDirectory(at: out.appendingPathComponent("empty/folder"), withIntermediateDirectories: true)
+        try fileManager.createSymbolicLink(atPath: out.appendingPathComponent("latest").path, withDestinationPath: "index.html")
+        return identity
+    }
+
+    func expectUserFilesUnchanged(in out: URL, _ identity: [String: (inode: Int?, modified: Date?)],
+                                  sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+        let fileManager = FileManager.default
+        for (path, text) in Self.userFiles {
+            let url = out.appendingPathComponent(path)
+            #expect(fileManager.contents(atPath: url.path) == Data(text.utf8), "\(path) kept", sourceLocation: sourceLocation)
+            let attributes = try fileManager.attributesOfItem(atPath: url.path)
+            #expect(attributes[.systemFileNumber] as? Int == identity[path]?.inode, "\(path) is the same file", sourceLocation: sourceLocation)
+            #expect(attributes[.modificationDate] as? Date == identity[path]?.modified, "\(path) keeps its time", sourceLocation: sourceLocation)
+        }
+        var isDirectory: ObjCBool = false
+        #expect(fileManager.fileExists(atPath: out.appendingPathComponent("empty/folder").path, isDirectory: &isDirectory) && isDirectory.boolValue,
+                sourceLocation: sourceLocation)
+        #expect(try fileManager.destinationOfSymbolicLink(atPath: out.appendingPathComponent("latest").path) == "index.html",
+                "a symbolic link stays one", sourceLocation: sourceLocation)
+    }
+
+    @Test func filesTheToolDidNotWriteSurviveEveryBuild() throws {
+        let space = try workspace()
+        defer { try? FileManager.default.removeItem(at: space.root) }
+        _ = try space.build()
+        let identity = try addUserFiles(to: space.out)
+        // A full build (another day): a new site, with the user's files in it and named once.
+        let full = try space.build(now: Self.now.addingTimeInterval(86_400))
+        #expect(!full.upToDate)
+        try expectUserFilesUnchanged(in: space.out, identity)
+        #expect(full.written?.kept == [
+            SiteWriter.Kept(path: ".nojekyll", files: 1), SiteWriter.Kept(path: "CNAME", files: 1),
+            SiteWriter.Kept(path: "empty/", files: 0), SiteWriter.Kept(path: "incidents/notes.txt", files: 1),
+            SiteWriter.Kept(path: "latest", files: 1), SiteWriter.Kept(path: "pdfs/", files: 2),
+        ])
+        // Nothing changed: nothing is touched.
+        let same = try space.build(now: Self.now.addingTimeInterval(86_400))
+        #expect(same.upToDate)
+        try expectUserFilesUnchanged(in: space.out, identity)
+        // A source edit, and with the cache beside the site gone: the marker alone tells whose files are whose.
+        let edited = space.source.appendingPathComponent("2024-03-08-admin-panel-down-pool-exhaustion.md")
+        try (String(contentsOf: edited, encoding: .utf8) + "\nOne more sentence.\n").write(to: edited, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: BuildRecord.cacheFolder(of: space.out.path))
+        let afterEdit = try space.build(now: Self.now.addingTimeInterval(86_400))
+        #expect(!afterEdit.upToDate && afterEdit.written?.kept.count == 6)
+        try expectUserFilesUnchanged(in: space.out, identity)
+        // The marker lists the tool's files and none of the user's.
+        let own = try #require(SiteManifest.ownFiles(of: space.out))
+        #expect(own.contains("index.html") && own.contains(SitePaths.incidentPage(id: "INC-2024-002")))
+        #expect(own.isDisjoint(with: Self.userFiles.keys) && !own.contains("latest"))
+        #expect(own.count == afterEdit.written?.filesWritten)
+    }
+
+    @Test func aPageOfTheToolsThatTheUserEditedIsStillTheTools() throws {
+        let space = try workspace()
+        defer { try? FileManager.default.removeItem(at: space.root) }
+        _ = try space.build()
+        let page = space.out.appendingPathComponent("index.html")
+        let original = try Data(contentsOf: page)
+        try Data("edited by hand".utf8).write(to: page)
+        let again = try space.build()
+        #expect(again.written?.kept == [])
+        #expect(try Data(contentsOf: page) == original)
+    }
+
+    @Test func aUserFileWhereTheNewSiteNeedsOneStopsTheBuild() throws {
+        let space = try workspace()
+        defer { try? FileManager.default.removeItem(at: space.root) }
+        _ = try space.build()
+        // The user's file sits where a new postmortem's page will go: even with the very bytes the tool would write.
+        let newPage = SitePaths.incidentPage(id: "NEW-1")
+        try Data(frontMatter("id: NEW-1\ntitle: New\nstatus: draft").utf8).write(to: space.source.appendingPathComponent("new.md"))
+        let fresh = Workspace(root: space.root, source: space.source, out: space.root.appendingPathComponent("fresh"))
+        _ = try fresh.build()
+        let pageBytes = try Data(contentsOf: fresh.out.appendingPathComponent(newPage))
+        for bytes in [Data("my own page".utf8), pageBytes] {
+            try bytes.write(to: space.out.appendingPathComponent(newPage))
+            let before = try files(space.out)
+            #expect {
+                try space.build()
+            } throws: { error in
+                guard case let SiteWriter.Failure.userFileClash(paths) = error else { return false }
+                return paths == [newPage] && "\(error)".contains("'\(newPage)'") && "\(error)".contains("previous site is unchanged")
+            }
+            #expect(try files(space.out) == before, "the previous site, the user's file with it, is unchanged")
+            let beside = try FileManager.default.contentsOfDirectory(atPath: space.root.path).filter { $0.hasPrefix(".site.") }
+            #expect(beside == [".site.postmortem-cache"], "no staging folder left")
+        }
+        // Moved away, the build goes on.
+        try FileManager.default.removeItem(at: space.out.appendingPathComponent(newPage))
+        #expect(try space.build().written != nil)
+        #expect(try files(space.out) == files(fresh.out))
+    }
+
+    @Test func aKilledBuildLosesNoUserFile() throws {
+        let space = try workspace()
+        defer { try? FileManager.default.removeItem(at: space.root) }
+        let fileManager = FileManager.default
+        _ = try space.build()
+        let identity = try addUserFiles(to: space.out)
+        // Killed between moving the old site aside and the new one in: the old site, the user's files with it, comes back.
+        let retired = space.root.appendingPathComponent(".site.old-2147483600")
+        try fileManager.moveItem(at: space.out, to: retired)
+        SiteWriter.recover(space.out)
+        try expectUserFilesUnchanged(in: space.out, identity)
+        // Killed while carrying them into the staging folder: removing it removes links, never the files.
+        let staging = space.root.appendingPathComponent(".site.building-2147483601")
+        try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
+        #expect(FileIO.carry(space.out.appendingPathComponent("CNAME").path, staging.appendingPathComponent("CNAME").path))
+        SiteWriter.recover(space.out)
+        #expect(!fileManager.fileExists(atPath: staging.path))
+        try expectUserFilesUnchanged(in: space.out, identity)
+        // And the next build keeps them.
+        #expect(try space.build(now: Self.now.addingTimeInterval(86_400)).written?.kept.count == 6)
+        try expectUserFilesUnchanged(in: space.out, identity)
+    }
+
+    @Test func aSiteOfAnEarlierVersionKnowsItsFilesFromTheBuildRecord() throws {
+        let space = try workspace()
+        defer { try? FileManager.default.removeItem(at: space.root) }
+        _ = try space.build()
+        try Data("Written by Postmortem KB; this folder is replaced by each build.\n".utf8)
+            .write(to: space.out.appendingPathComponent(SiteWriter.markerName))
+        try Data("kb.example.com\n".utf8).write(to: space.out.appendingPathComponent("CNAME"))
+        let result = try space.build(now: Self.now.addingTimeInterval(86_400))
+        #expect(result.written?.kept == [SiteWriter.Kept(path: "CNAME", files: 1)])
+        #expect(FileManager.default.contents(atPath: space.out.appendingPathComponent("CNAME").path) == Data("kb.example.com\n".utf8))
+    }
+
+    @Test func theMarkerListRoundTripsAnyName() {
+        let names = ["index.html", "files/a b/ä.png", "back\\slash", "line\nbreak", "cr\rname", "trailing\\"]
+        let text = String(decoding: SiteManifest.text(of: names), as: UTF8.self)
+        #expect(text.hasPrefix(SiteManifest.header))
+        let listed = text.dropFirst(SiteManifest.header.count).split(separator: "\n").map { SiteManifest.unescape(String($0)) }
+        #expect(Set(listed) == Set(names) && listed.count == names.count)
+    }
+
+    @Test func keptFilesAreNamedByTheirFolderWhenItHoldsNothingOfTheTools() {
+        let kept = SiteManifest.grouped(["CNAME", "pdfs/a.pdf", "pdfs/sub/b.pdf", "incidents/x.txt", "incidents/mine/y.txt", "empty/", "empty/inner/"],
+                                        own: ["index.html", "incidents/a.html"])
+        #expect(kept == [
+            SiteWriter.Kept(path: "CNAME", files: 1), SiteWriter.Kept(path: "empty/", files: 0),
+            SiteWriter.Kept(path: "incidents/mine/", files: 1), SiteWriter.Kept(path: "incidents/x.txt", files: 1),
+            SiteWriter.Kept(path: "pdfs/", files: 2),
+        ])
+        #expect(kept[0].note(in: "_site") == "_site/CNAME: note: not written by postmortem; kept in the new site as it is")
+        #expect(kept[4].note(in: "out/") == "out/pdfs/: note: 2 files not written by postmortem; kept in the new site as they are")
+    }
+}
