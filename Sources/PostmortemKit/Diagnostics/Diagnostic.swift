@@ -82,6 +82,7 @@ extension DiagnosticCode {
     public static let fileBinary = DiagnosticCode(rawValue: "file-binary")
     public static let fileInvalidUTF8 = DiagnosticCode(rawValue: "file-invalid-utf8")
     public static let fileUnreadable = DiagnosticCode(rawValue: "file-unreadable")
+    public static let fileNameNotUTF8 = DiagnosticCode(rawValue: "file-name-not-utf8")
     // Front matter and YAML.
     public static let frontMatterUnterminated = DiagnosticCode(rawValue: "front-matter-unterminated")
     public static let frontMatterNotMapping = DiagnosticCode(rawValue: "front-matter-not-mapping")

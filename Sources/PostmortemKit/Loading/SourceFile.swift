@@ -119,7 +119,8 @@ public enum SourceDiscovery {
                 notes: ["copy the file into the source folder if it belongs to the knowledge base"]))
             return false
         }
-        for (relative, stamp) in walked {
+        diagnostics += walked.problems.map { problem(of: $0, in: folder) }
+        for (relative, stamp) in walked.files {
             let name = relative.split(separator: "/").last.map(String.init) ?? relative
             stamps[relative] = stamp
             let dot = name.lastIndex(of: ".").map { name[name.index(after: $0)...].lowercased() } ?? ""
@@ -138,6 +139,26 @@ public enum SourceDiscovery {
         diagnostics.sort { $0.location < $1.location }
         return Listing(folder: folder, root: root, markdown: relativePaths, skipped: skipped, assets: assets, stamps: stamps,
                        diagnostics: diagnostics)
+    }
+
+    /// What to tell of an entry the walk could not take: an error when it may
+    /// be a postmortem (a `.md`/`.markdown` name, a folder), else a warning.
+    static func problem(of problem: FileIO.WalkProblem, in folder: String) -> Diagnostic {
+        let name = problem.path.split(separator: "/").last.map(String.init) ?? problem.path
+        let dot = name.lastIndex(of: ".").map { name[name.index(after: $0)...].lowercased() } ?? ""
+        let severity: Diagnostic.Severity = problem.isFolder || markdownExtensions.contains(dot) ? .error : .warning
+        let location = SourceLocation(file: Listing.displayPath(problem.path, in: folder), line: 1, column: 1)
+        let what = problem.isFolder ? "folder" : "file"
+        switch problem.kind {
+        case .nameNotUTF8:
+            return Diagnostic(severity, .fileNameNotUTF8, at: location,
+                              "\(what) name is not valid UTF-8; the \(what) is left out",
+                              notes: ["rename it with a UTF-8 name (\\xNN above stands for a byte that is not UTF-8): mv, or convmv -f SHIFT_JIS -t UTF-8 --notest"])
+        case let .unreadable(reason):
+            return Diagnostic(severity, .fileUnreadable, at: location,
+                              "cannot read the \(what)\(problem.isFolder ? "" : "'s state"): \(reason); the \(what)\(problem.isFolder ? " and everything in it is" : " is") left out",
+                              notes: ["let the user running postmortem read it (chmod), or move it out of the source folder"])
+        }
     }
 
     /// Every `.md`/`.markdown` file below `folder`, hidden files and folders

@@ -69,31 +69,67 @@ enum FileIO {
         return Stamp(info)
     }
 
+    /// What a walk found: every file, and every entry it could not take.
+    struct Walk {
+        var files: [(String, Stamp)] = []
+        var problems: [WalkProblem] = []
+    }
+
+    /// An entry of the source folder the walk could not take, so a file never vanishes without a word.
+    struct WalkProblem: Equatable {
+        enum Kind: Equatable {
+            /// The name is not valid UTF-8 (its bytes, for the message).
+            case nameNotUTF8
+            /// `opendir` or `stat` failed: the reason (`Permission denied`).
+            case unreadable(String)
+        }
+
+        /// The relative path, invalid bytes written `\xNN`.
+        var path: String
+        var kind: Kind
+        var isFolder: Bool
+    }
+
     /// Every regular file below `root` (a symbolic link to a file counts as
     /// one when `followLink` says so for its relative path; a link to a
     /// folder is not followed), hidden files and folders
     /// left out: relative path with `/` separators, and stamp. One
     /// `readdir` per folder and one `stat` per file, in no particular order.
-    static func walk(_ root: String, followLink: (String) -> Bool = { _ in true }) -> [(String, Stamp)] {
-        var found: [(String, Stamp)] = []
+    /// A name that is not UTF-8, a folder that cannot be listed and an entry
+    /// that cannot be `stat`ed are problems, not silence.
+    static func walk(_ root: String, followLink: (String) -> Bool = { _ in true }) -> Walk {
+        var walk = Walk()
         var folders = [""]
         while let relative = folders.popLast() {
             let path = relative.isEmpty ? root : root + "/" + relative
-            guard let directory = opendir(path) else { continue }
+            guard let directory = opendir(path) else {
+                walk.problems.append(WalkProblem(path: relative.isEmpty ? "." : relative,
+                                                 kind: .unreadable(String(cString: strerror(errno))), isFolder: true))
+                continue
+            }
             defer { closedir(directory) }
             while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-                }
-                guard !name.hasPrefix(".") else { continue }
-                let child = relative.isEmpty ? name : relative + "/" + name
+                let bytes = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+                guard bytes.first != 0x2E else { continue }
                 let type = Int32(entry.pointee.d_type)
-                if type == DT_DIR {
+                guard let name = String(validating: bytes, as: UTF8.self) else {
+                    let shown = bytes.map { $0 < 0x80 && $0 >= 0x20 ? String(UnicodeScalar($0)) : String(format: "\\x%02X", $0) }.joined()
+                    walk.problems.append(WalkProblem(path: relative.isEmpty ? shown : relative + "/" + shown, kind: .nameNotUTF8,
+                                                     isFolder: type == Int32(DT_DIR)))
+                    continue
+                }
+                let child = relative.isEmpty ? name : relative + "/" + name
+                if type == Int32(DT_DIR) {
                     folders.append(child)
                     continue
                 }
-                var isLink = type == DT_LNK
-                if type == DT_UNKNOWN, var info = Optional(stat()), lstat(root + "/" + child, &info) == 0 {
+                var isLink = type == Int32(DT_LNK)
+                if type == Int32(DT_UNKNOWN) {
+                    var info = stat()
+                    guard lstat(root + "/" + child, &info) == 0 else {
+                        walk.problems.append(WalkProblem(path: child, kind: .unreadable(String(cString: strerror(errno))), isFolder: false))
+                        continue
+                    }
                     if (info.st_mode & S_IFMT) == S_IFDIR {
                         folders.append(child)
                         continue
@@ -101,10 +137,17 @@ enum FileIO {
                     isLink = (info.st_mode & S_IFMT) == S_IFLNK
                 }
                 if isLink, !followLink(child) { continue }
-                if let stamp = stamp(root + "/" + child), stamp.isRegularFile { found.append((child, stamp)) }
+                var info = stat()
+                guard stat(root + "/" + child, &info) == 0 else {
+                    // A link leading nowhere inside the folder is the link check's to report.
+                    if !isLink { walk.problems.append(WalkProblem(path: child, kind: .unreadable(String(cString: strerror(errno))), isFolder: false)) }
+                    continue
+                }
+                let stamp = Stamp(info)
+                if stamp.isRegularFile { walk.files.append((child, stamp)) }
             }
         }
-        return found
+        return walk
     }
 
     /// A hard link at `path` to `existing`, nil when it cannot be made.
