@@ -158,7 +158,8 @@ public enum SiteWriter {
 
         /// Links the previous site's file of `path` into the new site, if it still has `stamp`.
         func keep(_ path: String, stamp: FileIO.Stamp) throws -> Bool {
-            guard let old = previous?.appendingPathComponent(path).path, FileIO.stamp(old) == stamp else { return false }
+            guard previousOwn.map({ $0.contains(path) }) ?? true,
+                  let old = previous?.appendingPathComponent(path).path, FileIO.stamp(old) == stamp else { return false }
             let url = try prepare(path)
             guard let linked = FileIO.link(old, url.path) else { return false }
             lock.withLock {
