@@ -148,6 +148,57 @@ import Testing
         #expect(lines == ["huge.md:4:11: error: cannot read '\(huge)h' as a duration"])
     }
 
+    /// Found by the fuzzer (2026-12-01): a fix completed in 8023 made the
+    /// trends page chart one column a month for six thousand years (6 MB,
+    /// seconds of rendering). The chart stops at today; the completion still counts.
+    @Test func aFixCompletedInTheFarFutureDoesNotStretchTheChart() throws {
+        let postmortem = frontMatter("""
+            id: FAR-1
+            title: Far future
+            date: 2025-01-20
+            severity: SEV2
+            duration: 2h
+            recurrence_fix:
+              - title: Add a limit
+                owner: ops
+                status: done
+                completed: 8023-01-25
+              - title: Add an alert
+                owner: ops
+                status: done
+                completed: 0002-01-25
+            """)
+        let (result, elapsed, out) = try build(["far.md": text(postmortem)])
+        defer { cleanUp(out) }
+        #expect(elapsed < Self.bound, "took \(elapsed)")
+        #expect(result.written != nil)
+        let trends = try String(contentsOf: out.appendingPathComponent("trends.html"), encoding: .utf8)
+        #expect(trends.utf8.count < 500_000, "trends.html is \(trends.utf8.count) bytes")
+        #expect(trends.contains("chart-action-items"))
+        #expect(!trends.contains("8023") && !trends.contains("0002-"), "no period of the impossible dates is drawn")
+    }
+
+    /// The same for incidents: one dated 0001 and one 2025 made 24,000
+    /// monthly periods (a 7.6 MB trends page, a 1 MB metrics.csv). Periods
+    /// cover the last 50 years; both incidents stay in the site.
+    @Test func incidentsTwoThousandYearsApartChartTheLastFiftyYears() throws {
+        let (result, elapsed, out) = try build([
+            "old.md": text(frontMatter("id: OLD-1\ntitle: Old\ndate: 0001-01-01\nseverity: SEV2\nduration: 1h")),
+            "new.md": text(frontMatter("id: NEW-1\ntitle: New\ndate: 2025-01-01\nseverity: SEV2\nduration: 1h")),
+        ])
+        defer { cleanUp(out) }
+        #expect(elapsed < Self.bound, "took \(elapsed)")
+        #expect(result.written != nil)
+        let trends = try Data(contentsOf: out.appendingPathComponent("trends.html"))
+        #expect(trends.count < 1_000_000, "trends.html is \(trends.count) bytes")
+        let metrics = try String(contentsOf: out.appendingPathComponent("data/metrics.csv"), encoding: .utf8)
+        let periods = metrics.split(whereSeparator: \.isNewline).dropFirst().map { String($0.prefix { $0 != "," }) }
+        #expect(periods.first?.hasPrefix("1976") == true && periods.last?.hasPrefix("2025") == true, "\(periods.first ?? "") to \(periods.last ?? "")")
+        #expect(periods.count <= 50 * 12)
+        let incidents = try String(contentsOf: out.appendingPathComponent("data/incidents.csv"), encoding: .utf8)
+        #expect(incidents.contains("OLD-1") && incidents.contains("NEW-1"))
+    }
+
     @Test func anAliasBombInTheConfigurationIsRefused() {
         var yaml = "title: KB\nx0: &x0 [a, a, a, a, a, a, a, a, a, a]\n"
         for level in 1...8 {

@@ -163,9 +163,16 @@ struct TrendCharts {
                 if item.isOverdue(on: context.today) { overdue += 1 }
             }
         }
-        let all = Set(opened.keys).union(completed.keys)
+        // The chart runs over the promised items' periods, and the completions
+        // between the first of them and today: a completion dated 8023 (a typo)
+        // or long before would otherwise make one column a month for millennia.
+        // Every completion still counts in the summary.
+        let today = Period(context.today, granularity)
+        let lowest = opened.keys.min()
+        let shown = completed.keys.filter { period in period <= today && lowest.map { period >= $0 } ?? true }
+        let all = Set(opened.keys).union(shown)
         guard let first = all.min(), let last = all.max() else { return nil }
-        let periods = Period.range(first, through: last)
+        let periods = Period.range(Period.start(first, within: last), through: last)
         let text = Charts.Text(id: "chart-action-items", title: label("chartActions"),
                                summary: String(format: label("chartActionsSummary"), opened.values.reduce(0, +),
                                                completed.values.reduce(0, +), overdue),

@@ -88,7 +88,9 @@ public enum OutageMetrics {
             }
             var gapsByPeriod: [Period: [Double]] = [:]
             for gap in gaps { gapsByPeriod[Period(gap.day, granularity), default: []].append(gap.days) }
-            periods = Period.range(Period(first, granularity), through: Period(last, granularity)).map { period in
+            let lastPeriod = Period(last, granularity)
+            let firstPeriod = from == nil ? Period.start(Period(first, granularity), within: lastPeriod) : Period(first, granularity)
+            periods = Period.range(firstPeriod, through: lastPeriod).map { period in
                 periodFigures(period, members[period] ?? [], gaps: gapsByPeriod[period] ?? [], configuration: configuration)
             }
         }

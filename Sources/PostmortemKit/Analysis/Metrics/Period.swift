@@ -66,6 +66,16 @@ public struct Period: Sendable, Hashable, Comparable, CustomStringConvertible {
         return CalendarDate(year: year, month: month, day: CalendarDate.daysIn(month: month, year: year)) ?? .epoch
     }
 
+    /// Per-period figures and charts cover at most this many years, the
+    /// latest: a date typed as 0001 or 8023 must not make a column a month
+    /// for millennia (the figures over all incidents still count every one).
+    public static let maxYears = 50
+
+    /// `first`, or the first period of the `maxYears` years that end with `last` when `first` is earlier.
+    public static func start(_ first: Period, within last: Period) -> Period {
+        max(first, Period(granularity: last.granularity, year: last.year - maxYears + 1, index: 1))
+    }
+
     /// Every period from `first` to `last`, both included.
     public static func range(_ first: Period, through last: Period) -> [Period] {
         var periods: [Period] = []
