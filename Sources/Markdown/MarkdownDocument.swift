@@ -77,7 +77,10 @@ public final class MarkdownDocument {
         // The document's reference definitions come with its one parse: a
         // probe paragraph for each label it may define, taken out after.
         let labels = candidateLabels(in: source)
-        var root = parse(labels.isEmpty ? text : text + probe(labels), options: options)
+        // The probe is fed to cmark after the text, not appended to a copy
+        // of it: on a large document that copy was most of the layer's
+        // cache misses in the last-level cache.
+        var root = parse(text, then: labels.isEmpty ? "" : probe(labels), options: options)
         var definitions: (String, [String: String])? = labels.isEmpty ? ("", [:]) : nil
         if !labels.isEmpty {
             definitions = readProbe(root, labels: labels, sourceLines: source.count, detach: true)
@@ -99,15 +102,40 @@ public final class MarkdownDocument {
     deinit { cmark_node_free(root) }
 
     static func parse(_ text: String, options: MarkdownOptions) -> OpaquePointer {
-        var copy = text
-        let parsed = copy.withUTF8 { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                cmark_parse_document(chars.baseAddress, chars.count, options.cmarkFlags)
-            }
+        parse(text, then: "", options: options)
+    }
+
+    /// Parses `text` followed by `suffix` as one document, each fed to
+    /// cmark's parser in place: the same tree as the parse of `text + suffix`
+    /// (cmark joins a line split between two feeds), without that copy.
+    static func parse(_ text: String, then suffix: String, options: MarkdownOptions) -> OpaquePointer {
+        var text = text
+        return text.withUTF8 { parse($0, then: suffix, options: options) }
+    }
+
+    static func parse(_ bytes: [UInt8], then suffix: String, options: MarkdownOptions) -> OpaquePointer {
+        bytes.withUnsafeBufferPointer { parse($0, then: suffix, options: options) }
+    }
+
+    static func parse(_ body: UnsafeBufferPointer<UInt8>, then suffix: String, options: MarkdownOptions) -> OpaquePointer {
+        var suffix = suffix
+        var parsed: OpaquePointer?
+        if suffix.isEmpty {
+            parsed = body.withMemoryRebound(to: CChar.self) { cmark_parse_document($0.baseAddress, $0.count, options.cmarkFlags) }
+        } else if let parser = cmark_parser_new(options.cmarkFlags) {
+            feed(parser, body)
+            suffix.withUTF8 { feed(parser, $0) }
+            parsed = cmark_parser_finish(parser)
+            cmark_parser_free(parser)
         }
         // cmark returns nil only when it cannot allocate; an empty document
         // keeps every later walk well defined.
         return parsed ?? cmark_node_new(CMARK_NODE_DOCUMENT)!
+    }
+
+    private static func feed(_ parser: OpaquePointer, _ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { cmark_parser_feed(parser, $0, bytes.count) }
     }
 
     /// The first heading of `level` at the top level of the document, as plain

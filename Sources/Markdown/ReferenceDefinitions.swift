@@ -20,7 +20,7 @@ extension MarkdownDocument {
         let labels = Self.candidateLabels(in: source)
         var found: (String, [String: String]) = ("", [:])
         if !labels.isEmpty {
-            let probed = Self.parse(String(decoding: source.bytes, as: UTF8.self) + Self.probe(labels),
+            let probed = Self.parse(source.bytes, then: Self.probe(labels),
                                     options: MarkdownOptions(unsafeHTML: true, extensions: false))
             defer { cmark_node_free(probed) }
             found = Self.readProbe(probed, labels: labels, sourceLines: source.count, detach: false) ?? found
