@@ -72,7 +72,7 @@ public final class MarkdownDocument {
     static func prepare(_ text: String, options: MarkdownOptions, layered: Bool)
         -> (OpaquePointer, SourceLines, LayerCandidates?, (String, [String: String])?)
     {
-        let source = SourceLines(text)
+        let source = SourceLines(text, marks: layered)
         guard layered else { return (parse(text, options: options), source, nil, nil) }
         // The document's reference definitions come with its one parse: a
         // probe paragraph for each label it may define, taken out after.
@@ -96,7 +96,7 @@ public final class MarkdownDocument {
         for offset in offsets.sorted(by: >) { bytes.insert(UInt8(ascii: "\\"), at: offset) }
         let escaped = String(decoding: bytes, as: UTF8.self)
         cmark_node_free(root)
-        return (parse(escaped, options: options), SourceLines(escaped), nil, nil)
+        return (parse(escaped, options: options), SourceLines(escaped, marks: true), nil, nil)
     }
 
     deinit { cmark_node_free(root) }
@@ -228,36 +228,63 @@ public final class MarkdownDocument {
 
 /// The blocks the extension layer may change, from one walk of the tree:
 /// paragraphs and setext headings that have a line shaped like a delimiter
-/// row after their first, and list items.
+/// row after their first, and list items that have a line that may hold a
+/// task marker.
 struct LayerCandidates {
     var tableBlocks: [OpaquePointer] = []
     var items: [OpaquePointer] = []
 
     init(root: OpaquePointer, source: SourceLines) {
         // Blocks only: the walk does not go into paragraphs and headings,
-        // whose inlines are most of a tree's nodes.
-        var stack: [OpaquePointer] = [root]
-        while let node = stack.popLast() {
+        // whose inlines are most of a tree's nodes; nor into containers
+        // whose lines hold no line the layer may change (see `LineMarks`):
+        // on a large document most of the tree is never read again.
+        let delimiterLines = source.marks?.delimiterLines, bracketLines = source.marks?.bracketLines
+        /// Whether a line of `lines` lies in `first...last`; without marks
+        /// (or with a range cmark's positions make empty), yes.
+        func marked(_ lines: [Int]?, _ first: Int, _ last: Int) -> Bool {
+            guard let lines, first <= last else { return true }
+            return LineMarks.containsLine(in: first...last, lines)
+        }
+        // Each node is read once, in document order, by its next pointer:
+        // its bound (the last line its blocks may reach) is the next
+        // sibling's first line, else its parent's bound. `resume` holds
+        // where each open container's siblings go on.
+        var resume: [(node: OpaquePointer?, bound: Int)] = []
+        var current: OpaquePointer? = root
+        var parentBound = Int.max
+        while true {
+            guard let node = current else {
+                guard let (next, bound) = resume.popLast() else { break }
+                current = next
+                parentBound = bound
+                continue
+            }
+            let next = node == root ? nil : node.next
+            let bound = next?.startLine ?? parentBound
+            current = next
+            let first = node.startLine
             switch node.type {
             case CMARK_NODE_PARAGRAPH, CMARK_NODE_HEADING:
-                let first = node.startLine, last = min(node.endLine, source.count)
+                let last = min(node.endLine, source.count)
                 if last > first, source.hasDelimiterRow(in: (first + 1)...last) {
                     tableBlocks.append(node)
                 }
                 continue
             case CMARK_NODE_ITEM:
-                items.append(node)
+                // A task item's `[ ]` stands on a line marked as bracketed.
+                if marked(bracketLines, first, bound) { items.append(node) }
             case CMARK_NODE_DOCUMENT, CMARK_NODE_BLOCK_QUOTE, CMARK_NODE_LIST, CMARK_NODE_CUSTOM_BLOCK:
                 break
             default:
                 continue
             }
-            // Children pushed last to first, so they come off in document order.
-            var child = cmark_node_last_child(node)
-            while let current = child {
-                stack.append(current)
-                child = cmark_node_previous(current)
-            }
+            let from = node == root ? 1 : first
+            guard marked(delimiterLines, from, bound) || marked(bracketLines, from, bound),
+                  let child = node.firstChild else { continue }
+            resume.append((next, parentBound))
+            current = child
+            parentBound = bound
         }
     }
 }

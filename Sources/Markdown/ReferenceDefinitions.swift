@@ -74,19 +74,8 @@ extension MarkdownDocument {
     static func candidateLabels(in source: SourceLines) -> [String] {
         var labels: [String] = []
         var seen = Set<String>()
-        // Most lines do not start with `[`: one look at the bytes tells.
-        let starts = source.starts
-        let opening = source.bytes.withUnsafeBufferPointer { buffer -> [Int] in
-            var numbers: [Int] = []
-            for (offset, start) in starts.enumerated() {
-                var index = start
-                while index < buffer.count, buffer[index] == 0x20 || buffer[index] == 0x09 || buffer[index] == UInt8(ascii: ">") {
-                    index += 1
-                }
-                if index < buffer.count, buffer[index] == UInt8(ascii: "[") { numbers.append(offset + 1) }
-            }
-            return numbers
-        }
+        // Most lines do not start with `[`: the pass that found the lines told.
+        let opening = (source.marks ?? LineMarks(of: source)).labelLines
         for number in opening {
             let content = source.line(number).drop { $0 == 0x20 || $0 == 0x09 || $0 == UInt8(ascii: ">") }
             guard content.first == UInt8(ascii: "[") else { continue }
