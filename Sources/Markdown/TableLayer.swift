@@ -108,8 +108,11 @@ enum TableLayer {
                 detached.append(node)
             }
         }
+        // Freed now, while its nodes are in the cache and their memory can
+        // serve the next table: a paragraph or heading holds no block that
+        // was collected (the blocks after it wait in `detached`).
         cmark_node_unlink(block)
-        detached.append(block)
+        cmark_node_free(block)
     }
 
     /// A block's lines for table finding. A setext heading's text may be
