@@ -231,25 +231,6 @@ extension MarkdownDocument {
 
 /// Escaping for text the layer writes into HTML itself.
 enum HTMLText {
-    /// `text` escaped as cmark escapes text: `&`, `<`, `>` and `"`.
-    static func appendEscaped(_ text: ArraySlice<UInt8>, to output: inout [UInt8]) {
-        // Most text has nothing to escape: one copy.
-        guard text.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
-            || $0 == UInt8(ascii: "\"") }) else {
-            output.append(contentsOf: text)
-            return
-        }
-        for byte in text {
-            switch byte {
-            case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
-            case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
-            default: output.append(byte)
-            }
-        }
-    }
-
     static func attribute(_ text: String) -> String {
         var escaped = ""
         for character in text {

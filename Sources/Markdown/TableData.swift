@@ -67,36 +67,44 @@ final class TableData {
 
     /// Writes the table's HTML into `node`, as cmark renders the table's
     /// nodes: `<table>`, `<thead>` and `<tbody>` on lines of their own, a
-    /// row's cells a line each.
+    /// row's cells a line each. Written straight into one buffer of a size
+    /// known first (every byte of text escaped as `&quot;` at most), which
+    /// cmark copies: no array grown a tag at a time.
     func setHTML(of node: OpaquePointer, options: MarkdownOptions) {
         let (rendered, inlines) = renderedCells(options: options)
-        let classes = options.alignmentClasses ? 1 : 0
-        let headerTags = CellTags.all[2 + classes], bodyTags = CellTags.all[classes]
-        var html: [UInt8] = []
-        html.reserveCapacity(64 + rendered.count + cellTexts.count * 24)
-        html.append(contentsOf: HTMLBytes.tableOpen)
-        for row in 0..<rowLines.count {
-            let header = row == 0
-            if row == 1 { html.append(contentsOf: HTMLBytes.bodyOpen) }
-            let tags = header ? headerTags : bodyTags
-            html.append(contentsOf: HTMLBytes.rowOpen)
-            for column in 0..<columns {
-                let index = row * columns + column
-                html.append(contentsOf: tags.open[tagOfColumn[column]])
-                if let range = inlines[index] {
-                    html.append(contentsOf: rendered[range])
-                } else {
-                    HTMLText.appendEscaped(cellTexts[index], to: &html)
+        let classes = options.alignmentClasses
+        var textBytes = 0
+        for cell in cellTexts { textBytes += cell.count }
+        // Tags: at most 25 bytes to open a cell, 6 to close it, 11 a row, 52 the table.
+        let capacity = 64 + rendered.count + textBytes * 6 + cellTexts.count * 32 + rowLines.count * 12
+        let headerTags = tagOfColumn.map { CellTags.open(header: true, alignment: $0, classes: classes) }
+        let bodyTags = tagOfColumn.map { CellTags.open(header: false, alignment: $0, classes: classes) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var html = ByteWriter(base: base)
+            rendered.withUnsafeBufferPointer { rendered in
+                html.write("<table>\n<thead>\n")
+                for row in 0..<rowLines.count {
+                    let header = row == 0
+                    if row == 1 { html.write("<tbody>\n") }
+                    html.write("<tr>\n")
+                    for column in 0..<columns {
+                        let index = row * columns + column
+                        html.write(header ? headerTags[column] : bodyTags[column])
+                        if let range = inlines[index] {
+                            html.write(UnsafeBufferPointer(rebasing: rendered[range]))
+                        } else {
+                            cellTexts[index].withUnsafeBufferPointer { html.writeEscaped($0) }
+                        }
+                        html.write(header ? "</th>\n" : "</td>\n")
+                    }
+                    html.write("</tr>\n")
+                    if header { html.write("</thead>\n") }
                 }
-                html.append(contentsOf: tags.close)
+                html.write(rowLines.count > 1 ? "</tbody>\n</table>\n" : "</table>\n")
             }
-            html.append(contentsOf: HTMLBytes.rowClose)
-            if header { html.append(contentsOf: HTMLBytes.headClose) }
-        }
-        html.append(contentsOf: rowLines.count > 1 ? HTMLBytes.bodyAndTableClose : HTMLBytes.tableClose)
-        html.append(0)
-        html.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { _ = cmark_node_set_on_enter(node, $0.baseAddress) }
+            html.byte(0)
+            base.withMemoryRebound(to: CChar.self, capacity: html.count) { _ = cmark_node_set_on_enter(node, $0) }
         }
     }
 
@@ -159,32 +167,67 @@ final class TableData {
     }
 }
 
-/// The fixed markup of a table, as bytes made once.
+/// The markup around a cell's inlines in the parse of a table's cells.
 enum HTMLBytes {
-    static let tableOpen = Array("<table>\n<thead>\n".utf8)
-    static let headClose = Array("</thead>\n".utf8)
-    static let bodyOpen = Array("<tbody>\n".utf8)
-    static let rowOpen = Array("<tr>\n".utf8)
-    static let rowClose = Array("</tr>\n".utf8)
-    static let bodyAndTableClose = Array("</tbody>\n</table>\n".utf8)
-    static let tableClose = Array("</table>\n".utf8)
     static let h1Open = Array("<h1>".utf8)
     static let h1Close = Array("</h1>\n".utf8)
 }
 
-/// A cell's tags, `th` or `td`, by alignment, as HTML bytes; made once.
-struct CellTags: Sendable {
-    /// By alignment: none, left, center, right.
-    var open: [[UInt8]]
-    var close: [UInt8]
+/// A cell's opening tag, `th` or `td`, by alignment (an index of `tagOfColumn`).
+enum CellTags {
+    static func open(header: Bool, alignment: Int, classes: Bool) -> StaticString {
+        switch (header, classes, alignment) {
+        case (true, false, 1): return "<th align=\"left\">"
+        case (true, false, 2): return "<th align=\"center\">"
+        case (true, false, 3): return "<th align=\"right\">"
+        case (true, true, 1): return "<th class=\"align-left\">"
+        case (true, true, 2): return "<th class=\"align-center\">"
+        case (true, true, 3): return "<th class=\"align-right\">"
+        case (true, _, _): return "<th>"
+        case (false, false, 1): return "<td align=\"left\">"
+        case (false, false, 2): return "<td align=\"center\">"
+        case (false, false, 3): return "<td align=\"right\">"
+        case (false, true, 1): return "<td class=\"align-left\">"
+        case (false, true, 2): return "<td class=\"align-center\">"
+        case (false, true, 3): return "<td class=\"align-right\">"
+        case (false, _, _): return "<td>"
+        }
+    }
+}
 
-    init(header: Bool, classes: Bool) {
-        let tag = header ? "th" : "td"
-        let alignments: [TableSyntax.Alignment] = [.none, .left, .center, .right]
-        open = alignments.map { Array("<\(tag)\($0.attribute(classes: classes))>".utf8) }
-        close = Array("</\(tag)>\n".utf8)
+/// Bytes written in place into memory the caller sized; no checks, no growth.
+struct ByteWriter {
+    let base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+
+    init(base: UnsafeMutablePointer<UInt8>) { self.base = base }
+
+    mutating func byte(_ value: UInt8) {
+        base[count] = value
+        count += 1
     }
 
-    /// By header, then by class attributes.
-    static let all = [false, true].flatMap { header in [false, true].map { CellTags(header: header, classes: $0) } }
+    mutating func write(_ text: StaticString) {
+        memcpy(base + count, text.utf8Start, text.utf8CodeUnitCount)
+        count += text.utf8CodeUnitCount
+    }
+
+    mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress else { return }
+        memcpy(base + count, source, bytes.count)
+        count += bytes.count
+    }
+
+    /// `bytes` escaped as cmark escapes text: `&`, `<`, `>` and `"`.
+    mutating func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
+        for value in bytes {
+            switch value {
+            case UInt8(ascii: "&"): write("&amp;")
+            case UInt8(ascii: "<"): write("&lt;")
+            case UInt8(ascii: ">"): write("&gt;")
+            case UInt8(ascii: "\""): write("&quot;")
+            default: byte(value)
+            }
+        }
+    }
 }

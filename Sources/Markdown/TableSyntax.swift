@@ -5,19 +5,6 @@ import Foundation
 enum TableSyntax {
     enum Alignment: Sendable, Hashable {
         case none, left, center, right
-
-        /// `align="…"` as cmark-gfm writes it, or a class (`class="align-right"`)
-        /// when `classes`: the `align` attribute is obsolete in HTML 5.
-        func attribute(classes: Bool) -> String {
-            let name: String
-            switch self {
-            case .none: return ""
-            case .left: name = "left"
-            case .center: name = "center"
-            case .right: name = "right"
-            }
-            return classes ? " class=\"align-\(name)\"" : " align=\"\(name)\""
-        }
     }
 
     static let pipe = UInt8(ascii: "|")
