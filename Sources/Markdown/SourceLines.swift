@@ -15,21 +15,22 @@ struct SourceLines {
     init(_ text: String, marks scan: Bool = false) {
         bytes = Array(text.utf8)
         var starts = [0]
-        var marks = scan ? LineMarks() : nil
+        // Not an optional mutated in the loop: that copies the lists a line.
+        var marks = LineMarks()
         bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             var offset = 0
             while offset < buffer.count, let found = memchr(base + offset, 0x0A, buffer.count - offset) {
                 let next = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
-                marks?.classify(buffer, start: offset, end: next, number: starts.count)
+                if scan { marks.classify(buffer, start: offset, end: next, number: starts.count) }
                 offset = next
                 starts.append(offset)
             }
-            if offset < buffer.count { marks?.classify(buffer, start: offset, end: buffer.count, number: starts.count) }
+            if scan, offset < buffer.count { marks.classify(buffer, start: offset, end: buffer.count, number: starts.count) }
         }
         if starts.count > 1, starts.last == bytes.count { starts.removeLast() }
         self.starts = starts
-        self.marks = marks
+        self.marks = scan ? marks : nil
     }
 
     var count: Int { starts.count }
@@ -97,6 +98,7 @@ struct LineMarks {
 
     /// Files line `number` (1-based), the bytes `start..<end` (its line ending
     /// included), under the lists it belongs to.
+    @inline(__always)
     mutating func classify(_ buffer: UnsafeBufferPointer<UInt8>, start: Int, end: Int, number: Int) {
         var index = start
         while index < end, buffer[index] == 0x20 || buffer[index] == 0x09 || buffer[index] == UInt8(ascii: ">") {

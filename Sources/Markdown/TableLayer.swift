@@ -338,9 +338,13 @@ enum TableLayer {
             parsedCells.append(index)
             needsDefinitions = needsDefinitions || cell.contains(UInt8(ascii: "]"))
         }
-        var mini = String(decoding: miniBytes, as: UTF8.self)
-        if needsDefinitions { mini += "\n" + document.referenceDefinitions }
-        let parsed = parsedCells.isEmpty ? nil : MarkdownDocument.parse(mini, options: document.options)
+        // Parsed from the bytes: cells are cut at ASCII bytes of valid UTF-8, so
+        // a String made of them (a validation and a copy) would be the same text.
+        if needsDefinitions {
+            miniBytes.append(0x0A)
+            miniBytes.append(contentsOf: document.referenceDefinitions.utf8)
+        }
+        let parsed = parsedCells.isEmpty ? nil : MarkdownDocument.parse(miniBytes, then: "", options: document.options)
         let headings = parsed?.children.filter { $0.type == CMARK_NODE_HEADING } ?? []
         guard headings.count == parsedCells.count, let table = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else {
             if let parsed { cmark_node_free(parsed) }
@@ -362,13 +366,23 @@ enum TableLayer {
     /// `_`, `[`, `]`, `!`, `<`, `&`, `~` (and, with smart punctuation, no
     /// quotes, dashes or dots), so it renders as itself.
     static func isPlainText(_ cell: ArraySlice<UInt8>, options: MarkdownOptions) -> Bool {
-        let table = options.smartPunctuation ? markupBytesSmart : markupBytes
-        return cell.withUnsafeBufferPointer { bytes in !bytes.contains { table[Int($0)] } }
+        // A switch, not a lookup table: a static table costs a `swift_once` a cell.
+        let smart = options.smartPunctuation
+        return cell.withUnsafeBufferPointer { bytes in
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["),
+                     UInt8(ascii: "]"), UInt8(ascii: "!"), UInt8(ascii: "<"), UInt8(ascii: "&"), UInt8(ascii: "~"):
+                    return false
+                case UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "-"), UInt8(ascii: "."):
+                    if smart { return false }
+                default:
+                    break
+                }
+            }
+            return true
+        }
     }
-
-    /// Bytes that may start inline markup in cmark, without and with smart punctuation.
-    static let markupBytes: [Bool] = (0..<256).map { "\\`*_[]!<&~".utf8.contains(UInt8($0)) }
-    static let markupBytesSmart: [Bool] = (0..<256).map { "\\`*_[]!<&~'\"-.".utf8.contains(UInt8($0)) }
 
     /// A cell's text appended as the text of an ATX heading, `\|` made `|`:
     /// a closing run of `#` would be taken off, so its first `#` is escaped.
