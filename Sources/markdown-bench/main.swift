@@ -12,12 +12,26 @@ guard let folder = arguments.first else {
 }
 let runs = arguments.dropFirst().first.flatMap { Int($0) } ?? 5
 /// `plain`, `layer`, `render`, `plainwhole` or `whole` to measure one of
-/// them alone (for profiling); any other word (`none`) measures nothing,
+/// them alone (for profiling), `dump` to print their output instead; any
+/// other word (`none`) measures nothing,
 /// which gives callgrind the cost of loading the corpus to subtract.
 let only = arguments.dropFirst(2).first
 let names = (try FileManager.default.contentsOfDirectory(atPath: folder)).filter { $0.hasSuffix(".md") }.sorted()
 let texts = try names.map { try String(contentsOfFile: folder + "/" + $0, encoding: .utf8) }
 let bytes = texts.reduce(0) { $0 + $1.utf8.count }
+
+// `dump` prints what the layer renders instead of timing it (every file's
+// `html()` and `render().html`, then the corpus as one document), so that
+// two builds can be shown to give the same bytes: `cmp` of their dumps.
+if only == "dump" {
+    let output = FileHandle.standardOutput
+    for text in texts {
+        output.write(Data(MarkdownDocument(text).html().utf8))
+        output.write(Data(MarkdownDocument(text).render().html.utf8))
+    }
+    output.write(Data(MarkdownDocument(texts.joined(separator: "\n")).html().utf8))
+    exit(0)
+}
 
 func measure(_ label: String, _ body: () -> Int) -> Double {
     if let only, label != ["plain": "libcmark alone, per file", "layer": "libcmark + GFM layer, per file",
