@@ -154,6 +154,83 @@ def check_paging(tally, browser, base, site):
                     ids == [i["id"] for i in expected[2 * size:3 * size]], str(ids[:3]))
 
 
+FIX_ITEMS_JS = "return document.querySelectorAll('main li.fix').length;"
+PAGE_LINKS_JS = """
+const nav = document.querySelector('nav.page-links');
+return nav ? Array.from(nav.querySelectorAll('.page-numbers a')).map((a) => a.getAttribute('href')) : [];
+"""
+
+
+def group_rows(browser):
+    """The visible rows of a group page, as site-root links (its rows link from its folder)."""
+    return [u[3:] if u.startswith("../") else u for u in index_rows(browser)]
+
+
+def check_group_paging(tally, browser, base, site):
+    """A busy group page (the commonest cause category) pages like the index:
+    the newest rows without JavaScript, the others through filters.js and its
+    rows file. Then the action items: every item of a status too long for
+    action-items.html is on its list pages."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    tally.section = "group paging"
+    counts = {}
+    for incident in site.incidents:
+        for category in {c.get("category") for c in incident.get("causes") or [] if c.get("category")}:
+            counts[category] = counts.get(category, 0) + 1
+    category, _ = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+    members = [i for i in site.ordered if any(c.get("category") == category for c in i.get("causes") or [])]
+    path = f"categories/{category}.html"
+    with tally.case(f"{path}: first page without JavaScript"):
+        browser.driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+        try:
+            browser.get(site_url(base, path))
+            plain = group_rows(browser)
+        finally:
+            browser.driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+        browser.get(site_url(base, path))
+        browser.wait(lambda: browser.js(STATE_JS)["ready"], what="the group page's filters")
+        size = browser.js(STATE_JS)["pageSize"]
+        if not tally.check(f"{path}: {len(members)} incidents in pages of {size}", bool(size) and size < len(members),
+                           f"pageSize={size}"):
+            return
+        want = [i["url"] for i in members[:size]]
+        tally.check(f"{path}: without JavaScript, the newest {size}", plain == want, f"{plain[:3]} vs {want[:3]}")
+        tally.check(f"{path}: the script's first page is the same rows", group_rows(browser) == want)
+    with tally.case(f"{path}: next page and a filter"):
+        browser.driver.find_element(By.CSS_SELECTOR, '#index-pager button[data-page="next"]').click()
+        tally.check(f"{path}: page 2 holds the next rows",
+                    group_rows(browser) == [i["url"] for i in members[size:2 * size]], str(group_rows(browser)[:3]))
+        select = Select(browser.driver.find_element(By.ID, "filter-severity"))
+        values = [o.get_attribute("value") for o in select.options if o.get_attribute("value") not in ("", "-")]
+        value = min(values, key=lambda v: (sum(1 for i in members if i.get("severity") == v), v))
+        select.select_by_value(value)
+        expected = [i for i in members if i.get("severity") == value]
+        state = browser.js(STATE_JS)
+        tally.check(f"{path}: severity = {value} leaves {len(expected)}", state["shown"] == len(expected),
+                    f"count says {state['shown']}")
+        tally.check(f"{path}: its rows, newest first", group_rows(browser) == [i["url"] for i in expected[:size]])
+    with tally.case("action items: every item of a long list is on its pages"):
+        browser.get(site_url(base, "action-items.html"))
+        lists = browser.js("""return Array.from(document.querySelectorAll('section.status-group')).map((s) => {
+            const more = s.querySelector('p.more-items a');
+            return {id: s.querySelector('h3').id, count: Number(s.querySelector('h3 .muted').textContent.replace(/[^0-9]/g, '')),
+                    more: more ? more.getAttribute('href') : null};});""")
+        long_lists = [entry for entry in lists if entry["more"]]
+        if not tally.check("action items: some list has its own pages", bool(long_lists), str(lists)):
+            return
+        for entry in long_lists:
+            browser.get(site_url(base, entry["more"]))
+            pages = browser.js(PAGE_LINKS_JS) or [entry["more"].split("/")[-1]]
+            folder = entry["more"].rsplit("/", 1)[0] + "/"
+            total = 0
+            for page in pages:
+                browser.get(site_url(base, folder + page))
+                total += browser.js(FIX_ITEMS_JS)
+            tally.check(f"action items: {entry['id']}: {entry['count']} items on {len(pages)} pages",
+                        total == entry["count"], f"found {total}")
+
+
 def search(browser, base, query, typed=False):
     """Runs a search (from the URL, or typed into the box) and returns the result links."""
     from selenium.webdriver.common.by import By

@@ -28,6 +28,7 @@ def page_kinds(site):
         "service": first(site.folder, "services/*.html"),
         "tag": first(site.folder, "tags/*.html"),
         "action items": "action-items.html",
+        "action item list": first(site.folder, "action-items/*.html"),
         "trends": "trends.html",
         "recurrences": "recurrences.html",
         "search": "search.html?q=" + urllib.parse.quote(japanese_word(site.japanese_incident()["title"])),

@@ -2,6 +2,20 @@
 
 extension DefaultTheme {
     static let files: [String: String] = [
+        "action-item-list.mustache": ##"""
+{{<layout}}
+{{$content}}
+<p class="crumbs"><a href="{{root}}action-items.html">{{t.actionItems}}</a></p>
+<h1>{{heading}} <span class="muted">({{count}})</span></h1>
+{{#pager}}{{>partials/page-links}}{{/pager}}
+<ul class="fixes card">
+{{#items}}{{>partials/action-item}}{{/items}}
+</ul>
+{{#pager}}{{>partials/page-links}}{{/pager}}
+{{/content}}
+{{/layout}}
+
+"""##,
         "action-items.mustache": ##"""
 {{<layout}}
 {{$content}}
@@ -22,6 +36,9 @@ extension DefaultTheme {
 <ul class="fixes card">
 {{#items}}{{>partials/action-item}}{{/items}}
 </ul>
+{{#more}}
+<p class="more-items"><a href="{{url}}">{{text}}</a></p>
+{{/more}}
 {{/unfinished}}
 {{^unfinished}}
 <details>
@@ -29,6 +46,9 @@ extension DefaultTheme {
 <ul class="fixes card">
 {{#items}}{{>partials/action-item}}{{/items}}
 </ul>
+{{#more}}
+<p class="more-items"><a href="{{url}}">{{text}}</a></p>
+{{/more}}
 </details>
 {{/unfinished}}
 </section>
@@ -40,6 +60,9 @@ extension DefaultTheme {
 <ul class="fixes card">
 {{#items}}{{>partials/action-item}}{{/items}}
 </ul>
+{{#more}}
+<p class="more-items"><a href="{{url}}">{{text}}</a></p>
+{{/more}}
 </details>
 {{/owners}}
 {{/content}}
@@ -855,6 +878,14 @@ table.chart-table tbody th { font-weight: 500; }
 .index-pager button:disabled { color: var(--muted); cursor: default; }
 .index-pager .page-of { padding: 0 8px; }
 
+/* Lists too long for one page: the action items' own pages, and the "all … →" links to them. */
+.page-links { justify-content: center; align-items: center; flex-wrap: wrap; gap: 8px; margin: 14px 0; }
+.page-links > a, .page-links > span.muted, .page-numbers a { padding: 4px 10px; border: 1px solid var(--border);
+  border-radius: var(--radius); background: var(--surface); text-decoration: none; }
+.page-numbers { display: flex; flex-wrap: wrap; gap: 4px; justify-content: center; }
+.page-numbers a[aria-current=page] { background: var(--accent-soft); font-weight: 600; }
+.more-items, .list-bound { margin: 6px 0 18px; }
+
 """##,
         "group.mustache": ##"""
 {{<layout}}
@@ -869,17 +900,28 @@ table.chart-table tbody th { font-weight: 500; }
 </dl>
 {{#timeline}}<figure class="time-strip-figure card">
 {{{timeline}}}
-<figcaption class="muted">{{t.timeStripCaption}}</figcaption>
+<figcaption class="muted">{{timelineCaption}}</figcaption>
 </figure>
 {{/timeline}}
 {{#hasVerdicts}}<h2>{{t.verdicts}}</h2>
+{{#verdictsShown}}<p class="muted list-bound">{{verdictsShown}}</p>
+{{/verdictsShown}}
 <ul class="verdict-list">
 {{#verdicts}}<li><span class="verdict verdict-{{verdict}}">{{verdictLabel}}</span> {{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<a href="{{url}}">{{id}} {{title}}</a></li>
 {{/verdicts}}
 </ul>
 {{/hasVerdicts}}
+{{#pageSize}}
+{{>partials/filters}}
+{{/pageSize}}
 {{>partials/incident-table}}
+{{#pageSize}}
+{{>partials/row-pager}}
+<script src="{{root}}assets/filters.js" defer></script>
+{{/pageSize}}
 {{#hasFixes}}<h2>{{t.causeFixes}}</h2>
+{{#fixesShown}}<p class="muted list-bound">{{fixesShown}}</p>
+{{/fixesShown}}
 <ul class="fixes card cause-fixes">
 {{#fixes}}{{>partials/action-item}}{{/fixes}}
 </ul>
@@ -1033,26 +1075,10 @@ table.chart-table tbody th { font-weight: 500; }
 {{$content}}
 <h1>{{t.incidents}}</h1>
 <p class="lead">{{summaryLine}}</p>
-<form class="filters" id="filters" aria-label="{{t.filterIncidents}}" hidden>
-{{#filters}}
-<div class="filter">
-<label for="{{id}}">{{label}}</label>
-<select id="{{id}}" name="{{name}}" data-field="{{field}}">
-<option value="">{{t.all}}</option>
-{{#options}}<option value="{{value}}">{{label}}</option>
-{{/options}}
-{{#unset}}<option value="-">{{t.notSet}}</option>
-{{/unset}}
-</select>
-</div>
-{{/filters}}
-<button type="reset" class="filter-reset">{{t.resetFilters}}</button>
-<p class="filter-count" id="filter-count" aria-live="polite" data-template="{{t.filterCount}}"></p>
-</form>
+{{>partials/filters}}
 {{>partials/incident-table}}
 {{#pageSize}}
-<p class="muted first-rows" id="first-rows">{{firstRows}}</p>
-<nav class="pager index-pager" id="index-pager" aria-label="{{t.pages}}" hidden data-page-of="{{t.pageOf}}" data-first="{{t.firstPage}}" data-previous="{{t.previousPage}}" data-next="{{t.nextPage}}" data-last="{{t.lastPage}}"></nav>
+{{>partials/row-pager}}
 {{/pageSize}}
 <script src="{{root}}assets/filters.js" defer></script>
 {{/content}}
@@ -1127,6 +1153,25 @@ table.chart-table tbody th { font-weight: 500; }
 </figure>
 
 """##,
+        "partials/filters.mustache": ##"""
+<form class="filters" id="filters" aria-label="{{t.filterIncidents}}" hidden>
+{{#filters}}
+<div class="filter">
+<label for="{{id}}">{{label}}</label>
+<select id="{{id}}" name="{{name}}" data-field="{{field}}">
+<option value="">{{t.all}}</option>
+{{#options}}<option value="{{value}}">{{label}}</option>
+{{/options}}
+{{#unset}}<option value="-">{{t.notSet}}</option>
+{{/unset}}
+</select>
+</div>
+{{/filters}}
+<button type="reset" class="filter-reset">{{t.resetFilters}}</button>
+<p class="filter-count" id="filter-count" aria-live="polite" data-template="{{t.filterCount}}"></p>
+</form>
+
+"""##,
         "partials/group-table.mustache": ##"""
 <div class="table-scroll">
 <table class="incidents groups">
@@ -1171,7 +1216,7 @@ table.chart-table tbody th { font-weight: 500; }
 """##,
         "partials/incident-table.mustache": ##"""
 <div class="table-scroll">
-<table class="incidents"{{#pageSize}} data-page-size="{{pageSize}}" data-rows="{{root}}data/index-rows.js"{{/pageSize}}>
+<table class="incidents"{{#pageSize}} data-page-size="{{pageSize}}" data-rows="{{rowsFile}}"{{/pageSize}}>
 <caption class="visually-hidden">{{t.incidents}}</caption>
 <thead>
 <tr>
@@ -1191,6 +1236,25 @@ table.chart-table tbody th { font-weight: 500; }
 </tbody>
 </table>
 </div>
+
+"""##,
+        "partials/other-causes.mustache": ##"""
+<p class="muted more-items">{{text}} {{#causes}}{{#url}}<a href="{{url}}"><code>{{name}}</code></a>{{/url}}{{^url}}{{name}}{{/url}} ({{count}}){{^last}}, {{/last}}{{/causes}}{{#moreCauses}}; <a href="causes/index.html">{{moreCauses}}</a>{{/moreCauses}}</p>
+
+"""##,
+        "partials/page-links.mustache": ##"""
+<nav class="pager page-links" aria-label="{{t.pages}}: {{pageOf}}">
+{{#links}}{{#url}}<a href="{{url}}">{{label}}</a>{{/url}}{{^url}}<span class="muted">{{label}}</span>{{/url}}
+{{/links}}
+<span class="page-numbers">{{#numbers}}{{#current}}<a href="{{url}}" aria-current="page">{{number}}</a>{{/current}}{{^current}}<a href="{{url}}">{{number}}</a>{{/current}} {{/numbers}}</span>
+{{#after}}{{#url}}<a href="{{url}}">{{label}}</a>{{/url}}{{^url}}<span class="muted">{{label}}</span>{{/url}}
+{{/after}}
+</nav>
+
+"""##,
+        "partials/row-pager.mustache": ##"""
+<p class="muted first-rows" id="first-rows">{{firstRows}}</p>
+<nav class="pager index-pager" id="index-pager" aria-label="{{t.pages}}" hidden data-page-of="{{t.pageOf}}" data-first="{{t.firstPage}}" data-previous="{{t.previousPage}}" data-next="{{t.nextPage}}" data-last="{{t.lastPage}}"></nav>
 
 """##,
         "partials/stats-table.mustache": ##"""
@@ -1378,9 +1442,12 @@ What went well, what went badly, where we were lucky.
 <p class="connection-lead">{{t.verdictHelp-escaped}}</p>
 {{^hasEscaped}}<p class="muted">{{t.none}}</p>{{/hasEscaped}}
 <ul class="verdict-list">
-{{#escaped}}<li>{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<a href="{{url}}">{{id}} {{title}}</a><br><span class="muted">{{t.recurrenceOf}} {{#moreOf}}<a href="{{url}}">{{moreOf}}</a> … {{/moreOf}}{{#of}}<a href="{{url}}">{{name}}</a> {{/of}}</span></li>
+{{#escaped}}<li>{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<a href="{{url}}">{{id}} {{title}}</a><br><span class="muted">{{t.recurrenceOf}} {{#moreOf}}<a href="{{url}}">{{moreOf}}</a> … {{/moreOf}}{{#of}}<a href="{{url}}">{{name}}</a> {{/of}}</span>{{#moreOfCause}}<br><a class="more-of-cause" href="{{url}}">{{text}}</a>{{/moreOfCause}}</li>
 {{/escaped}}
 </ul>
+{{#escapedMore}}
+{{>partials/other-causes}}
+{{/escapedMore}}
 </section>
 <section class="card connection-group" aria-labelledby="pending-title">
 <h2 id="pending-title"><span class="verdict verdict-pending">{{t.verdict-pending}}</span></h2>
@@ -1388,9 +1455,12 @@ What went well, what went badly, where we were lucky.
 {{^hasPending}}<p class="muted">{{t.none}}</p>{{/hasPending}}
 <ul class="verdict-list">
 {{#pendingList}}<li>{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<a href="{{url}}">{{id}} {{title}}</a><br><span class="muted">{{t.recurrenceOf}} {{#moreOf}}<a href="{{url}}">{{moreOf}}</a> … {{/moreOf}}{{#of}}<a href="{{url}}">{{name}}</a> {{/of}}</span>
-<ul class="pending-fixes">{{#pending}}<li><span class="status status-{{status}}">{{statusLabel}}</span> {{title}} <span class="muted">({{id}})</span></li>{{/pending}}{{#morePending}}<li><a href="{{url}}">{{morePending}}</a></li>{{/morePending}}</ul></li>
+<ul class="pending-fixes">{{#pending}}<li><span class="status status-{{status}}">{{statusLabel}}</span> {{title}} <span class="muted">({{id}})</span></li>{{/pending}}{{#morePending}}<li><a href="{{url}}">{{morePending}}</a></li>{{/morePending}}</ul>{{#moreOfCause}}<a class="more-of-cause" href="{{url}}">{{text}}</a>{{/moreOfCause}}</li>
 {{/pendingList}}
 </ul>
+{{#pendingMore}}
+{{>partials/other-causes}}
+{{/pendingMore}}
 </section>
 </div>
 {{/content}}

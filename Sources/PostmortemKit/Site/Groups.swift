@@ -61,7 +61,10 @@ extension PageContext {
         page["parentTitle"] = parent.title
         page["parentURL"] = "../" + parent.url
         page["figures"] = groupFigures(group)
-        page["incidents"] = group.postmortems.map { row($0, root: "../") }
+        page.merge(incidentTable(group.postmortems, root: "../", rowsFile: IndexRows.rowsFile(group)) { facets in
+            // A facet that cannot narrow this group (one value, always set) is left out.
+            facets.filter { (($0["options"] as? [Any])?.count ?? 0) >= 2 || ($0["unset"] as? Bool ?? false) }
+        }) { $1 }
         return page
     }
 
@@ -86,29 +89,48 @@ extension PageContext {
             page["categoryName"] = label
             page["categoryURL"] = "../" + names.path(.categories, id)
         }
-        if let strip = TimeStrip.svg(group.postmortems, label: labels["timeStrip"] ?? "", levels: configuration.severityLevels) {
+        if let strip = TimeStrip.svg(group.postmortems, label: labels["timeStrip"] ?? "", monthLabel: labels["timeStripMonth"] ?? "",
+                                     levels: configuration.severityLevels) {
             page["timeline"] = strip
+            page["timelineCaption"] = labels[TimeStrip.byMonth(group.postmortems) ? "timeStripMonthsCaption" : "timeStripCaption"] ?? ""
         }
-        // Oldest first: the story of the cause in order.
+        // Oldest first: the story of the cause in order; past `causeListLimit`, its latest chapters, the rest counted.
+        let limit = Self.causeListLimit
         let chronological = group.postmortems.reversed()
-        page["verdicts"] = chronological.compactMap { p -> [String: Any]? in
-            guard let verdict = recurrences[p.id]?.verdict else { return nil }
-            return ["id": p.id, "title": p.title, "url": "../" + SitePaths.incidentPage(id: p.id),
-                    "verdict": verdict.rawValue, "verdictLabel": labels["verdict-" + verdict.rawValue] ?? verdict.rawValue,
-                    "date": p.date.map { "\($0)" } ?? false]
+        let withVerdict = chronological.compactMap { p in recurrences[p.id]?.verdict.map { (p, $0) } }
+        page["verdicts"] = withVerdict.suffix(limit).map { p, verdict -> [String: Any] in
+            ["id": p.id, "title": p.title, "url": "../" + SitePaths.incidentPage(id: p.id),
+             "verdict": verdict.rawValue, "verdictLabel": labels["verdict-" + verdict.rawValue] ?? verdict.rawValue,
+             "date": p.date.map { "\($0)" } ?? false]
         }
-        let fixes = chronological.flatMap { p in
-            p.recurrenceFix.map { item -> [String: Any] in
-                var entry = fix(item)
-                entry["incident"] = p.title
-                entry["url"] = "../" + SitePaths.incidentPage(id: p.id)
-                return entry
-            }
+        if withVerdict.count > limit {
+            page["verdictsShown"] = fill(labels["verdictsShown"] ?? "", ["shown": limit, "total": withVerdict.count,
+                                                                        "escaped": withVerdict.count { $0.1 == .escaped },
+                                                                        "pending": withVerdict.count { $0.1 == .pending }])
         }
-        page["hasVerdicts"] = !((page["verdicts"] as? [[String: Any]])?.isEmpty ?? true)
+        let promised = chronological.flatMap { p in p.recurrenceFix.map { (p, $0) } }
+        let fixes = promised.suffix(limit).map { p, item -> [String: Any] in
+            var entry = fix(item)
+            entry["incident"] = p.title
+            entry["url"] = "../" + SitePaths.incidentPage(id: p.id)
+            return entry
+        }
+        if promised.count > limit {
+            page["fixesShown"] = fill(labels["fixesShown"] ?? "", ["shown": limit, "total": promised.count,
+                                                                  "unfinished": promised.count { $0.1.status == .open || $0.1.status == .inProgress }])
+        }
+        page["hasVerdicts"] = !withVerdict.isEmpty
         page["fixes"] = fixes
         page["hasFixes"] = !fixes.isEmpty
         return page
+    }
+
+    /// The verdicts and fixes a cause page lists, the latest first to go.
+    static let causeListLimit = 50
+
+    /// `text` with each `{name}` replaced by its number.
+    func fill(_ text: String, _ values: [String: Int]) -> String {
+        values.reduce(text) { text, value in text.replacingOccurrences(of: "{\(value.key)}", with: format.number(value.value)) }
     }
 
     /// A ranking of groups: causes or services.
@@ -145,67 +167,6 @@ extension PageContext {
         // One context holding `groups`, so the same table partial renders it.
         page["byTTR"] = ["groups": costliest.map(entry)]
         page["hasByTTR"] = costliest.count >= 2
-        return page
-    }
-
-    /// Every recurrence-fix item, by status (overdue first, then in progress,
-    /// open, done, won't do) and by owner (owners with the most unfinished
-    /// items first); in each list the overdue and the soonest due first.
-    func actionItemsPage(_ ordered: [Postmortem]) -> [String: Any] {
-        var page = base(pageTitle: labels["actionItems"] ?? "", root: "")
-        page["nav"] = ["actionItems": true]
-        /// 0 overdue, 1 in progress, 2 open, 3 done, 4 won't do.
-        func rank(_ item: ActionItem) -> Int {
-            if item.isOverdue(on: today) { return 0 }
-            switch item.status {
-            case .inProgress: return 1
-            case .open: return 2
-            case .done: return 3
-            case .wontDo: return 4
-            }
-        }
-        struct Entry {
-            let item: ActionItem, postmortem: Postmortem, rank: Int
-            var sortKey: (Int, String, String) { (rank, item.due.map { "\($0)" } ?? "9999", postmortem.id) }
-        }
-        let entries = ordered.flatMap { p in p.recurrenceFix.map { Entry(item: $0, postmortem: p, rank: rank($0)) } }
-            .sorted { $0.sortKey < $1.sortKey }
-        func view(_ entry: Entry, showOwner: Bool) -> [String: Any] {
-            var item = fix(entry.item)
-            item["incident"] = entry.postmortem.title
-            item["url"] = SitePaths.incidentPage(id: entry.postmortem.id)
-            // false, not absent: Mustache would find the owner group's own "owner" instead.
-            if !showOwner { item["owner"] = false }
-            return item
-        }
-        let statusNames = [labels["overdueItems"] ?? "", statusLabel("in-progress"), statusLabel("open"),
-                           statusLabel("done"), statusLabel("wont-do")]
-        let statusIDs = ["overdue", "in-progress", "open", "done", "wont-do"]
-        page["statuses"] = (0..<5).compactMap { rank -> [String: Any]? in
-            let items = entries.filter { $0.rank == rank }
-            guard !items.isEmpty else { return nil }
-            return ["id": "status-\(statusIDs[rank])", "name": statusNames[rank], "count": items.count,
-                    "unfinished": rank < 3, "items": items.map { view($0, showOwner: true) }]
-        }
-        page["statusFigures"] = (0..<5).map { rank -> [String: Any] in
-            let count = entries.count { $0.rank == rank }
-            return ["label": statusNames[rank], "value": count, "id": "status-\(statusIDs[rank])",
-                    "linked": count > 0, "alert": rank == 0 && count > 0]
-        }
-        var byOwner: [String: [Entry]] = [:]
-        for entry in entries { byOwner[entry.item.owner ?? "", default: []].append(entry) }
-        let owners = byOwner.map { owner, items in (owner: owner, items: items, unfinished: items.count { $0.rank < 3 }) }
-            .sorted { a, b in
-                (a.owner.isEmpty ? 1 : 0, -a.unfinished, a.owner) < (b.owner.isEmpty ? 1 : 0, -b.unfinished, b.owner)
-            }
-        page["owners"] = owners.map { owner -> [String: Any] in
-            ["owner": owner.owner.isEmpty ? (labels["unassigned"] ?? "") : "@" + owner.owner,
-             "count": owner.items.count, "unfinished": owner.unfinished,
-             "items": owner.items.map { view($0, showOwner: false) }]
-        }
-        let open = entries.count { $0.rank < 3 }
-        let overdue = entries.count { $0.rank == 0 }
-        page["summaryLine"] = String(format: labels["actionSummary"] ?? "%d %d %d", entries.count, open, overdue)
         return page
     }
 }

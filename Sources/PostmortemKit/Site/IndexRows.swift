@@ -5,8 +5,29 @@ import Foundation
 /// every row in a compact form, from which `assets/filters.js` filters,
 /// sorts and pages in the browser (a `<script>` tag, so from `file://` too).
 /// Written only when there is more than one page.
+///
+/// Group pages (a cause, category, service or tag) page their tables the
+/// same way: the newest `pageSize` rows in the page, every row in
+/// `data/rows/<kind>/<name>.js` (`rowsFile(_:)`), only for groups of more
+/// than `pageSize`; their rows link relative to the group's folder.
 enum IndexRows {
     static let pageSize = 100
+    /// The index's rows, relative to the site root.
+    static let indexFile = "data/index-rows.js"
+
+    /// The rows of a group's page, relative to the site root: `causes/x.html` → `data/rows/causes/x.js`.
+    static func rowsFile(_ group: Group) -> String {
+        "data/rows/" + (group.path.hasSuffix(".html") ? String(group.path.dropLast(5)) : group.path) + ".js"
+    }
+
+    /// The rows file of every group with more than one page, path → bytes, made on every core.
+    static func groupFiles(_ groups: [Group], context: PageContext) throws -> [(path: String, bytes: [UInt8])] {
+        let paged = groups.filter { $0.postmortems.count > pageSize }
+        let files = Parallel.map(paged, minimumChunk: 1) { group in
+            Result { try script(group.postmortems, context: context, root: "../") }
+        }
+        return try zip(paged, files).map { group, bytes in (rowsFile(group), try bytes.get()) }
+    }
 
     /// One row: the values a cell shows and those the filters and sorting read.
     struct Row: Encodable {
@@ -47,8 +68,9 @@ enum IndexRows {
     }
 
     /// `window.POSTMORTEM_ROWS = {…};` with every postmortem, newest first; deterministic.
-    static func script(_ ordered: [Postmortem], context: PageContext) throws -> [UInt8] {
-        let rows = ordered.map { context.row($0) }
+    /// `root` leads from the page that shows the rows to the site root.
+    static func script(_ ordered: [Postmortem], context: PageContext, root: String = "") throws -> [UInt8] {
+        let rows = ordered.map { context.row($0, root: root) }
         let services = Array(Set(rows.flatMap(\.serviceLinks).map { [$0.name, $0.url] })).sorted { $0.lexicographicallyPrecedes($1) }
         let serviceIndex = Dictionary(services.enumerated().map { ($1[0], $0) }, uniquingKeysWith: { a, _ in a })
         let categories = Array(Set(rows.compactMap { row -> [String]? in

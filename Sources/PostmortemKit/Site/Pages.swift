@@ -63,19 +63,31 @@ struct PageContext {
     func index(_ postmortems: [Postmortem]) -> [String: Any] {
         var page = base(pageTitle: labels["incidents"] ?? "Incidents", root: "")
         page["nav"] = ["incidents": true]
-        // The first page of rows; with more, the rest come from data/index-rows.js (IndexRows).
-        page["incidents"] = postmortems.prefix(IndexRows.pageSize).map { row($0) }
-        if postmortems.count > IndexRows.pageSize {
-            page["pageSize"] = IndexRows.pageSize
-            page["firstRows"] = (labels["firstRows"] ?? "{shown} / {total}")
-                .replacingOccurrences(of: "{shown}", with: "\(IndexRows.pageSize)")
-                .replacingOccurrences(of: "{total}", with: "\(postmortems.count)")
-        }
+        page.merge(incidentTable(postmortems, root: "", rowsFile: IndexRows.indexFile)) { $1 }
+        // The index filters even one page of rows (the table's own).
+        page["filters"] = filters(postmortems)
         let nearMisses = postmortems.count { $0.kind == .nearMiss }
         page["summaryLine"] = String(format: labels["summaryLine"] ?? "%d %d %d",
                                      postmortems.count, postmortems.count - nearMisses, nearMisses)
-        page["filters"] = filters(postmortems)
         return page
+    }
+
+    /// The keys of an incident table (`partials/incident-table`) of `postmortems`
+    /// (newest first) on a page `root` below the site root: the first
+    /// `IndexRows.pageSize` rows; with more, the filter controls and pager of
+    /// `assets/filters.js`, which pages over every row from `rowsFile` (a site
+    /// path, see `IndexRows`). `facets` picks the filters a paged table offers.
+    func incidentTable(_ postmortems: [Postmortem], root: String, rowsFile: String,
+                       facets: ([[String: Any]]) -> [[String: Any]] = { $0 }) -> [String: Any] {
+        var table: [String: Any] = ["incidents": postmortems.prefix(IndexRows.pageSize).map { row($0, root: root) }]
+        guard postmortems.count > IndexRows.pageSize else { return table }
+        table["pageSize"] = IndexRows.pageSize
+        table["rowsFile"] = root + rowsFile
+        table["firstRows"] = (labels["firstRows"] ?? "{shown} / {total}")
+            .replacingOccurrences(of: "{shown}", with: "\(IndexRows.pageSize)")
+            .replacingOccurrences(of: "{total}", with: "\(postmortems.count)")
+        table["filters"] = facets(filters(postmortems))
+        return table
     }
 
     /// The index's filter controls: for each facet, the values its postmortems

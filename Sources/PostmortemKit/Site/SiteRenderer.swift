@@ -151,13 +151,18 @@ public enum SiteRenderer {
                 frozen.servicePage(group)
             }
         }
-        for group in Group.make(ordered, kind: .tags, names: names, keys: \.tags) {
+        let tags = Group.make(ordered, kind: .tags, names: names, keys: \.tags)
+        for group in tags {
             page("group", to: group.path, key: { keys.group(group.path, group, description: nil) }) {
                 frozen.groupPage(group, heading: "#" + group.name, description: nil,
                                  parent: (labels["incidents"] ?? "", "index.html"), nav: "incidents")
             }
         }
-        page("action-items", to: "action-items.html") { frozen.actionItemsPage(ordered) }
+        let actionItems = ActionItemLists(ordered, today: context.today)
+        page("action-items", to: "action-items.html") { frozen.actionItemsPage(actionItems) }
+        for (list, number) in actionItems.pages {
+            page("action-item-list", to: list.path(page: number)) { frozen.actionItemListPage(list, page: number) }
+        }
         // Trends: the statistics over the whole knowledge base, per configured period and per quarter.
         let samples = IncidentSample.make(ordered, configuration: configuration, recurrences: recurrences)
         let metrics = OutageMetrics.report(samples, configuration: configuration)
@@ -192,7 +197,8 @@ public enum SiteRenderer {
         try sink.put("data/metrics.csv", MetricsExport.csv(metrics))
         try Profile.measure("search index") { try SearchIndex.write(ordered, context: context, into: sink) }
         try Profile.measure("data files and feeds") {
-            if ordered.count > IndexRows.pageSize { try sink.put("data/index-rows.js", try IndexRows.script(ordered, context: context)) }
+            if ordered.count > IndexRows.pageSize { try sink.put(IndexRows.indexFile, try IndexRows.script(ordered, context: context)) }
+            for file in try IndexRows.groupFiles(causes + categories + services + tags, context: context) { try sink.put(file.path, file.bytes) }
             for asset in theme.assets { try sink.put(asset.path, Array(asset.text.utf8)) }
             try sink.put("data/incidents.json", try DataExport.incidentsJSON(ordered, recurrences: recurrences,
                                                                              definition: configuration.metrics))

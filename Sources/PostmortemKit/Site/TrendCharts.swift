@@ -67,10 +67,16 @@ struct TrendCharts {
                     columns: [label("period"), "n", label("median"), "p90", label("mean")], rows: rows)
     }
 
+    /// Incidents the chart of every incident's time to recover shows at most: the latest ones.
+    static let maximumDots = 500
+
     func recoveryDots() -> [String: Any]? {
-        let dated = samples.filter { $0.isCounted && $0.day != nil && $0.timings.recover != nil }
+        let all = samples.filter { $0.isCounted && $0.day != nil && $0.timings.recover != nil }
             .sorted { ($0.day ?? .epoch, $0.id) < ($1.day ?? .epoch, $1.id) }
-        guard !dated.isEmpty else { return nil }
+        guard !all.isEmpty else { return nil }
+        // Past the limit the latest: the chart and its table stay the same size however long the history.
+        let dated = all.suffix(Self.maximumDots)
+        let cut = dated.count < all.count
         let dots = dated.compactMap { s -> Charts.Dot? in
             guard let day = s.day, let minutes = s.timings.recover?.minutes else { return nil }
             let severity = s.severity.map(context.severityClass) ?? "other"
@@ -78,14 +84,15 @@ struct TrendCharts {
                               tooltip: "\(day) \(s.id) \(s.title): \(duration(minutes))",
                               href: SitePaths.urlPath(SitePaths.incidentPage(id: s.id)))
         }
-        let text = Charts.Text(id: "chart-ttr-dots", title: label("chartDots"),
+        let counts = ["shown": dated.count, "total": all.count]
+        let text = Charts.Text(id: "chart-ttr-dots", title: cut ? context.fill(label("chartDotsLatestTitle"), counts) : label("chartDots"),
                                summary: String(format: label("chartDotsSummary"), dots.count),
                                xTitle: label("started"), yTitle: label("ttrShort"))
         let svg = Charts.dots(text, dots: dots, format: duration)
         let rows = dated.map { s in
             ["\(s.day.map { "\($0)" } ?? "")", s.id, s.severity ?? "—", s.timings.recover.map { duration($0.minutes) } ?? "—"]
         }
-        return view(text, svg: svg, caption: label("chartDotsCaption"),
+        return view(text, svg: svg, caption: cut ? context.fill(label("chartDotsLatest"), counts) : label("chartDotsCaption"),
                     columns: [label("date"), "ID", label("severity"), label("ttrShort")], rows: rows)
     }
 
