@@ -138,7 +138,7 @@ extension PageContext {
         var page = base(pageTitle: "\(name) · \(labels["actionItems"] ?? "")" + (pages > 1 ? " · \(pageOf)" : ""), root: "../")
         page["nav"] = ["actionItems": true]
         page["heading"] = name
-        page["count"] = format.number(list.entries.count)
+        page["count"] = list.entries.count
         page["pageOf"] = pageOf
         let start = (number - 1) * ActionItemLists.pageSize
         page["items"] = list.entries.dropFirst(start).prefix(ActionItemLists.pageSize)

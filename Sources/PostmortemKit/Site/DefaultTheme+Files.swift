@@ -6,11 +6,13 @@ extension DefaultTheme {
 {{<layout}}
 {{$content}}
 <p class="crumbs"><a href="{{root}}action-items.html">{{t.actionItems}}</a></p>
-<h1>{{heading}} <span class="muted">({{count}})</span></h1>
+<h1 id="list-title">{{heading}} <span class="muted">({{count}})</span></h1>
 {{#pager}}{{>partials/page-links}}{{/pager}}
+<section class="item-list" aria-labelledby="list-title">
 <ul class="fixes card">
 {{#items}}{{>partials/action-item}}{{/items}}
 </ul>
+</section>
 {{#pager}}{{>partials/page-links}}{{/pager}}
 {{/content}}
 {{/layout}}
@@ -608,7 +610,7 @@ table.incidents td a.tag:hover { text-decoration: none; }
 
 .figures.card { margin: 0 0 20px; }
 .owner-group h2 { font-size: 1.1rem; margin: 24px 0 8px; }
-.owner-group .fixes, .status-group .fixes { list-style: none; padding: 12px 16px; }
+.owner-group .fixes, .status-group .fixes, .item-list .fixes { list-style: none; padding: 12px 16px; }
 
 /* Incident page */
 .crumbs { color: var(--muted); font-size: .9rem; margin: 0; }

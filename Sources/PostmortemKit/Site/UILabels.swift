@@ -101,7 +101,7 @@ enum UILabels {
         "timeStripMonth": "{month}：{count} 件",
         "allItems": "全 {total} 件（{pages} ページ）→",
         "allItemsOne": "全 {total} 件（1 ページ）→",
-        "moreOfCause": "{cause} のほか {count} 件（原因のページ）→",
+        "moreOfCause": "{cause} の残り {count} 件（原因のページ）→",
         "moreInCauses": "ほかの {causes} 個の原因で {count} 件:",
         "moreCauses": "ほか {count} 個の原因は原因一覧に",
         "chartDotsLatest": "点は最新の {shown} 件の障害（全 {total} 件）、色は重大度です。外れ値は平均に埋もれずに見えます。点をクリックするとその障害のページへ移動します。すべての障害は data/incidents.csv にあります。",
