@@ -57,8 +57,8 @@ public enum Build {
             options: options, configurationFile: configurationFile,
             today: CalendarDate(options.now, in: configuration.configuration.timeZone), listing: listing, templates: templates)
         let previousRecord = BuildRecord.read(from: options.outputFolder)
-        if let record = previousRecord, record.fingerprint == fingerprint,
-           record.siteIsIntact(in: options.outputFolder) {
+        if let record = previousRecord?.summary, record.fingerprint == fingerprint,
+           previousRecord?.siteIsIntact(in: options.outputFolder) == true {
             let check = CheckReport(configuration: configuration.configuration, load: LoadResult(postmortems: [], diagnostics: []),
                                     diagnostics: record.diagnostics, skipped: record.skipped, fileCount: record.fileCount)
             return Result(check: check, written: SiteWriter.Report(filesWritten: record.filesWritten, filesChanged: 0),
@@ -82,10 +82,10 @@ public enum Build {
                                         sourceFolder: options.sourceFolder, now: options.now, memo: memo, into: staging)
             }
             let site = staging.placed
-            let record = BuildRecord(format: BuildRecord.format, fingerprint: fingerprint, pages: summary.pageCount,
-                                     filesWritten: site.count, fileCount: check.fileCount, skipped: check.skipped,
-                                     diagnostics: check.diagnostics, site: site,
-                                     pageKeys: memo.pageKeys.mapValues(StableHasher.hex))
+            let record = BuildRecord(
+                summary: BuildRecord.Summary(fingerprint: fingerprint, pages: summary.pageCount, filesWritten: site.count,
+                                             fileCount: check.fileCount, skipped: check.skipped, diagnostics: check.diagnostics),
+                site: site, pageKeys: memo.pageKeys)
             options.progress?("putting the site in place")
             let written = try Profile.measure("swap") { try staging.commit() }
             // Without a record the next build is a full one: a cache that cannot be written is no failure.

@@ -38,7 +38,7 @@ import Testing
         #expect(second.pages == first.pages && second.written?.filesWritten == first.written?.filesWritten)
         #expect(second.written?.filesChanged == 0 && second.check.fileCount == first.check.fileCount)
         #expect(try inode(out) == folder, "the site folder was not even swapped")
-        #expect(FileManager.default.fileExists(atPath: BuildRecord.cacheFolder(of: out.path).appendingPathComponent("build.json").path))
+        #expect(FileManager.default.fileExists(atPath: BuildRecord.cacheFolder(of: out.path).appendingPathComponent(BuildRecord.file).path))
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent(".postmortem-kb-cache").path),
                 "the cache is never inside the published site")
     }
@@ -126,5 +126,32 @@ import Testing
         #expect(cache.lastCounts.loaded == count + 1 && cache.lastCounts.reused == 0)
         _ = try build(source, fresh)
         #expect(try files(out) == files(fresh))
+    }
+
+    @Test func theRecordReadsBackWhatWasWrittenAndNothingFromDamagedBytes() throws {
+        let diagnostic = Diagnostic.warning(.symlinkOutsideSource, at: SourceLocation(file: "a.md", line: 3, column: 1),
+                                            "symbolic link leads outside", notes: ["copy it"])
+        let stamp = { (size: Int64) in FileIO.Stamp(size: size, modified: -5, inode: .max, isRegularFile: size > 0) }
+        let record = BuildRecord(
+            summary: BuildRecord.Summary(fingerprint: "00ff", pages: 2, filesWritten: 4, fileCount: 9, skipped: ["README.md"],
+                                         diagnostics: [diagnostic]),
+            site: ["index.html": stamp(10), "files/a b/ä.png": stamp(0), "line\nbreak": stamp(3), "incidents/x.html": stamp(7)],
+            pageKeys: ["index.html": 0, "incidents/x.html": .max])
+        let bytes = try record.encoded()
+        let read = try #require(BuildRecord.decode(bytes))
+        #expect(read.summary == record.summary)
+        #expect(read.files == record.files)
+        #expect(read.files.map(\.path) == ["files/a b/ä.png", "incidents/x.html", "index.html", "line\nbreak"], "in UTF-8 order")
+        #expect(read.memoEntries["index.html"]?.key == 0 && read.memoEntries["incidents/x.html"]?.key == .max)
+        #expect(read.memoEntries["files/a b/ä.png"] == nil, "a file that is no page has no key")
+        // Cut anywhere, one byte more, another format, or the JSON of earlier versions: no record, so a full build.
+        for cut in [0, 5, 12, 20, bytes.count / 2, bytes.count - 1] {
+            #expect(BuildRecord.decode(Array(bytes.prefix(cut))) == nil, "cut at \(cut)")
+        }
+        #expect(BuildRecord.decode(bytes + [0]) == nil)
+        var otherFormat = bytes
+        otherFormat[BuildRecord.magic.count] &+= 1
+        #expect(BuildRecord.decode(otherFormat) == nil)
+        #expect(BuildRecord.decode(Array(#"{"format":2,"fingerprint":"x"}"#.utf8)) == nil)
     }
 }

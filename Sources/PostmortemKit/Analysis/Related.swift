@@ -223,7 +223,7 @@ extension RelatedIncidents {
         case let (x?, y?) where x != y: return x > y
         case (nil, _?): return false
         case (_?, nil): return true
-        default: return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
+        default: return a.id.utf8Precedes(b.id)
         }
     }
 

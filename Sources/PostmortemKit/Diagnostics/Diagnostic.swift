@@ -62,7 +62,7 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
 
     /// Files in byte order of their paths, then by line and column.
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
-        if lhs.file != rhs.file { return lhs.file.utf8.lexicographicallyPrecedes(rhs.file.utf8) }
+        if lhs.file != rhs.file { return lhs.file.utf8Precedes(rhs.file) }
         return (lhs.line, lhs.column) < (rhs.line, rhs.column)
     }
 }

@@ -20,11 +20,11 @@ public struct SourceIndex: Sendable {
     /// A digest of the paths, ids and files: a body's links resolve the same way while it is the same.
     var digest: UInt64 {
         StableHasher.digest { hasher in
-            for path in postmortemIDs.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            for path in postmortemIDs.keys.sortedByUTF8() {
                 hasher.combine(path)
                 hasher.combine(postmortemIDs[path])
             }
-            hasher.combine(assets.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }))
+            hasher.combine(assets.sortedByUTF8())
         }
     }
 

@@ -134,8 +134,8 @@ public enum SourceDiscovery {
                 relativePaths.append(relative)
             }
         }
-        relativePaths.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        skipped.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        relativePaths.sort { $0.utf8Precedes($1) }
+        skipped.sort { $0.utf8Precedes($1) }
         diagnostics.sort { $0.location < $1.location }
         return Listing(folder: folder, root: root, markdown: relativePaths, skipped: skipped, assets: assets, stamps: stamps,
                        diagnostics: diagnostics)

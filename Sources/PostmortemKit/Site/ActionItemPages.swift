@@ -78,7 +78,7 @@ struct ActionItemLists: Sendable {
         // File names: `unassigned`, `owner-<name>`; two owners with the same file name get -2, -3… in sorted order.
         var used: Set<String> = []
         var ids: [String: String] = [:]
-        for owner in byOwner.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+        for owner in byOwner.keys.sortedByUTF8() {
             let base = owner.isEmpty ? "unassigned" : "owner-" + SitePaths.fileName(owner)
             var candidate = base, number = 2
             while used.contains(candidate.lowercased()) {

@@ -2,7 +2,7 @@ import Foundation
 import Glibc
 
 /// What a build leaves in a hidden cache folder beside the output
-/// (`.<out>.postmortem-cache/build.json`, never inside the site, which gets
+/// (`.<out>.postmortem-cache/build.record`, never inside the site, which gets
 /// published) so the next build can tell that nothing changed without
 /// reading a postmortem: the fingerprint of
 /// everything the site is made from, what the build reported, and the stamp
@@ -13,10 +13,10 @@ import Glibc
 /// and of the template folder, and the day the site counts overdue items
 /// from. When it is unchanged and every file of the site still has the
 /// stamp it was written with, the site is what a full build would write.
-struct BuildRecord: Codable, Sendable {
+struct BuildRecord: Sendable {
     /// Bumped whenever the record or the site's making changes in a way the tool's stamp would not show.
-    static let format = 2
-    static let file = "build.json"
+    static let format = 3
+    static let file = "build.record"
 
     /// The cache folder of the site in `output`: `_site` → `._site.postmortem-cache` beside it.
     static func cacheFolder(of output: String) -> URL {
@@ -24,25 +24,50 @@ struct BuildRecord: Codable, Sendable {
         return target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).postmortem-cache")
     }
 
-    var format: Int
-    var fingerprint: String
-    var pages: Int
-    var filesWritten: Int
-    var fileCount: Int
-    var skipped: [String]
-    var diagnostics: [Diagnostic]
-    /// Site path → stamp, for every file of the site (the cache and the marker aside).
-    var site: [String: FileIO.Stamp]
-    /// Page path → the key of what it was made from (`RenderMemo`), in hexadecimal.
-    var pageKeys: [String: String]
+    /// What the build reported, and the digest of what it was made from.
+    struct Summary: Codable, Sendable, Equatable {
+        var fingerprint: String
+        var pages: Int
+        var filesWritten: Int
+        var fileCount: Int
+        var skipped: [String]
+        var diagnostics: [Diagnostic]
+    }
+
+    /// A file of the site (the cache and the marker aside): its stamp, and
+    /// for a page the key of what it was made from (`RenderMemo`).
+    struct SiteFile: Sendable, Equatable {
+        var path: String
+        var stamp: FileIO.Stamp
+        var pageKey: UInt64?
+    }
+
+    var summary: Summary
+    /// Every file of the site, in UTF-8 order of their paths.
+    var files: [SiteFile]
+
+    init(summary: Summary, site: [String: FileIO.Stamp], pageKeys: [String: UInt64]) {
+        self.summary = summary
+        files = site.keys.sortedByUTF8().compactMap { path in
+            site[path].map { SiteFile(path: path, stamp: $0, pageKey: pageKeys[path]) }
+        }
+    }
+
+    init(summary: Summary, files: [SiteFile]) {
+        self.summary = summary
+        self.files = files
+    }
+
+    /// The paths of the site's files.
+    var sitePaths: Set<String> { Set(files.lazy.map(\.path)) }
 
     /// The last build's pages, for the next build's memo: each page's key and its file's stamp.
     var memoEntries: [String: RenderMemo.Entry] {
         var entries: [String: RenderMemo.Entry] = [:]
-        entries.reserveCapacity(pageKeys.count)
-        for (path, hex) in pageKeys {
-            guard let key = UInt64(hex, radix: 16), let stamp = site[path] else { continue }
-            entries[path] = RenderMemo.Entry(key: key, stamp: stamp)
+        entries.reserveCapacity(files.count)
+        for file in files {
+            guard let key = file.pageKey else { continue }
+            entries[file.path] = RenderMemo.Entry(key: key, stamp: file.stamp)
         }
         return entries
     }
@@ -59,27 +84,29 @@ struct BuildRecord: Codable, Sendable {
         }
     }
 
-    /// The canonical text of everything a build's output depends on.
+    /// The digest of everything a build's output depends on: the tool, the
+    /// day, the configuration, and the path and stamp of every file of the
+    /// source and template folders, in hexadecimal.
     static func fingerprint(options: Build.Options, configurationFile: SourceFile?, today: CalendarDate,
                             listing: SourceDiscovery.Listing, templates: SourceDiscovery.Listing?) -> String {
-        var lines = ["postmortem-kb build \(format)"]
-        lines.append("tool \(FileIO.stamp("/proc/self/exe").map(\.description) ?? CommandLine.arguments.first ?? "")")
-        lines.append("today \(today)")
-        lines.append("source \(listing.root.path)")
-        lines.append("configuration \(configurationDigest(configurationFile))")
-        func files(_ listing: SourceDiscovery.Listing) {
-            for path in listing.stamps.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-                lines.append("  \(path)\t\(listing.stamps[path].map(\.description) ?? "")")
+        let digest = StableHasher.digest { hasher in
+            hasher.combine("postmortem-kb build \(format)")
+            hasher.combine(FileIO.stamp("/proc/self/exe").map(\.description) ?? CommandLine.arguments.first ?? "")
+            hasher.combine("\(today)")
+            hasher.combine(listing.root.path)
+            hasher.combine(configurationDigest(configurationFile))
+            func files(_ listing: SourceDiscovery.Listing) {
+                hasher.combine(listing.stamps.count)
+                for path in listing.stamps.keys.sortedByUTF8() {
+                    hasher.combine(path)
+                    if let stamp = listing.stamps[path] { hasher.combine(stamp) }
+                }
             }
+            files(listing)
+            hasher.combine(templates?.root.path)
+            if let templates { files(templates) }
         }
-        files(listing)
-        if let templates {
-            lines.append("templates \(templates.root.path)")
-            files(templates)
-        } else {
-            lines.append("templates none")
-        }
-        return lines.joined(separator: "\n")
+        return StableHasher.hex(digest)
     }
 
     /// The configuration file's path, size and digest ("none" without one).
@@ -105,18 +132,14 @@ struct BuildRecord: Codable, Sendable {
 
     /// The record of the site in `output`, when there is one this version can read.
     static func read(from output: String) -> BuildRecord? {
-        let path = cacheFolder(of: output).appendingPathComponent(file).path
-        guard let bytes = FileIO.read(path),
-              let record = try? JSONDecoder().decode(BuildRecord.self, from: Data(bytes)),
-              record.format == format else { return nil }
-        return record
+        FileIO.read(cacheFolder(of: output).appendingPathComponent(file).path).flatMap(decode)
     }
 
     /// Whether every file of the site is still the one the build wrote.
     func siteIsIntact(in output: String) -> Bool {
         let root = URL(fileURLWithPath: output).standardizedFileURL.path
         guard FileIO.stamp(root + "/" + SiteWriter.markerName) != nil else { return false }
-        return site.allSatisfy { path, stamp in FileIO.stamp(root + "/" + path) == stamp }
+        return files.allSatisfy { FileIO.stamp(root + "/" + $0.path) == $0.stamp }
     }
 
     /// Saves the record for the site in `output`: written aside, then renamed
@@ -125,12 +148,12 @@ struct BuildRecord: Codable, Sendable {
     func save(for output: String) throws {
         let folder = Self.cacheFolder(of: output)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         let temporary = folder.appendingPathComponent(".\(Self.file).\(ProcessInfo.processInfo.processIdentifier)")
-        _ = try FileIO.write(Array(try encoder.encode(self)), to: temporary.path)
+        _ = try FileIO.write(try encoded(), to: temporary.path)
         guard rename(temporary.path, folder.appendingPathComponent(Self.file).path) == 0 else {
             throw FileIO.failure("cannot rename", temporary.path)
         }
+        // The JSON record of versions before format 3, which nothing reads any more.
+        try? FileManager.default.removeItem(at: folder.appendingPathComponent("build.json"))
     }
 }

@@ -65,7 +65,7 @@ enum Feeds {
         guard let base = base(configuration) else { return nil }
         var xml = #"<?xml version="1.0" encoding="utf-8"?>"# + "\n"
         xml += #"<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">"# + "\n"
-        for page in pages.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+        for page in pages.sortedByUTF8() {
             xml += "  <url><loc>\(escape(base + SitePaths.urlPath(page)))</loc></url>\n"
         }
         xml += "</urlset>\n"

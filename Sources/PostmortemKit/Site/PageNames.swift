@@ -22,7 +22,7 @@ struct PageNames: Sendable {
         for kind in Kind.allCases {
             var used: Set<String> = []
             var table: [String: String] = [:]
-            for name in (names[kind] ?? []).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where !name.isEmpty {
+            for name in (names[kind] ?? []).sortedByUTF8() where !name.isEmpty {
                 let base = SitePaths.fileName(name)
                 var candidate = base
                 var number = 2

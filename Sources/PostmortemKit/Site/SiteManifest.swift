@@ -19,7 +19,7 @@ enum SiteManifest {
     /// line breaks escaped), in byte order.
     static func text(of paths: some Sequence<String>) -> [UInt8] {
         var text = header
-        for path in paths.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+        for path in paths.sortedByUTF8() {
             text += escape(path) + "\n"
         }
         return Array(text.utf8)
@@ -142,6 +142,6 @@ enum SiteManifest {
             }
             counts[key, default: 0] += isFolder ? 0 : 1
         }
-        return counts.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { SiteWriter.Kept(path: $0, files: counts[$0] ?? 0) }
+        return counts.keys.sortedByUTF8().map { SiteWriter.Kept(path: $0, files: counts[$0] ?? 0) }
     }
 }

@@ -86,7 +86,7 @@ public enum SiteRenderer {
             case let (x?, y?) where x != y: return x > y
             case (nil, _?): return false
             case (_?, nil): return true
-            default: return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
+            default: return a.id.utf8Precedes(b.id)
             }
         }
         context.names = PageNames(ordered)

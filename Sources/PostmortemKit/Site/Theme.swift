@@ -51,7 +51,7 @@ public struct Theme: Sendable {
     /// A digest of every file of the theme: pages made with another theme differ.
     var digest: UInt64 {
         StableHasher.digest { hasher in
-            for path in files.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            for path in files.keys.sortedByUTF8() {
                 hasher.combine(path)
                 hasher.combine(files[path])
             }

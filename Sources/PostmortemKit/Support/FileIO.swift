@@ -222,3 +222,13 @@ extension FileIO.Stamp {
         isRegularFile = (info.st_mode & S_IFMT) == S_IFREG
     }
 }
+
+extension StableHasher {
+    /// A file's size, modification time, inode and kind.
+    mutating func combine(_ stamp: FileIO.Stamp) {
+        combine(UInt64(bitPattern: stamp.size))
+        combine(UInt64(bitPattern: stamp.modified))
+        combine(stamp.inode)
+        combine(stamp.isRegularFile)
+    }
+}
