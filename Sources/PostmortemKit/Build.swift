@@ -38,6 +38,8 @@ public enum Build {
         public var upToDate: Bool = false
         /// Pages rendered; the others were the last build's, unchanged (`RenderMemo`).
         public var pagesRendered: Int = 0
+        /// The pages rendered and the rows files made, not kept from the last build (`RenderMemo`), in UTF-8 order.
+        public var made: [String] = []
     }
 
     /// discover → load (check) → render → write. Writes nothing when any
@@ -90,7 +92,8 @@ public enum Build {
             let written = try Profile.measure("swap") { try staging.commit() }
             // Without a record the next build is a full one: a cache that cannot be written is no failure.
             try? record.save(for: options.outputFolder)
-            return Result(check: check, written: written, pages: summary.pageCount, pagesRendered: memo.pageCounts.rendered)
+            return Result(check: check, written: written, pages: summary.pageCount, pagesRendered: memo.pageCounts.rendered,
+                          made: memo.madePaths)
         } catch {
             staging.abandon()
             throw error

@@ -127,4 +127,83 @@ import Testing
         #expect(again.pagesRendered == 1, "only the page changed by hand")
         #expect(try Data(contentsOf: page) == original, "the edited copy is not kept: its stamp is not the one the build wrote")
     }
+
+    /// An owner with more items than `action-items.html` shows gets pages of
+    /// their own; they are rendered again only when one of their items (or
+    /// its incident) changes.
+    @Test func actionItemListPagesAreRenderedOnlyWhenTheirItemsChange() throws {
+        let space = try Workspace()
+        defer { try? FileManager.default.removeItem(at: space.root) }
+        try FileManager.default.removeItem(at: space.source)
+        try FileManager.default.createDirectory(at: space.source, withIntermediateDirectories: true)
+        for number in 1...9 {
+            let items = (1...3).map { item in
+                "  - title: Fix \(number).\(item)\n    owner: kato\n    status: open\n    due: 2026-0\(item)-1\(number)\n"
+            }.joined()
+            try """
+            ---
+            id: INC-\(number)
+            title: Incident \(number)
+            date: 2025-0\(number)-10
+            severity: SEV3
+            recurrence_fix:
+            \(items)---
+
+            ## Summary
+
+            Incident number \(number).
+
+            """.write(to: space.source.appendingPathComponent("incident-\(number).md"), atomically: false, encoding: .utf8)
+        }
+        _ = try space.build(into: space.out)
+        let list = space.out.appendingPathComponent("action-items/owner-kato.html")
+        let html = try String(contentsOf: list, encoding: .utf8)
+        #expect(html.contains("Fix 9.3") && html.contains("Incident 1"), "27 items, more than the 20 the overview shows")
+
+        try space.edit("incident-4.md", "Incident number 4.", "Incident number four, told again.")
+        let body = try space.expectSameAsFullBuild("a body edit beside the items")
+        #expect(body.made.contains("incidents/INC-4.html"))
+        #expect(!body.made.contains("action-items/owner-kato.html"), "the list page is the last build's file")
+
+        try space.edit("incident-4.md", "Fix 4.2", "Fix 4.2, renamed")
+        let renamed = try space.expectSameAsFullBuild("an item renamed")
+        #expect(renamed.made.contains("action-items/owner-kato.html"))
+        #expect(try String(contentsOf: list, encoding: .utf8).contains("Fix 4.2, renamed"))
+    }
+
+    /// A group of more than a page of incidents keeps its rows in a data
+    /// file; it is made again only when one of its members changes.
+    @Test func aPagedGroupsRowsAreMadeOnlyWhenItsMembersChange() throws {
+        let space = try Workspace()
+        defer { try? FileManager.default.removeItem(at: space.root) }
+        try FileManager.default.removeItem(at: space.source)
+        try FileManager.default.createDirectory(at: space.source, withIntermediateDirectories: true)
+        for number in 1...(IndexRows.pageSize + 2) {
+            let service = number == 1 ? "billing" : "api"
+            try """
+            ---
+            id: INC-\(number)
+            title: Incident \(number)
+            date: 2025-01-\(10 + number % 18)
+            severity: SEV3
+            services: [\(service)]
+            ---
+
+            Incident number \(number).
+
+            """.write(to: space.source.appendingPathComponent("incident-\(number).md"), atomically: false, encoding: .utf8)
+        }
+        _ = try space.build(into: space.out)
+        let rows = "data/rows/services/api.js"
+        #expect(FileManager.default.fileExists(atPath: space.out.appendingPathComponent(rows).path))
+
+        try space.edit("incident-1.md", "Incident number 1.", "Incident number one, in the billing service.")
+        let outside = try space.expectSameAsFullBuild("an incident outside the group")
+        #expect(outside.made.contains("incidents/INC-1.html") && !outside.made.contains(rows))
+
+        try space.edit("incident-7.md", "title: Incident 7", "title: Incident seven")
+        let inside = try space.expectSameAsFullBuild("a member's title")
+        #expect(inside.made.contains(rows))
+        #expect(try String(contentsOf: space.out.appendingPathComponent(rows), encoding: .utf8).contains("Incident seven"))
+    }
 }

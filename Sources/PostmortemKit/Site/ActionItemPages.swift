@@ -38,6 +38,11 @@ struct ActionItemLists: Sendable {
         var unfinished: Int { entries.count { $0.rank < 3 } }
         var pageCount: Int { entries.count > limit ? (entries.count + ActionItemLists.pageSize - 1) / ActionItemLists.pageSize : 0 }
 
+        /// The items on page `number` (from 1) of the list's own pages.
+        func entries(onPage number: Int) -> ArraySlice<Entry> {
+            entries.dropFirst((number - 1) * ActionItemLists.pageSize).prefix(ActionItemLists.pageSize)
+        }
+
         /// The site path of page `number` (from 1) of the list.
         func path(page number: Int) -> String {
             "\(ActionItemLists.folder)/\(id)" + (number > 1 ? "-\(number).html" : ".html")
@@ -140,9 +145,7 @@ extension PageContext {
         page["heading"] = name
         page["count"] = list.entries.count
         page["pageOf"] = pageOf
-        let start = (number - 1) * ActionItemLists.pageSize
-        page["items"] = list.entries.dropFirst(start).prefix(ActionItemLists.pageSize)
-            .map { actionItemView($0, root: "../", showOwner: list.owner == nil) }
+        page["items"] = list.entries(onPage: number).map { actionItemView($0, root: "../", showOwner: list.owner == nil) }
         if pages > 1 {
             func file(_ n: Int) -> String { String(list.path(page: n).dropFirst(ActionItemLists.folder.count + 1)) }
             func link(_ key: String, _ target: Int) -> [String: Any] {

@@ -20,15 +20,6 @@ enum IndexRows {
         "data/rows/" + (group.path.hasSuffix(".html") ? String(group.path.dropLast(5)) : group.path) + ".js"
     }
 
-    /// The rows file of every group with more than one page, path → bytes, made on every core.
-    static func groupFiles(_ groups: [Group], context: PageContext) throws -> [(path: String, bytes: [UInt8])] {
-        let paged = groups.filter { $0.postmortems.count > pageSize }
-        let files = Parallel.map(paged, minimumChunk: 1) { group in
-            Result { try script(group.postmortems, context: context, root: "../") }
-        }
-        return try zip(paged, files).map { group, bytes in (rowsFile(group), try bytes.get()) }
-    }
-
     /// One row: the values a cell shows and those the filters and sorting read.
     struct Row: Encodable {
         let row: IncidentRow

@@ -25,6 +25,7 @@ public final class RenderMemo: @unchecked Sendable {
     private let lock = NSLock()
     private var keys: [String: UInt64] = [:]
     private var counts = (rendered: 0, kept: 0)
+    private var made: [String] = []
 
     init(global: UInt64, previous: [String: Entry] = [:]) {
         self.global = global
@@ -37,17 +38,44 @@ public final class RenderMemo: @unchecked Sendable {
         return entry.stamp
     }
 
-    func record(_ path: String, key: UInt64, kept: Bool) {
+    /// `path` has `key` in this build; a page (not a data file) counts as rendered or kept.
+    func record(_ path: String, key: UInt64, kept: Bool, page: Bool = true) {
         lock.withLock {
             keys[path] = key
+            if !kept { made.append(path) }
+            guard page else { return }
             if kept { counts.kept += 1 } else { counts.rendered += 1 }
         }
     }
 
     /// Page path → key, of every page of this build.
     var pageKeys: [String: UInt64] { lock.withLock { keys } }
+    /// The paths of the pages rendered and the files made (not kept), in UTF-8 order.
+    public var madePaths: [String] { lock.withLock { made }.sortedByUTF8() }
     /// Pages rendered, and pages kept from the last build.
     public var pageCounts: (rendered: Int, kept: Int) { lock.withLock { counts } }
+}
+
+/// Puts the files the memo covers (pages, and the rows files of paged
+/// groups): a file whose key is the last build's, and whose old file is
+/// intact, is kept as it is; any other is made and put.
+struct MemoizedSink<Sink: SiteSink>: Sendable {
+    let sink: Sink
+    let memo: RenderMemo?
+
+    /// Puts the file at `path` that `make` makes, unless the last build's
+    /// file of the same key can be kept; true when it was made.
+    @discardableResult
+    func put(_ path: String, key: UInt64, page: Bool, make: () throws -> [UInt8]) throws -> Bool {
+        if let memo, let keeping = sink as? any KeepingSink, let stamp = memo.unchanged(path, key: key),
+           try keeping.keep(path, stamp: stamp) {
+            memo.record(path, key: key, kept: true, page: page)
+            return false
+        }
+        try sink.put(path, try make())
+        memo?.record(path, key: key, kept: false, page: page)
+        return true
+    }
 }
 
 /// A sink that can take a page of the last build as it is.
@@ -166,10 +194,31 @@ struct PageKeys: Sendable {
         }
     }
 
-    /// A cause, category, service or tag page: its group's members and, on
-    /// a cause page, the verdict on each of their recurrences.
-    func group(_ path: String, _ group: Group, description: String?, recurrences: [String: Recurrence]? = nil) -> UInt64 {
-        key("group", path) { hasher in
+    /// A page of an action-item list: its items, their incidents' titles and the list's size.
+    func actionItemList(_ path: String, _ list: ActionItemLists.List, page number: Int) -> UInt64 {
+        key("action-item-list", path) { hasher in
+            hasher.combine(list.id)
+            hasher.combine(list.owner)
+            hasher.combine(list.entries.count)
+            hasher.combine(list.pageCount)
+            hasher.combine(number)
+            // What an item shows of its incident, not the incident's revision: a body edit leaves the lists alone.
+            for entry in list.entries(onPage: number) {
+                hasher.combine(entry.postmortem.id)
+                hasher.combine(entry.postmortem.title)
+                hasher.combine(entry.postmortem.language.rawValue)
+                hasher.combine(entry.rank)
+                entry.item.combine(into: &hasher)
+            }
+        }
+    }
+
+    /// A cause, category, service or tag page (or its rows file, `template`
+    /// "rows"): its group's members and, on a cause page, the verdict on
+    /// each of their recurrences.
+    func group(_ path: String, _ group: Group, description: String?, recurrences: [String: Recurrence]? = nil,
+               template: String = "group") -> UInt64 {
+        key(template, path) { hasher in
             hasher.combine(group.key)
             hasher.combine(group.name)
             hasher.combine(group.category)

@@ -161,7 +161,10 @@ public enum SiteRenderer {
         let actionItems = ActionItemLists(ordered, today: context.today)
         page("action-items", to: "action-items.html") { frozen.actionItemsPage(actionItems) }
         for (list, number) in actionItems.pages {
-            page("action-item-list", to: list.path(page: number)) { frozen.actionItemListPage(list, page: number) }
+            let path = list.path(page: number)
+            page("action-item-list", to: path, key: { keys.actionItemList(path, list, page: number) }) {
+                frozen.actionItemListPage(list, page: number)
+            }
         }
         // Trends: the statistics over the whole knowledge base, per configured period and per quarter.
         let samples = IncidentSample.make(ordered, configuration: configuration, recurrences: recurrences)
@@ -173,24 +176,18 @@ public enum SiteRenderer {
             frozen.recurrencesPage(ordered, recurrences: recurrences, causes: causes, quarterly: quarterly)
         }
         page("search", to: "search.html") { frozen.searchPage(documentCount: ordered.count) }
-        let keeping = sink as? any KeepingSink
+        let memoized = MemoizedSink(sink: sink, memo: memo)
         let pagesStarted = Profile.start()
         try Parallel.forEach(jobs, minimumChunk: 4) { job in
-            let key = job.key()
-            if let memo, let keeping, let stamp = memo.unchanged(job.path, key: key), try keeping.keep(job.path, stamp: stamp) {
-                memo.record(job.path, key: key, kept: true)
-                return
+            try memoized.put(job.path, key: job.key(), page: true) {
+                let started = Profile.start()
+                let view = job.view()
+                let built = Profile.start()
+                guard let html = library.render(ViewBox.wrap(view), withTemplate: job.template) else { throw Failure.template(job.template) }
+                Profile.add("view " + job.template, since: started, until: built)
+                Profile.add("render " + job.template, since: built)
+                return Array(html.utf8)
             }
-            let started = Profile.start()
-            let view = job.view()
-            let built = Profile.start()
-            guard let html = library.render(ViewBox.wrap(view), withTemplate: job.template) else { throw Failure.template(job.template) }
-            Profile.add("view " + job.template, since: started, until: built)
-            Profile.add("render " + job.template, since: built)
-            let rendered = Profile.start()
-            try sink.put(job.path, Array(html.utf8))
-            Profile.add("write", since: rendered)
-            memo?.record(job.path, key: key, kept: false)
         }
         Profile.add("pages (wall)", since: pagesStarted)
         try sink.put("data/metrics.json", try MetricsExport.json(metrics))
@@ -198,7 +195,15 @@ public enum SiteRenderer {
         try Profile.measure("search index") { try SearchIndex.write(ordered, context: context, into: sink) }
         try Profile.measure("data files and feeds") {
             if ordered.count > IndexRows.pageSize { try sink.put(IndexRows.indexFile, try IndexRows.script(ordered, context: context)) }
-            for file in try IndexRows.groupFiles(causes + categories + services + tags, context: context) { try sink.put(file.path, file.bytes) }
+            // A paged group's rows, made again only when its members changed (as its page).
+            let paged = (causes + categories + services + tags).filter { $0.postmortems.count > IndexRows.pageSize }
+            try Parallel.forEach(paged, minimumChunk: 1) { group in
+                let path = IndexRows.rowsFile(group)
+                try memoized.put(path, key: keys.group(path, group, description: nil, recurrences: recurrences, template: "rows"),
+                                 page: false) {
+                    try IndexRows.script(group.postmortems, context: frozen, root: "../")
+                }
+            }
             for asset in theme.assets { try sink.put(asset.path, Array(asset.text.utf8)) }
             try sink.put("data/incidents.json", try DataExport.incidentsJSON(ordered, recurrences: recurrences,
                                                                              definition: configuration.metrics))
