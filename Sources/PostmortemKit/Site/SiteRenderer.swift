@@ -193,10 +193,9 @@ public enum SiteRenderer {
         try sink.put("data/metrics.json", try MetricsExport.json(metrics))
         try sink.put("data/metrics.csv", MetricsExport.csv(metrics))
         try Profile.measure("search index") { try SearchIndex.write(ordered, context: context, into: sink) }
-        try Profile.measure("data files and feeds") {
-            if ordered.count > IndexRows.pageSize { try sink.put(IndexRows.indexFile, try IndexRows.script(ordered, context: context)) }
-            // A paged group's rows, made again only when its members changed (as its page).
-            let paged = (causes + categories + services + tags).filter { $0.postmortems.count > IndexRows.pageSize }
+        // A paged group's rows, made again only when its members changed (as its page).
+        let paged = (causes + categories + services + tags).filter { $0.postmortems.count > IndexRows.pageSize }
+        try Profile.measure("data: groups' rows") {
             try Parallel.forEach(paged, minimumChunk: 1) { group in
                 let path = IndexRows.rowsFile(group)
                 try memoized.put(path, key: keys.group(path, group, description: nil, recurrences: recurrences, template: "rows"),
@@ -204,15 +203,31 @@ public enum SiteRenderer {
                     try IndexRows.script(group.postmortems, context: frozen, root: "../")
                 }
             }
-            for asset in theme.assets { try sink.put(asset.path, Array(asset.text.utf8)) }
-            try sink.put("data/incidents.json", try DataExport.incidentsJSON(ordered, recurrences: recurrences,
-                                                                             definition: configuration.metrics))
-            try sink.put("data/incidents.csv", DataExport.incidentsCSV(ordered, recurrences: recurrences,
-                                                                       definition: configuration.metrics))
-            try sink.put("feed.xml", Feeds.atom(ordered, configuration: configuration))
-            if let sitemap = Feeds.sitemap(pages: jobs.map(\.path), configuration: configuration) {
-                try sink.put("sitemap.xml", sitemap)
-            }
+        }
+        // The files made from every postmortem, each on its own, side by side.
+        let pagePaths = jobs.map(\.path)
+        let wholeFiles: [(step: String, make: @Sendable () throws -> Void)] = [
+            ("data: index rows", {
+                if ordered.count > IndexRows.pageSize { try sink.put(IndexRows.indexFile, try IndexRows.script(ordered, context: frozen)) }
+            }),
+            ("data: incidents.json", {
+                try sink.put("data/incidents.json", try DataExport.incidentsJSON(ordered, recurrences: recurrences,
+                                                                                 definition: configuration.metrics))
+            }),
+            ("data: incidents.csv", {
+                try sink.put("data/incidents.csv", DataExport.incidentsCSV(ordered, recurrences: recurrences,
+                                                                           definition: configuration.metrics))
+            }),
+            ("data: feed, sitemap, theme files", {
+                for asset in theme.assets { try sink.put(asset.path, Array(asset.text.utf8)) }
+                try sink.put("feed.xml", Feeds.atom(ordered, configuration: configuration))
+                if let sitemap = Feeds.sitemap(pages: pagePaths, configuration: configuration) {
+                    try sink.put("sitemap.xml", sitemap)
+                }
+            }),
+        ]
+        try Profile.measure("data files and feeds (wall)") {
+            try Parallel.forEach(wholeFiles, minimumChunk: 1) { file in try Profile.measure(file.step) { try file.make() } }
         }
         let root = URL(fileURLWithPath: sourceFolder, isDirectory: true).standardizedFileURL
         for attachment in Set(postmortems.flatMap(\.body.attachments)).sorted() {
