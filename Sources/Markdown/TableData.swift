@@ -15,8 +15,11 @@ final class TableData {
     let columns: Int
     /// Every cell, row after row, header first (views into the source).
     let cellTexts: [ArraySlice<UInt8>]
-    /// The heading that holds a cell's inlines, for cells with markup.
+    /// The heading that holds a cell's inlines, for cells with markup
+    /// that were parsed (not the literal ones, see `LiteralCells`).
     let headingOfCell: [OpaquePointer?]
+    /// What each cell is: plain text, literal (written as cmark would), parsed.
+    let kinds: [CellKind]
     /// The line of every row (header first) in the document that built it.
     let rowLines: [Int]
     /// Index of each column's tag in `CellTags`.
@@ -25,11 +28,12 @@ final class TableData {
     let builder: Int
 
     init(cells: OpaquePointer?, columns: Int, cellTexts: [ArraySlice<UInt8>], headingOfCell: [OpaquePointer?],
-         rowLines: [Int], alignments: [TableSyntax.Alignment], builder: Int) {
+         kinds: [CellKind], rowLines: [Int], alignments: [TableSyntax.Alignment], builder: Int) {
         self.cells = cells
         self.columns = columns
         self.cellTexts = cellTexts
         self.headingOfCell = headingOfCell
+        self.kinds = kinds
         self.rowLines = rowLines
         self.builder = builder
         var tags: [Int] = []
@@ -54,9 +58,12 @@ final class TableData {
     /// of plain text as they are.
     func rowCells(_ row: Int) -> [String] {
         let range = row * columns..<(row + 1) * columns
-        let markup = headingOfCell[range].contains { $0 != nil }
+        let markup = kinds[range].contains { $0 != .plain }
         return range.map { index in
             if let heading = headingOfCell[index] { return PlainText.trimmed(PlainText.of(heading)) }
+            if kinds[index] == .literal {
+                return PlainText.trimmed(cellTexts[index].withUnsafeBufferPointer { LiteralCells.plainText($0) })
+            }
             let text = String(decoding: cellTexts[index], as: UTF8.self)
             return markup ? PlainText.trimmed(text) : text
         }
@@ -93,6 +100,8 @@ final class TableData {
                         html.write(header ? headerTags[column] : bodyTags[column])
                         if let range = inlines[index] {
                             html.write(UnsafeBufferPointer(rebasing: rendered[range]))
+                        } else if kinds[index] == .literal {
+                            cellTexts[index].withUnsafeBufferPointer { LiteralCells.writeHTML($0, to: &html) }
                         } else {
                             cellTexts[index].withUnsafeBufferPointer { html.writeEscaped($0) }
                         }
@@ -167,6 +176,16 @@ final class TableData {
     }
 }
 
+/// What a table cell is made of, and so how it is written.
+enum CellKind: UInt8 {
+    /// Text cmark would find no markup in: written escaped.
+    case plain
+    /// Text and code spans only (see `LiteralCells`): written without a parse.
+    case literal
+    /// Parsed by cmark, as a heading of the table's cells' parse.
+    case parsed
+}
+
 /// The markup around a cell's inlines in the parse of a table's cells.
 enum HTMLBytes {
     static let h1Open = Array("<h1>".utf8)
@@ -218,16 +237,33 @@ struct ByteWriter {
         count += bytes.count
     }
 
-    /// `bytes` escaped as cmark escapes text: `&`, `<`, `>` and `"`.
+    /// The bytes to escape (`"`, `&`, `<`, `>`, all below 64) as bits of one word.
+    static let escapedBits: UInt64 = 1 << 0x22 | 1 << 0x26 | 1 << 0x3C | 1 << 0x3E
+
+    /// `bytes` escaped as cmark escapes text: `&`, `<`, `>` and `"`. Runs
+    /// between them are copied whole; a byte is tested with a compare and
+    /// a bit of a constant (no switch, no table in memory).
     mutating func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
-        for value in bytes {
+        guard let source = bytes.baseAddress else { return }
+        var runStart = 0
+        for index in 0..<bytes.count {
+            let value = bytes[index]
+            guard value < 64, Self.escapedBits >> UInt64(value) & 1 != 0 else { continue }
+            if index > runStart {
+                memcpy(base + count, source + runStart, index - runStart)
+                count += index - runStart
+            }
             switch value {
             case UInt8(ascii: "&"): write("&amp;")
             case UInt8(ascii: "<"): write("&lt;")
             case UInt8(ascii: ">"): write("&gt;")
-            case UInt8(ascii: "\""): write("&quot;")
-            default: byte(value)
+            default: write("&quot;")
             }
+            runStart = index + 1
+        }
+        if bytes.count > runStart {
+            memcpy(base + count, source + runStart, bytes.count - runStart)
+            count += bytes.count - runStart
         }
     }
 }

@@ -324,14 +324,22 @@ enum TableLayer {
         for row in found.rows {
             for column in 0..<columns { cellTexts.append(column < row.cells.count ? row.cells[column] : []) }
         }
-        // Cells of plain text are written as they are. The others are
-        // parsed by cmark, all in one parse: each becomes an ATX heading,
-        // whose text cmark parses as inlines only.
+        // Cells of plain text are written as they are, cells of text and
+        // code spans as cmark would write them (`LiteralCells`). The others
+        // are parsed by cmark, all in one parse: each becomes an ATX
+        // heading, whose text cmark parses as inlines only.
         var miniBytes: [UInt8] = []
         miniBytes.reserveCapacity(256)
         var parsedCells: [Int] = []
         var needsDefinitions = false
+        var kinds = [CellKind](repeating: .plain, count: cellTexts.count)
+        let smart = document.options.smartPunctuation
         for (index, cell) in cellTexts.enumerated() where !cell.isEmpty && !isPlainText(cell, options: document.options) {
+            if cell.withUnsafeBufferPointer({ LiteralCells.isLiteral($0, smartPunctuation: smart) }) {
+                kinds[index] = .literal
+                continue
+            }
+            kinds[index] = .parsed
             miniBytes.append(contentsOf: "# ".utf8)
             appendHeadingSafe(cell, to: &miniBytes)
             miniBytes.append(0x0A)
@@ -356,7 +364,7 @@ enum TableLayer {
         rowLines.reserveCapacity(found.rows.count + 1)
         for row in found.rows { rowLines.append(lines[row.index].number) }
         let data = TableData(cells: parsed, columns: columns, cellTexts: cellTexts, headingOfCell: headingOfCell,
-                             rowLines: rowLines, alignments: found.alignments, builder: document.noteOwner)
+                             kinds: kinds, rowLines: rowLines, alignments: found.alignments, builder: document.noteOwner)
         data.setHTML(of: table, options: document.options)
         document.setKind(.table(data), of: table)
         return table

@@ -105,6 +105,110 @@ import Testing
         #expect(html("| C# | # | issue # |\n|---|---|---|\n").contains("<th>C#</th>\n<th>#</th>\n<th>issue #</th>"))
     }
 
+    @Test func cellsOfCodeSpansAndBlockLikeTextStayInlines() {
+        // Cells that look like block starts stay text; code spans, with `\|`
+        // in them, a reference link to the document's definition: as
+        // cmark-gfm renders this table (`cmark-gfm -e table`).
+        let markdown = """
+            | code | block-like | refs |
+            |---|---|---|
+            | `a \\| b` | - item | [x][r] |
+            | `` `tick` `` | > quote | [r] |
+            | `  ` x | 1. one | snake_case ~x~ ! |
+            | `a`_b | # h | `x`*y* |
+            | ``a` | ``` | a_b_ |
+
+            [r]: /u
+
+            """
+        #expect(html(markdown) == """
+            <table>
+            <thead>
+            <tr>
+            <th>code</th>
+            <th>block-like</th>
+            <th>refs</th>
+            </tr>
+            </thead>
+            <tbody>
+            <tr>
+            <td><code>a | b</code></td>
+            <td>- item</td>
+            <td><a href="/u">x</a></td>
+            </tr>
+            <tr>
+            <td><code>`tick`</code></td>
+            <td>&gt; quote</td>
+            <td><a href="/u">r</a></td>
+            </tr>
+            <tr>
+            <td><code>  </code> x</td>
+            <td>1. one</td>
+            <td>snake_case ~x~ !</td>
+            </tr>
+            <tr>
+            <td><code>a</code>_b</td>
+            <td># h</td>
+            <td><code>x</code><em>y</em></td>
+            </tr>
+            <tr>
+            <td>``a`</td>
+            <td>```</td>
+            <td>a_b_</td>
+            </tr>
+            </tbody>
+            </table>
+
+            """)
+        // The rows' text for search and sections: code contents kept, markup dropped.
+        let body = MarkdownDocument(markdown).render()
+        #expect(body.tables.first?.rows.dropFirst().map { $0 } == [
+            ["a | b", "- item", "x"], ["`tick`", "> quote", "r"], ["x", "1. one", "snake_case ~x~ !"],
+            ["a_b", "# h", "xy"], ["``a`", "```", "a_b_"],
+        ])
+    }
+
+    /// Cells written without a parse (`LiteralCells`) give the HTML and the
+    /// text that cmark gives for the same cell parsed, on generated cells of
+    /// backticks, underscores, tildes, spaces and quotes.
+    @Test func literalCellsRenderAsCmarkParsesThem() {
+        var generator = DifferentialTests.Generator(state: 20261201)
+        let alphabet = ["a", "b", "1", "_", "`", "`", "``", "~", "!", " ", "\"", ">", "#", "é", "'", "-", ".", "\t", "&", "*", "\\"]
+        var literal = 0, withCode = 0
+        for index in 0..<4000 {
+            let smart = index % 2 == 1
+            let length = 1 + generator.below(12)
+            let generated = (0..<length).map { _ in alphabet[generator.below(alphabet.count)] }.joined()
+            // A cell as the row splitter leaves it: trimmed.
+            let cell = Array(generated.utf8.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed())
+            guard !cell.isEmpty, cell.withUnsafeBufferPointer({ LiteralCells.isLiteral($0, smartPunctuation: smart) }) else { continue }
+            literal += 1
+            var heading = Array("# ".utf8)
+            TableLayer.appendHeadingSafe(ArraySlice(cell), to: &heading)
+            let parsed = MarkdownDocument(String(decoding: heading, as: UTF8.self),
+                                          options: MarkdownOptions(smartPunctuation: smart, extensions: false))
+            let expected = parsed.html()
+            let written = cell.withUnsafeBufferPointer { bytes in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count * 6 + 16) { buffer -> String in
+                    var writer = ByteWriter(base: buffer.baseAddress!)
+                    LiteralCells.writeHTML(bytes, to: &writer)
+                    return String(decoding: UnsafeBufferPointer(start: buffer.baseAddress, count: writer.count), as: UTF8.self)
+                }
+            }
+            if written.contains("<code>") { withCode += 1 }
+            #expect("<h1>" + written + "</h1>\n" == expected, "cell \(String(decoding: cell, as: UTF8.self).debugDescription)")
+            let plain = cell.withUnsafeBufferPointer { LiteralCells.plainText($0) }
+            #expect(parsed.root.firstChild.map { PlainText.of($0) } == plain)
+        }
+        #expect(literal > 400 && withCode > 100)
+        // Markup outside code spans, or a backslash anywhere, goes to the parse.
+        for markup in ["*a*", "a_", "_a", "[x]", "a]", "<b>", "&amp;", "`a\\|b`", "a\\|b", "x\u{1}"] {
+            #expect(!Array(markup.utf8).withUnsafeBufferPointer { LiteralCells.isLiteral($0, smartPunctuation: false) }, "\(markup)")
+        }
+        #expect(!Array("it's".utf8).withUnsafeBufferPointer { LiteralCells.isLiteral($0, smartPunctuation: true) })
+        #expect(Array("it's `a*b` ~ok~!".utf8).withUnsafeBufferPointer { LiteralCells.isLiteral($0, smartPunctuation: false) })
+    }
+
     @Test func shortRowsAreFilledInUpToABound() {
         // cmark-gfm stops filling in short rows past 0x80000 cells, against
         // denial of service; the layer uses the same bound (here a small one).

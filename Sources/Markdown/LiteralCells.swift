@@ -1,0 +1,139 @@
+import Foundation
+
+/// Table cells whose only inline markup is code spans, written without a
+/// cmark parse: as cmark renders their text (`&`, `<`, `>`, `"` escaped) and
+/// their code spans (`<code>…</code>`), and with the same plain text.
+///
+/// A cell is one when, outside its code spans, it holds none of the bytes
+/// that start inline markup in cmark 0.30: no `\`, `*`, `[`, `]`, `<`, `&`
+/// (nor, with smart punctuation, `'`, `"`, `-`, `.`), and each `_` stands
+/// between two ASCII letters or digits (`snake_case`: such a `_` can neither
+/// open nor close emphasis). `~` and `!` (without a `[`) are text in cmark.
+/// A backslash or a control byte anywhere (code spans included: `\|` is
+/// `|` in a cell, in code too) sends the cell to the parse, as before. About half
+/// the cells of the corpus with markup are such cells (code spans above
+/// all), and each was a heading of the cells' cmark parse.
+enum LiteralCells {
+    /// Whether `cell` (trimmed, `\|` not yet unescaped) is such a cell.
+    static func isLiteral(_ cell: UnsafeBufferPointer<UInt8>, smartPunctuation smart: Bool) -> Bool {
+        var index = 0
+        let count = cell.count
+        while index < count {
+            let byte = cell[index]
+            switch byte {
+            case UInt8(ascii: "`"):
+                // A code span is skipped whole, an unmatched run is text.
+                let (end, isSpan) = codeSpan(cell, at: index)
+                // In a span too: `\|` is `|` in a cell, code included (left to the parse).
+                if isSpan {
+                    for inner in index..<end where cell[inner] == UInt8(ascii: "\\") || (cell[inner] < 0x20 && cell[inner] != 0x09) {
+                        return false
+                    }
+                }
+                index = end
+                continue
+            case UInt8(ascii: "\\"), UInt8(ascii: "*"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "<"),
+                 UInt8(ascii: "&"):
+                return false
+            case UInt8(ascii: "_"):
+                guard index > 0, index + 1 < count, isASCIIAlphanumeric(cell[index - 1]),
+                      isASCIIAlphanumeric(cell[index + 1]) else { return false }
+            case UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "-"), UInt8(ascii: "."):
+                if smart { return false }
+            case 0x09:
+                break
+            case 0x00..<0x20, 0x7F:
+                return false
+            default:
+                break
+            }
+            index += 1
+        }
+        return true
+    }
+
+    static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+    }
+
+    /// The backtick run at `start`: where what it opens ends, and whether
+    /// that is a code span (a later run of the same length closes it) or
+    /// the run alone, as text. CommonMark's rule, as cmark applies it.
+    static func codeSpan(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> (end: Int, isSpan: Bool) {
+        let count = bytes.count
+        var index = start
+        while index < count, bytes[index] == UInt8(ascii: "`") { index += 1 }
+        let length = index - start
+        let afterOpener = index
+        while index < count {
+            guard bytes[index] == UInt8(ascii: "`") else {
+                index += 1
+                continue
+            }
+            let runStart = index
+            while index < count, bytes[index] == UInt8(ascii: "`") { index += 1 }
+            if index - runStart == length { return (index, true) }
+        }
+        return (afterOpener, false)
+    }
+
+    /// The content of the code span `start..<end` (backticks included), as
+    /// cmark keeps it: one space taken off each end when both ends are
+    /// spaces and the content is not spaces only (a cell has no line ending).
+    static func codeContent(_ bytes: UnsafeBufferPointer<UInt8>, span start: Int, end: Int) -> Range<Int> {
+        var length = 0
+        while bytes[start + length] == UInt8(ascii: "`") { length += 1 }
+        var from = start + length, to = end - length
+        if to - from >= 2, bytes[from] == 0x20, bytes[to - 1] == 0x20,
+           bytes[from..<to].contains(where: { $0 != 0x20 }) {
+            from += 1
+            to -= 1
+        }
+        return from..<to
+    }
+
+    /// Calls `text` for each run of text and `code` for each code span's
+    /// content, in order.
+    static func forEachPart(
+        _ bytes: UnsafeBufferPointer<UInt8>, text: (Range<Int>) -> Void, code: (Range<Int>) -> Void
+    ) {
+        var textStart = 0
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            guard bytes[index] == UInt8(ascii: "`") else {
+                index += 1
+                continue
+            }
+            let (end, isSpan) = codeSpan(bytes, at: index)
+            if isSpan {
+                if index > textStart { text(textStart..<index) }
+                code(codeContent(bytes, span: index, end: end))
+                textStart = end
+            }
+            index = end
+        }
+        if count > textStart { text(textStart..<count) }
+    }
+
+    /// The HTML of a literal cell, as cmark renders the cell's inlines.
+    static func writeHTML(_ cell: UnsafeBufferPointer<UInt8>, to html: inout ByteWriter) {
+        forEachPart(cell, text: { range in
+            html.writeEscaped(UnsafeBufferPointer(rebasing: cell[range]))
+        }, code: { range in
+            html.write("<code>")
+            html.writeEscaped(UnsafeBufferPointer(rebasing: cell[range]))
+            html.write("</code>")
+        })
+    }
+
+    /// The text of a literal cell's inlines (text and code contents), as
+    /// `PlainText.of` reads it from the parsed cell.
+    static func plainText(_ cell: UnsafeBufferPointer<UInt8>) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(cell.count)
+        forEachPart(cell, text: { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: cell[$0])) },
+                    code: { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: cell[$0])) })
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
