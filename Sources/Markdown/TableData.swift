@@ -13,8 +13,10 @@ final class TableData {
     /// The parse of the cells with markup, nil when there is none.
     let cells: OpaquePointer?
     let columns: Int
-    /// Every cell, row after row, header first (views into the source).
-    let cellTexts: [ArraySlice<UInt8>]
+    /// The text of the document that built the table (`SourceLines.bytes`).
+    let bytes: [UInt8]
+    /// Every cell, row after row, header first: ranges of `bytes`.
+    let cellRanges: [Range<Int>]
     /// The heading that holds a cell's inlines, for cells with markup
     /// that were parsed (not the literal ones, see `LiteralCells`).
     let headingOfCell: [OpaquePointer?]
@@ -27,11 +29,12 @@ final class TableData {
     /// The `noteOwner` of the document that built the table.
     let builder: Int
 
-    init(cells: OpaquePointer?, columns: Int, cellTexts: [ArraySlice<UInt8>], headingOfCell: [OpaquePointer?],
+    init(cells: OpaquePointer?, columns: Int, bytes: [UInt8], cellRanges: [Range<Int>], headingOfCell: [OpaquePointer?],
          kinds: [CellKind], rowLines: [Int], alignments: [TableSyntax.Alignment], builder: Int) {
         self.cells = cells
         self.columns = columns
-        self.cellTexts = cellTexts
+        self.bytes = bytes
+        self.cellRanges = cellRanges
         self.headingOfCell = headingOfCell
         self.kinds = kinds
         self.rowLines = rowLines
@@ -61,10 +64,10 @@ final class TableData {
         let markup = kinds[range].contains { $0 != .plain }
         return range.map { index in
             if let heading = headingOfCell[index] { return PlainText.trimmed(PlainText.of(heading)) }
-            if kinds[index] == .literal {
-                return PlainText.trimmed(cellTexts[index].withUnsafeBufferPointer { LiteralCells.plainText($0) })
+            let text = bytes.withUnsafeBufferPointer { source in
+                let cell = UnsafeBufferPointer(rebasing: source[cellRanges[index]])
+                return kinds[index] == .literal ? LiteralCells.plainText(cell) : String(decoding: cell, as: UTF8.self)
             }
-            let text = String(decoding: cellTexts[index], as: UTF8.self)
             return markup ? PlainText.trimmed(text) : text
         }
     }
@@ -81,36 +84,38 @@ final class TableData {
         let (rendered, inlines) = renderedCells(options: options)
         let classes = options.alignmentClasses
         var textBytes = 0
-        for cell in cellTexts { textBytes += cell.count }
+        for cell in cellRanges { textBytes += cell.count }
         // Tags: at most 25 bytes to open a cell, 6 to close it, 11 a row, 52 the table.
-        let capacity = 64 + rendered.count + textBytes * 6 + cellTexts.count * 32 + rowLines.count * 12
+        let capacity = 64 + rendered.count + textBytes * 6 + cellRanges.count * 32 + rowLines.count * 12
         let headerTags = tagOfColumn.map { CellTags.open(header: true, alignment: $0, classes: classes) }
         let bodyTags = tagOfColumn.map { CellTags.open(header: false, alignment: $0, classes: classes) }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
             guard let base = buffer.baseAddress else { return }
             var html = ByteWriter(base: base)
-            rendered.withUnsafeBufferPointer { rendered in
-                html.write("<table>\n<thead>\n")
-                for row in 0..<rowLines.count {
-                    let header = row == 0
-                    if row == 1 { html.write("<tbody>\n") }
-                    html.write("<tr>\n")
-                    for column in 0..<columns {
-                        let index = row * columns + column
-                        html.write(header ? headerTags[column] : bodyTags[column])
-                        if let range = inlines[index] {
-                            html.write(UnsafeBufferPointer(rebasing: rendered[range]))
-                        } else if kinds[index] == .literal {
-                            cellTexts[index].withUnsafeBufferPointer { LiteralCells.writeHTML($0, to: &html) }
-                        } else {
-                            cellTexts[index].withUnsafeBufferPointer { html.writeEscaped($0) }
+            bytes.withUnsafeBufferPointer { source in
+                rendered.withUnsafeBufferPointer { rendered in
+                    html.write("<table>\n<thead>\n")
+                    for row in 0..<rowLines.count {
+                        let header = row == 0
+                        if row == 1 { html.write("<tbody>\n") }
+                        html.write("<tr>\n")
+                        for column in 0..<columns {
+                            let index = row * columns + column
+                            html.write(header ? headerTags[column] : bodyTags[column])
+                            if let range = inlines[index] {
+                                html.write(UnsafeBufferPointer(rebasing: rendered[range]))
+                            } else if kinds[index] == .literal {
+                                LiteralCells.writeHTML(UnsafeBufferPointer(rebasing: source[cellRanges[index]]), to: &html)
+                            } else {
+                                html.writeEscaped(UnsafeBufferPointer(rebasing: source[cellRanges[index]]))
+                            }
+                            html.write(header ? "</th>\n" : "</td>\n")
                         }
-                        html.write(header ? "</th>\n" : "</td>\n")
+                        html.write("</tr>\n")
+                        if header { html.write("</thead>\n") }
                     }
-                    html.write("</tr>\n")
-                    if header { html.write("</thead>\n") }
+                    html.write(rowLines.count > 1 ? "</tbody>\n</table>\n" : "</table>\n")
                 }
-                html.write(rowLines.count > 1 ? "</tbody>\n</table>\n" : "</table>\n")
             }
             html.byte(0)
             base.withMemoryRebound(to: CChar.self, capacity: html.count) { _ = cmark_node_set_on_enter(node, $0) }

@@ -31,9 +31,14 @@ enum TableLayer {
     /// Where a table starts and ends among a block's lines.
     struct Found {
         var headerIndex: Int
-        var header: [ArraySlice<UInt8>]
+        var columns: Int
+        /// Every cell, row after row, header first, `columns` a row (short
+        /// rows filled in with empty cells): ranges of the lines' bytes,
+        /// which are the document's (`SourceLines.bytes`).
+        var cells: [Range<Int>]
         var alignments: [TableSyntax.Alignment]
-        var rows: [(index: Int, cells: [ArraySlice<UInt8>])]
+        /// The index among the lines of each row after the delimiter row.
+        var rowIndices: [Int]
         /// The first line after the table, if the block goes on.
         var restIndex: Int
     }
@@ -46,7 +51,7 @@ enum TableLayer {
         // many cells starts the table; the lines before it stay a paragraph.
         let candidates = min(delimiterLimit, lines.count)
         guard candidates >= 2 else { return nil }
-        var start: (delimiter: Int, header: [ArraySlice<UInt8>], cells: [ArraySlice<UInt8>])?
+        var start: (delimiter: Int, header: [Range<Int>], cells: [Range<Int>])?
         for index in 1..<candidates where !lines[index].isLazy && lines[index].indent < 4
             && TableSyntax.isDelimiterRow(lines[index].content) && !isSetextUnderline(lines[index].content) {
             if let header = TableSyntax.cells(of: lines[index - 1].rowText),
@@ -56,21 +61,31 @@ enum TableLayer {
             }
         }
         guard let (delimiter, header, delimiterCells) = start else { return nil }
-        // Labelled as in `Found`: an unlabelled array would be converted, element by element.
-        var rows: [(index: Int, cells: [ArraySlice<UInt8>])] = []
+        let columns = header.count
+        var cells = header
+        var rowIndices: [Int] = []
         var index = delimiter + 1
         var filledCells = 0
         while index < lines.count {
             let line = lines[index]
-            guard !line.isLazy, !BlockStarts.startsBlock(line),
-                  let cells = TableSyntax.cells(of: line.content) else { break }
-            filledCells += max(0, header.count - cells.count)
-            if filledCells > autocompleteLimit { break }
-            rows.append((index, cells))
+            guard !line.isLazy, !BlockStarts.startsBlock(line) else { break }
+            let rowStart = cells.count
+            let count = TableSyntax.appendCells(of: line.content, to: &cells)
+            guard count > 0 else { break }
+            filledCells += max(0, columns - count)
+            if filledCells > autocompleteLimit {
+                cells.removeSubrange(rowStart...)
+                break
+            }
+            // Cells past the header's count are dropped, missing ones are empty.
+            if count > columns { cells.removeSubrange((rowStart + columns)...) }
+            for _ in count..<max(count, columns) { cells.append(0..<0) }
+            rowIndices.append(index)
             index += 1
         }
-        return Found(headerIndex: delimiter - 1, header: header,
-                     alignments: TableSyntax.alignments(of: delimiterCells), rows: rows, restIndex: index)
+        return Found(headerIndex: delimiter - 1, columns: columns, cells: cells,
+                     alignments: TableSyntax.alignments(of: delimiterCells, in: lines[delimiter].content),
+                     rowIndices: rowIndices, restIndex: index)
     }
 
     /// `---` alone is a setext underline before it is a delimiter row: after
@@ -172,7 +187,7 @@ enum TableLayer {
                let offset = colon(first) {
                 offsets.append(offset)
             }
-            if underline, let last = found.rows.last?.index, limit + 1 <= last {
+            if underline, let last = found.rowIndices.last, limit + 1 <= last {
                 offsets += lines[(limit + 1)...last].compactMap(colon)
             }
         }
@@ -318,33 +333,35 @@ enum TableLayer {
     /// the cmark parse of its cells with markup) stays in the node's note
     /// for rendering, which may rewrite the cells' links.
     static func buildTable(_ found: Found, lines: [ContentLine], document: MarkdownDocument) -> OpaquePointer? {
-        let columns = found.header.count
-        var cellTexts: [ArraySlice<UInt8>] = found.header
-        cellTexts.reserveCapacity(columns * (found.rows.count + 1))
-        for row in found.rows {
-            for column in 0..<columns { cellTexts.append(column < row.cells.count ? row.cells[column] : []) }
-        }
+        let columns = found.columns
+        let cellRanges = found.cells
         // Cells of plain text are written as they are, cells of text and
         // code spans as cmark would write them (`LiteralCells`). The others
         // are parsed by cmark, all in one parse: each becomes an ATX
         // heading, whose text cmark parses as inlines only.
         var miniBytes: [UInt8] = []
-        miniBytes.reserveCapacity(256)
         var parsedCells: [Int] = []
         var needsDefinitions = false
-        var kinds = [CellKind](repeating: .plain, count: cellTexts.count)
+        var kinds = [CellKind](repeating: .plain, count: cellRanges.count)
         let smart = document.options.smartPunctuation
-        for (index, cell) in cellTexts.enumerated() where !cell.isEmpty && !isPlainText(cell, options: document.options) {
-            if cell.withUnsafeBufferPointer({ LiteralCells.isLiteral($0, smartPunctuation: smart) }) {
-                kinds[index] = .literal
-                continue
+        let bytes = document.source.bytes
+        bytes.withUnsafeBufferPointer { source in
+            for (index, range) in cellRanges.enumerated() where !range.isEmpty {
+                let cell = UnsafeBufferPointer(rebasing: source[range])
+                guard !isPlainText(cell, smartPunctuation: smart) else { continue }
+                if LiteralCells.isLiteral(cell, smartPunctuation: smart) {
+                    kinds[index] = .literal
+                    continue
+                }
+                kinds[index] = .parsed
+                if parsedCells.isEmpty { miniBytes.reserveCapacity(256) }
+                miniBytes.append(contentsOf: "# ".utf8)
+                appendHeadingSafe(cell, to: &miniBytes)
+                miniBytes.append(0x0A)
+                parsedCells.append(index)
+                needsDefinitions = needsDefinitions
+                    || cell.baseAddress.map { memchr($0, Int32(UInt8(ascii: "]")), cell.count) != nil } ?? false
             }
-            kinds[index] = .parsed
-            miniBytes.append(contentsOf: "# ".utf8)
-            appendHeadingSafe(cell, to: &miniBytes)
-            miniBytes.append(0x0A)
-            parsedCells.append(index)
-            needsDefinitions = needsDefinitions || cell.contains(UInt8(ascii: "]"))
         }
         // Parsed from the bytes: cells are cut at ASCII bytes of valid UTF-8, so
         // a String made of them (a validation and a copy) would be the same text.
@@ -358,12 +375,12 @@ enum TableLayer {
             if let parsed { cmark_node_free(parsed) }
             return nil
         }
-        var headingOfCell = [OpaquePointer?](repeating: nil, count: cellTexts.count)
+        var headingOfCell = [OpaquePointer?](repeating: nil, count: cellRanges.count)
         for (heading, index) in zip(headings, parsedCells) { headingOfCell[index] = heading }
         var rowLines = [lines[found.headerIndex].number]
-        rowLines.reserveCapacity(found.rows.count + 1)
-        for row in found.rows { rowLines.append(lines[row.index].number) }
-        let data = TableData(cells: parsed, columns: columns, cellTexts: cellTexts, headingOfCell: headingOfCell,
+        rowLines.reserveCapacity(found.rowIndices.count + 1)
+        for index in found.rowIndices { rowLines.append(lines[index].number) }
+        let data = TableData(cells: parsed, columns: columns, bytes: bytes, cellRanges: cellRanges, headingOfCell: headingOfCell,
                              kinds: kinds, rowLines: rowLines, alignments: found.alignments, builder: document.noteOwner)
         data.setHTML(of: table, options: document.options)
         document.setKind(.table(data), of: table)
@@ -373,35 +390,28 @@ enum TableLayer {
     /// Text in which cmark would find no inline markup: no `\`, `` ` ``, `*`,
     /// `_`, `[`, `]`, `!`, `<`, `&`, `~` (and, with smart punctuation, no
     /// quotes, dashes or dots), so it renders as itself.
-    static func isPlainText(_ cell: ArraySlice<UInt8>, options: MarkdownOptions) -> Bool {
+    static func isPlainText(_ bytes: UnsafeBufferPointer<UInt8>, smartPunctuation smart: Bool) -> Bool {
         // A switch, not a lookup table: a static table costs a `swift_once` a cell.
-        let smart = options.smartPunctuation
-        return cell.withUnsafeBufferPointer { bytes in
-            for byte in bytes {
-                switch byte {
-                case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["),
-                     UInt8(ascii: "]"), UInt8(ascii: "!"), UInt8(ascii: "<"), UInt8(ascii: "&"), UInt8(ascii: "~"):
-                    return false
-                case UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "-"), UInt8(ascii: "."):
-                    if smart { return false }
-                default:
-                    break
-                }
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["),
+                 UInt8(ascii: "]"), UInt8(ascii: "!"), UInt8(ascii: "<"), UInt8(ascii: "&"), UInt8(ascii: "~"):
+                return false
+            case UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "-"), UInt8(ascii: "."):
+                if smart { return false }
+            default:
+                break
             }
-            return true
         }
+        return true
     }
 
     /// A cell's text appended as the text of an ATX heading, `\|` made `|`:
     /// a closing run of `#` would be taken off, so its first `#` is escaped.
-    static func appendHeadingSafe(_ cell: ArraySlice<UInt8>, to output: inout [UInt8]) {
+    static func appendHeadingSafe(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
         let start = output.count
-        cell.withUnsafeBufferPointer { bytes in
-            // Most cells have no backslash: one copy.
-            guard let base = bytes.baseAddress, memchr(base, Int32(TableSyntax.backslash), bytes.count) != nil else {
-                output.append(contentsOf: bytes)
-                return
-            }
+        // Most cells have no backslash: one copy.
+        if let base = bytes.baseAddress, memchr(base, Int32(TableSyntax.backslash), bytes.count) != nil {
             var index = 0
             while index < bytes.count {
                 if bytes[index] == TableSyntax.backslash, index + 1 < bytes.count, bytes[index + 1] == TableSyntax.pipe {
@@ -410,6 +420,8 @@ enum TableLayer {
                 output.append(bytes[index])
                 index += 1
             }
+        } else {
+            output.append(contentsOf: bytes)
         }
         var runStart = output.count
         while runStart > start, output[runStart - 1] == UInt8(ascii: "#") { runStart -= 1 }

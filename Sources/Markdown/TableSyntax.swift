@@ -15,14 +15,22 @@ enum TableSyntax {
         byte == 0x20 || byte == 0x09 || byte == 0x0B || byte == 0x0C
     }
 
-    /// The cells of a row, trimmed (views into the line: `\|` is still
-    /// escaped, see `unescapePipes`), or nil when the line holds no cell (a
-    /// lone `|`). A pipe preceded by a backslash belongs to its cell.
-    static func cells(of line: ArraySlice<UInt8>) -> [ArraySlice<UInt8>]? {
+    /// The cells of a row, trimmed, as ranges of the line's indices (`\|`
+    /// is still escaped, see `unescapePipes`), or nil when the line holds
+    /// no cell (a lone `|`). A pipe preceded by a backslash belongs to its cell.
+    static func cells(of line: ArraySlice<UInt8>) -> [Range<Int>]? {
+        var cells: [Range<Int>] = []
+        return appendCells(of: line, to: &cells) > 0 ? cells : nil
+    }
+
+    /// Appends the cells of a row to `cells` (see `cells(of:)`) and returns
+    /// how many. Ranges, not slices: a slice retains the text, a retain and
+    /// a release a cell; and the rows of a table share one array.
+    static func appendCells(of line: ArraySlice<UInt8>, to cells: inout [Range<Int>]) -> Int {
         // Read in place (every row of every table comes here), pipes found
-        // by memchr; slices are made for the cells only.
+        // by memchr.
         let base = line.startIndex
-        var cells: [ArraySlice<UInt8>] = []
+        let before = cells.count
         line.withUnsafeBufferPointer { bytes in
             guard let pointer = bytes.baseAddress else { return }
             let end = bytes.count
@@ -31,13 +39,6 @@ enum TableSyntax {
                 guard from < end, let found = memchr(pointer + from, Int32(pipe), end - from) else { return end }
                 return pointer.distance(to: found.assumingMemoryBound(to: UInt8.self))
             }
-            var pipes = 0
-            var probe = nextPipe(0)
-            while probe < end {
-                pipes += 1
-                probe = nextPipe(probe + 1)
-            }
-            cells.reserveCapacity(pipes + 1)
             var index = 0
             // An optional leading pipe and the spaces after it.
             if index < end, bytes[index] == pipe {
@@ -55,7 +56,7 @@ enum TableSyntax {
                     var start = cellStart, cellEnd = index
                     while start < cellEnd, isSpace(bytes[start]) { start += 1 }
                     while cellEnd > start, isSpace(bytes[cellEnd - 1]) { cellEnd -= 1 }
-                    cells.append(line[(base + start)..<(base + cellEnd)])
+                    cells.append((base + start)..<(base + cellEnd))
                 }
                 if pipeFound {
                     index += 1
@@ -63,7 +64,7 @@ enum TableSyntax {
                 }
             }
         }
-        return cells.isEmpty ? nil : cells
+        return cells.count - before
     }
 
     /// The white space `cmark_strbuf_trim` takes off.
@@ -94,9 +95,11 @@ enum TableSyntax {
         return delimiters > 0 && index == end
     }
 
-    static func alignments(of delimiterCells: [ArraySlice<UInt8>]) -> [Alignment] {
-        delimiterCells.map { cell in
-            let left = cell.first == UInt8(ascii: ":"), right = cell.last == UInt8(ascii: ":")
+    /// The alignment of each cell of a delimiter row (`cells` are ranges of `line`).
+    static func alignments(of cells: [Range<Int>], in line: ArraySlice<UInt8>) -> [Alignment] {
+        cells.map { cell in
+            let left = !cell.isEmpty && line[cell.lowerBound] == UInt8(ascii: ":")
+            let right = !cell.isEmpty && line[cell.upperBound - 1] == UInt8(ascii: ":")
             return left && right ? .center : left ? .left : right ? .right : .none
         }
     }

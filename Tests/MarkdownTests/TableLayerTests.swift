@@ -184,7 +184,7 @@ import Testing
             guard !cell.isEmpty, cell.withUnsafeBufferPointer({ LiteralCells.isLiteral($0, smartPunctuation: smart) }) else { continue }
             literal += 1
             var heading = Array("# ".utf8)
-            TableLayer.appendHeadingSafe(ArraySlice(cell), to: &heading)
+            cell.withUnsafeBufferPointer { TableLayer.appendHeadingSafe($0, to: &heading) }
             let parsed = MarkdownDocument(String(decoding: heading, as: UTF8.self),
                                           options: MarkdownOptions(smartPunctuation: smart, extensions: false))
             let expected = parsed.html()
@@ -216,8 +216,8 @@ import Testing
         let lines = text.split(separator: "\n").enumerated().map { index, line in
             ContentLine(number: index + 1, text: ArraySlice(Array(line.utf8)), indent: 0)
         }
-        #expect(TableLayer.find(in: lines, delimiterBefore: lines.count, autocompleteLimit: 5)?.rows.count == 2)
-        #expect(TableLayer.find(in: lines, delimiterBefore: lines.count)?.rows.count == 4)
+        #expect(TableLayer.find(in: lines, delimiterBefore: lines.count, autocompleteLimit: 5)?.rowIndices.count == 2)
+        #expect(TableLayer.find(in: lines, delimiterBefore: lines.count)?.rowIndices.count == 4)
         #expect(TableLayer.maxAutocompletedCells == 0x80000)
     }
 
