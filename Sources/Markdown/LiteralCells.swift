@@ -1,8 +1,9 @@
 import Foundation
 
-/// Table cells whose only inline markup is code spans, written without a
-/// cmark parse: as cmark renders their text (`&`, `<`, `>`, `"` escaped) and
-/// their code spans (`<code>…</code>`), and with the same plain text.
+/// Table cells whose only inline markup is code spans (and a leading
+/// `**strong**` part, see `strongPrefix`), written without a cmark parse: as
+/// cmark renders their text (`&`, `<`, `>`, `"` escaped), their code spans
+/// (`<code>…</code>`) and strong emphasis, and with the same plain text.
 ///
 /// A cell is one when, outside its code spans, it holds none of the bytes
 /// that start inline markup in cmark 0.30: no `\`, `*`, `[`, `]`, `<`, `&`
@@ -16,6 +17,15 @@ import Foundation
 enum LiteralCells {
     /// Whether `cell` (trimmed, `\|` not yet unescaped) is such a cell.
     static func isLiteral(_ cell: UnsafeBufferPointer<UInt8>, smartPunctuation smart: Bool) -> Bool {
+        if let (inner, rest) = strongPrefix(cell) {
+            return isTextAndCode(UnsafeBufferPointer(rebasing: cell[inner]), smartPunctuation: smart)
+                && isTextAndCode(UnsafeBufferPointer(rebasing: cell[rest]), smartPunctuation: smart)
+        }
+        return isTextAndCode(cell, smartPunctuation: smart)
+    }
+
+    /// Whether `bytes` hold only text and code spans (see above).
+    static func isTextAndCode(_ cell: UnsafeBufferPointer<UInt8>, smartPunctuation smart: Bool) -> Bool {
         var index = 0
         let count = cell.count
         while index < count {
@@ -116,8 +126,69 @@ enum LiteralCells {
         if count > textStart { text(textStart..<count) }
     }
 
+    /// A cell that opens with strong emphasis, `**inner**rest`, where cmark
+    /// reads the two runs as a pair: `inner` holds no `*` outside code
+    /// spans, starts and ends with no white space, and the closing run is
+    /// followed by the end, a space or a tab, or stands after a letter (a
+    /// run after a letter is right-flanking whatever follows it: no
+    /// table of Unicode punctuation needed). The ranges of both parts, or
+    /// nil. (`inner` and `rest` must still be text and code spans.)
+    static func strongPrefix(_ cell: UnsafeBufferPointer<UInt8>) -> (inner: Range<Int>, rest: Range<Int>)? {
+        let count = cell.count
+        let star = UInt8(ascii: "*")
+        guard count >= 5, cell[0] == star, cell[1] == star, cell[2] != star else { return nil }
+        // The first `*` outside code spans closes, when it is a run of two.
+        var index = 2
+        while index < count, cell[index] != star {
+            if cell[index] == UInt8(ascii: "`") {
+                index = codeSpan(cell, at: index).end
+            } else {
+                index += 1
+            }
+        }
+        guard index + 1 < count, cell[index + 1] == star, index + 2 == count || cell[index + 2] != star,
+              let first = UTF8Scalars.first(in: cell, at: 2),
+              let last = UTF8Scalars.last(in: UnsafeBufferPointer(rebasing: cell[2..<index])),
+              !isFlankingSpace(first), !isFlankingSpace(last) else { return nil }
+        let after = index + 2
+        guard after == count || cell[after] == 0x20 || cell[after] == 0x09 || isLetter(last) else { return nil }
+        return (2..<index, after..<count)
+    }
+
+    /// White space as cmark's flanking rules see it (and the line and
+    /// paragraph separators, to be safe).
+    static func isFlankingSpace(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09...0x0D, 0x20, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
+        default: return false
+        }
+    }
+
+    /// Letters that are surely neither white space nor punctuation: ASCII
+    /// letters and digits, Latin-1 letters, kana, CJK ideographs, Hangul.
+    static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0xC0...0xD6, 0xD8...0xF6, 0xF8...0xFF, 0x3041...0x3096,
+             0x30A1...0x30FA, 0x4E00...0x9FFF, 0xAC00...0xD7A3:
+            return true
+        default:
+            return false
+        }
+    }
+
     /// The HTML of a literal cell, as cmark renders the cell's inlines.
     static func writeHTML(_ cell: UnsafeBufferPointer<UInt8>, to html: inout ByteWriter) {
+        if let (inner, rest) = strongPrefix(cell) {
+            html.write("<strong>")
+            writeTextAndCode(UnsafeBufferPointer(rebasing: cell[inner]), to: &html)
+            html.write("</strong>")
+            writeTextAndCode(UnsafeBufferPointer(rebasing: cell[rest]), to: &html)
+        } else {
+            writeTextAndCode(cell, to: &html)
+        }
+    }
+
+    static func writeTextAndCode(_ cell: UnsafeBufferPointer<UInt8>, to html: inout ByteWriter) {
         forEachPart(cell, text: { range in
             html.writeEscaped(UnsafeBufferPointer(rebasing: cell[range]))
         }, code: { range in
@@ -132,8 +203,16 @@ enum LiteralCells {
     static func plainText(_ cell: UnsafeBufferPointer<UInt8>) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(cell.count)
-        forEachPart(cell, text: { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: cell[$0])) },
-                    code: { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: cell[$0])) })
+        func append(_ part: UnsafeBufferPointer<UInt8>) {
+            forEachPart(part, text: { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: part[$0])) },
+                        code: { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: part[$0])) })
+        }
+        if let (inner, rest) = strongPrefix(cell) {
+            append(UnsafeBufferPointer(rebasing: cell[inner]))
+            append(UnsafeBufferPointer(rebasing: cell[rest]))
+        } else {
+            append(cell)
+        }
         return String(decoding: bytes, as: UTF8.self)
     }
 }

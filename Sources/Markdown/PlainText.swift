@@ -96,6 +96,13 @@ enum UTF8Scalars {
         return Unicode.Scalar(value)
     }
 
+    static func last(in bytes: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar? {
+        guard !bytes.isEmpty else { return nil }
+        var start = bytes.count - 1
+        while start > 0, bytes[start] & 0xC0 == 0x80 { start -= 1 }
+        return first(in: bytes, at: start)
+    }
+
     static func last(in bytes: [UInt8]) -> Unicode.Scalar? {
         var start = bytes.count - 1
         while start > 0, bytes[start] & 0xC0 == 0x80 { start -= 1 }

@@ -21,13 +21,18 @@ let texts = try names.map { try String(contentsOfFile: folder + "/" + $0, encodi
 let bytes = texts.reduce(0) { $0 + $1.utf8.count }
 
 // `dump` prints what the layer renders instead of timing it (every file's
-// `html()` and `render().html`, then the corpus as one document), so that
+// `html()`, `render().html` and the text, tables, sections and links that
+// `render()` reads, then the corpus as one document), so that
 // two builds can be shown to give the same bytes: `cmp` of their dumps.
 if only == "dump" {
     let output = FileHandle.standardOutput
     for text in texts {
         output.write(Data(MarkdownDocument(text).html().utf8))
-        output.write(Data(MarkdownDocument(text).render().html.utf8))
+        let body = MarkdownDocument(text).render()
+        output.write(Data(body.html.utf8))
+        // What rendering reads besides the HTML: the text, the tables' rows, the links.
+        output.write(Data(body.plainText.utf8))
+        output.write(Data("\(body.tables)\n\(body.textBlocks)\n\(body.sections)\n\(body.links)\n".utf8))
     }
     output.write(Data(MarkdownDocument(texts.joined(separator: "\n")).html().utf8))
     exit(0)

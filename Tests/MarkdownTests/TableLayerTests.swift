@@ -170,15 +170,18 @@ import Testing
 
     /// Cells written without a parse (`LiteralCells`) give the HTML and the
     /// text that cmark gives for the same cell parsed, on generated cells of
-    /// backticks, underscores, tildes, spaces and quotes.
+    /// backticks, asterisks, underscores, tildes, spaces, quotes, CJK text
+    /// and punctuation.
     @Test func literalCellsRenderAsCmarkParsesThem() {
         var generator = DifferentialTests.Generator(state: 20261201)
-        let alphabet = ["a", "b", "1", "_", "`", "`", "``", "~", "!", " ", "\"", ">", "#", "é", "'", "-", ".", "\t", "&", "*", "\\"]
-        var literal = 0, withCode = 0
-        for index in 0..<4000 {
+        let alphabet = ["a", "b", "1", "_", "`", "`", "`", "`", "``", "~", "!", " ", "\"", ">", "#", "é", "'", "-", ".", "\t", "&", "*",
+                        "\\", "**", "**", "日", "（", "）", "。", "\u{3000}", "\u{A0}", ":", "×"]
+        var literal = 0, withCode = 0, strong = 0
+        for index in 0..<12000 {
             let smart = index % 2 == 1
-            let length = 1 + generator.below(12)
-            let generated = (0..<length).map { _ in alphabet[generator.below(alphabet.count)] }.joined()
+            let length = 1 + generator.below(9)
+            // Half of them open with `**`, as bold labels in cells do.
+            let generated = (index % 4 < 2 ? "**" : "") + (0..<length).map { _ in alphabet[generator.below(alphabet.count)] }.joined()
             // A cell as the row splitter leaves it: trimmed.
             let cell = Array(generated.utf8.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed())
             guard !cell.isEmpty, cell.withUnsafeBufferPointer({ LiteralCells.isLiteral($0, smartPunctuation: smart) }) else { continue }
@@ -196,13 +199,15 @@ import Testing
                 }
             }
             if written.contains("<code>") { withCode += 1 }
+            if written.contains("<strong>") { strong += 1 }
             #expect("<h1>" + written + "</h1>\n" == expected, "cell \(String(decoding: cell, as: UTF8.self).debugDescription)")
             let plain = cell.withUnsafeBufferPointer { LiteralCells.plainText($0) }
             #expect(parsed.root.firstChild.map { PlainText.of($0) } == plain)
         }
-        #expect(literal > 400 && withCode > 100)
+        #expect(literal > 1500 && withCode > 150 && strong > 120)
         // Markup outside code spans, or a backslash anywhere, goes to the parse.
-        for markup in ["*a*", "a_", "_a", "[x]", "a]", "<b>", "&amp;", "`a\\|b`", "a\\|b", "x\u{1}"] {
+        for markup in ["*a*", "a_", "_a", "[x]", "a]", "<b>", "&amp;", "`a\\|b`", "a\\|b", "x\u{1}", "** a**", "**a **",
+                       "**（a）**b", "***a***", "**a**b*", "**`a**`", "**\u{3000}a**"] {
             #expect(!Array(markup.utf8).withUnsafeBufferPointer { LiteralCells.isLiteral($0, smartPunctuation: false) }, "\(markup)")
         }
         #expect(!Array("it's".utf8).withUnsafeBufferPointer { LiteralCells.isLiteral($0, smartPunctuation: true) })
