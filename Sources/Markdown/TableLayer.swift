@@ -63,7 +63,10 @@ enum TableLayer {
         guard let (delimiter, header, delimiterCells) = start else { return nil }
         let columns = header.count
         var cells = header
+        // Room for every line left as a row: one allocation, not one per doubling.
+        cells.reserveCapacity(columns * (lines.count - delimiter))
         var rowIndices: [Int] = []
+        rowIndices.reserveCapacity(lines.count - delimiter - 1)
         var index = delimiter + 1
         var filledCells = 0
         while index < lines.count {
