@@ -94,7 +94,7 @@ public struct PostmortemLoader: Sendable {
         let rendered = document.render(settings) { links.resolve($0) }
         diagnostics += links.diagnostics
         let body = Body(
-            markdown: split.body, html: rendered.html,
+            html: rendered.html,
             outline: rendered.headings.map { var entry = $0; entry.line += lineOffset; return entry },
             sections: rendered.sections.map { var section = $0; section.heading.line += lineOffset; return section },
             summary: rendered.summary(), readingMinutes: rendered.readingMinutes, plainText: rendered.plainText,

@@ -3,13 +3,15 @@ import Markdown
 /// A postmortem's Markdown body, rendered once by the load stage: the HTML
 /// (links already pointing at pages and copied files), the outline and the
 /// text that lists, search and analysis use.
+///
+/// The Markdown source itself is not kept: every later stage reads what the
+/// load stage made of it, and a build holds every body at once.
 public struct Body: Sendable, Hashable {
-    public var markdown: String
     public var html: String
     /// Every heading with its id; lines count from the top of the file.
     public var outline: [HeadingEntry]
     /// The top-level sections with their kinds and plain text.
-    public var sections: [Section]
+    public var sections: [BodySection]
     /// A plain-text description (the Summary section's first paragraph, else the first real paragraph).
     public var summary: String
     public var readingMinutes: Int
@@ -22,22 +24,105 @@ public struct Body: Sendable, Hashable {
     /// Ids of postmortems the body links to.
     public var linkedPostmortems: [String]
 
-    public init(markdown: String, html: String = "", outline: [HeadingEntry] = [], sections: [Section] = [],
+    public init(html: String = "", outline: [HeadingEntry] = [], sections: [Section] = [],
                 summary: String = "", readingMinutes: Int = 1, plainText: String = "", tasks: [TaskItem] = [],
                 attachments: [String] = [], linkedPostmortems: [String] = []) {
-        self.markdown = markdown
         self.html = html
         self.outline = outline
-        self.sections = sections
+        self.sections = BodySection.packed(sections)
         self.summary = summary
         self.readingMinutes = readingMinutes
-        self.plainText = plainText
+        // Made by appending, the text may hold up to twice its length in spare capacity: keep only the text.
+        self.plainText = Self.exactCopy(plainText)
         self.tasks = tasks
         self.attachments = attachments
         self.linkedPostmortems = linkedPostmortems
     }
 
-    public func section(_ kind: SectionKind) -> Section? {
+    public func section(_ kind: SectionKind) -> BodySection? {
         sections.first { $0.kind == kind }
+    }
+
+    /// `text` in storage of its own size.
+    static func exactCopy(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+/// A top-level section of a body: its heading, its kind and its plain text.
+///
+/// A section's text includes its subsections' texts, so the sections of a
+/// body repeat one another (the title's section holds them all). They are
+/// kept as ranges of one text per body (`packed(_:)`), each text read out
+/// when asked for.
+public struct BodySection: Sendable, Hashable {
+    public var heading: HeadingEntry
+    public var kind: SectionKind?
+    /// The texts of the body's sections, each once.
+    private let store: String
+    /// UTF-8 offsets of `text` and `firstParagraph` in `store`.
+    private let textRange: Range<Int>
+    private let firstParagraphRange: Range<Int>?
+
+    /// The plain text of the section's blocks, up to the next heading of the same or a higher level.
+    public var text: String { Self.read(store, textRange) }
+    /// The first paragraph of the section, as plain text.
+    public var firstParagraph: String? { firstParagraphRange.map { Self.read(store, $0) } }
+
+    /// The size of the store this section shares with the others of its body.
+    var storedBytes: Int { store.utf8.count }
+
+    public static func == (lhs: BodySection, rhs: BodySection) -> Bool {
+        lhs.heading == rhs.heading && lhs.kind == rhs.kind && lhs.text == rhs.text && lhs.firstParagraph == rhs.firstParagraph
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(heading)
+        hasher.combine(kind)
+        hasher.combine(text)
+        hasher.combine(firstParagraph)
+    }
+
+    /// The sections with their texts in one store: each text is found in
+    /// what is stored already (a subsection's text is part of its parent's),
+    /// else added to it; the longest first.
+    static func packed(_ sections: [Section]) -> [BodySection] {
+        var store: [UInt8] = []
+        func place(_ text: String) -> Range<Int> {
+            let bytes = Array(text.utf8)
+            if let found = find(bytes, in: store) { return found..<found + bytes.count }
+            store += bytes
+            return store.count - bytes.count..<store.count
+        }
+        let texts = sections.map(\.text) + sections.compactMap(\.firstParagraph)
+        var ranges: [String: Range<Int>] = [:]
+        for text in texts.sorted(by: { $0.utf8.count > $1.utf8.count }) where ranges[text] == nil {
+            ranges[text] = place(text)
+        }
+        let shared = String(decoding: store, as: UTF8.self)
+        return sections.map { section in
+            BodySection(heading: section.heading, kind: section.kind, store: shared,
+                        textRange: ranges[section.text] ?? 0..<0,
+                        firstParagraphRange: section.firstParagraph.map { ranges[$0] ?? 0..<0 })
+        }
+    }
+
+    /// The first offset of `needle` in `haystack`.
+    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard !needle.isEmpty else { return 0 }
+        guard needle.count <= haystack.count, let first = needle.first else { return nil }
+        var start = 0
+        while start + needle.count <= haystack.count {
+            guard let at = haystack[start...(haystack.count - needle.count)].firstIndex(of: first) else { return nil }
+            if haystack[at..<at + needle.count].elementsEqual(needle) { return at }
+            start = at + 1
+        }
+        return nil
+    }
+
+    static func read(_ store: String, _ range: Range<Int>) -> String {
+        var store = store
+        return store.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
     }
 }
