@@ -16,12 +16,19 @@ struct PreparedFile: Sendable {
     var file: SourceFile
     /// Nil when the file is not text (empty, binary, too large…).
     var source: SourceText?
-    var split: SplitSource
     var matter: FrontMatter
     var diagnostics: [Diagnostic]
 
     /// The postmortem's id: written, else the file name.
     var id: String { matter.id ?? file.stem }
+
+    /// The source's front matter and body, found again when the body is
+    /// rendered: kept from the first half, every file's body would be held
+    /// twice (in `source` and here) until the last file is loaded.
+    var split: SplitSource {
+        guard let source else { return SplitSource(yaml: nil, yamlFirstLine: 1, body: "", bodyFirstLine: 1) }
+        return PostmortemLoader.split(source).parts
+    }
 }
 
 /// The load stage for one file: text, front matter, fields, the body, and
@@ -52,18 +59,11 @@ public struct PostmortemLoader: Sendable {
         let source: SourceText
         switch TextDecoding.decode(file) {
         case let .refused(diagnostic):
-            return PreparedFile(file: file, source: nil, split: SplitSource(yaml: nil, yamlFirstLine: 1, body: "", bodyFirstLine: 1),
-                                matter: FrontMatter(), diagnostics: [diagnostic])
+            return PreparedFile(file: file, source: nil, matter: FrontMatter(), diagnostics: [diagnostic])
         case let .text(text): source = text
         }
-        var diagnostics: [Diagnostic] = []
-        let split: SplitSource
-        switch FrontMatterSplitter.split(source) {
-        case let .split(parts): split = parts
-        case let .unterminated(diagnostic):
-            diagnostics.append(diagnostic)
-            split = SplitSource(yaml: nil, yamlFirstLine: 1, body: source.text, bodyFirstLine: 1)
-        }
+        let (split, unterminated) = Self.split(source)
+        var diagnostics = unterminated.map { [$0] } ?? []
         var matter = FrontMatter()
         if let yaml = split.yaml {
             let document = YAMLDocument(yaml: yaml, firstLine: split.yamlFirstLine, in: source)
@@ -76,7 +76,15 @@ public struct PostmortemLoader: Sendable {
                 diagnostics += decoder.reader.diagnostics
             }
         }
-        return PreparedFile(file: file, source: source, split: split, matter: matter, diagnostics: diagnostics)
+        return PreparedFile(file: file, source: source, matter: matter, diagnostics: diagnostics)
+    }
+
+    /// Front matter and body; an unterminated front matter is an error, and the whole file the body.
+    static func split(_ source: SourceText) -> (parts: SplitSource, unterminated: Diagnostic?) {
+        switch FrontMatterSplitter.split(source) {
+        case let .split(parts): (parts, nil)
+        case let .unterminated(diagnostic): (SplitSource(yaml: nil, yamlFirstLine: 1, body: source.text, bodyFirstLine: 1), diagnostic)
+        }
     }
 
     func finish(_ prepared: PreparedFile, index: SourceIndex) -> LoadedFile {
