@@ -14,20 +14,20 @@ public struct LoadedFile: Sendable {
 /// renders any body (a body's links go to other postmortems' pages).
 struct PreparedFile: Sendable {
     var file: SourceFile
-    /// Nil when the file is not text (empty, binary, too large…).
-    var source: SourceText?
+    /// False when the file is not text (empty, binary, too large…).
+    var isText: Bool
     var matter: FrontMatter
     var diagnostics: [Diagnostic]
 
     /// The postmortem's id: written, else the file name.
     var id: String { matter.id ?? file.stem }
 
-    /// The source's front matter and body, found again when the body is
-    /// rendered: kept from the first half, every file's body would be held
-    /// twice (in `source` and here) until the last file is loaded.
-    var split: SplitSource {
-        guard let source else { return SplitSource(yaml: nil, yamlFirstLine: 1, body: "", bodyFirstLine: 1) }
-        return PostmortemLoader.split(source).parts
+    /// The file's text, decoded again for the second half: kept from the
+    /// first, every file's text would be held beside its bytes until the
+    /// last file is loaded (so would its body, split out of it).
+    var source: SourceText? {
+        guard isText, case let .text(text) = TextDecoding.decode(file) else { return nil }
+        return text
     }
 }
 
@@ -51,7 +51,7 @@ public struct PostmortemLoader: Sendable {
     public func load(_ file: SourceFile, index: SourceIndex = SourceIndex()) -> LoadedFile {
         let prepared = prepare(file)
         var index = index
-        if prepared.source != nil { index.postmortemIDs[file.relativePath] = prepared.id }
+        if prepared.isText { index.postmortemIDs[file.relativePath] = prepared.id }
         return finish(prepared, index: index)
     }
 
@@ -59,7 +59,7 @@ public struct PostmortemLoader: Sendable {
         let source: SourceText
         switch TextDecoding.decode(file) {
         case let .refused(diagnostic):
-            return PreparedFile(file: file, source: nil, matter: FrontMatter(), diagnostics: [diagnostic])
+            return PreparedFile(file: file, isText: false, matter: FrontMatter(), diagnostics: [diagnostic])
         case let .text(text): source = text
         }
         let (split, unterminated) = Self.split(source)
@@ -76,7 +76,7 @@ public struct PostmortemLoader: Sendable {
                 diagnostics += decoder.reader.diagnostics
             }
         }
-        return PreparedFile(file: file, source: source, matter: matter, diagnostics: diagnostics)
+        return PreparedFile(file: file, isText: true, matter: matter, diagnostics: diagnostics)
     }
 
     /// Front matter and body; an unterminated front matter is an error, and the whole file the body.
@@ -90,7 +90,7 @@ public struct PostmortemLoader: Sendable {
     func finish(_ prepared: PreparedFile, index: SourceIndex) -> LoadedFile {
         guard let source = prepared.source else { return LoadedFile(postmortem: nil, diagnostics: prepared.diagnostics) }
         var diagnostics = prepared.diagnostics
-        let split = prepared.split
+        let split = Self.split(source).parts
         let lineOffset = split.bodyFirstLine - 1
         let document = MarkdownDocument(split.body, options: MarkdownOptions(
             unsafeHTML: configuration.unsafeHTML, smartPunctuation: configuration.smartPunctuation, alignmentClasses: true))
