@@ -1,3 +1,4 @@
+import Glibc
 import Markdown
 
 /// A postmortem's Markdown body, rendered once by the load stage: the HTML
@@ -84,41 +85,54 @@ public struct BodySection: Sendable, Hashable {
         hasher.combine(firstParagraph)
     }
 
-    /// The sections with their texts in one store: each text is found in
-    /// what is stored already (a subsection's text is part of its parent's),
-    /// else added to it; the longest first.
+    /// The sections with their texts in one store. Sections come in the
+    /// order of their headings, and a section's text is part of the texts
+    /// of the sections around it, after the start of the section before it:
+    /// each text is looked for there (so the work grows with the text, never
+    /// with sections × text), else added to the store. A first paragraph is
+    /// looked for around its section's text. Where a text is found makes no
+    /// difference to what it reads; only to how much is stored.
     static func packed(_ sections: [Section]) -> [BodySection] {
         var store: [UInt8] = []
-        func place(_ text: String) -> Range<Int> {
+        var cursor = 0
+        func place(_ text: String, from start: Int, to end: Int? = nil) -> Range<Int> {
             let bytes = Array(text.utf8)
-            if let found = find(bytes, in: store) { return found..<found + bytes.count }
+            if let found = find(bytes, in: store, from: start, to: end ?? store.count) { return found..<found + bytes.count }
             store += bytes
             return store.count - bytes.count..<store.count
         }
-        let texts = sections.map(\.text) + sections.compactMap(\.firstParagraph)
-        var ranges: [String: Range<Int>] = [:]
-        for text in texts.sorted(by: { $0.utf8.count > $1.utf8.count }) where ranges[text] == nil {
-            ranges[text] = place(text)
+        let ranges = sections.map { section -> (text: Range<Int>, first: Range<Int>?) in
+            let text = place(section.text, from: cursor)
+            cursor = text.lowerBound
+            let window = 256
+            let first = section.firstParagraph.map {
+                place($0, from: max(0, text.lowerBound - window), to: min(store.count, text.upperBound + window))
+            }
+            return (text, first)
         }
         let shared = String(decoding: store, as: UTF8.self)
-        return sections.map { section in
+        return zip(sections, ranges).map { section, range in
             BodySection(heading: section.heading, kind: section.kind, store: shared,
-                        textRange: ranges[section.text] ?? 0..<0,
-                        firstParagraphRange: section.firstParagraph.map { ranges[$0] ?? 0..<0 })
+                        textRange: range.text, firstParagraphRange: range.first)
         }
     }
 
-    /// The first offset of `needle` in `haystack`.
-    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard !needle.isEmpty else { return 0 }
-        guard needle.count <= haystack.count, let first = needle.first else { return nil }
-        var start = 0
-        while start + needle.count <= haystack.count {
-            guard let at = haystack[start...(haystack.count - needle.count)].firstIndex(of: first) else { return nil }
-            if haystack[at..<at + needle.count].elementsEqual(needle) { return at }
-            start = at + 1
+    /// The first offset of `needle` in `haystack[start..<end]`.
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int, to end: Int) -> Int? {
+        guard !needle.isEmpty else { return start }
+        guard start >= 0, end <= haystack.count, end - start >= needle.count else { return nil }
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { pin in
+                guard let base = hay.baseAddress, let bytes = pin.baseAddress else { return nil }
+                let first = pin[0], last = end - pin.count
+                var at = start
+                while at <= last {
+                    if hay[at] == first, memcmp(base + at, bytes, pin.count) == 0 { return at }
+                    at += 1
+                }
+                return nil
+            }
         }
-        return nil
     }
 
     static func read(_ store: String, _ range: Range<Int>) -> String {
