@@ -63,7 +63,8 @@ import Testing
         #expect(pm.authors == ["tanaka", "suzuki"])
         #expect(pm.source.hasFrontMatter)
         #expect(pm.source.bodyFirstLine == 35)  // 32 YAML lines between fences on lines 1 and 34
-        #expect(pm.body.markdown == "# Body heading\n")
+        // The body is what follows the front matter: its heading is on the first line after the fence.
+        #expect(pm.body.outline.map { [$0.text, "\($0.line)"] } == [["Body heading", "35"]])
     }
 
     // MARK: Title, id, date and their fallbacks

@@ -23,7 +23,7 @@ struct RealPostmortemRenderingTests {
         let report = try Check.run(folder: realPostmortemsFolder.path, configurationFile: nil)
         var withTables = 0
         for postmortem in report.load.postmortems {
-            let expected = Self.delimiterRows(postmortem.body.markdown)
+            let expected = Self.delimiterRows(try bodyMarkdown(postmortem))
             let rendered = postmortem.body.html.components(separatedBy: "<table>").count - 1
             #expect(rendered == expected, "\(postmortem.source.relativePath): \(rendered) tables for \(expected) delimiter rows")
             #expect(!postmortem.body.html.contains("<p>|"), "\(postmortem.source.relativePath) has a paragraph of pipes")

@@ -53,6 +53,14 @@ func day(_ year: Int, _ month: Int, _ day: Int) -> CalendarDate? {
     CalendarDate(year: year, month: month, day: day)
 }
 
+/// A loaded postmortem's Markdown body (its file from `bodyFirstLine` on),
+/// read again from disk: a postmortem keeps what it rendered, not its source.
+func bodyMarkdown(_ postmortem: Postmortem) throws -> String {
+    let text = try String(contentsOfFile: postmortem.source.path, encoding: .utf8).replacingOccurrences(of: "\r\n", with: "\n")
+    return text.split(separator: "\n", omittingEmptySubsequences: false)
+        .dropFirst(postmortem.source.bodyFirstLine - 1).joined(separator: "\n")
+}
+
 /// The package's root folder, found from this file's path.
 let packageRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -40,7 +40,7 @@ public enum LoadStage {
         for (file, half) in zip(files, halves) {
             let id: String? = switch half {
             case let .kept(entry): entry.id
-            case let .prepared(prepared): prepared.source == nil ? nil : prepared.id
+            case let .prepared(prepared): prepared.isText ? prepared.id : nil
             }
             if let id, index.postmortemIDs[file.relativePath] == nil { index.postmortemIDs[file.relativePath] = id }
         }
@@ -61,7 +61,7 @@ public enum LoadStage {
                 var loaded = loader.finish(prepared, index: finishedIndex)
                 loaded.postmortem?.revision = revision(of: file, digest: digest, configurationKey: configurationKey,
                                                        index: indexDigest)
-                return (LoadCache.Entry(digest: digest, id: prepared.source == nil ? nil : prepared.id, finished: loaded), false)
+                return (LoadCache.Entry(digest: digest, id: prepared.isText ? prepared.id : nil, finished: loaded), false)
             }
         }
         var postmortems: [Postmortem] = []

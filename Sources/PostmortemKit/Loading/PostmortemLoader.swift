@@ -14,14 +14,21 @@ public struct LoadedFile: Sendable {
 /// renders any body (a body's links go to other postmortems' pages).
 struct PreparedFile: Sendable {
     var file: SourceFile
-    /// Nil when the file is not text (empty, binary, too large…).
-    var source: SourceText?
-    var split: SplitSource
+    /// False when the file is not text (empty, binary, too large…).
+    var isText: Bool
     var matter: FrontMatter
     var diagnostics: [Diagnostic]
 
     /// The postmortem's id: written, else the file name.
     var id: String { matter.id ?? file.stem }
+
+    /// The file's text, decoded again for the second half: kept from the
+    /// first, every file's text would be held beside its bytes until the
+    /// last file is loaded (so would its body, split out of it).
+    var source: SourceText? {
+        guard isText, case let .text(text) = TextDecoding.decode(file) else { return nil }
+        return text
+    }
 }
 
 /// The load stage for one file: text, front matter, fields, the body, and
@@ -44,7 +51,7 @@ public struct PostmortemLoader: Sendable {
     public func load(_ file: SourceFile, index: SourceIndex = SourceIndex()) -> LoadedFile {
         let prepared = prepare(file)
         var index = index
-        if prepared.source != nil { index.postmortemIDs[file.relativePath] = prepared.id }
+        if prepared.isText { index.postmortemIDs[file.relativePath] = prepared.id }
         return finish(prepared, index: index)
     }
 
@@ -52,18 +59,11 @@ public struct PostmortemLoader: Sendable {
         let source: SourceText
         switch TextDecoding.decode(file) {
         case let .refused(diagnostic):
-            return PreparedFile(file: file, source: nil, split: SplitSource(yaml: nil, yamlFirstLine: 1, body: "", bodyFirstLine: 1),
-                                matter: FrontMatter(), diagnostics: [diagnostic])
+            return PreparedFile(file: file, isText: false, matter: FrontMatter(), diagnostics: [diagnostic])
         case let .text(text): source = text
         }
-        var diagnostics: [Diagnostic] = []
-        let split: SplitSource
-        switch FrontMatterSplitter.split(source) {
-        case let .split(parts): split = parts
-        case let .unterminated(diagnostic):
-            diagnostics.append(diagnostic)
-            split = SplitSource(yaml: nil, yamlFirstLine: 1, body: source.text, bodyFirstLine: 1)
-        }
+        let (split, unterminated) = Self.split(source)
+        var diagnostics = unterminated.map { [$0] } ?? []
         var matter = FrontMatter()
         if let yaml = split.yaml {
             let document = YAMLDocument(yaml: yaml, firstLine: split.yamlFirstLine, in: source)
@@ -76,13 +76,21 @@ public struct PostmortemLoader: Sendable {
                 diagnostics += decoder.reader.diagnostics
             }
         }
-        return PreparedFile(file: file, source: source, split: split, matter: matter, diagnostics: diagnostics)
+        return PreparedFile(file: file, isText: true, matter: matter, diagnostics: diagnostics)
+    }
+
+    /// Front matter and body; an unterminated front matter is an error, and the whole file the body.
+    static func split(_ source: SourceText) -> (parts: SplitSource, unterminated: Diagnostic?) {
+        switch FrontMatterSplitter.split(source) {
+        case let .split(parts): (parts, nil)
+        case let .unterminated(diagnostic): (SplitSource(yaml: nil, yamlFirstLine: 1, body: source.text, bodyFirstLine: 1), diagnostic)
+        }
     }
 
     func finish(_ prepared: PreparedFile, index: SourceIndex) -> LoadedFile {
         guard let source = prepared.source else { return LoadedFile(postmortem: nil, diagnostics: prepared.diagnostics) }
         var diagnostics = prepared.diagnostics
-        let split = prepared.split
+        let split = Self.split(source).parts
         let lineOffset = split.bodyFirstLine - 1
         let document = MarkdownDocument(split.body, options: MarkdownOptions(
             unsafeHTML: configuration.unsafeHTML, smartPunctuation: configuration.smartPunctuation, alignmentClasses: true))
@@ -94,7 +102,7 @@ public struct PostmortemLoader: Sendable {
         let rendered = document.render(settings) { links.resolve($0) }
         diagnostics += links.diagnostics
         let body = Body(
-            markdown: split.body, html: rendered.html,
+            html: rendered.html,
             outline: rendered.headings.map { var entry = $0; entry.line += lineOffset; return entry },
             sections: rendered.sections.map { var section = $0; section.heading.line += lineOffset; return section },
             summary: rendered.summary(), readingMinutes: rendered.readingMinutes, plainText: rendered.plainText,

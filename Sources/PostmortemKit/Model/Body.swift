@@ -1,15 +1,18 @@
+import Glibc
 import Markdown
 
 /// A postmortem's Markdown body, rendered once by the load stage: the HTML
 /// (links already pointing at pages and copied files), the outline and the
 /// text that lists, search and analysis use.
+///
+/// The Markdown source itself is not kept: every later stage reads what the
+/// load stage made of it, and a build holds every body at once.
 public struct Body: Sendable, Hashable {
-    public var markdown: String
     public var html: String
     /// Every heading with its id; lines count from the top of the file.
     public var outline: [HeadingEntry]
     /// The top-level sections with their kinds and plain text.
-    public var sections: [Section]
+    public var sections: [BodySection]
     /// A plain-text description (the Summary section's first paragraph, else the first real paragraph).
     public var summary: String
     public var readingMinutes: Int
@@ -22,22 +25,118 @@ public struct Body: Sendable, Hashable {
     /// Ids of postmortems the body links to.
     public var linkedPostmortems: [String]
 
-    public init(markdown: String, html: String = "", outline: [HeadingEntry] = [], sections: [Section] = [],
+    public init(html: String = "", outline: [HeadingEntry] = [], sections: [Section] = [],
                 summary: String = "", readingMinutes: Int = 1, plainText: String = "", tasks: [TaskItem] = [],
                 attachments: [String] = [], linkedPostmortems: [String] = []) {
-        self.markdown = markdown
         self.html = html
         self.outline = outline
-        self.sections = sections
+        self.sections = BodySection.packed(sections)
         self.summary = summary
         self.readingMinutes = readingMinutes
-        self.plainText = plainText
+        // Made by appending, the text may hold up to twice its length in spare capacity: keep only the text.
+        self.plainText = Self.exactCopy(plainText)
         self.tasks = tasks
         self.attachments = attachments
         self.linkedPostmortems = linkedPostmortems
     }
 
-    public func section(_ kind: SectionKind) -> Section? {
+    public func section(_ kind: SectionKind) -> BodySection? {
         sections.first { $0.kind == kind }
+    }
+
+    /// `text` in storage of its own size.
+    static func exactCopy(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+/// A top-level section of a body: its heading, its kind and its plain text.
+///
+/// A section's text includes its subsections' texts, so the sections of a
+/// body repeat one another (the title's section holds them all). They are
+/// kept as ranges of one text per body (`packed(_:)`), each text read out
+/// when asked for.
+public struct BodySection: Sendable, Hashable {
+    public var heading: HeadingEntry
+    public var kind: SectionKind?
+    /// The texts of the body's sections, each once.
+    private let store: String
+    /// UTF-8 offsets of `text` and `firstParagraph` in `store`.
+    private let textRange: Range<Int>
+    private let firstParagraphRange: Range<Int>?
+
+    /// The plain text of the section's blocks, up to the next heading of the same or a higher level.
+    public var text: String { Self.read(store, textRange) }
+    /// The first paragraph of the section, as plain text.
+    public var firstParagraph: String? { firstParagraphRange.map { Self.read(store, $0) } }
+
+    /// The size of the store this section shares with the others of its body.
+    var storedBytes: Int { store.utf8.count }
+
+    public static func == (lhs: BodySection, rhs: BodySection) -> Bool {
+        lhs.heading == rhs.heading && lhs.kind == rhs.kind && lhs.text == rhs.text && lhs.firstParagraph == rhs.firstParagraph
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(heading)
+        hasher.combine(kind)
+        hasher.combine(text)
+        hasher.combine(firstParagraph)
+    }
+
+    /// The sections with their texts in one store. Sections come in the
+    /// order of their headings, and a section's text is part of the texts
+    /// of the sections around it, after the start of the section before it:
+    /// each text is looked for there (so the work grows with the text, never
+    /// with sections × text), else added to the store. A first paragraph is
+    /// looked for around its section's text. Where a text is found makes no
+    /// difference to what it reads; only to how much is stored.
+    static func packed(_ sections: [Section]) -> [BodySection] {
+        var store: [UInt8] = []
+        var cursor = 0
+        func place(_ text: String, from start: Int, to end: Int? = nil) -> Range<Int> {
+            let bytes = Array(text.utf8)
+            if let found = find(bytes, in: store, from: start, to: end ?? store.count) { return found..<found + bytes.count }
+            store += bytes
+            return store.count - bytes.count..<store.count
+        }
+        let ranges = sections.map { section -> (text: Range<Int>, first: Range<Int>?) in
+            let text = place(section.text, from: cursor)
+            cursor = text.lowerBound
+            let window = 256
+            let first = section.firstParagraph.map {
+                place($0, from: max(0, text.lowerBound - window), to: min(store.count, text.upperBound + window))
+            }
+            return (text, first)
+        }
+        let shared = String(decoding: store, as: UTF8.self)
+        return zip(sections, ranges).map { section, range in
+            BodySection(heading: section.heading, kind: section.kind, store: shared,
+                        textRange: range.text, firstParagraphRange: range.first)
+        }
+    }
+
+    /// The first offset of `needle` in `haystack[start..<end]`.
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int, to end: Int) -> Int? {
+        guard !needle.isEmpty else { return start }
+        guard start >= 0, end <= haystack.count, end - start >= needle.count else { return nil }
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { pin in
+                guard let base = hay.baseAddress, let bytes = pin.baseAddress else { return nil }
+                let first = pin[0], last = end - pin.count
+                var at = start
+                while at <= last {
+                    if hay[at] == first, memcmp(base + at, bytes, pin.count) == 0 { return at }
+                    at += 1
+                }
+                return nil
+            }
+        }
+    }
+
+    static func read(_ store: String, _ range: Range<Int>) -> String {
+        var store = store
+        return store.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
     }
 }

@@ -2,46 +2,183 @@ import Foundation
 
 /// One postmortem, validated and typed: what the load stage produces from a
 /// file's front matter and body.
+///
+/// A value whose fields live in one shared, immutable box: copying a
+/// postmortem (into the site's order, its groups, action-item lists, page
+/// jobs) copies a reference, not the hundreds of bytes of its fields, and
+/// setting a field gives that copy a box of its own.
 public struct Postmortem: Sendable, Hashable {
-    public var id: String
-    public var title: String
+    /// The fields, stored once however many copies of the postmortem there are.
+    struct Fields: Sendable, Hashable {
+        var id: String
+        var title: String
+        var date: CalendarDate?
+        var status: Status
+        var kind: Kind
+        var severity: String?
+        var services: [String]
+        var milestones: Milestones
+        var duration: StatedDuration?
+        var impact: Impact?
+        var causes: [Cause]
+        var trigger: String?
+        var recurrenceFix: [ActionItem]
+        var related: [String]
+        var tags: [String]
+        var authors: [String]
+        var description: String?
+        var language: Language
+        var body: Body
+        var inferred: InferredTimes
+        var source: Source
+        var origins: Origins
+        var fieldSites: [String: FieldSite]
+        var revision: UInt64 = 0
+    }
+
+    private final class Storage: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var storage: Storage
+
+    private mutating func update(_ change: (inout Fields) -> Void) {
+        var fields = storage.fields
+        change(&fields)
+        storage = Storage(fields)
+    }
+
+    init(id: String, title: String, date: CalendarDate?, status: Status, kind: Kind, severity: String?,
+         services: [String], milestones: Milestones, duration: StatedDuration?, impact: Impact?, causes: [Cause],
+         trigger: String?, recurrenceFix: [ActionItem], related: [String], tags: [String], authors: [String],
+         description: String?, language: Language, body: Body, inferred: InferredTimes, source: Source,
+         origins: Origins, fieldSites: [String: FieldSite], revision: UInt64 = 0) {
+        storage = Storage(Fields(id: id, title: title, date: date, status: status, kind: kind, severity: severity,
+                              services: services, milestones: milestones, duration: duration, impact: impact,
+                              causes: causes, trigger: trigger, recurrenceFix: recurrenceFix, related: related,
+                              tags: tags, authors: authors, description: description, language: language, body: body,
+                              inferred: inferred, source: source, origins: origins, fieldSites: fieldSites,
+                              revision: revision))
+    }
+
+    public static func == (lhs: Postmortem, rhs: Postmortem) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) { storage.fields.hash(into: &hasher) }
+
+    public var id: String {
+        get { storage.fields.id }
+        set { update { $0.id = newValue } }
+    }
+    public var title: String {
+        get { storage.fields.title }
+        set { update { $0.title = newValue } }
+    }
     /// The incident's date: `date`, else the start's date, else a date in the file name.
-    public var date: CalendarDate?
-    public var status: Status
-    public var kind: Kind
+    public var date: CalendarDate? {
+        get { storage.fields.date }
+        set { update { $0.date = newValue } }
+    }
+    public var status: Status {
+        get { storage.fields.status }
+        set { update { $0.status = newValue } }
+    }
+    public var kind: Kind {
+        get { storage.fields.kind }
+        set { update { $0.kind = newValue } }
+    }
     /// A severity level id from the configuration (`SEV1`…), or nil when unknown.
-    public var severity: String?
-    public var services: [String]
-    public var milestones: Milestones
+    public var severity: String? {
+        get { storage.fields.severity }
+        set { update { $0.severity = newValue } }
+    }
+    public var services: [String] {
+        get { storage.fields.services }
+        set { update { $0.services = newValue } }
+    }
+    public var milestones: Milestones {
+        get { storage.fields.milestones }
+        set { update { $0.milestones = newValue } }
+    }
     /// A stated duration, for when the milestones are unknown.
-    public var duration: StatedDuration?
-    public var impact: Impact?
+    public var duration: StatedDuration? {
+        get { storage.fields.duration }
+        set { update { $0.duration = newValue } }
+    }
+    public var impact: Impact? {
+        get { storage.fields.impact }
+        set { update { $0.impact = newValue } }
+    }
     /// The causes, the primary one first.
-    public var causes: [Cause]
-    public var trigger: String?
-    public var recurrenceFix: [ActionItem]
-    public var related: [String]
-    public var tags: [String]
-    public var authors: [String]
+    public var causes: [Cause] {
+        get { storage.fields.causes }
+        set { update { $0.causes = newValue } }
+    }
+    public var trigger: String? {
+        get { storage.fields.trigger }
+        set { update { $0.trigger = newValue } }
+    }
+    public var recurrenceFix: [ActionItem] {
+        get { storage.fields.recurrenceFix }
+        set { update { $0.recurrenceFix = newValue } }
+    }
+    public var related: [String] {
+        get { storage.fields.related }
+        set { update { $0.related = newValue } }
+    }
+    public var tags: [String] {
+        get { storage.fields.tags }
+        set { update { $0.tags = newValue } }
+    }
+    public var authors: [String] {
+        get { storage.fields.authors }
+        set { update { $0.authors = newValue } }
+    }
     /// A one-line description given in the front matter (`description:`).
-    public var description: String?
+    public var description: String? {
+        get { storage.fields.description }
+        set { update { $0.description = newValue } }
+    }
     /// The language it is written in: `lang` of the front matter, else told from its title and text.
-    public var language: Language
+    public var language: Language {
+        get { storage.fields.language }
+        set { update { $0.language = newValue } }
+    }
     /// The body, front matter removed, rendered.
-    public var body: Body
+    public var body: Body {
+        get { storage.fields.body }
+        set { update { $0.body = newValue } }
+    }
     /// Times read from the body because the front matter does not state them.
-    public var inferred: InferredTimes
-    public var source: Source
+    public var inferred: InferredTimes {
+        get { storage.fields.inferred }
+        set { update { $0.inferred = newValue } }
+    }
+    public var source: Source {
+        get { storage.fields.source }
+        set { update { $0.source = newValue } }
+    }
     /// Where each field's value was found, as `Origin`.
-    public var origins: Origins
+    public var origins: Origins {
+        get { storage.fields.origins }
+        set { update { $0.origins = newValue } }
+    }
     /// Where field values stand in the file, for diagnostics of later stages
     /// (`id`, `related[0]`, …).
-    public var fieldSites: [String: FieldSite]
+    public var fieldSites: [String: FieldSite] {
+        get { storage.fields.fieldSites }
+        set { update { $0.fieldSites = newValue } }
+    }
     /// A digest of everything the postmortem is made from: its file's path
     /// and bytes, the configuration and the folder's index of ids and files
     /// (`LoadStage`). The same inputs give the same revision in every build,
     /// which is how the render stage knows a page's postmortems did not change.
-    public var revision: UInt64 = 0
+    public var revision: UInt64 {
+        get { storage.fields.revision }
+        set { update { $0.revision = newValue } }
+    }
 
     public enum Status: String, Sendable, Hashable, CaseIterable {
         case draft, review, published

@@ -80,14 +80,31 @@ enum DataExport {
         }
     }
 
+    /// The bytes `JSONEncoder` (pretty-printed, sorted keys) gives for the
+    /// array of every record, made a record at a time: the encoder's tree of
+    /// one record is all that is held at once, never the whole file's.
     static func incidentsJSON(_ postmortems: [Postmortem], recurrences: [String: Recurrence] = [:],
                               definition: MetricsDefinition = .default) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(postmortems.map {
-            Incident(postmortem: $0, recurrence: recurrences[$0.id] ?? Recurrence(), definition: definition)
-        })
-        return Array(data) + [0x0A]
+        guard !postmortems.isEmpty else { return Array(try encoder.encode([Incident]())) + [0x0A] }
+        var out: [UInt8] = Array("[\n".utf8)
+        for (index, postmortem) in postmortems.enumerated() {
+            let record = try encoder.encode(
+                Incident(postmortem: postmortem, recurrence: recurrences[postmortem.id] ?? Recurrence(), definition: definition))
+            // An element of the array is the record with each of its lines that is not empty
+            // indented one level (line breaks are only ever between tokens: strings hold theirs as
+            // `\n`; an empty array is `[`, an empty line, `]`), then a comma but for the last.
+            var lineStart = true
+            for byte in record {
+                if lineStart, byte != 0x0A { out += "  ".utf8 }
+                out.append(byte)
+                lineStart = byte == 0x0A
+            }
+            out += (index + 1 < postmortems.count ? ",\n" : "\n").utf8
+        }
+        out += "]\n".utf8
+        return out
     }
 
     /// The CSV's columns, in order; the JSON's fields with lists flattened.
