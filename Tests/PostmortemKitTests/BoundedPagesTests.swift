@@ -123,7 +123,7 @@ import Testing
             == 2 * ActionItemLists.statusLimit + 2 * ActionItemLists.ownerLimit)
         let done = try Self.text(plan, "action-items/done.html") + Self.text(plan, "action-items/done-2.html")
         let titles = (0..<130).flatMap { n in [1, 2].map { "Fix \(n)-\($0)" } }
-        #expect(titles.allSatisfy { done.contains("</span> \($0) <span") })
+        #expect(titles.allSatisfy { done.contains("<span class=\"fix-title\">\($0)</span> <span") })
         #expect(done.components(separatedBy: "<li class=\"fix ").count - 1 == 260)
         let second = try Self.text(plan, "action-items/done-2.html")
         #expect(second.contains("<title>Done · Action items · Page 2 of 2 · "))

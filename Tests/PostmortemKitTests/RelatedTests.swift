@@ -164,7 +164,7 @@ import Testing
         }
         #expect(!recurrenceLinks.isEmpty, "at least one incident with the cause key db-connection-pool-exhaustion")
         #expect(Set(recurrenceLinks) == ["INC-2023-001", "INC-2023-004", "INC-2025-003"])
-        #expect(section.contains("<a class=\"connection-title\" href=\"INC-2023-004.html\">"))
+        #expect(section.contains("<a class=\"connection-title\" href=\"INC-2023-004.html\" lang=\"en\">"), "an English postmortem's title")
         #expect(section.contains("<span class=\"badge sev-sev2\">SEV2</span>"))
         #expect(section.contains("<li class=\"reason\">関連として記載</li>"))
         #expect(section.contains("<li class=\"reason\">この障害へリンク</li>"), "INC-2025-003 names this one")

@@ -179,6 +179,7 @@ extension PageContext {
     func actionItemView(_ entry: ActionItemLists.Entry, root: String, showOwner: Bool) -> [String: Any] {
         var item = fix(entry.item)
         item["incident"] = entry.postmortem.title
+        item["contentLang"] = contentLang(entry.postmortem) ?? false
         item["url"] = root + SitePaths.incidentPage(id: entry.postmortem.id)
         // false, not absent: Mustache would find the owner group's own "owner" instead.
         if !showOwner { item["owner"] = false }

@@ -895,7 +895,7 @@ table.chart-table tbody th { font-weight: 500; }
 <p class="crumbs"><a href="{{parentURL}}">{{parentTitle}}</a></p>
 <h1>{{heading}}</h1>
 {{#categoryName}}<p class="meta">{{t.causeCategory}}: <a class="category" href="{{categoryURL}}">{{categoryName}}</a></p>
-{{/categoryName}}{{#description}}<p class="lead">{{description}}</p>{{/description}}
+{{/categoryName}}{{#description}}<p class="lead"{{#descriptionLang}} lang="{{descriptionLang}}"{{/descriptionLang}}>{{description}}</p>{{/description}}
 <dl class="figures card">
 {{#figures}}<div class="figure"><dt>{{label}}</dt><dd>{{value}}</dd></div>
 {{/figures}}
@@ -909,7 +909,7 @@ table.chart-table tbody th { font-weight: 500; }
 {{#verdictsShown}}<p class="muted list-bound">{{verdictsShown}}</p>
 {{/verdictsShown}}
 <ul class="verdict-list">
-{{#verdicts}}<li><span class="verdict verdict-{{verdict}}">{{verdictLabel}}</span> {{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<a href="{{url}}">{{id}} {{title}}</a></li>
+{{#verdicts}}<li><span class="verdict verdict-{{verdict}}">{{verdictLabel}}</span> {{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<a href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{id}} {{title}}</a></li>
 {{/verdicts}}
 </ul>
 {{/hasVerdicts}}
@@ -971,7 +971,7 @@ table.chart-table tbody th { font-weight: 500; }
 <div class="figure"><dt>{{label}}</dt><dd>{{value}}{{#inferred}} <abbr class="inferred" title="{{t.inferredHelp}}">{{t.inferred}}</abbr>{{/inferred}}</dd></div>
 {{/figures}}
 </dl>
-{{#impact}}<p class="impact"><strong>{{t.impact}}:</strong> {{impact}}</p>{{/impact}}
+{{#impact}}<p class="impact"><strong>{{t.impact}}:</strong> <span{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{impact}}</span></p>{{/impact}}
 {{#hasMilestones}}
 <ol class="milestones">
 {{#milestones}}<li><span class="label">{{label}}</span> <time datetime="{{iso}}">{{time}}</time></li>
@@ -981,31 +981,31 @@ table.chart-table tbody th { font-weight: 500; }
 {{#hasCauses}}
 <h3>{{t.cause}}</h3>
 <ul class="causes">
-{{#causes}}<li>{{#category}}<a class="category" href="{{categoryURL}}">{{category}}</a> {{/category}}<a class="key" href="{{url}}"><code>{{key}}</code></a>{{#summary}} — {{summary}}{{/summary}}</li>
+{{#causes}}<li>{{#category}}<a class="category" href="{{categoryURL}}">{{category}}</a> {{/category}}<a class="key" href="{{url}}"><code>{{key}}</code></a>{{#summary}} — <span{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{summary}}</span>{{/summary}}</li>
 {{/causes}}
 </ul>
 {{/hasCauses}}
 {{#recurrence}}
 <div class="recurrence{{#verdict}} recurrence-{{verdict}}{{/verdict}}">
 <h3>{{t.recurrence}}</h3>
-{{#hasOf}}<p>{{t.recurrenceOf}} {{#moreOf}}<a href="{{causeURL}}">{{moreOf}}</a> … {{/moreOf}}{{#of}}<a class="recurrence-link" href="{{url}}">{{name}}</a> {{/of}}</p>
+{{#hasOf}}<p>{{t.recurrenceOf}} {{#moreOf}}<a href="{{causeURL}}">{{moreOf}}</a> … {{/moreOf}}{{#of}}<a class="recurrence-link" href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{name}}</a> {{/of}}</p>
 {{/hasOf}}
 {{#verdictLabel}}<p><span class="verdict verdict-{{verdict}}">{{verdictLabel}}</span> {{verdictHelp}}</p>
 {{/verdictLabel}}
 {{#hasPending}}<ul class="pending-fixes">
-{{#pending}}<li><span class="status status-{{status}}">{{statusLabel}}</span> {{title}} <span class="muted">— <a href="{{url}}">{{id}}</a></span></li>
+{{#pending}}<li><span class="status status-{{status}}">{{statusLabel}}</span> <span class="fix-title"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{title}}</span> <span class="muted">— <a href="{{url}}">{{id}}</a></span></li>
 {{/pending}}{{#morePending}}<li><a href="{{causeURL}}">{{morePending}}</a></li>
 {{/morePending}}
 </ul>
 {{/hasPending}}
-{{#hasBy}}<p>{{t.recurredBy}} {{#by}}<a class="recurrence-link" href="{{url}}">{{name}}</a> {{/by}}{{#moreBy}}… <a href="{{causeURL}}">{{moreBy}}</a>{{/moreBy}}</p>
+{{#hasBy}}<p>{{t.recurredBy}} {{#by}}<a class="recurrence-link" href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{name}}</a> {{/by}}{{#moreBy}}… <a href="{{causeURL}}">{{moreBy}}</a>{{/moreBy}}</p>
 {{/hasBy}}
 </div>
 {{/recurrence}}
 {{#hasFix}}
 <h3>{{t.recurrenceFix}}</h3>
 <ul class="fixes">
-{{#fixes}}<li class="fix fix-{{status}}{{#overdue}} overdue{{/overdue}}"><span class="status status-{{status}}">{{statusLabel}}</span> {{title}}{{#owner}} <span class="owner">@{{owner}}</span>{{/owner}}{{#due}} <span class="due">{{t.due}} <time datetime="{{due}}">{{due}}</time></span>{{/due}}{{#overdue}} <strong class="overdue-label">{{t.overdue}}</strong>{{/overdue}}</li>
+{{#fixes}}<li class="fix fix-{{status}}{{#overdue}} overdue{{/overdue}}"><span class="status status-{{status}}">{{statusLabel}}</span> <span class="fix-title"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{title}}</span>{{#owner}} <span class="owner">@{{owner}}</span>{{/owner}}{{#due}} <span class="due">{{t.due}} <time datetime="{{due}}">{{due}}</time></span>{{/due}}{{#overdue}} <strong class="overdue-label">{{t.overdue}}</strong>{{/overdue}}</li>
 {{/fixes}}
 </ul>
 {{/hasFix}}
@@ -1014,7 +1014,7 @@ table.chart-table tbody th { font-weight: 500; }
 {{#hasToc}}
 <nav class="toc" aria-label="{{t.contents}}">
 <h2>{{t.contents}}</h2>
-<ol>
+<ol{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>
 {{#toc}}<li class="toc-{{level}}"><a href="#{{id}}">{{text}}</a></li>
 {{/toc}}
 </ol>
@@ -1034,7 +1034,7 @@ table.chart-table tbody th { font-weight: 500; }
 <ul class="connection-list">
 {{#related}}
 <li class="connection">
-<a class="connection-title" href="{{url}}">{{title}}</a>
+<a class="connection-title" href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{title}}</a>
 <span class="connection-meta">{{#severity}}<span class="badge sev-{{severityClass}}">{{severity}}</span> {{/severity}}{{#nearMiss}}<span class="tag kind">{{t.nearMiss}}</span> {{/nearMiss}}{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<span class="connection-id">{{id}}</span></span>
 <ul class="reasons">{{#reasons}}<li class="reason{{#strong}} reason-strong{{/strong}}">{{text}}</li>{{/reasons}}</ul>
 </li>
@@ -1049,7 +1049,7 @@ table.chart-table tbody th { font-weight: 500; }
 <ul class="connection-list">
 {{#similar}}
 <li class="connection">
-<a class="connection-title" href="{{url}}">{{title}}</a>
+<a class="connection-title" href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{title}}</a>
 <span class="connection-meta">{{#severity}}<span class="badge sev-{{severityClass}}">{{severity}}</span> {{/severity}}{{#nearMiss}}<span class="tag kind">{{t.nearMiss}}</span> {{/nearMiss}}{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<span class="connection-id">{{id}}</span></span>
 <ul class="reasons">{{#reasons}}<li class="reason{{#strong}} reason-strong{{/strong}}">{{text}}</li>{{/reasons}}</ul>
 </li>
@@ -1063,8 +1063,8 @@ table.chart-table tbody th { font-weight: 500; }
 <footer class="incident-footer">
 <p class="source">{{t.source}}: <code>{{source}}</code></p>
 <nav class="pager" aria-label="{{t.pager}}">
-{{#previous}}<a rel="prev" href="{{url}}">← {{title}}</a>{{/previous}}
-{{#next}}<a rel="next" href="{{url}}">{{title}} →</a>{{/next}}
+{{#previous}}<a rel="prev" href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>← {{title}}</a>{{/previous}}
+{{#next}}<a rel="next" href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{title}} →</a>{{/next}}
 </nav>
 </footer>
 </article>
@@ -1133,7 +1133,7 @@ table.chart-table tbody th { font-weight: 500; }
 
 """##,
         "partials/action-item.mustache": ##"""
-<li class="fix fix-{{status}}{{#overdue}} overdue{{/overdue}}"><span class="status status-{{status}}">{{statusLabel}}</span> {{title}}{{#owner}} <span class="owner">@{{owner}}</span>{{/owner}}{{#due}} <span class="due">{{t.due}} <time datetime="{{due}}">{{due}}</time></span>{{/due}}{{#overdue}} <strong class="overdue-label">{{t.overdue}}</strong>{{/overdue}} <span class="muted">— <a href="{{url}}">{{incident}}</a></span></li>
+<li class="fix fix-{{status}}{{#overdue}} overdue{{/overdue}}"><span class="status status-{{status}}">{{statusLabel}}</span> <span class="fix-title"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{title}}</span>{{#owner}} <span class="owner">@{{owner}}</span>{{/owner}}{{#due}} <span class="due">{{t.due}} <time datetime="{{due}}">{{due}}</time></span>{{/due}}{{#overdue}} <strong class="overdue-label">{{t.overdue}}</strong>{{/overdue}} <span class="muted">— <a href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{incident}}</a></span></li>
 
 """##,
         "partials/chart.mustache": ##"""
@@ -1444,7 +1444,7 @@ What went well, what went badly, where we were lucky.
 <p class="connection-lead">{{t.verdictHelp-escaped}}</p>
 {{^hasEscaped}}<p class="muted">{{t.none}}</p>{{/hasEscaped}}
 <ul class="verdict-list">
-{{#escaped}}<li>{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<a href="{{url}}">{{id}} {{title}}</a><br><span class="muted">{{t.recurrenceOf}} {{#moreOf}}<a href="{{url}}">{{moreOf}}</a> … {{/moreOf}}{{#of}}<a href="{{url}}">{{name}}</a> {{/of}}</span>{{#moreOfCause}}<br><a class="more-of-cause" href="{{url}}">{{text}}</a>{{/moreOfCause}}</li>
+{{#escaped}}<li>{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<a href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{id}} {{title}}</a><br><span class="muted">{{t.recurrenceOf}} {{#moreOf}}<a href="{{url}}">{{moreOf}}</a> … {{/moreOf}}{{#of}}<a href="{{url}}">{{name}}</a> {{/of}}</span>{{#moreOfCause}}<br><a class="more-of-cause" href="{{url}}">{{text}}</a>{{/moreOfCause}}</li>
 {{/escaped}}
 </ul>
 {{#escapedMore}}
@@ -1456,8 +1456,8 @@ What went well, what went badly, where we were lucky.
 <p class="connection-lead">{{t.verdictHelp-pending}}</p>
 {{^hasPending}}<p class="muted">{{t.none}}</p>{{/hasPending}}
 <ul class="verdict-list">
-{{#pendingList}}<li>{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<a href="{{url}}">{{id}} {{title}}</a><br><span class="muted">{{t.recurrenceOf}} {{#moreOf}}<a href="{{url}}">{{moreOf}}</a> … {{/moreOf}}{{#of}}<a href="{{url}}">{{name}}</a> {{/of}}</span>
-<ul class="pending-fixes">{{#pending}}<li><span class="status status-{{status}}">{{statusLabel}}</span> {{title}} <span class="muted">({{id}})</span></li>{{/pending}}{{#morePending}}<li><a href="{{url}}">{{morePending}}</a></li>{{/morePending}}</ul>{{#moreOfCause}}<a class="more-of-cause" href="{{url}}">{{text}}</a>{{/moreOfCause}}</li>
+{{#pendingList}}<li>{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<a href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{id}} {{title}}</a><br><span class="muted">{{t.recurrenceOf}} {{#moreOf}}<a href="{{url}}">{{moreOf}}</a> … {{/moreOf}}{{#of}}<a href="{{url}}">{{name}}</a> {{/of}}</span>
+<ul class="pending-fixes">{{#pending}}<li><span class="status status-{{status}}">{{statusLabel}}</span> <span class="fix-title"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{title}}</span> <span class="muted">({{id}})</span></li>{{/pending}}{{#morePending}}<li><a href="{{url}}">{{morePending}}</a></li>{{/morePending}}</ul>{{#moreOfCause}}<a class="more-of-cause" href="{{url}}">{{text}}</a>{{/moreOfCause}}</li>
 {{/pendingList}}
 </ul>
 {{#pendingMore}}

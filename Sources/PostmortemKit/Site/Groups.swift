@@ -12,6 +12,22 @@ struct Group {
     /// Newest first.
     var postmortems: [Postmortem]
 
+    /// A cause's description: a summary written for it, and the postmortem it is written in.
+    struct Description: Sendable {
+        var text: String
+        var postmortem: Postmortem
+    }
+
+    /// For a cause: the summary of the newest postmortem that gives this key one.
+    var causeDescription: Description? {
+        for postmortem in postmortems {
+            if let summary = postmortem.causes.first(where: { $0.key == key && $0.summary != nil })?.summary {
+                return Description(text: summary, postmortem: postmortem)
+            }
+        }
+        return nil
+    }
+
     var incidents: [Postmortem] { postmortems.filter { $0.kind == .incident && $0.status != .draft } }
     var lastSeen: CalendarDate? { postmortems.compactMap(\.date).max() }
     var firstSeen: CalendarDate? { postmortems.compactMap(\.date).min() }
@@ -52,12 +68,15 @@ extension PageContext {
     }
 
     /// One group's page: its figures and its postmortems.
-    func groupPage(_ group: Group, heading: String, description: String?, parent: (title: String, url: String),
-                   nav: String) -> [String: Any] {
+    /// `descriptionLang`: the language of `description` when it is a
+    /// postmortem's text in another language than the site's.
+    func groupPage(_ group: Group, heading: String, description: String?, descriptionLang: String? = nil,
+                   parent: (title: String, url: String), nav: String) -> [String: Any] {
         var page = base(pageTitle: heading, root: "../")
         page["nav"] = [nav: true]
         page["heading"] = heading
         if let description { page["description"] = description }
+        page["descriptionLang"] = descriptionLang ?? false
         page["parentTitle"] = parent.title
         page["parentURL"] = "../" + parent.url
         page["figures"] = groupFigures(group)
@@ -82,9 +101,10 @@ extension PageContext {
 
     /// A cause's page: the group page, with its occurrences on a time strip,
     /// the verdicts on its recurrences, and every fix ever promised for it.
-    func causePage(_ group: Group, description: String?, parent: (title: String, url: String),
+    func causePage(_ group: Group, description: Group.Description?, parent: (title: String, url: String),
                    recurrences: [String: Recurrence]) -> [String: Any] {
-        var page = groupPage(group, heading: group.name, description: description, parent: parent, nav: "causes")
+        var page = groupPage(group, heading: group.name, description: description?.text,
+                             descriptionLang: description.flatMap { contentLang($0.postmortem) }, parent: parent, nav: "causes")
         if let id = group.category, let label = categoryLabel(id) {
             page["categoryName"] = label
             page["categoryURL"] = "../" + names.path(.categories, id)
@@ -99,7 +119,7 @@ extension PageContext {
         let chronological = group.postmortems.reversed()
         let withVerdict = chronological.compactMap { p in recurrences[p.id]?.verdict.map { (p, $0) } }
         page["verdicts"] = withVerdict.suffix(limit).map { p, verdict -> [String: Any] in
-            ["id": p.id, "title": p.title, "url": "../" + SitePaths.incidentPage(id: p.id),
+            ["id": p.id, "title": p.title, "url": "../" + SitePaths.incidentPage(id: p.id), "contentLang": contentLang(p) ?? false,
              "verdict": verdict.rawValue, "verdictLabel": labels["verdict-" + verdict.rawValue] ?? verdict.rawValue,
              "date": p.date.map { "\($0)" } ?? false]
         }
@@ -113,6 +133,7 @@ extension PageContext {
             var entry = fix(item)
             entry["incident"] = p.title
             entry["url"] = "../" + SitePaths.incidentPage(id: p.id)
+            entry["contentLang"] = contentLang(p) ?? false
             return entry
         }
         if promised.count > limit {

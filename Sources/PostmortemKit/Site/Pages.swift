@@ -58,6 +58,12 @@ struct PageContext {
 
     func statusLabel(_ status: String) -> String { labels[status] ?? status }
 
+    /// The language of a postmortem's own text (title, body, impact, causes,
+    /// fixes) when it is not the site's, for its `lang`; nil when it is.
+    func contentLang(_ postmortem: Postmortem) -> String? {
+        postmortem.language == configuration.language ? nil : postmortem.language.rawValue
+    }
+
     // MARK: Index
 
     func index(_ postmortems: [Postmortem]) -> [String: Any] {
@@ -145,7 +151,7 @@ struct PageContext {
             category: category, categoryURL: categoryID.map { root + names.path(.categories, $0) },
             ttr: recover.map { format.duration($0.minutes, approximate: $0.approximate) },
             ttrInferred: recover?.source == .inferred, facets: facets,
-            contentLang: postmortem.language == configuration.language ? nil : postmortem.language.rawValue,
+            contentLang: contentLang(postmortem),
             html: rows?.html(postmortem, root: root) ?? "")
     }
 
@@ -168,7 +174,8 @@ struct PageContext {
         func entry(_ other: Postmortem, _ reasons: [[String: Any]]) -> [String: Any] {
             let link = link(other)
             // false, not absent: Mustache would show the page's own date or severity instead.
-            var entry: [String: Any] = ["url": link.url, "title": link.name, "id": other.id, "date": false, "severity": false]
+            var entry: [String: Any] = ["url": link.url, "title": link.name, "id": other.id, "date": false, "severity": false,
+                                        "contentLang": link.lang ?? false]
             if let date = other.date { entry["date"] = "\(date)" }
             if let severity = other.severity {
                 entry["severity"] = severity
@@ -228,7 +235,8 @@ struct PageContext {
         guard recurrence.recurrenceOfCount > 0 || recurrence.recurredByCount > 0 else { return nil }
         func links(_ ids: [String]) -> [LinkView] {
             ids.map { id in
-                LinkView(name: byID[id].map { "\(id) \($0.title)" } ?? id, url: SitePaths.incidentFile(id: id))
+                LinkView(name: byID[id].map { "\(id) \($0.title)" } ?? id, url: SitePaths.incidentFile(id: id),
+                         lang: byID[id].flatMap(contentLang))
             }
         }
         func more(_ hidden: Int) -> String? {
@@ -239,7 +247,9 @@ struct PageContext {
             of: links(recurrence.recurrenceOf), by: links(recurrence.recurredBy), verdict: verdict,
             verdictLabel: verdict.flatMap { labels["verdict-" + $0] }, verdictHelp: verdict.flatMap { labels["verdictHelp-" + $0] },
             pending: recurrence.pendingItems.map { pending in
-                pendingView(pending).merging(["url": SitePaths.incidentFile(id: pending.id)]) { $1 }
+                var view = pendingView(pending, lang: byID[pending.id].flatMap(contentLang))
+                view.url = SitePaths.incidentFile(id: pending.id)
+                return view
             },
             moreOf: more(recurrence.recurrenceOfCount - recurrence.recurrenceOf.count),
             moreBy: more(recurrence.recurredByCount - recurrence.recurredBy.count),
@@ -247,15 +257,16 @@ struct PageContext {
             causeURL: causeKey.map { "../" + names.path(.causes, $0) })
     }
 
-    /// A fix that was not done when its cause came back, with the incident that promised it.
-    func pendingView(_ pending: Recurrence.PendingItem) -> [String: String] {
-        ["title": pending.item.title, "id": pending.id, "status": pending.item.status.rawValue,
-         "statusLabel": statusLabel(pending.item.status.rawValue)]
+    /// A fix that was not done when its cause came back, with the incident
+    /// that promised it (`lang`: that incident's `contentLang`).
+    func pendingView(_ pending: Recurrence.PendingItem, lang: String?) -> PendingFixView {
+        PendingFixView(title: pending.item.title, id: pending.id, status: pending.item.status.rawValue,
+                       statusLabel: statusLabel(pending.item.status.rawValue), contentLang: lang)
     }
 
     /// A link from one incident page to another (they share a folder).
     func link(_ postmortem: Postmortem) -> LinkView {
-        LinkView(name: postmortem.title, url: SitePaths.incidentFile(id: postmortem.id))
+        LinkView(name: postmortem.title, url: SitePaths.incidentFile(id: postmortem.id), lang: contentLang(postmortem))
     }
 
     func figures(_ postmortem: Postmortem) -> [[String: Any]] {

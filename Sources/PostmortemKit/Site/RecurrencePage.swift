@@ -11,6 +11,8 @@ extension PageContext {
         let recurring = ordered.filter { $0.kind == .incident && isRecurrence($0) }
         let escaped = recurring.filter { recurrences[$0.id]?.verdict == .escaped }
         let pending = recurring.filter { recurrences[$0.id]?.verdict == .pending }
+        // The language of each fix's own postmortem, for the titles of pending fixes.
+        let byID = Dictionary(ordered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         // The rate counts what the trends count: published and in-review incidents with a cause key.
         let overall = quarterly.overall
         page["figures"] = [
@@ -40,10 +42,10 @@ extension PageContext {
                 // The nearest earlier incidents and the latest pending items; the cause page has the rest.
                 func more(_ hidden: Int) -> Any { hidden > 0 ? "+\(hidden)" : false }
                 return ["id": p.id, "title": p.title, "url": SitePaths.incidentPage(id: p.id),
-                        "date": p.date.map { "\($0)" } ?? false,
+                        "contentLang": contentLang(p) ?? false, "date": p.date.map { "\($0)" } ?? false,
                         "of": recurrence.recurrenceOf.map { ["name": $0, "url": SitePaths.incidentPage(id: $0)] },
                         "moreOf": more(recurrence.recurrenceOfCount - recurrence.recurrenceOf.count),
-                        "pending": recurrence.pendingItems.map(pendingView),
+                        "pending": recurrence.pendingItems.map { pendingView($0, lang: byID[$0.id].flatMap(contentLang)) },
                         "morePending": more(recurrence.pendingCount - recurrence.pendingItems.count),
                         "moreOfCause": shown.moreOfCause[p.id] ?? false]
             }

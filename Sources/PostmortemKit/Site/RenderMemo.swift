@@ -189,6 +189,8 @@ struct PageKeys: Sendable {
             hasher.combine(recurrence.pendingCount)
             for pending in recurrence.pendingItems {
                 hasher.combine(pending.id)
+                // Its title carries its postmortem's language.
+                hasher.combine(revisions[pending.id] ?? 0)
                 pending.item.combine(into: &hasher)
             }
         }

@@ -126,9 +126,10 @@ public enum SiteRenderer {
                               nameLabel: labels["cause"] ?? "", showCategory: true, nav: "causes")
         }
         for group in causes {
-            let summary = group.postmortems.lazy.flatMap(\.causes).first { $0.key == group.key && $0.summary != nil }?.summary
-            page("group", to: group.path, key: { keys.group(group.path, group, description: summary, recurrences: recurrences) }) {
-                frozen.causePage(group, description: summary, parent: (labels["causes"] ?? "", "causes/index.html"),
+            // Its language is its postmortem's, a member whose revision the key holds.
+            let description = group.causeDescription
+            page("group", to: group.path, key: { keys.group(group.path, group, description: description?.text, recurrences: recurrences) }) {
+                frozen.causePage(group, description: description, parent: (labels["causes"] ?? "", "causes/index.html"),
                                  recurrences: recurrences)
             }
         }

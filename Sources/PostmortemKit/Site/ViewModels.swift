@@ -12,11 +12,15 @@ import Mustache
 struct LinkView: MustacheParent, Sendable, Equatable {
     var name: String
     var url: String
+    /// The language of the text when it is another postmortem's, in another language than the site's.
+    var lang: String? = nil
 
     func child(named key: String) -> Any? {
         switch key {
         case "name", "title": name
         case "url": url
+        // false, not absent: a link to another postmortem must not take the page's own language.
+        case "contentLang": lang ?? false
         default: nil
         }
     }
@@ -153,7 +157,7 @@ struct RecurrenceView: MustacheParent, Sendable {
     var verdict: String?
     var verdictLabel: String?
     var verdictHelp: String?
-    var pending: [[String: String]]
+    var pending: [PendingFixView]
     /// "and 12 more on the cause page" for what the lists leave out (a page
     /// lists the nearest few, so a cause seen 500 times does not make 500
     /// links on each of its 500 pages), or nil.
@@ -178,6 +182,30 @@ struct RecurrenceView: MustacheParent, Sendable {
         case "verdictHelp": verdictHelp ?? false
         case "pending": pending
         case "hasPending": !pending.isEmpty
+        default: nil
+        }
+    }
+}
+
+/// A fix that was still pending when its cause came back: its title is the
+/// text of the postmortem that promised it, in that postmortem's language.
+struct PendingFixView: MustacheParent, Sendable {
+    var title: String
+    var id: String
+    var status: String
+    var statusLabel: String
+    var contentLang: String?
+    /// The promising incident's page, where the list links it.
+    var url: String? = nil
+
+    func child(named key: String) -> Any? {
+        switch key {
+        case "title": title
+        case "id": id
+        case "status": status
+        case "statusLabel": statusLabel
+        case "contentLang": contentLang ?? false
+        case "url": url
         default: nil
         }
     }
