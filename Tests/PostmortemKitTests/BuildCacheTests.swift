@@ -60,6 +60,48 @@ import Testing
         #expect(try !build(source, out).upToDate)
     }
 
+    /// A record written by a version whose digests differ (another
+    /// `format`) is ignored: the next build is a full one, without an error,
+    /// and leaves a record of this format.
+    @Test func aRecordOfAnotherFormatMakesAFullBuild() throws {
+        let (source, out, root) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let first = try build(source, out)
+        let recordURL = BuildRecord.cacheFolder(of: out.path).appendingPathComponent(BuildRecord.file)
+        // The old record, its fingerprint and page keys otherwise the same: only its format (after the magic) says it is stale.
+        var bytes = [UInt8](try Data(contentsOf: recordURL))
+        #expect(BuildRecord.decode(bytes) != nil)
+        #expect(bytes[BuildRecord.magic.count] == UInt8(BuildRecord.format))
+        bytes[BuildRecord.magic.count] -= 1
+        try Data(bytes).write(to: recordURL)
+        #expect(BuildRecord.read(from: out.path) == nil)
+        let again = try build(source, out)
+        #expect(!again.upToDate && again.check.errorCount == 0)
+        #expect(again.pagesRendered == again.pages && again.pages == first.pages, "every page rendered")
+        #expect(again.written?.filesChanged == 0, "the same site")
+        #expect(BuildRecord.read(from: out.path) != nil, "a record of this format in its place")
+        #expect(try build(source, out).upToDate)
+        // A record this version cannot read at all is ignored the same way.
+        try Data(BuildRecord.magic + [0xFF, 0xFF]).write(to: recordURL)
+        let unreadable = try build(source, out)
+        #expect(!unreadable.upToDate && unreadable.pagesRendered == unreadable.pages && unreadable.check.errorCount == 0)
+    }
+
+    /// One digest of what was read, for postmortems and the configuration alike.
+    @Test func theDigestOfAFileTellsItsContentsApart() {
+        let text = SourceFile.Contents.bytes(Array("title: KB\n".utf8))
+        #expect(text.digest == SourceFile.Contents.bytes(Array("title: KB\n".utf8)).digest)
+        let others: [SourceFile.Contents] = [
+            .bytes(Array("title: KB2\n".utf8)), .bytes([]), .bytes(Array("unreadable denied".utf8)),
+            .tooLarge(size: 10), .tooLarge(size: 11), .unreadable(reason: "denied"), .unreadable(reason: ""),
+        ]
+        let digests = Set(([text] + others).map(\.digest))
+        #expect(digests.count == others.count + 1)
+        let file = SourceFile(path: "postmortem.yml", relativePath: "postmortem.yml", contents: text)
+        #expect(BuildRecord.configurationDigest(file) == "postmortem.yml \(StableHasher.hex(text.digest))")
+        #expect(BuildRecord.configurationDigest(nil) == "none")
+    }
+
     @Test func aSiteChangedByHandIsBuiltAgain() throws {
         let (source, out, root) = try workspace()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -176,6 +176,31 @@ import Testing
         #expect(FileManager.default.contents(atPath: space.out.appendingPathComponent("CNAME").path) == Data("kb.example.com\n".utf8))
     }
 
+    /// The versions whose marker lists no files wrote a JSON record
+    /// (`build.json`, format 2); its list of files still tells the tool's
+    /// files from the user's, though no build uses the record otherwise.
+    @Test func theJSONRecordOfAnEarlierVersionStillNamesTheToolsFiles() throws {
+        let space = try workspace()
+        defer { try? FileManager.default.removeItem(at: space.root) }
+        _ = try space.build()
+        let folder = BuildRecord.cacheFolder(of: space.out.path)
+        let own = try #require(BuildRecord.read(from: space.out.path)).sitePaths
+        // The site as such a version left it: a marker without a list, and its JSON record.
+        try Data("Written by Postmortem KB; this folder is replaced by each build.\n".utf8)
+            .write(to: space.out.appendingPathComponent(SiteWriter.markerName))
+        try FileManager.default.removeItem(at: folder.appendingPathComponent(BuildRecord.file))
+        let site = Dictionary(uniqueKeysWithValues: own.map { ($0, ["size": 1, "modified": 0, "inode": 0, "isRegularFile": true] as [String: Any]) })
+        try JSONSerialization.data(withJSONObject: ["format": 2, "fingerprint": "postmortem-kb build 2", "site": site, "pageKeys": [:]])
+            .write(to: folder.appendingPathComponent(BuildRecord.legacyFile))
+        #expect(BuildRecord.read(from: space.out.path) == nil, "no record for the build to trust")
+        #expect(BuildRecord.siteFiles(from: space.out.path) == own)
+        try Data("kb.example.com\n".utf8).write(to: space.out.appendingPathComponent("CNAME"))
+        let result = try space.build(now: Self.now.addingTimeInterval(86_400))
+        #expect(result.written?.kept == [SiteWriter.Kept(path: "CNAME", files: 1)])
+        #expect(FileManager.default.contents(atPath: space.out.appendingPathComponent("CNAME").path) == Data("kb.example.com\n".utf8))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(BuildRecord.legacyFile).path))
+    }
+
     @Test func theMarkerListRoundTripsAnyName() {
         let names = ["index.html", "files/a b/ä.png", "back\\slash", "line\nbreak", "cr\rname", "trailing\\"]
         let text = String(decoding: SiteManifest.text(of: names), as: UTF8.self)

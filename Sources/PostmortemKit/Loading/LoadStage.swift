@@ -17,15 +17,7 @@ public enum LoadStage {
                             cache: LoadCache? = nil, configurationKey: String = "") -> LoadResult {
         let loader = PostmortemLoader(configuration: configuration)
         let previous = cache?.snapshot(configurationKey: configurationKey)
-        let digests = Parallel.map(files) { file in
-            StableHasher.digest { hasher in
-                switch file.contents {
-                case let .bytes(bytes): hasher.combine(bytes)
-                case let .tooLarge(size): hasher.combine("too large \(size)")
-                case let .unreadable(reason): hasher.combine("unreadable \(reason)")
-                }
-            }
-        }
+        let digests = Parallel.map(files) { $0.contents.digest }
         /// A file's first half: its entry of the last build when its bytes are the same, else its front matter read now.
         enum Half: Sendable {
             case kept(LoadCache.Entry)

@@ -40,6 +40,29 @@ public struct SourceFile: Sendable, Hashable {
     }
 }
 
+extension SourceFile.Contents {
+    /// What was read, as a digest that is the same in every build: the
+    /// bytes, or the size of a file too large to read, or why it could not
+    /// be read (each kind tagged, so a file whose text is "unreadable: …"
+    /// is not taken for one that was). It tells a postmortem's or the
+    /// configuration's versions apart (`LoadStage`, `BuildRecord`).
+    var digest: UInt64 {
+        StableHasher.digest { hasher in
+            switch self {
+            case let .bytes(bytes):
+                hasher.combine(0)
+                hasher.combine(bytes)
+            case let .tooLarge(size):
+                hasher.combine(1)
+                hasher.combine(size)
+            case let .unreadable(reason):
+                hasher.combine(2)
+                hasher.combine(reason)
+            }
+        }
+    }
+}
+
 /// What the discover stage found in a source folder.
 public struct DiscoveredSources: Sendable {
     /// Markdown files, sorted by relative path.

@@ -14,8 +14,11 @@ import Glibc
 /// from. When it is unchanged and every file of the site still has the
 /// stamp it was written with, the site is what a full build would write.
 struct BuildRecord: Sendable {
-    /// Bumped whenever the record or the site's making changes in a way the tool's stamp would not show.
-    static let format = 3
+    /// Bumped whenever the record or the site's making changes in a way the
+    /// tool's stamp would not show (4: the configuration's digest is
+    /// `SourceFile.Contents.digest`, no longer FNV-1a). A record of another
+    /// format is not read: the next build is a full one.
+    static let format = 4
     static let file = "build.record"
 
     /// The cache folder of the site in `output`: `_site` → `._site.postmortem-cache` beside it.
@@ -109,31 +112,34 @@ struct BuildRecord: Sendable {
         return StableHasher.hex(digest)
     }
 
-    /// The configuration file's path, size and digest ("none" without one).
+    /// The configuration file's path and the digest of its contents ("none" without one).
     static func configurationDigest(_ configurationFile: SourceFile?) -> String {
         guard let configurationFile else { return "none" }
-        let bytes: [UInt8] = switch configurationFile.contents {
-        case let .bytes(bytes): bytes
-        case let .tooLarge(size): Array("too large \(size)".utf8)
-        case let .unreadable(reason): Array("unreadable \(reason)".utf8)
-        }
-        return "\(configurationFile.path) \(bytes.count) \(fnv1a(bytes))"
-    }
-
-    /// A 64-bit FNV-1a digest: enough to tell two configurations apart, never a security measure.
-    static func fnv1a(_ bytes: [UInt8]) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return String(hash, radix: 16)
+        return "\(configurationFile.path) \(StableHasher.hex(configurationFile.contents.digest))"
     }
 
     /// The record of the site in `output`, when there is one this version can read.
     static func read(from output: String) -> BuildRecord? {
         FileIO.read(cacheFolder(of: output).appendingPathComponent(file).path).flatMap(decode)
     }
+
+    /// The files of the site in `output` that its record says the build
+    /// wrote, for a site whose marker lists none (versions before the
+    /// list): from this version's record, else from the JSON record
+    /// (`build.json`) those versions wrote, whatever its format, since its
+    /// list of files still means the same. Without it the user's files in
+    /// such a site would be taken for the tool's.
+    static func siteFiles(from output: String) -> Set<String>? {
+        if let record = read(from: output) { return record.sitePaths }
+        let path = cacheFolder(of: output).appendingPathComponent(legacyFile).path
+        guard let bytes = FileIO.read(path),
+              let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+              let site = object["site"] as? [String: Any] else { return nil }
+        return Set(site.keys)
+    }
+
+    /// The record of versions before format 3 (JSON).
+    static let legacyFile = "build.json"
 
     /// Whether every file of the site is still the one the build wrote.
     func siteIsIntact(in output: String) -> Bool {
@@ -159,6 +165,6 @@ struct BuildRecord: Sendable {
             throw FileIO.failure("cannot rename", temporary.path)
         }
         // The JSON record of versions before format 3, which nothing reads any more.
-        try? FileManager.default.removeItem(at: folder.appendingPathComponent("build.json"))
+        try? FileManager.default.removeItem(at: folder.appendingPathComponent(Self.legacyFile))
     }
 }

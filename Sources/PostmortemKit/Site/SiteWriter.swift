@@ -129,7 +129,7 @@ public enum SiteWriter {
                 throw Failure.io("cannot write the site to '\(output)': \(error.localizedDescription); the previous site is unchanged")
             }
             previous = fileManager.fileExists(atPath: target.appendingPathComponent(markerName).path) ? target : nil
-            previousOwn = previous.flatMap { SiteManifest.ownFiles(of: $0) ?? BuildRecord.read(from: output)?.sitePaths }
+            previousOwn = previous.flatMap { SiteManifest.ownFiles(of: $0) ?? BuildRecord.siteFiles(from: output) }
             folders.insert(staging.path)
         }
 
