@@ -16,7 +16,7 @@ public enum SectionKind: String, Sendable, Hashable, CaseIterable {
             (.impact, ["impact", "customer impact", "user impact", "incident impact", "impact summary",
                        "影響", "影響範囲", "影響内容", "お客様への影響", "ユーザーへの影響"]),
             (.timeline, ["timeline", "time line", "detailed timeline", "incident timeline", "chronology",
-                         "タイムライン", "経緯", "時系列", "詳細タイムライン"]),
+                         "タイムライン", "経緯", "経過", "時系列", "詳細タイムライン"]),
             (.rootCause, ["root cause", "root causes", "root cause analysis", "contributing factors",
                           "cause", "causes", "causes and contributing factors", "what happened and why",
                           "why did it happen", "how did it happen", "trigger and root cause",

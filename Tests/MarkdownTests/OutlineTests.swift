@@ -23,6 +23,7 @@ import Testing
         ("Summary", SectionKind.summary), ("概要", .summary), ("サマリー", .summary), ("Executive Summary:", .summary),
         ("Impact", .impact), ("影響", .impact), ("影響範囲", .impact),
         ("Timeline", .timeline), ("Time line (times in UTC)", .timeline), ("タイムライン", .timeline), ("経緯", .timeline),
+        ("経過", .timeline), ("時系列", .timeline), ("1. 経過", .timeline), ("経過 (JST)", .timeline),
         ("Root cause(s)", .rootCause), ("Contributing Factors", .rootCause), ("原因", .rootCause), ("根本原因", .rootCause),
         ("真因", .rootCause), ("根本原因分析", .rootCause), ("3. Root Cause Analysis", .rootCause),
         ("Resolution", .resolution), ("対応", .resolution), ("復旧", .resolution),
