@@ -104,6 +104,41 @@ import Testing
         ])
     }
 
+    /// With `services:` in the configuration, a service it does not list is
+    /// a warning where the postmortem names it; without, any name goes.
+    @Test func unconfiguredServices() {
+        let configuration = ConfigurationLoader.load(SourceFile(path: "postmortem.yml", text: """
+            services:
+              - reservations
+              - {id: admin-panel, label: {en: Admin panel, ja: 管理画面}}
+              - booking-widget
+            """)).configuration
+        #expect(configuration.services.map(\.id) == ["reservations", "admin-panel", "booking-widget"])
+        func warnings(_ text: String, _ configuration: SiteConfiguration) -> [Diagnostic] {
+            problems(text, configuration: configuration).filter { $0.code == .unknownService }
+        }
+        #expect(warnings(frontMatter("services: [reservations, Admin-Panel]"), configuration).isEmpty, "ids in any case")
+        #expect(warnings(frontMatter("services:\n  - reservations\n  - reservation\n  - payments"), configuration) == [
+            diagnostic(.warning, .unknownService, 4, 5, "unknown service 'reservation': postmortem.yml does not list it",
+                       notes: ["did you mean 'reservations'?"], source: "  - reservation"),
+            diagnostic(.warning, .unknownService, 5, 5, "unknown service 'payments': postmortem.yml does not list it",
+                       notes: ["the services are reservations, admin-panel, booking-widget; add it to 'services' in postmortem.yml if it is one"],
+                       source: "  - payments"),
+        ])
+        // One text of names: each at its own column; a label points to its id.
+        #expect(warnings(frontMatter("id: A\nservices: booking-widgte, 管理画面"), configuration) == [
+            diagnostic(.warning, .unknownService, 3, 11, "unknown service 'booking-widgte': postmortem.yml does not list it",
+                       notes: ["did you mean 'booking-widget'?"], source: "services: booking-widgte, 管理画面"),
+            diagnostic(.warning, .unknownService, 3, 27, "unknown service '管理画面': postmortem.yml does not list it",
+                       notes: ["did you mean 'admin-panel'? ('管理画面' is its label; postmortems name services by id)"],
+                       source: "services: booking-widgte, 管理画面"),
+        ])
+        #expect(warnings(frontMatter("services: [reservations, \"payments\"]"), configuration).map(\.location.column) == [26],
+                "a quoted name at its quote")
+        // No services configured: no warning.
+        #expect(warnings(frontMatter("services: [anything, at-all]"), .default).isEmpty)
+    }
+
     @Test func durationProblems() {
         #expect(problems(frontMatter("duration: soon")) == [
             diagnostic(.error, .invalidValue, 2, 11, "cannot read 'soon' as a duration",

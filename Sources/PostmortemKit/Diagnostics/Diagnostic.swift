@@ -98,6 +98,7 @@ extension DiagnosticCode {
     public static let invalidValue = DiagnosticCode(rawValue: "invalid-value")
     public static let unknownSeverity = DiagnosticCode(rawValue: "unknown-severity")
     public static let unknownCategory = DiagnosticCode(rawValue: "unknown-category")
+    public static let unknownService = DiagnosticCode(rawValue: "unknown-service")
     public static let milestoneOrder = DiagnosticCode(rawValue: "milestone-order")
     public static let durationMismatch = DiagnosticCode(rawValue: "duration-mismatch")
     public static let missingFields = DiagnosticCode(rawValue: "missing-fields")

@@ -62,7 +62,9 @@ struct FrontMatterDecoder {
                 matter.kind = reader.choice(value, field: key, choices: Self.kinds,
                                             shown: Postmortem.Kind.allCases.map(\.rawValue))
             case "severity": matter.severity = decodeSeverity(value)
-            case "services": matter.services = reader.textList(value, field: key)
+            case "services":
+                matter.services = reader.textList(value, field: key)
+                checkServices(value)
             case "started_at", "detected_at", "mitigated_at", "resolved_at":
                 if let instant = reader.dateTime(value, field: key, timeZone: timeZone, zoneName: configuration.timeZoneName) {
                     milestoneNodes.append((field, value, instant))
