@@ -75,12 +75,15 @@ struct BuildRecord: Sendable {
         return entries
     }
 
+    /// The running executable's stamp (its path when it has none): a new build of the tool makes a full build.
+    static let toolStamp = FileIO.stamp("/proc/self/exe").map(\.description) ?? CommandLine.arguments.first ?? ""
+
     /// What every page depends on besides the postmortems: the tool, the
     /// configuration, the theme and the day overdue items are counted from.
     static func globalKey(configurationFile: SourceFile?, theme: Theme, today: CalendarDate) -> UInt64 {
         StableHasher.digest { hasher in
             hasher.combine("postmortem-kb pages \(format)")
-            hasher.combine(FileIO.stamp("/proc/self/exe").map(\.description) ?? CommandLine.arguments.first ?? "")
+            hasher.combine(toolStamp)
             hasher.combine(configurationDigest(configurationFile))
             hasher.combine(theme.digest)
             hasher.combine("\(today)")
@@ -94,7 +97,7 @@ struct BuildRecord: Sendable {
                             listing: SourceDiscovery.Listing, templates: SourceDiscovery.Listing?) -> String {
         let digest = StableHasher.digest { hasher in
             hasher.combine("postmortem-kb build \(format)")
-            hasher.combine(FileIO.stamp("/proc/self/exe").map(\.description) ?? CommandLine.arguments.first ?? "")
+            hasher.combine(toolStamp)
             hasher.combine("\(today)")
             hasher.combine(listing.root.path)
             hasher.combine(configurationDigest(configurationFile))
@@ -146,11 +149,7 @@ struct BuildRecord: Sendable {
         let root = URL(fileURLWithPath: output).standardizedFileURL.path
         guard FileIO.stamp(root + "/" + SiteWriter.markerName) != nil else { return false }
         // Tens of thousands of stats at 10,000 postmortems: on every core.
-        let all = files
-        let chunks = stride(from: 0, to: all.count, by: 512).map { $0..<min($0 + 512, all.count) }
-        return Parallel.map(chunks, minimumChunk: 1) { range in
-            all[range].allSatisfy { FileIO.stamp(root + "/" + $0.path) == $0.stamp }
-        }.allSatisfy { $0 }
+        return Parallel.map(files, minimumChunk: 256) { FileIO.stamp(root + "/" + $0.path) == $0.stamp }.allSatisfy { $0 }
     }
 
     /// Saves the record for the site in `output`: written aside, then renamed
@@ -164,7 +163,7 @@ struct BuildRecord: Sendable {
         guard rename(temporary.path, folder.appendingPathComponent(Self.file).path) == 0 else {
             throw FileIO.failure("cannot rename", temporary.path)
         }
-        // The JSON record of versions before format 3, which nothing reads any more.
+        // The JSON record of versions before format 3: `siteFiles` reads it only while this record is missing.
         try? FileManager.default.removeItem(at: folder.appendingPathComponent(Self.legacyFile))
     }
 }
