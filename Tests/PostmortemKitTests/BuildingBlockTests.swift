@@ -12,6 +12,29 @@ import Testing
         }
     }
 
+    @Test func parallelMapHandsOutEveryItemOnceWhateverItsCost() {
+        // Slow items bunched at the end, as a site's list pages are: each index is computed exactly once, in order.
+        let items = Array(0..<2_000)
+        let seen = Parallel.map(items, minimumChunk: 4) { index -> Int in
+            if index > 1_900 { usleep(200) }
+            return index
+        }
+        #expect(seen == items)
+        for (count, chunk) in [(257, 256), (256, 256), (513, 256), (10, 1)] {
+            #expect(Parallel.map(Array(0..<count), minimumChunk: chunk) { $0 } == Array(0..<count), "\(count) by \(chunk)")
+        }
+    }
+
+    @Test(arguments: [
+        ("{value} and {value}", "{value}", "a, b"), ("no placeholder", "{value}", "x"), ("{value}", "{value}", ""),
+        ("aaaa", "aa", "b"), ("aaa", "aa", "<aa>"), ("根本原因: {value}。{value}", "{value}", "接続プール"),
+        ("ends with {page}", "{page}", "3"), ("{page}{page}{page}", "{page}", "{page}{page}"), ("", "x", "y"),
+        ("x", "longer than the text", "y"), ("🚨 {count} 件 🚨", "{count}", "12"),
+    ])
+    func replacingEveryMatchesFoundation(text: String, target: String, replacement: String) {
+        #expect(text.replacingEvery(target, with: replacement) == text.replacingOccurrences(of: target, with: replacement))
+    }
+
     @Test(arguments: ["UTC", "Asia/Tokyo", "America/New_York", "Europe/London", "Asia/Kolkata", "America/St_Johns", "Pacific/Chatham"])
     func iso8601AndLocalDatesMatchFoundation(zoneName: String) throws {
         let zone = try #require(TimeZone(identifier: zoneName))

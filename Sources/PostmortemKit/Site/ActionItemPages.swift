@@ -139,7 +139,7 @@ extension PageContext {
         let name = listName(list)
         let pages = list.pageCount
         let pageOf = (labels["pageOf"] ?? "{page} / {pages}")
-            .replacingOccurrences(of: "{page}", with: "\(number)").replacingOccurrences(of: "{pages}", with: "\(pages)")
+            .replacingEvery("{page}", with: "\(number)").replacingEvery("{pages}", with: "\(pages)")
         var page = base(pageTitle: "\(name) · \(labels["actionItems"] ?? "")" + (pages > 1 ? " · \(pageOf)" : ""), root: "../")
         page["nav"] = ["actionItems": true]
         page["heading"] = name

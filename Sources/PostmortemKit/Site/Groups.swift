@@ -151,7 +151,7 @@ extension PageContext {
 
     /// `text` with each `{name}` replaced by its number.
     func fill(_ text: String, _ values: [String: Int]) -> String {
-        values.reduce(text) { text, value in text.replacingOccurrences(of: "{\(value.key)}", with: format.number(value.value)) }
+        values.reduce(text) { text, value in text.replacingEvery("{\(value.key)}", with: format.number(value.value)) }
     }
 
     /// A ranking of groups: causes or services.

@@ -90,8 +90,8 @@ struct PageContext {
         table["pageSize"] = IndexRows.pageSize
         table["rowsFile"] = root + rowsFile
         table["firstRows"] = (labels["firstRows"] ?? "{shown} / {total}")
-            .replacingOccurrences(of: "{shown}", with: "\(IndexRows.pageSize)")
-            .replacingOccurrences(of: "{total}", with: "\(postmortems.count)")
+            .replacingEvery("{shown}", with: "\(IndexRows.pageSize)")
+            .replacingEvery("{total}", with: "\(postmortems.count)")
         table["filters"] = facets(filters(postmortems))
         return table
     }
@@ -189,7 +189,7 @@ struct PageContext {
             // "shared service: a" for one value, "shared services: a, b" for several.
             let text = values.count > 1 ? labels[key + "Several"] ?? labels[key] ?? key : labels[key] ?? key
             let joined = values.joined(separator: labels["valueSeparator"] ?? ", ")
-            return ["text": text.replacingOccurrences(of: "{value}", with: joined), "strong": strong]
+            return ["text": text.replacingEvery("{value}", with: joined), "strong": strong]
         }
         /// The labels of what two postmortems share; a shared cause first, as the strongest.
         func likeness(_ shared: Similarity, causeOnly: Bool = false) -> [[String: Any]] {

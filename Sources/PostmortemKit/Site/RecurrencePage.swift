@@ -96,7 +96,7 @@ extension PageContext {
             guard left > 0 else { continue }
             moreOfCause[id] = ["url": names.path(.causes, key),
                                "text": fill(labels["moreOfCause"] ?? "{count} {cause}", ["count": left])
-                                   .replacingOccurrences(of: "{cause}", with: key)]
+                                   .replacingEvery("{cause}", with: key)]
         }
         guard !hidden.isEmpty else { return (entries, moreOfCause, false) }
         let others = hidden.sorted { ($0.value, $1.key) > ($1.value, $0.key) }

@@ -50,6 +50,12 @@ struct PageJob: Sendable {
     let view: @Sendable () -> Any
 }
 
+/// One piece of the render stage's work: a page, or a data file made from many postmortems.
+enum RenderWork: Sendable {
+    case file(step: String, make: @Sendable () throws -> Void)
+    case page(PageJob)
+}
+
 /// The render stage: postmortems and configuration in, the site's files out.
 /// Reads nothing from disk; the clock comes in as `now`.
 public enum SiteRenderer {
@@ -178,46 +184,26 @@ public enum SiteRenderer {
         }
         page("search", to: "search.html") { frozen.searchPage(documentCount: ordered.count) }
         let memoized = MemoizedSink(sink: sink, memo: memo)
-        let pagesStarted = Profile.start()
-        try Parallel.forEach(jobs, minimumChunk: 4) { job in
-            try memoized.put(job.path, key: job.key(), page: true) {
-                let started = Profile.start()
-                let view = job.view()
-                let built = Profile.start()
-                guard let html = library.render(ViewBox.wrap(view), withTemplate: job.template) else { throw Failure.template(job.template) }
-                Profile.add("view " + job.template, since: started, until: built)
-                Profile.add("render " + job.template, since: built)
-                return Array(html.utf8)
-            }
-        }
-        Profile.add("pages (wall)", since: pagesStarted)
-        try sink.put("data/metrics.json", try MetricsExport.json(metrics))
-        try sink.put("data/metrics.csv", MetricsExport.csv(metrics))
-        try Profile.measure("search index") { try SearchIndex.write(ordered, context: context, into: sink) }
-        // A paged group's rows, made again only when its members changed (as its page).
+        // The files made from every postmortem (or a group's), each on its own.
+        // A paged group's rows are made again only when its members changed (as its page).
         let paged = (causes + categories + services + tags).filter { $0.postmortems.count > IndexRows.pageSize }
-        try Profile.measure("data: groups' rows") {
-            try Parallel.forEach(paged, minimumChunk: 1) { group in
-                let path = IndexRows.rowsFile(group)
-                try memoized.put(path, key: keys.group(path, group, description: nil, recurrences: recurrences, template: "rows"),
-                                 page: false) {
-                    try IndexRows.script(group.postmortems, context: frozen, root: "../")
-                }
-            }
-        }
-        // The files made from every postmortem, each on its own, side by side.
         let pagePaths = jobs.map(\.path)
-        let wholeFiles: [(step: String, make: @Sendable () throws -> Void)] = [
-            ("data: index rows", {
-                if ordered.count > IndexRows.pageSize { try sink.put(IndexRows.indexFile, try IndexRows.script(ordered, context: frozen)) }
-            }),
+        var files: [(step: String, make: @Sendable () throws -> Void)] = [
             ("data: incidents.json", {
                 try sink.put("data/incidents.json", try DataExport.incidentsJSON(ordered, recurrences: recurrences,
                                                                                  definition: configuration.metrics))
             }),
+            ("search index", { try SearchIndex.write(ordered, context: frozen, into: sink) }),
+            ("data: index rows", {
+                if ordered.count > IndexRows.pageSize { try sink.put(IndexRows.indexFile, try IndexRows.script(ordered, context: frozen)) }
+            }),
             ("data: incidents.csv", {
                 try sink.put("data/incidents.csv", DataExport.incidentsCSV(ordered, recurrences: recurrences,
                                                                            definition: configuration.metrics))
+            }),
+            ("data: metrics", {
+                try sink.put("data/metrics.json", try MetricsExport.json(metrics))
+                try sink.put("data/metrics.csv", MetricsExport.csv(metrics))
             }),
             ("data: feed, sitemap, theme files", {
                 for asset in theme.assets { try sink.put(asset.path, Array(asset.text.utf8)) }
@@ -227,9 +213,38 @@ public enum SiteRenderer {
                 }
             }),
         ]
-        try Profile.measure("data files and feeds (wall)") {
-            try Parallel.forEach(wholeFiles, minimumChunk: 1) { file in try Profile.measure(file.step) { try file.make() } }
+        files += paged.map { group in
+            ("data: groups' rows", {
+                let path = IndexRows.rowsFile(group)
+                try memoized.put(path, key: keys.group(path, group, description: nil, recurrences: recurrences, template: "rows"),
+                                 page: false) {
+                    try IndexRows.script(group.postmortems, context: frozen, root: "../")
+                }
+            })
         }
+        // Pages and files are independent: all of them on every core, the
+        // long files first so the pages fill the cores around them.
+        let work = files.map { RenderWork.file(step: $0.step, make: $0.make) } + jobs.map(RenderWork.page)
+        let started = Profile.start()
+        try Parallel.forEach(work, minimumChunk: 1) { item in
+            switch item {
+            case let .file(step, make):
+                try Profile.measure(step) { try make() }
+            case let .page(job):
+                try memoized.put(job.path, key: job.key(), page: true) {
+                    let started = Profile.start()
+                    let view = job.view()
+                    let built = Profile.start()
+                    guard let html = library.render(ViewBox.wrap(view), withTemplate: job.template) else {
+                        throw Failure.template(job.template)
+                    }
+                    Profile.add("view " + job.template, since: started, until: built)
+                    Profile.add("render " + job.template, since: built)
+                    return Array(html.utf8)
+                }
+            }
+        }
+        Profile.add("pages and data files (wall)", since: started)
         let root = URL(fileURLWithPath: sourceFolder, isDirectory: true).standardizedFileURL
         for attachment in Set(postmortems.flatMap(\.body.attachments)).sorted() {
             try sink.copy("\(SitePaths.filesFolder)/\(attachment)", from: root.appendingPathComponent(attachment).path)

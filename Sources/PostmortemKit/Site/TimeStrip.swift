@@ -77,7 +77,7 @@ enum TimeStrip {
             guard let entry = months[month] else { continue }
             let severity = entry.worst < min(4, levels.count) ? "sev\(entry.worst + 1)" : "other"
             let radius = String(format: "%.1f", 3 + 6 * (Double(entry.count) / busiest).squareRoot())
-            let title = label.replacingOccurrences(of: "{month}", with: month).replacingOccurrences(of: "{count}", with: "\(entry.count)")
+            let title = label.replacingEvery("{month}", with: month).replacingEvery("{count}", with: "\(entry.count)")
             marks += #"<circle class="dot dot-\#(severity)" cx="\#(x(entry.middle))" cy="\#(lineY)" r="\#(radius)">"#
             marks += "<title>\(Feeds.escape(title))</title></circle>"
         }

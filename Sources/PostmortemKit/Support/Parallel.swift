@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Data parallelism for the pure stages: the same function over many
 /// independent values, on every core, results in input order (so the output
@@ -13,24 +14,54 @@ enum Parallel {
         return max(1, ProcessInfo.processInfo.activeProcessorCount)
     }()
 
-    /// `items.map(transform)`, computed in chunks on all workers. Small inputs
-    /// (or one worker) run on the calling thread.
+    /// `items.map(transform)`, computed on all workers. Small inputs (or one
+    /// worker) run on the calling thread.
+    ///
+    /// Work is handed out as it is done ("guided" scheduling): each worker
+    /// takes the next run of items, a share of what is left, never fewer than
+    /// `minimumChunk`; runs shrink toward the end, so a stretch of slow items
+    /// (a site's long list pages all come last) is shared by every core
+    /// instead of falling into one fixed chunk while the other cores idle.
     static func map<Input: Sendable, Output: Sendable>(
         _ items: [Input], minimumChunk: Int = 8, _ transform: @Sendable (Input) -> Output
     ) -> [Output] {
         let count = items.count
         guard workers > 1, count > minimumChunk else { return items.map(transform) }
-        // A few chunks per worker, so one slow file does not leave a core idle.
-        let chunks = min(count / minimumChunk, workers * 8)
         let results = Results<Output>(count: count)
+        let cursor = Cursor(count: count, workers: workers, minimumRun: max(1, minimumChunk))
         items.withUnsafeBufferPointer { input in
             nonisolated(unsafe) let input = input
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let start = count * chunk / chunks, end = count * (chunk + 1) / chunks
-                for index in start..<end { results.set(index, transform(input[index])) }
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while let run = cursor.next() {
+                    for index in run { results.set(index, transform(input[index])) }
+                }
             }
         }
         return results.values()
+    }
+
+    /// The next items to take, shared by the workers.
+    private final class Cursor: Sendable {
+        private let taken = Atomic<Int>(0)
+        private let count: Int, workers: Int, minimumRun: Int
+
+        init(count: Int, workers: Int, minimumRun: Int) {
+            self.count = count
+            self.workers = workers
+            self.minimumRun = minimumRun
+        }
+
+        /// A run of half of what is left per worker (at least `minimumRun`), or nil when all are taken.
+        func next() -> Range<Int>? {
+            var start = taken.load(ordering: .relaxed)
+            while start < count {
+                let end = min(count, start + max(minimumRun, (count - start) / (2 * workers)))
+                let (exchanged, original) = taken.compareExchange(expected: start, desired: end, ordering: .relaxed)
+                if exchanged { return start..<end }
+                start = original
+            }
+            return nil
+        }
     }
 
     /// `try items.forEach(body)` on all workers: every item is tried, and the
