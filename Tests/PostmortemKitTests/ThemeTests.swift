@@ -33,4 +33,41 @@ import Testing
         theme.files["index.mustache"] = "{{#incidents}}never closed"
         #expect(throws: Theme.Failure.self) { try theme.library() }
     }
+
+    /// Related and similar entries show their incident's head as
+    /// `partials/connection` renders it once per incident; a theme can
+    /// replace the partial, and an incident template that still writes the
+    /// head inline (the values are on the entry too) gives the same page.
+    @Test func connectionHeadsComeFromTheirPartial() throws {
+        let files = (1...4).map { n in
+            SourceFile(path: "p\(n).md", text: frontMatter("""
+                id: P\(n)
+                title: Pool exhausted \(n)
+                severity: SEV\(n % 2 + 1)
+                started_at: 2024-01-0\(n)T10:00Z
+                cause: {key: pool}
+                """))
+        }
+        let postmortems = LoadStage.load(files, configuration: .default).postmortems
+        func page(_ theme: Theme) throws -> String {
+            let plan = try SiteRenderer.render(postmortems, configuration: .default, theme: theme, sourceFolder: "/tmp",
+                                               now: instant("2024-02-01T00:00Z"))
+            return String(decoding: plan.files["incidents/P1.html"] ?? [], as: UTF8.self)
+        }
+        let builtIn = try page(.builtIn)
+        #expect(builtIn.contains(#"<a class="connection-title" href="P2.html">Pool exhausted 2</a>"#
+            + "\n" + #"<span class="connection-meta"><span class="badge sev-sev1">SEV1</span> <time datetime="2024-01-02">2024-01-02</time> <span class="connection-id">P2</span></span>"#))
+
+        var replaced = Theme.builtIn
+        replaced.files["partials/connection.mustache"] = "<b>{{id}} · {{t.nearMiss}}</b>\n"
+        let custom = try page(replaced)
+        for id in ["P2", "P3", "P4"] { #expect(custom.contains("<li class=\"connection\">\n<b>\(id) · near miss</b>\n<ul class=\"reasons\">")) }
+        #expect(!custom.contains("connection-title"))
+
+        var inline = Theme.builtIn
+        let head = try #require(Theme.builtIn.files["partials/connection.mustache"])
+        inline.files["incident.mustache"] = Theme.builtIn.files["incident.mustache"]?.replacingOccurrences(of: "{{{head}}}\n", with: head)
+        #expect(try page(inline) == builtIn)
+    }
 }
+

@@ -1034,8 +1034,7 @@ table.chart-table tbody th { font-weight: 500; }
 <ul class="connection-list">
 {{#related}}
 <li class="connection">
-<a class="connection-title" href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{title}}</a>
-<span class="connection-meta">{{#severity}}<span class="badge sev-{{severityClass}}">{{severity}}</span> {{/severity}}{{#nearMiss}}<span class="tag kind">{{t.nearMiss}}</span> {{/nearMiss}}{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<span class="connection-id">{{id}}</span></span>
+{{{head}}}
 <ul class="reasons">{{#reasons}}<li class="reason{{#strong}} reason-strong{{/strong}}">{{text}}</li>{{/reasons}}</ul>
 </li>
 {{/related}}
@@ -1049,8 +1048,7 @@ table.chart-table tbody th { font-weight: 500; }
 <ul class="connection-list">
 {{#similar}}
 <li class="connection">
-<a class="connection-title" href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{title}}</a>
-<span class="connection-meta">{{#severity}}<span class="badge sev-{{severityClass}}">{{severity}}</span> {{/severity}}{{#nearMiss}}<span class="tag kind">{{t.nearMiss}}</span> {{/nearMiss}}{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<span class="connection-id">{{id}}</span></span>
+{{{head}}}
 <ul class="reasons">{{#reasons}}<li class="reason{{#strong}} reason-strong{{/strong}}">{{text}}</li>{{/reasons}}</ul>
 </li>
 {{/similar}}
@@ -1153,6 +1151,11 @@ table.chart-table tbody th { font-weight: 500; }
 </div>
 </div>
 </figure>
+
+"""##,
+        "partials/connection.mustache": ##"""
+<a class="connection-title" href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{title}}</a>
+<span class="connection-meta">{{#severity}}<span class="badge sev-{{severityClass}}">{{severity}}</span> {{/severity}}{{#nearMiss}}<span class="tag kind">{{t.nearMiss}}</span> {{/nearMiss}}{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<span class="connection-id">{{id}}</span></span>
 
 """##,
         "partials/filters.mustache": ##"""

@@ -10,8 +10,8 @@ struct PageContext {
     let today: CalendarDate
     /// The pages of causes, categories, services and tags, for links.
     var names = PageNames()
-    /// Each postmortem's table row, rendered when first needed, once per root (`""`, `"../"`).
-    var rows: RowCache?
+    /// Rows and connection heads, each rendered when first needed and then shared (`FragmentCache`).
+    var fragments: FragmentCache?
 
     init(configuration: SiteConfiguration, now: Date) {
         self.configuration = configuration
@@ -152,7 +152,7 @@ struct PageContext {
             ttr: recover.map { format.duration($0.minutes, approximate: $0.approximate) },
             ttrInferred: recover?.source == .inferred, facets: facets,
             contentLang: contentLang(postmortem),
-            html: rows?.html(postmortem, root: root) ?? "")
+            html: fragments?.row(postmortem, root: root) ?? "")
     }
 
     // MARK: Incident
@@ -182,6 +182,7 @@ struct PageContext {
                 entry["severityClass"] = severityClass(severity)
             }
             entry["nearMiss"] = other.kind == .nearMiss
+            entry["head"] = fragments?.connectionHead(other, entry: entry) ?? ""
             entry["reasons"] = reasons
             return entry
         }

@@ -85,29 +85,46 @@ protocol KeepingSink: SiteSink {
     func keep(_ path: String, stamp: FileIO.Stamp) throws -> Bool
 }
 
-/// Each postmortem's table row, rendered the first time a page needs it
-/// (once per folder depth) and then shared by every table that lists it; a
-/// build that renders few pages renders few rows.
-final class RowCache: @unchecked Sendable {
+/// Pieces of pages that many pages show alike, each rendered by its
+/// partial the first time a page needs it and then shared: a postmortem's
+/// table row (once per folder depth) and the head of its entry in other
+/// incidents' related and similar lists. A build that renders few pages
+/// renders few pieces. (Mustache costs about as much per value looked up as
+/// a page's other work: docs/benchmarks.md, "Eighth round".)
+final class FragmentCache: @unchecked Sendable {
+    static let rowPartial = "partials/incident-row"
+    static let connectionPartial = "partials/connection"
+
     private let library: MustacheLibrary
     private let maker: PageContext
     private let lock = NSLock()
-    private var rows: [String: String] = [:]
+    private var fragments: [String: String] = [:]
 
     init(library: MustacheLibrary, maker: PageContext) {
         self.library = library
         self.maker = maker
     }
 
-    func html(_ postmortem: Postmortem, root: String) -> String {
-        let key = root + "\u{0}" + postmortem.id
-        if let html = lock.withLock({ rows[key] }) { return html }
-        // The theme was checked for the partial before any page was rendered.
-        var html = library.render(RowContext(row: maker.row(postmortem, root: root), labels: maker.labels),
-                                  withTemplate: "partials/incident-row") ?? ""
-        // The table puts each row on its own line.
+    /// The postmortem's row of an incident table on a page `root` away from the site's root.
+    func row(_ postmortem: Postmortem, root: String) -> String {
+        html(Self.rowPartial, key: root + "\u{0}" + postmortem.id) {
+            RowContext(row: maker.row(postmortem, root: root), labels: maker.labels)
+        }
+    }
+
+    /// The link, badges and id of `postmortem` in an incident page's related or similar list (`entry`: its values).
+    func connectionHead(_ postmortem: Postmortem, entry: [String: Any]) -> String {
+        html(Self.connectionPartial, key: postmortem.id) { LabelledView(values: entry, labels: maker.labels) }
+    }
+
+    private func html(_ partial: String, key: String, context: () -> Any) -> String {
+        let key = partial + "\u{0}" + key
+        if let html = lock.withLock({ fragments[key] }) { return html }
+        // The theme was checked for the partials before any page was rendered.
+        var html = library.render(context(), withTemplate: partial) ?? ""
+        // The page puts each piece on its own line.
         if html.hasSuffix("\n") { html.removeLast() }
-        lock.withLock { rows[key] = html }
+        lock.withLock { fragments[key] = html }
         return html
     }
 }

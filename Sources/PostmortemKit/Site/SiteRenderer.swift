@@ -84,7 +84,9 @@ public enum SiteRenderer {
         memo: RenderMemo? = nil, into sink: some SiteSink
     ) throws -> RenderSummary {
         let library = try theme.library()
-        guard library.getTemplate(named: "partials/incident-row") != nil else { throw Failure.template("partials/incident-row") }
+        for partial in [FragmentCache.rowPartial, FragmentCache.connectionPartial] where library.getTemplate(named: partial) == nil {
+            throw Failure.template(partial)
+        }
         var context = PageContext(configuration: configuration, now: now)
         // Newest first; undated last; ties by id, so the order never depends on the disk.
         let ordered = postmortems.sorted { a, b in
@@ -97,7 +99,7 @@ public enum SiteRenderer {
         }
         context.names = PageNames(ordered)
         let names = context.names
-        context.rows = RowCache(library: library, maker: context)
+        context.fragments = FragmentCache(library: library, maker: context)
         let keys = PageKeys(global: memo?.global ?? 0, ordered: ordered, names: names)
         /// Pages are independent: each job makes its view and renders it, all of them on every core.
         var jobs: [PageJob] = []

@@ -221,3 +221,13 @@ struct RowContext: MustacheParent, Sendable {
         key == "t" ? labels : row.child(named: key)
     }
 }
+
+/// A piece's values with the theme's labels as `t`.
+struct LabelledView: MustacheParent, Sendable {
+    nonisolated(unsafe) var values: [String: Any]
+    var labels: [String: String]
+
+    func child(named key: String) -> Any? {
+        key == "t" ? labels : values[key]
+    }
+}
