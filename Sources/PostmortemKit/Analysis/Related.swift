@@ -115,92 +115,111 @@ extension RelatedIncidents {
         }
         let position = firstPosition
         let members = postmortems.indices.filter { position[postmortems[$0].id] == $0 }
+        var isMember = [Bool](repeating: false, count: postmortems.count)
+        for member in members { isMember[member] = true }
+        // Each member's place in `newerFirst` order: comparing two is comparing two integers.
+        var recency = [Int](repeating: Int.max, count: postmortems.count)
+        for (rank, member) in members.sorted(by: { newerFirst(postmortems[$0], postmortems[$1]) }).enumerated() {
+            recency[member] = rank
+        }
 
-        // Who names whom: id → positions of the postmortems whose `related` or body names it.
-        var namers: [String: [Int]] = [:]
+        // Each postmortem's values, without repeats, in its own order (what likeness lists), and the
+        // same values as numbers (what scoring compares), one numbering for each kind of value.
+        let values = postmortems.map { Values($0) }
+        var numbering = Numbering()
+        let codes = values.map { numbering.codes($0) }
+        // Who names whom: position → positions of the postmortems whose `related` or body names it.
+        var namers = [[Int]](repeating: [], count: postmortems.count)
         // Positions by what they have, each postmortem once per value.
-        var causeLists: [String: [Int]] = [:], categoryLists: [String: [Int]] = [:]
-        var serviceLists: [String: [Int]] = [:], tagLists: [String: [Int]] = [:]
+        var lists = Codes<[[Int]]>(causes: .init(repeating: [], count: numbering.causes.count),
+                                   categories: .init(repeating: [], count: numbering.categories.count),
+                                   services: .init(repeating: [], count: numbering.services.count),
+                                   tags: .init(repeating: [], count: numbering.tags.count))
         for member in members {
             let postmortem = postmortems[member]
-            for id in unique(postmortem.related + postmortem.body.linkedPostmortems) { namers[id, default: []].append(member) }
-            for key in unique(postmortem.causes.map(\.key)) { causeLists[key, default: []].append(member) }
-            for category in unique(postmortem.causes.compactMap(\.category)) { categoryLists[category, default: []].append(member) }
-            for service in unique(postmortem.services) { serviceLists[service, default: []].append(member) }
-            for tag in unique(postmortem.tags) { tagLists[tag, default: []].append(member) }
+            for id in unique(postmortem.related + postmortem.body.linkedPostmortems) {
+                if let named = position[id] { namers[named].append(member) }
+            }
+            let own = codes[member]
+            for code in own.causes { lists.causes[Int(code)].append(member) }
+            for code in own.categories { lists.categories[Int(code)].append(member) }
+            for code in own.services { lists.services[Int(code)].append(member) }
+            for code in own.tags { lists.tags[Int(code)].append(member) }
         }
-        let (namedBy, byCause, byCategory, byService, byTag) = (namers, causeLists, categoryLists, serviceLists, tagLists)
+        let (namedBy, byValue, isFirst, rank) = (namers, lists, isMember, recency)
 
         let textNeighbours = Profile.measure("analysis: text similarity") { TextSimilarity.neighbours(postmortems) }
-        // Each postmortem's values, without repeats, in its own order: what likeness compares.
-        struct Values { var causes: [String], categories: [String], services: [String], tags: [String] }
-        let values = postmortems.map { p in
-            Values(causes: unique(p.causes.map(\.key)), categories: unique(p.causes.compactMap(\.category)),
-                   services: unique(p.services), tags: unique(p.tags))
-        }
-        // Each page's connections are independent of the others': computed on every core.
-        let pages = Parallel.map(members) { member -> RelatedIncidents in
-            let postmortem = postmortems[member]
-            // Related: what this one names, and what names it.
-            var reasons: [Int: Set<RelatedIncident.Reason>] = [:]
-            func add(_ id: String, _ reason: RelatedIncident.Reason) {
-                guard let other = position[id], other != member else { return }
-                reasons[other, default: []].insert(reason)
-            }
-            for id in postmortem.related { add(id, .listed) }
-            for id in postmortem.body.linkedPostmortems { add(id, .linkedFromText) }
-            for other in namedBy[postmortem.id] ?? [] { add(postmortems[other].id, .linksHere) }
+        // Pages in runs, each run with its own scratch (a mark, the reasons and the cosine for each
+        // postmortem); each page's connections are independent of the others': computed on every core.
+        let length = max(64, (members.count + runCount - 1) / runCount)
+        let runs = stride(from: 0, to: members.count, by: length).map { members[$0..<min($0 + length, members.count)] }
+        let pages = Parallel.map(runs, minimumChunk: 1) { run -> [RelatedIncidents] in
+            var scratch = Scratch(count: postmortems.count)
+            return run.map { member -> RelatedIncidents in
+                let postmortem = postmortems[member]
+                scratch.start(member)
+                // Related: what this one names, and what names it.
+                func add(_ id: String, _ reason: RelatedIncident.Reason) {
+                    if let other = position[id] { scratch.add(other, reason) }
+                }
+                for id in postmortem.related { add(id, .listed) }
+                for id in postmortem.body.linkedPostmortems { add(id, .linkedFromText) }
+                for other in namedBy[member] { scratch.add(other, .linksHere) }
 
-            // Candidates: the related ones, the similar stories, and for each value this one has, the
-            // postmortems with it that are nearest in the list (in time): bounded work for each page,
-            // however many postmortems share a busy service or category.
-            var candidates = Set(reasons.keys)
-            let cosines = Dictionary(textNeighbours[member].filter { $0.index != member && position[postmortems[$0.index].id] == $0.index }
-                .map { ($0.index, $0.cosine) }, uniquingKeysWith: { first, _ in first })
-            candidates.formUnion(cosines.keys)
-            let own = values[member]
-            for (list, index) in [(own.causes, byCause), (own.categories, byCategory), (own.services, byService), (own.tags, byTag)] {
-                for value in list { candidates.formUnion(nearest(to: member, in: index[value] ?? [], count: candidateWindow)) }
-            }
-            candidates.remove(member)
-            /// What `member` shares with `other`, in full (lists of the shared values).
-            func likeness(_ other: Int) -> Similarity {
-                let theirs = values[other]
-                return Similarity(causeKeys: own.causes.filter(theirs.causes.contains),
-                                  categories: own.categories.filter(theirs.categories.contains),
-                                  services: own.services.filter(theirs.services.contains),
-                                  tags: own.tags.filter(theirs.tags.contains), text: cosines[other] ?? 0)
-            }
-            /// `likeness(other).score`, nil when they share nothing, without making the lists.
-            func score(_ other: Int) -> Int? {
-                let theirs = values[other]
-                let causes = own.causes.contains(where: theirs.causes.contains)
-                let categories = own.categories.contains(where: theirs.categories.contains)
-                let services = own.services.count(where: theirs.services.contains)
-                let tags = own.tags.count(where: theirs.tags.contains)
-                let text = cosines[other] ?? 0
-                guard causes || categories || services > 0 || tags > 0 || text != 0 else { return nil }
-                return Similarity.score(causeKeys: causes, categories: categories, services: services, tags: tags, text: text)
-            }
+                // Candidates: the related ones, the similar stories, and for each value this one has, the
+                // postmortems with it that are nearest in the list (in time): bounded work for each page,
+                // however many postmortems share a busy service or category.
+                for (other, cosine) in textNeighbours[member] where isFirst[other] { scratch.add(other, cosine: cosine) }
+                let own = codes[member]
+                for (mine, index) in [(own.causes, byValue.causes), (own.categories, byValue.categories),
+                                      (own.services, byValue.services), (own.tags, byValue.tags)] {
+                    for code in mine {
+                        for other in nearest(to: member, in: index[Int(code)], count: candidateWindow) { scratch.add(other) }
+                    }
+                }
+                /// What `member` shares with `other`, in full (lists of the shared values).
+                func likeness(_ other: Int) -> Similarity {
+                    let mine = values[member], theirs = values[other]
+                    return Similarity(causeKeys: mine.causes.filter(theirs.causes.contains),
+                                      categories: mine.categories.filter(theirs.categories.contains),
+                                      services: mine.services.filter(theirs.services.contains),
+                                      tags: mine.tags.filter(theirs.tags.contains), text: scratch.cosine[other])
+                }
+                /// `likeness(other).score`, nil when they share nothing, without making the lists.
+                func score(_ other: Int) -> Int? {
+                    let theirs = codes[other]
+                    let causes = own.causes.contains(where: theirs.causes.contains)
+                    let categories = own.categories.contains(where: theirs.categories.contains)
+                    let services = own.services.count(where: theirs.services.contains)
+                    let tags = own.tags.count(where: theirs.tags.contains)
+                    let text = scratch.cosine[other]
+                    guard causes || categories || services > 0 || tags > 0 || text != 0 else { return nil }
+                    return Similarity.score(causeKeys: causes, categories: categories, services: services, tags: tags, text: text)
+                }
 
-            let related = reasons.keys.sorted { newerFirst(postmortems[$0], postmortems[$1]) }.map { other in
-                RelatedIncident(postmortem: postmortems[other],
-                                reasons: RelatedIncident.Reason.allCases.filter { reasons[other]?.contains($0) == true },
-                                shared: likeness(other))
+                let related = scratch.touched.filter { scratch.reasons[$0] != 0 }.sorted { rank[$0] < rank[$1] }.map { other in
+                    RelatedIncident(postmortem: postmortems[other],
+                                    reasons: RelatedIncident.Reason.allCases.filter { scratch.has(other, $0) },
+                                    shared: likeness(other))
+                }
+                // Similar: the others with the most in common (the highest score, then the newest), leaving
+                // out the related ones; only the chosen few get their shared values listed.
+                var best = Best(limit: similarLimit)
+                for other in scratch.touched where scratch.reasons[other] == 0 {
+                    if let score = score(other) { best.offer(Best.Entry(score: score, rank: rank[other], position: other)) }
+                }
+                let similar = best.sorted().map { SimilarIncident(postmortem: postmortems[$0.position], shared: likeness($0.position)) }
+                return RelatedIncidents(related: related, similar: similar)
             }
-            // Similar: the others with the most in common, leaving out the related ones; only the
-            // chosen few get their shared values listed.
-            let scored = candidates.compactMap { other in reasons[other] == nil ? score(other).map { (other, $0) } : nil }
-            let similar = scored.sorted { a, b in
-                a.1 != b.1 ? a.1 > b.1 : newerFirst(postmortems[a.0], postmortems[b.0])
-            }.prefix(max(0, similarLimit)).map { SimilarIncident(postmortem: postmortems[$0.0], shared: likeness($0.0)) }
-
-            return RelatedIncidents(related: related, similar: similar)
         }
         var result: [String: RelatedIncidents] = [:]
-        for (member, page) in zip(members, pages) { result[postmortems[member].id] = page }
+        result.reserveCapacity(members.count)
+        for (member, page) in zip(members, pages.joined()) { result[postmortems[member].id] = page }
         return result
     }
+
+    /// How many runs `index` cuts the pages into (each run allocates its scratch once).
+    static let runCount = 64
 
     /// How many postmortems with the same value a page considers: the nearest this many in the list.
     static let candidateWindow = 40

@@ -14,151 +14,170 @@ public enum TextSimilarity {
     /// Cosines below this are noise.
     public static let threshold = 0.2
 
-    /// The text that describes the failure.
-    static func story(_ p: Postmortem) -> String {
-        var parts = [p.title]
-        parts += p.causes.compactMap(\.summary)
-        if let trigger = p.trigger { parts.append(trigger) }
-        parts += p.body.sections.filter { $0.kind == .rootCause }.map(\.text)
-        return parts.joined(separator: "\n")
-    }
-
-    static let stopWords: Set<String> = [
-        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "had", "has", "have", "in", "into", "is", "it",
-        "its", "of", "on", "or", "that", "the", "their", "then", "there", "this", "to", "was", "were", "when", "which",
-        "while", "with", "we", "our", "not", "no", "but", "after", "before", "all", "so", "than", "did", "do",
-    ]
-
-    /// A light English stemmer: plural and verb endings off, so `pools`,
-    /// `exhausted` and `exhausting` meet `pool` and `exhaust`.
-    static func stem(_ word: String) -> String {
-        for suffix in ["ing", "ion", "ed", "es", "s"] where word.count > suffix.count + 3 && word.hasSuffix(suffix) {
-            if suffix == "s", word.hasSuffix("ss") { return word }
-            return String(word.dropLast(suffix.count))
-        }
-        return word
-    }
-
-    static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x31F0...0x31FF: true
-        default: false
-        }
-    }
-
-    static func isHiragana(_ scalar: Unicode.Scalar) -> Bool { (0x3040...0x309F).contains(scalar.value) }
-
-    /// Terms with their counts.
-    static func terms(_ text: String) -> [String: Int] {
-        var counts: [String: Int] = [:]
-        var word = ""
-        var cjk: [Unicode.Scalar] = []
-        func flushWord() {
-            if word.count >= 2, !stopWords.contains(word) { counts[stem(word), default: 0] += 1 }
-            word = ""
-        }
-        func flushCJK() {
-            if cjk.count == 1 {
-                counts[String(cjk[0]), default: 0] += 1
-            } else if cjk.count > 1 {
-                for index in 0..<(cjk.count - 1) {
-                    // Pairs of hiragana are mostly grammar (した, ている): they say nothing of the story.
-                    if isHiragana(cjk[index]), isHiragana(cjk[index + 1]) { continue }
-                    var pair = ""
-                    pair.unicodeScalars.append(cjk[index])
-                    pair.unicodeScalars.append(cjk[index + 1])
-                    counts[pair, default: 0] += 1
-                }
-            }
-            cjk = []
-        }
-        for scalar in text.compatibilityFolded.lowercased().unicodeScalars {
-            if isCJK(scalar) {
-                flushWord()
-                cjk.append(scalar)
-            } else if scalar.isLetterOrDigit {
-                flushCJK()
-                word.unicodeScalars.append(scalar)
-            } else {
-                flushWord()
-                flushCJK()
-            }
-        }
-        flushWord()
-        flushCJK()
-        return counts
-    }
-
     /// For each postmortem (by position), the others whose cosine reaches the
     /// threshold, best first, ties by position.
     public static func neighbours(_ postmortems: [Postmortem]) -> [[(index: Int, cosine: Double)]] {
         let documents = Parallel.map(postmortems) { terms(story($0)) }
-        var counted: [String: Int] = [:]
-        for document in documents { for term in document.keys { counted[term, default: 0] += 1 } }
-        let frequency = counted
-        // Each term becomes a number in the order of the terms themselves, so
-        // vectors sorted by number add up in term order: every run gives the
-        // same bits, and comparing two terms is comparing two integers.
-        let vocabulary = frequency.keys.sorted()
-        let number = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, Int32($0)) })
-        let count = Double(max(1, documents.count))
-        let common = max(2, documents.count / 2)
-        let vectors: [[Weighted]] = Parallel.map(documents) { document in
-            var vector: [Weighted] = []
-            vector.reserveCapacity(document.count)
-            for (term, tf) in document {
-                guard let df = frequency[term], df <= common, let id = number[term] else { continue }
-                vector.append(Weighted(term: id, weight: (1 + log(Double(tf))) * log(count / Double(df))))
-            }
-            vector.sort { $0.term < $1.term }
-            let norm = vector.reduce(0) { $0 + $1.weight * $1.weight }.squareRoot()
-            return norm > 0 ? vector.map { Weighted(term: $0.term, weight: $0.weight / norm) } : []
-        }
-        var postings = [[Int32]](repeating: [], count: vocabulary.count)
-        for (index, vector) in vectors.enumerated() {
-            for entry in vector { postings[Int(entry.term)].append(Int32(index)) }
-        }
-        let lists = postings
-        let count32 = vectors.count
+        let vectors = weigh(documents)
+        let postings = Postings(vectors)
         // Stories in runs, each run with its own scratch: the story's weights spread over the
         // vocabulary (so a candidate's cosine is one pass over its terms, in term order: the same
-        // sum, bit for bit, as merging the two lists) and a mark per story (so each candidate is scored once).
-        let runs = stride(from: 0, to: count32, by: 64).map { $0..<min($0 + 64, count32) }
-        let vocabularySize = vocabulary.count
+        // sum, bit for bit, as merging the two lists) and a mark per story (so each candidate is
+        // scored once). At most `runCount` runs, so the scratch costs time in proportion to the stories.
+        let count = vectors.count
+        let length = max(64, (count + runCount - 1) / runCount)
+        let runs = stride(from: 0, to: count, by: length).map { $0..<min($0 + length, count) }
         let scored = Parallel.map(runs, minimumChunk: 1) { run -> [[(index: Int, cosine: Double)]] in
-            var weights = [Double](repeating: 0, count: vocabularySize)
-            var marked = [Int32](repeating: -1, count: count32)
+            var weights = [Double](repeating: 0, count: vectors.vocabularySize)
+            var marked = [Int32](repeating: -1, count: count)
             var result: [[(index: Int, cosine: Double)]] = []
             result.reserveCapacity(run.count)
+            var candidates: [Int32] = []
             for index in run {
-                let vector = vectors[index]
                 // Candidates: the postmortems sharing one of this story's most telling terms (its highest
                 // weights, leaving out terms in more than `postingLimit` stories); each scored exactly.
                 // Stories alike enough to pass the threshold share a rare term, and the work per story is bounded.
+                let terms = vectors.terms(index), own = vectors.weights(index)
                 let mark = Int32(index)
                 marked[index] = mark
-                var candidates: [Int32] = []
-                for entry in vector.sorted(by: { ($0.weight, $1.term) > ($1.weight, $0.term) }).prefix(candidateTerms) {
-                    let list = lists[Int(entry.term)]
+                candidates.removeAll(keepingCapacity: true)
+                for term in mostTelling(terms: terms, weights: own) {
+                    let list = postings.list(term)
                     guard list.count <= postingLimit else { continue }
                     for other in list where marked[Int(other)] != mark {
                         marked[Int(other)] = mark
                         candidates.append(other)
                     }
                 }
-                for entry in vector { weights[Int(entry.term)] = entry.weight }
+                for (term, weight) in zip(terms, own) { weights[Int(term)] = weight }
                 var found: [(index: Int, cosine: Double)] = []
-                for other in candidates {
-                    var cosine = 0.0
-                    for entry in vectors[Int(other)] { cosine += weights[Int(entry.term)] * entry.weight }
-                    if cosine >= threshold { found.append((Int(other), cosine)) }
+                weights.withUnsafeBufferPointer { weights in
+                    for other in candidates {
+                        let cosine = vectors.dot(Int(other), weights)
+                        if cosine >= threshold { found.append((Int(other), cosine)) }
+                    }
                 }
-                for entry in vector { weights[Int(entry.term)] = 0 }
-                result.append(found.sorted { ($0.cosine, -$0.index) > ($1.cosine, -$1.index) })
+                for term in terms { weights[Int(term)] = 0 }
+                found.sort { ($0.cosine, -$0.index) > ($1.cosine, -$1.index) }
+                result.append(found)
             }
             return result
         }
         return scored.flatMap { $0 }
+    }
+
+    /// How many runs `neighbours` cuts the stories into (each run allocates its scratch once).
+    static let runCount = 64
+
+    /// The weighted vectors of every story, unit length, each sorted by term number, in one flat
+    /// store: story `i`'s terms and weights are at `offsets[i]..<offsets[i + 1]`.
+    struct Vectors: Sendable {
+        var terms: [Int32] = []
+        var weights: [Double] = []
+        var offsets: [Int] = [0]
+        var vocabularySize = 0
+
+        var count: Int { offsets.count - 1 }
+        func terms(_ index: Int) -> ArraySlice<Int32> { terms[offsets[index]..<offsets[index + 1]] }
+        func weights(_ index: Int) -> ArraySlice<Double> { weights[offsets[index]..<offsets[index + 1]] }
+
+        /// The cosine of story `index` with the story spread over `spread` (weights by term number),
+        /// summed in term order.
+        func dot(_ index: Int, _ spread: UnsafeBufferPointer<Double>) -> Double {
+            terms.withUnsafeBufferPointer { terms in
+                weights.withUnsafeBufferPointer { weights in
+                    var sum = 0.0
+                    for entry in offsets[index]..<offsets[index + 1] { sum += spread[Int(terms[entry])] * weights[entry] }
+                    return sum
+                }
+            }
+        }
+    }
+
+    /// TF-IDF vectors of the stories' term counts. Each term becomes a number in
+    /// the order of the terms themselves, so vectors sorted by number add up in
+    /// term order: every run gives the same bits, and comparing two terms is
+    /// comparing two integers. Terms in more than half of the stories are left out.
+    static func weigh(_ documents: [[String: Int]]) -> Vectors {
+        // One number per distinct term, in order of first sight, and how many stories have it.
+        var number: [String: Int32] = [:]
+        var vocabulary: [String] = []
+        var frequency: [Int32] = []
+        let numbered: [[(term: Int32, tf: Int)]] = documents.map { document in
+            document.map { term, tf in
+                if let known = number[term] {
+                    frequency[Int(known)] += 1
+                    return (known, tf)
+                }
+                let id = Int32(vocabulary.count)
+                number[term] = id
+                vocabulary.append(term)
+                frequency.append(1)
+                return (id, tf)
+            }
+        }
+        // The number of each term in the sorted vocabulary.
+        var rank = [Int32](repeating: 0, count: vocabulary.count)
+        for (position, id) in vocabulary.indices.sorted(by: { vocabulary[$0] < vocabulary[$1] }).enumerated() {
+            rank[id] = Int32(position)
+        }
+        let count = Double(max(1, documents.count))
+        let common = max(2, documents.count / 2)
+        let weighted: [[Weighted]] = Parallel.map(numbered) { [rank, frequency] document in
+            var vector: [Weighted] = []
+            vector.reserveCapacity(document.count)
+            for (id, tf) in document {
+                let df = Int(frequency[Int(id)])
+                guard df <= common else { continue }
+                vector.append(Weighted(term: rank[Int(id)], weight: (1 + log(Double(tf))) * log(count / Double(df))))
+            }
+            vector.sort { $0.term < $1.term }
+            let norm = vector.reduce(0) { $0 + $1.weight * $1.weight }.squareRoot()
+            return norm > 0 ? vector.map { Weighted(term: $0.term, weight: $0.weight / norm) } : []
+        }
+        var vectors = Vectors()
+        vectors.vocabularySize = vocabulary.count
+        let total = weighted.reduce(0) { $0 + $1.count }
+        vectors.terms.reserveCapacity(total)
+        vectors.weights.reserveCapacity(total)
+        vectors.offsets.reserveCapacity(weighted.count + 1)
+        for vector in weighted {
+            for entry in vector {
+                vectors.terms.append(entry.term)
+                vectors.weights.append(entry.weight)
+            }
+            vectors.offsets.append(vectors.terms.count)
+        }
+        return vectors
+    }
+
+    /// For each term number, the stories that have it, in ascending order, in one flat store.
+    struct Postings: Sendable {
+        var stories: [Int32]
+        var offsets: [Int]
+
+        init(_ vectors: Vectors) {
+            var offsets = [Int](repeating: 0, count: vectors.vocabularySize + 1)
+            for term in vectors.terms { offsets[Int(term) + 1] += 1 }
+            for term in 0..<vectors.vocabularySize { offsets[term + 1] += offsets[term] }
+            var next = offsets
+            var stories = [Int32](repeating: 0, count: vectors.terms.count)
+            for index in 0..<vectors.count {
+                for term in vectors.terms(index) {
+                    stories[next[Int(term)]] = Int32(index)
+                    next[Int(term)] += 1
+                }
+            }
+            self.stories = stories
+            self.offsets = offsets
+        }
+
+        func list(_ term: Int32) -> ArraySlice<Int32> { stories[offsets[Int(term)]..<offsets[Int(term) + 1]] }
+    }
+
+    /// The `candidateTerms` terms of highest weight (ties to the lower number).
+    static func mostTelling(terms: ArraySlice<Int32>, weights: ArraySlice<Double>) -> [Int32] {
+        zip(terms, weights).sorted { ($0.1, $1.0) > ($1.1, $0.0) }.prefix(candidateTerms).map(\.0)
     }
 
     /// A term (by its number in the sorted vocabulary) and its weight in one story.
