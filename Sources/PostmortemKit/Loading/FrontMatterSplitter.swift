@@ -19,34 +19,35 @@ enum FrontMatterSplitter {
     }
 
     static func split(_ source: SourceText) -> Outcome {
-        let utf8 = Array(source.text.utf8)
-        let starts = source.lineStarts
-        func lineBytes(_ index: Int) -> ArraySlice<UInt8> {
-            let start = starts[index]
-            var end = index + 1 < starts.count ? starts[index + 1] : utf8.count
-            while end > start, utf8[end - 1] == 0x0A || utf8[end - 1] == 0x0D
-                || utf8[end - 1] == 0x20 || utf8[end - 1] == 0x09 {
-                end -= 1
+        var text = source.text
+        // On the text's own bytes: no copy of them, and the two parts made straight from them.
+        let parts = text.withUTF8 { utf8 -> SplitSource? in
+            let starts = source.lineStarts
+            func isFence(_ index: Int, _ mark: UInt8) -> Bool {
+                let start = starts[index]
+                var end = index + 1 < starts.count ? starts[index + 1] : utf8.count
+                while end > start, utf8[end - 1] == 0x0A || utf8[end - 1] == 0x0D
+                    || utf8[end - 1] == 0x20 || utf8[end - 1] == 0x09 {
+                    end -= 1
+                }
+                return end - start == 3 && utf8[start] == mark && utf8[start + 1] == mark && utf8[start + 2] == mark
             }
-            return utf8[start..<end]
-        }
-        let dashes: [UInt8] = Array("---".utf8), dots: [UInt8] = Array("...".utf8)
-        guard lineBytes(0).elementsEqual(dashes) else {
-            return .split(SplitSource(yaml: nil, yamlFirstLine: 1, body: source.text, bodyFirstLine: 1))
-        }
-        for index in 1..<starts.count {
-            let line = lineBytes(index)
-            if line.elementsEqual(dashes) || line.elementsEqual(dots) {
+            guard isFence(0, UInt8(ascii: "-")) else {
+                return SplitSource(yaml: nil, yamlFirstLine: 1, body: source.text, bodyFirstLine: 1)
+            }
+            for index in 1..<starts.count where isFence(index, UInt8(ascii: "-")) || isFence(index, UInt8(ascii: ".")) {
                 let yamlStart = starts[1]
                 let yamlEnd = starts[index]
                 let bodyStart = index + 1 < starts.count ? starts[index + 1] : utf8.count
-                return .split(SplitSource(
-                    yaml: String(decoding: utf8[min(yamlStart, yamlEnd)..<yamlEnd], as: UTF8.self),
+                return SplitSource(
+                    yaml: String(decoding: UnsafeBufferPointer(rebasing: utf8[min(yamlStart, yamlEnd)..<yamlEnd]), as: UTF8.self),
                     yamlFirstLine: 2,
-                    body: String(decoding: utf8[bodyStart...], as: UTF8.self),
-                    bodyFirstLine: index + 2))
+                    body: String(decoding: UnsafeBufferPointer(rebasing: utf8[bodyStart...]), as: UTF8.self),
+                    bodyFirstLine: index + 2)
             }
+            return nil
         }
+        if let parts { return .split(parts) }
         return .unterminated(source.diagnostic(
             .error, .frontMatterUnterminated, line: 1, column: 1,
             "front matter opened by '---' on line 1 is never closed",

@@ -1,3 +1,5 @@
+import Glibc
+
 /// The decoded text of one file with an index of its lines, so that byte
 /// offsets and YAML marks become `line:column` and source lines for carets.
 public struct SourceText: Sendable {
@@ -11,13 +13,22 @@ public struct SourceText: Sendable {
     init(path: String, text: String) {
         self.path = path
         self.text = text
-        var starts = [0]
-        var offset = 0
-        for byte in text.utf8 {
-            offset += 1
-            if byte == UInt8(ascii: "\n") { starts.append(offset) }
+        lineStarts = Self.lineStarts(of: text)
+    }
+
+    /// UTF-8 offsets of the start of every line: 0, and each offset after a `\n` (found by `memchr`).
+    static func lineStarts(of text: String) -> [Int] {
+        var text = text
+        return text.withUTF8 { bytes -> [Int] in
+            var starts = [0]
+            guard let base = bytes.baseAddress else { return starts }
+            var offset = 0
+            while offset < bytes.count, let found = memchr(base + offset, 0x0A, bytes.count - offset) {
+                offset = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found)) + 1
+                starts.append(offset)
+            }
+            return starts
         }
-        lineStarts = starts
     }
 
     public var lineCount: Int { lineStarts.count }

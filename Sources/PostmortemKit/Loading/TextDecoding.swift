@@ -1,3 +1,5 @@
+import Glibc
+
 /// Turns a file's bytes into `SourceText`, refusing what is not a text file
 /// with a diagnostic that says what to do.
 enum TextDecoding {
@@ -27,21 +29,31 @@ enum TextDecoding {
         }
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
-        if let nul = body.firstIndex(of: 0) {
+        if let nul = firstNUL(in: body) {
             let (line, column) = position(ofByte: nul, in: body)
             return .refused(.error(
                 .fileBinary, at: SourceLocation(file: file.path, line: line, column: column),
                 "file holds a NUL byte: it looks like a binary file, not Markdown",
                 notes: ["keep images and other binaries out of the postmortem's text; give them a non-.md name"]))
         }
-        if let bad = firstInvalidUTF8(in: body) {
+        // Validated once: the text made by the validation is the text.
+        let validated = String(validating: body, as: UTF8.self)
+        if validated == nil, let bad = firstInvalidUTF8(in: body) {
             let (line, column) = position(ofByte: bad, in: body)
             return .refused(.error(
                 .fileInvalidUTF8, at: SourceLocation(file: file.path, line: line, column: column),
                 "file is not valid UTF-8 (byte 0x\(hex(body[bad])) at offset \(bad - body.startIndex))",
                 notes: ["save the file as UTF-8 (e.g. `iconv -f SHIFT_JIS -t UTF-8`)"]))
         }
-        return .text(SourceText(path: file.path, text: String(decoding: body, as: UTF8.self)))
+        return .text(SourceText(path: file.path, text: validated ?? String(decoding: body, as: UTF8.self)))
+    }
+
+    /// The index of the first NUL byte, found by `memchr`.
+    static func firstNUL(in bytes: ArraySlice<UInt8>) -> Int? {
+        bytes.withUnsafeBufferPointer { buffer -> Int? in
+            guard let base = buffer.baseAddress, let found = memchr(base, 0, buffer.count) else { return nil }
+            return bytes.startIndex + UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+        }
     }
 
     /// The index of the first byte of the first ill-formed UTF-8 sequence,
