@@ -58,8 +58,11 @@ struct FieldReader {
     /// A scalar's text, or nil for YAML null (`~`, `null`, nothing).
     static func scalarText(_ node: Node) -> String? {
         guard case let .scalar(scalar) = node else { return nil }
-        if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) {
-            return nil
+        if scalar.style == .plain {
+            switch scalar.string {
+            case "", "~", "null", "Null", "NULL": return nil
+            default: break
+            }
         }
         return scalar.string
     }
@@ -106,7 +109,7 @@ struct FieldReader {
             report(.error, .wrongType, at: node, "'\(field)' must be text, not \(Self.describe(node))")
             return nil
         }
-        let value = Self.scalarText(node)?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = Self.scalarText(node)?.trimmingSpacesAndNewlines()
         return value?.isEmpty == false ? value : nil
     }
 
@@ -117,7 +120,7 @@ struct FieldReader {
             guard let value = text(node, field: field) else { return [] }
             guard splitCommas else { return [value] }
             return value.split(whereSeparator: { $0 == "," || $0 == "、" })
-                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                .map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
         case let .sequence(sequence):
             return sequence.compactMap { element -> String? in
                 if case .scalar = element { return text(element, field: field) }

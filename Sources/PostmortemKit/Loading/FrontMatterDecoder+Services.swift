@@ -30,7 +30,7 @@ extension FrontMatterDecoder {
         case let .sequence(items):
             // As `FieldReader.textList` reads them (it reports items that are not text).
             return items.compactMap { item in
-                guard let name = FieldReader.scalarText(item)?.trimmingCharacters(in: .whitespacesAndNewlines),
+                guard let name = FieldReader.scalarText(item)?.trimmingSpacesAndNewlines(),
                       !name.isEmpty else { return nil }
                 let (line, column) = reader.position(item)
                 return (name, line, column)
@@ -43,7 +43,7 @@ extension FrontMatterDecoder {
             // found as written (escapes, a folded line), the rest point to the text.
             var cursor: Int? = max(0, column - 1)
             return value.split(whereSeparator: { $0 == "," || $0 == "、" })
-                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                .map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
                 .map { name in
                     let wanted = Array(name.unicodeScalars)
                     guard let from = cursor, from + wanted.count <= text.count,

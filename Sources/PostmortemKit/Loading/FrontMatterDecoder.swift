@@ -123,13 +123,22 @@ struct FrontMatterDecoder {
 
     mutating func decodeID(_ node: Node) -> String? {
         guard let id = reader.text(node, field: "id") else { return nil }
-        if id.contains("/") || id.contains("\\") || id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        if Self.holdsSeparatorOrControl(id) {
             reader.report(.error, .invalidValue, at: node,
                           "'id' cannot hold '/', '\\' or control characters: '\(id)'",
                           notes: ["use letters, digits and '-', e.g. INC-2024-007"])
             return nil
         }
         return id
+    }
+
+    /// Whether `id` holds '/', '\\' or a control character. An id of ASCII
+    /// only is read in bytes (each byte a character, CR LF holding neither).
+    static func holdsSeparatorOrControl(_ id: String) -> Bool {
+        if id.utf8.allSatisfy({ $0 < 0x80 }) {
+            return id.utf8.contains { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") || $0 < 0x20 || $0 == 0x7F }
+        }
+        return id.contains("/") || id.contains("\\") || id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
     }
 
     mutating func decodeDate(_ node: Node, key: String, into matter: inout FrontMatter) {

@@ -17,7 +17,7 @@ public enum DateTimeParsing {
     static let zoneAbbreviations: [String: Int] = ["Z": 0, "UTC": 0, "GMT": 0, "JST": 9 * 60]
 
     public static func parse(_ text: String, timeZone: TimeZone) -> Parsed {
-        var scanner = Scanner(Array(text.trimmingCharacters(in: .whitespaces).unicodeScalars))
+        var scanner = Scanner(Array(text.trimmingSpaces().unicodeScalars))
         guard let year = scanner.number(digits: 4...4), scanner.take("-") || scanner.take("/"),
               let month = scanner.number(digits: 1...2), scanner.take("-") || scanner.take("/"),
               let day = scanner.number(digits: 1...2)
