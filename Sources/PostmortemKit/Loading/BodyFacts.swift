@@ -49,13 +49,9 @@ enum BodyFacts {
         }
         // Labelled lines: `label: value`.
         for block in body.textBlocks where block.kind == .paragraph {
-            for (offset, line) in block.text.split(separator: "\n").enumerated() {
-                let text = String(line)
-                guard let colon = text.firstIndex(where: { $0 == ":" || $0 == "：" }) else { continue }
-                let label = String(text[..<colon])
-                guard label.count <= 48, let metric = labels[normalizeLabel(label)] else { continue }
-                record(metric, duration(inValue: String(text[text.index(after: colon)...])),
-                       line: block.line + offset, evidence: text)
+            for (offset, line) in lines(of: block.text).enumerated() {
+                guard let (label, value) = labelled(line), let metric = labels[normalizeLabel(label)] else { continue }
+                record(metric, duration(inValue: value), line: block.line + offset, evidence: line)
             }
         }
         // Phrases for the length of the outage.
@@ -69,6 +65,29 @@ enum BodyFacts {
         }
         return InferredTimes(timeToRecover: found[.recover], timeToDetect: found[.detect],
                              timeToMitigate: found[.mitigate])
+    }
+
+    /// The lines of a block's text that are not empty, as `split(separator: "\n")`
+    /// cuts them (on bytes when the text holds no CR, which would join CR LF into one character).
+    static func lines(of text: String) -> [String] {
+        guard !text.utf8.contains(UInt8(ascii: "\r")) else { return text.split(separator: "\n").map(String.init) }
+        return text.utf8.split(separator: UInt8(ascii: "\n")).map { String(Substring($0)) }
+    }
+
+    /// A line's label (before its first `:` or `：`, at most 48 characters)
+    /// and value (after it). A line of ASCII only, without CR, is read in
+    /// bytes, where each byte is a character.
+    static func labelled(_ line: String) -> (label: String, value: String)? {
+        let utf8 = line.utf8
+        if utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\r") }) {
+            guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")),
+                  utf8.distance(from: utf8.startIndex, to: colon) <= 48 else { return nil }
+            return (String(Substring(utf8[..<colon])), String(Substring(utf8[utf8.index(after: colon)...])))
+        }
+        guard let colon = line.firstIndex(where: { $0 == ":" || $0 == "：" }) else { return nil }
+        let label = String(line[..<colon])
+        guard label.count <= 48 else { return nil }
+        return (label, String(line[line.index(after: colon)...]))
     }
 
     /// Lower case, full width folded, `*`/`_` markup and a parenthesised part removed.
