@@ -92,6 +92,30 @@ import Testing
         #expect(SourceText(path: "pm.md", text: "\n\n").lineStarts == [0, 1, 2])
     }
 
+    @Test func closeCauseKeysAreFoundAsComparingEveryPairFindsThem() {
+        let words = ["db", "pool", "cache", "dns", "cert", "expiry", "queue", "lag", "接続", "証明書", "期限切れ"]
+        var keys: [String] = []
+        for index in 0..<300 {
+            var key = (0..<(1 + index % 4)).map { words[(index * 7 + $0 * 5 + index / 13) % words.count] }.joined(separator: "-")
+            if index % 7 == 0 { key += "x" }
+            if index % 11 == 0, key.count > 3 { key.removeLast() }
+            if !keys.contains(key) { keys.append(key) }
+        }
+        // Every earlier key of a similar length or sharing a word, the first close one.
+        var expected: [String: String] = [:]
+        for (index, key) in keys.enumerated() {
+            let own = CauseKeyProximity.tokens(key)
+            let match = (0..<index).first { earlier in
+                let theirs = CauseKeyProximity.tokens(keys[earlier])
+                return (abs(keys[earlier].count - key.count) <= 2 || !theirs.isDisjoint(with: own))
+                    && CauseKeyProximity.areClose(keys[earlier], key, tokens: theirs, own)
+            }
+            if let match { expected[key] = keys[match] }
+        }
+        #expect(CauseKeyProximity.closeToEarlier(keys) == expected)
+        #expect(!expected.isEmpty)
+    }
+
     @Test func nulAndInvalidBytesAreFoundWhereTheyAre() {
         #expect(TextDecoding.firstNUL(in: Array("abc".utf8)[...]) == nil)
         let bytes: [UInt8] = [0xEF, 0xBB, 0xBF, 0x61, 0x0A, 0x62, 0x00, 0x63]

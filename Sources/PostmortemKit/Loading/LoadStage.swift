@@ -132,9 +132,9 @@ public enum LoadStage {
     /// A written cause key close to one used earlier (by date, then id) is a
     /// warning where it is written: one cause under two keys hides its recurrences.
     static func closeCauseKeys(_ postmortems: [Postmortem]) -> [Diagnostic] {
-        let chronological = postmortems.sorted { a, b in
-            (a.date.map { "\($0)" } ?? "9999", a.id) < (b.date.map { "\($0)" } ?? "9999", b.id)
-        }
+        // Each sort key made once, not twice per comparison.
+        let chronological = postmortems.map { (key: ($0.date.map { "\($0)" } ?? "9999", $0.id), postmortem: $0) }
+            .sorted { $0.key < $1.key }.map(\.postmortem)
         var firstUse: [String: Postmortem] = [:]
         var keys: [String] = []
         for postmortem in chronological {
