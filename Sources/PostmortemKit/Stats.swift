@@ -33,7 +33,7 @@ public enum Stats {
 
     public static func render(_ report: MetricsReport, format: Format, folder: String) throws -> String {
         switch format {
-        case .json: String(decoding: try MetricsExport.json(report), as: UTF8.self)
+        case .json: String(decoding: MetricsExport.json(report), as: UTF8.self)
         case .csv: String(decoding: MetricsExport.csv(report), as: UTF8.self)
         case .text: text(report, folder: folder)
         }

@@ -157,8 +157,9 @@ import Testing
     }
 
     @Test func scriptSafeJSONEscapesOnlyWhatBreaksOut() {
-        let json = Array("[\"</script><!--&\u{2028}\u{2029}é—\"]".utf8)
-        let safe = String(decoding: SearchIndex.scriptSafe(json), as: UTF8.self)
+        var json = JSONWriter(scriptSafe: true)
+        json.strings(["</script><!--&\u{2028}\u{2029}é—"])
+        let safe = String(decoding: json.bytes, as: UTF8.self)
         #expect(safe == "[\"\\u003C/script\\u003E\\u003C!--\\u0026\\u2028\\u2029é—\"]")
         let decoded = try? JSONSerialization.jsonObject(with: Data(safe.utf8)) as? [String]
         #expect(decoded == ["</script><!--&\u{2028}\u{2029}é—"])

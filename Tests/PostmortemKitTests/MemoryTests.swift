@@ -99,7 +99,7 @@ import Testing
         #expect(Set([copy, original]).count == 1)
     }
 
-    // MARK: incidents.json a record at a time
+    // MARK: incidents.json written straight into bytes
 
     @Test func incidentsJSONIsTheEncodersWholeArray() throws {
         let postmortems = try Self.sample()
@@ -109,9 +109,9 @@ import Testing
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         for chosen in [postmortems, Array(postmortems.prefix(1)), Array(postmortems.prefix(2)), []] {
             let whole = Array(try encoder.encode(chosen.map {
-                DataExport.Incident(postmortem: $0, recurrence: recurrences[$0.id] ?? Recurrence())
+                Reference.Incident(postmortem: $0, recurrence: recurrences[$0.id] ?? Recurrence())
             })) + [0x0A]
-            let streamed = try DataExport.incidentsJSON(chosen, recurrences: recurrences)
+            let streamed = DataExport.incidentsJSON(chosen, recurrences: recurrences)
             let difference = zip(streamed, whole).enumerated().first { $1.0 != $1.1 }?.offset
             #expect(streamed.count == whole.count && difference == nil,
                     "\(chosen.count) records: \(streamed.count) bytes for \(whole.count), first difference at \(difference ?? -1)")

@@ -4,107 +4,76 @@ import Foundation
 /// postmortem, newest first, in the shapes documented in docs/data.md
 /// (other tools read them).
 enum DataExport {
-    struct Incident: Encodable {
-        let postmortem: Postmortem
-        var recurrence = Recurrence()
-        var definition = MetricsDefinition.default
-
-        enum Key: String, CodingKey {
-            case id, title, url, source, date, status, kind, severity, services
-            case startedAt = "started_at", detectedAt = "detected_at", mitigatedAt = "mitigated_at", resolvedAt = "resolved_at"
-            case ttrMinutes = "ttr_minutes", ttdMinutes = "ttd_minutes", ttmMinutes = "ttm_minutes", ttrSource = "ttr_source"
-            case causes, recurrenceFix = "recurrence_fix", tags
-            case causeKeys = "cause_keys", recurrenceOf = "recurrence_of", recurredBy = "recurred_by", fixVerdict = "fix_verdict"
-            case recurrenceOfCount = "recurrence_of_count", recurredByCount = "recurred_by_count"
+    /// One record of `data/incidents.json`, its keys in the encoder's sorted order.
+    static func writeIncident(_ p: Postmortem, recurrence: Recurrence, definition: MetricsDefinition,
+                              into json: inout JSONWriter) {
+        let m = p.milestones
+        let timings = p.timings(definition)
+        json.beginObject()
+        json.key("cause_keys")
+        json.beginArray()
+        for cause in p.causes { json.string(cause.key) }
+        json.endArray()
+        json.key("causes")
+        json.beginArray()
+        for cause in p.causes {
+            json.beginObject()
+            json.key("category"); json.string(cause.category)
+            json.key("key"); json.string(cause.key)
+            json.key("summary"); json.string(cause.summary)
+            json.endObject()
         }
-
-        func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: Key.self)
-            let p = postmortem
-            try container.encode(p.id, forKey: .id)
-            try container.encode(p.title, forKey: .title)
-            try container.encode(SitePaths.incidentPage(id: p.id), forKey: .url)
-            try container.encode(p.source.relativePath, forKey: .source)
-            try container.encode(p.date.map { "\($0)" }, forKey: .date)
-            try container.encode(p.status.rawValue, forKey: .status)
-            try container.encode(p.kind.rawValue, forKey: .kind)
-            try container.encode(p.severity, forKey: .severity)
-            try container.encode(p.services, forKey: .services)
-            let m = p.milestones
-            try container.encode(m.startedAt.map(DateTimeParsing.utc), forKey: .startedAt)
-            try container.encode(m.detectedAt.map(DateTimeParsing.utc), forKey: .detectedAt)
-            try container.encode(m.mitigatedAt.map(DateTimeParsing.utc), forKey: .mitigatedAt)
-            try container.encode(m.resolvedAt.map(DateTimeParsing.utc), forKey: .resolvedAt)
-            let timings = p.timings(definition)
-            try container.encode(timings.recover.map { rounded($0.minutes) }, forKey: .ttrMinutes)
-            try container.encode(timings.detect.map { rounded($0.minutes) }, forKey: .ttdMinutes)
-            try container.encode(timings.mitigate.map { rounded($0.minutes) }, forKey: .ttmMinutes)
-            try container.encode(timings.recover?.source.rawValue, forKey: .ttrSource)
-            try container.encode(p.causes.map(CauseRecord.init), forKey: .causes)
-            try container.encode(p.recurrenceFix.map(FixRecord.init), forKey: .recurrenceFix)
-            try container.encode(p.tags, forKey: .tags)
-            try container.encode(p.causes.map(\.key), forKey: .causeKeys)
-            try container.encode(recurrence.recurrenceOf, forKey: .recurrenceOf)
-            try container.encode(recurrence.recurredBy, forKey: .recurredBy)
-            try container.encode(recurrence.recurrenceOfCount, forKey: .recurrenceOfCount)
-            try container.encode(recurrence.recurredByCount, forKey: .recurredByCount)
-            try container.encode(recurrence.verdict?.rawValue, forKey: .fixVerdict)
+        json.endArray()
+        json.key("date"); json.string(p.date.map { "\($0)" })
+        json.key("detected_at"); json.string(m.detectedAt.map(DateTimeParsing.utc))
+        json.key("fix_verdict"); json.string(recurrence.verdict?.rawValue)
+        json.key("id"); json.string(p.id)
+        json.key("kind"); json.string(p.kind.rawValue)
+        json.key("mitigated_at"); json.string(m.mitigatedAt.map(DateTimeParsing.utc))
+        json.key("recurred_by"); json.strings(recurrence.recurredBy)
+        json.key("recurred_by_count"); json.number(recurrence.recurredByCount)
+        json.key("recurrence_fix")
+        json.beginArray()
+        for item in p.recurrenceFix {
+            json.beginObject()
+            json.key("completed"); json.string(item.completed.map { "\($0)" })
+            json.key("due"); json.string(item.due.map { "\($0)" })
+            json.key("owner"); json.string(item.owner)
+            json.key("status"); json.string(item.status.rawValue)
+            json.key("title"); json.string(item.title)
+            json.endObject()
         }
-
-        func rounded(_ minutes: Double) -> Double { DataExport.tenth(minutes) }
+        json.endArray()
+        json.key("recurrence_of"); json.strings(recurrence.recurrenceOf)
+        json.key("recurrence_of_count"); json.number(recurrence.recurrenceOfCount)
+        json.key("resolved_at"); json.string(m.resolvedAt.map(DateTimeParsing.utc))
+        json.key("services"); json.strings(p.services)
+        json.key("severity"); json.string(p.severity)
+        json.key("source"); json.string(p.source.relativePath)
+        json.key("started_at"); json.string(m.startedAt.map(DateTimeParsing.utc))
+        json.key("status"); json.string(p.status.rawValue)
+        json.key("tags"); json.strings(p.tags)
+        json.key("title"); json.string(p.title)
+        json.key("ttd_minutes"); json.number(timings.detect.map { tenth($0.minutes) })
+        json.key("ttm_minutes"); json.number(timings.mitigate.map { tenth($0.minutes) })
+        json.key("ttr_minutes"); json.number(timings.recover.map { tenth($0.minutes) })
+        json.key("ttr_source"); json.string(timings.recover?.source.rawValue)
+        json.key("url"); json.string(SitePaths.incidentPage(id: p.id))
+        json.endObject()
     }
 
-    struct CauseRecord: Encodable {
-        let category: String?, key: String, summary: String?
-        init(_ cause: Cause) { category = cause.category; key = cause.key; summary = cause.summary }
-        enum Key: String, CodingKey { case category, key, summary }
-        func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: Key.self)
-            try container.encode(category, forKey: .category)
-            try container.encode(key, forKey: .key)
-            try container.encode(summary, forKey: .summary)
-        }
-    }
-
-    struct FixRecord: Encodable {
-        let item: ActionItem
-        init(_ item: ActionItem) { self.item = item }
-        enum Key: String, CodingKey { case title, owner, status, due, completed }
-        func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: Key.self)
-            try container.encode(item.title, forKey: .title)
-            try container.encode(item.owner, forKey: .owner)
-            try container.encode(item.status.rawValue, forKey: .status)
-            try container.encode(item.due.map { "\($0)" }, forKey: .due)
-            try container.encode(item.completed.map { "\($0)" }, forKey: .completed)
-        }
-    }
-
-    /// The bytes `JSONEncoder` (pretty-printed, sorted keys) gives for the
-    /// array of every record, made a record at a time: the encoder's tree of
-    /// one record is all that is held at once, never the whole file's.
+    /// The bytes `JSONEncoder` (pretty-printed, sorted keys, slashes as they
+    /// are) gives for the array of every record, written straight into one buffer.
     static func incidentsJSON(_ postmortems: [Postmortem], recurrences: [String: Recurrence] = [:],
-                              definition: MetricsDefinition = .default) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard !postmortems.isEmpty else { return Array(try encoder.encode([Incident]())) + [0x0A] }
-        var out: [UInt8] = Array("[\n".utf8)
-        for (index, postmortem) in postmortems.enumerated() {
-            let record = try encoder.encode(
-                Incident(postmortem: postmortem, recurrence: recurrences[postmortem.id] ?? Recurrence(), definition: definition))
-            // An element of the array is the record with each of its lines that is not empty
-            // indented one level (line breaks are only ever between tokens: strings hold theirs as
-            // `\n`; an empty array is `[`, an empty line, `]`), then a comma but for the last.
-            var lineStart = true
-            for byte in record {
-                if lineStart, byte != 0x0A { out += "  ".utf8 }
-                out.append(byte)
-                lineStart = byte == 0x0A
-            }
-            out += (index + 1 < postmortems.count ? ",\n" : "\n").utf8
+                              definition: MetricsDefinition = .default) -> [UInt8] {
+        var json = JSONWriter(pretty: true, capacity: 2_048 * postmortems.count + 8)
+        json.beginArray()
+        for postmortem in postmortems {
+            writeIncident(postmortem, recurrence: recurrences[postmortem.id] ?? Recurrence(), definition: definition, into: &json)
         }
-        out += "]\n".utf8
-        return out
+        json.endArray()
+        json.bytes.append(0x0A)
+        return json.bytes
     }
 
     /// The CSV's columns, in order; the JSON's fields with lists flattened.

@@ -20,48 +20,19 @@ enum IndexRows {
         "data/rows/" + (group.path.hasSuffix(".html") ? String(group.path.dropLast(5)) : group.path) + ".js"
     }
 
-    /// One row: the values a cell shows and those the filters and sorting read.
-    struct Row: Encodable {
-        let row: IncidentRow
-        let services: [Int]
-        let category: Int?
-
-        // [url, title, date, severity, severityClass, severityRank, services, category, ttr minutes,
-        //  ttr text, inferred, status, statusRank, near miss, language when not the site's]; "" or -1 when unknown.
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.unkeyedContainer()
-            let facets = row.facets
-            try c.encode(row.url)
-            try c.encode(row.title)
-            try c.encode(row.date ?? "")
-            try c.encode(row.severity ?? "")
-            try c.encode(row.severityClass ?? "")
-            try c.encode(Int(facets["severityRank"] ?? "") ?? -1)
-            try c.encode(services)
-            try c.encode(category ?? -1)
-            try c.encode(Int(facets["ttr"] ?? "") ?? -1)
-            try c.encode(row.ttr ?? "")
-            try c.encode(row.ttrInferred ? 1 : 0)
-            try c.encode(row.status)
-            try c.encode(Int(facets["statusRank"] ?? "") ?? -1)
-            try c.encode(row.nearMiss ? 1 : 0)
-            try c.encode(row.contentLang ?? "")
-        }
-    }
-
-    struct Data: Encodable {
-        let labels: [String: String]
-        /// [name, page] of each service; rows refer to them by position.
-        let services: [[String]]
-        /// [id, label, page] of each cause category.
-        let categories: [[String]]
-        let rows: [Row]
-    }
-
     /// `window.POSTMORTEM_ROWS = {…};` with every postmortem, newest first; deterministic.
     /// `root` leads from the page that shows the rows to the site root.
-    static func script(_ ordered: [Postmortem], context: PageContext, root: String = "") throws -> [UInt8] {
-        let rows = ordered.map { context.row($0, root: root) }
+    ///
+    /// The object, as `JSONEncoder` (sorted keys, slashes as they are) wrote it:
+    /// `categories`: [id, label, page] of each cause category; `labels`; `rows`:
+    /// one array a postmortem, [url, title, date, severity, severityClass,
+    /// severityRank, services, category, ttr minutes, ttr text, inferred,
+    /// status, statusRank, near miss, language when not the site's] ("" or -1
+    /// when unknown; services and category by position in the lists);
+    /// `services`: [name, page] of each service.
+    static func script(_ ordered: [Postmortem], context: PageContext, root: String = "") -> [UInt8] {
+        // The rows without their HTML, which the script does not carry.
+        let rows = ordered.map { context.row($0, root: root, html: false) }
         let services = Array(Set(rows.flatMap(\.serviceLinks).map { [$0.name, $0.url] })).sorted { $0.lexicographicallyPrecedes($1) }
         let serviceIndex = Dictionary(services.enumerated().map { ($1[0], $0) }, uniquingKeysWith: { a, _ in a })
         let categories = Array(Set(rows.compactMap { row -> [String]? in
@@ -70,15 +41,56 @@ enum IndexRows {
         })).sorted { $0.lexicographicallyPrecedes($1) }
         let categoryIndex = Dictionary(categories.enumerated().map { ($1[0], $0) }, uniquingKeysWith: { a, _ in a })
         let labels = ["nearMiss", "inferred", "inferredHelp", "draft", "review", "published"]
-        let data = Data(
-            labels: Dictionary(uniqueKeysWithValues: labels.map { ($0, context.labels[$0] ?? $0) }),
-            services: services, categories: categories,
-            rows: rows.map { row in
-                Row(row: row, services: row.services.compactMap { serviceIndex[$0] },
-                    category: row.facets["category"].flatMap { categoryIndex[$0] })
-            })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array("window.POSTMORTEM_ROWS = ".utf8) + Array(try encoder.encode(data)) + Array(";\n".utf8)
+            .map { ($0, context.labels[$0] ?? $0) }
+            .sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+
+        var json = JSONWriter(capacity: 200 * rows.count + 1_024)
+        json.raw("window.POSTMORTEM_ROWS = ")
+        json.beginObject()
+        json.key("categories")
+        json.beginArray()
+        for category in categories { json.strings(category) }
+        json.endArray()
+        json.key("labels")
+        json.beginObject()
+        for (name, label) in labels {
+            json.key(name)
+            json.string(label)
+        }
+        json.endObject()
+        json.key("rows")
+        json.beginArray()
+        for row in rows {
+            let facets = row.facets
+            json.beginArray()
+            json.string(row.url)
+            json.string(row.title)
+            json.string(row.date ?? "")
+            json.string(row.severity ?? "")
+            json.string(row.severityClass ?? "")
+            json.number(Int(facets["severityRank"] ?? "") ?? -1)
+            json.beginArray()
+            for service in row.services {
+                if let position = serviceIndex[service] { json.number(position) }
+            }
+            json.endArray()
+            json.number(facets["category"].flatMap { categoryIndex[$0] } ?? -1)
+            json.number(Int(facets["ttr"] ?? "") ?? -1)
+            json.string(row.ttr ?? "")
+            json.number(row.ttrInferred ? 1 : 0)
+            json.string(row.status)
+            json.number(Int(facets["statusRank"] ?? "") ?? -1)
+            json.number(row.nearMiss ? 1 : 0)
+            json.string(row.contentLang ?? "")
+            json.endArray()
+        }
+        json.endArray()
+        json.key("services")
+        json.beginArray()
+        for service in services { json.strings(service) }
+        json.endArray()
+        json.endObject()
+        json.raw(";\n")
+        return json.bytes
     }
 }

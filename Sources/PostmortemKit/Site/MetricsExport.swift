@@ -5,10 +5,70 @@ import Foundation
 /// Minutes and days to a tenth, rates to a thousandth; a statistic of no
 /// values is `null` (an empty CSV field).
 public enum MetricsExport {
-    public static func json(_ report: MetricsReport) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(Document(report: report))) + [0x0A]
+    /// Pretty-printed, keys sorted (as `JSONEncoder` wrote it), a line break at the end.
+    public static func json(_ report: MetricsReport) -> [UInt8] {
+        var json = JSONWriter(pretty: true, capacity: 4_096 + 1_024 * report.periods.count)
+        json.beginObject()
+        json.key("granularity"); json.string(report.granularity.rawValue)
+        json.key("overall")
+        let overall = report.overall
+        json.beginObject()
+        json.key("drafts"); json.number(overall.drafts)
+        json.key("incidents"); json.number(overall.incidents)
+        json.key("mtbf_days"); json.number(overall.mtbfDays.map(DataExport.tenth))
+        json.key("near_misses"); json.number(overall.nearMisses)
+        json.key("recurrence_rate"); json.number(overall.recurrenceRate.map { ($0 * 1000).rounded() / 1000 })
+        json.key("ttd"); write(overall.ttd, into: &json)
+        json.key("ttm"); write(overall.ttm, into: &json)
+        json.key("ttr"); write(overall.ttr, into: &json)
+        json.endObject()
+        json.key("periods")
+        json.beginArray()
+        for figures in report.periods {
+            json.beginObject()
+            json.key("by_category"); write(figures.byCategory, into: &json)
+            json.key("by_severity"); write(figures.bySeverity, into: &json)
+            json.key("incidents"); json.number(figures.incidents)
+            json.key("period"); json.string(figures.period.description)
+            json.key("recurrences"); json.number(figures.recurrences)
+            json.key("ttd"); write(figures.ttd, into: &json)
+            json.key("ttm"); write(figures.ttm, into: &json)
+            json.key("ttr"); write(figures.ttr, into: &json)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("timezone"); json.string(report.timeZone)
+        json.endObject()
+        json.bytes.append(0x0A)
+        return json.bytes
+    }
+
+    /// A statistic's figures (minutes to a tenth), or `null` for one of no values.
+    private static func write(_ value: Statistics?, into json: inout JSONWriter) {
+        guard let value else { return json.null() }
+        json.beginObject()
+        json.key("max"); json.number(DataExport.tenth(value.max))
+        json.key("mean"); json.number(DataExport.tenth(value.mean))
+        json.key("median"); json.number(DataExport.tenth(value.median))
+        json.key("min"); json.number(DataExport.tenth(value.min))
+        json.key("n"); json.number(value.n)
+        json.key("p90"); json.number(DataExport.tenth(value.p90))
+        json.key("total"); json.number(DataExport.tenth(value.total))
+        json.endObject()
+    }
+
+    /// Groups by key (the first of a repeated key), keys in the encoder's order.
+    private static func write(_ groups: [MetricsReport.GroupFigures], into json: inout JSONWriter) {
+        let byKey = Dictionary(groups.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        json.beginObject()
+        for (key, group) in JSONWriter.sortedKeys(byKey) {
+            json.key(key)
+            json.beginObject()
+            json.key("incidents"); json.number(group.incidents)
+            json.key("ttr"); write(group.ttr, into: &json)
+            json.endObject()
+        }
+        json.endObject()
     }
 
     public static func csv(_ report: MetricsReport) -> [UInt8] {
@@ -45,85 +105,5 @@ public enum MetricsExport {
             rows.append(row)
         }
         return rows
-    }
-
-    // MARK: The JSON document
-
-    struct Document: Encodable {
-        let report: MetricsReport
-        enum Key: String, CodingKey { case granularity, timezone, overall, periods }
-        func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: Key.self)
-            try container.encode(report.granularity.rawValue, forKey: .granularity)
-            try container.encode(report.timeZone, forKey: .timezone)
-            try container.encode(OverallRecord(overall: report.overall), forKey: .overall)
-            try container.encode(report.periods.map(PeriodRecord.init), forKey: .periods)
-        }
-    }
-
-    struct StatisticsRecord: Encodable {
-        let value: Statistics
-        enum Key: String, CodingKey { case n, mean, median, p90, min, max, total }
-        func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: Key.self)
-            try container.encode(value.n, forKey: .n)
-            try container.encode(DataExport.tenth(value.mean), forKey: .mean)
-            try container.encode(DataExport.tenth(value.median), forKey: .median)
-            try container.encode(DataExport.tenth(value.p90), forKey: .p90)
-            try container.encode(DataExport.tenth(value.min), forKey: .min)
-            try container.encode(DataExport.tenth(value.max), forKey: .max)
-            try container.encode(DataExport.tenth(value.total), forKey: .total)
-        }
-    }
-
-    struct OverallRecord: Encodable {
-        let overall: MetricsReport.Overall
-        enum Key: String, CodingKey {
-            case incidents, nearMisses = "near_misses", drafts, ttr, ttd, ttm
-            case mtbfDays = "mtbf_days", recurrenceRate = "recurrence_rate"
-        }
-        func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: Key.self)
-            try container.encode(overall.incidents, forKey: .incidents)
-            try container.encode(overall.nearMisses, forKey: .nearMisses)
-            try container.encode(overall.drafts, forKey: .drafts)
-            try container.encode(overall.ttr.map(StatisticsRecord.init), forKey: .ttr)
-            try container.encode(overall.ttd.map(StatisticsRecord.init), forKey: .ttd)
-            try container.encode(overall.ttm.map(StatisticsRecord.init), forKey: .ttm)
-            try container.encode(overall.mtbfDays.map(DataExport.tenth), forKey: .mtbfDays)
-            try container.encode(overall.recurrenceRate.map { ($0 * 1000).rounded() / 1000 }, forKey: .recurrenceRate)
-        }
-    }
-
-    struct PeriodRecord: Encodable {
-        let figures: MetricsReport.PeriodFigures
-        init(_ figures: MetricsReport.PeriodFigures) { self.figures = figures }
-        enum Key: String, CodingKey {
-            case period, incidents, ttr, ttd, ttm, bySeverity = "by_severity", byCategory = "by_category", recurrences
-        }
-        func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: Key.self)
-            try container.encode(figures.period.description, forKey: .period)
-            try container.encode(figures.incidents, forKey: .incidents)
-            try container.encode(figures.ttr.map(StatisticsRecord.init), forKey: .ttr)
-            try container.encode(figures.ttd.map(StatisticsRecord.init), forKey: .ttd)
-            try container.encode(figures.ttm.map(StatisticsRecord.init), forKey: .ttm)
-            func groups(_ list: [MetricsReport.GroupFigures]) -> [String: GroupRecord] {
-                Dictionary(list.map { ($0.key, GroupRecord(group: $0)) }, uniquingKeysWith: { first, _ in first })
-            }
-            try container.encode(groups(figures.bySeverity), forKey: .bySeverity)
-            try container.encode(groups(figures.byCategory), forKey: .byCategory)
-            try container.encode(figures.recurrences, forKey: .recurrences)
-        }
-    }
-
-    struct GroupRecord: Encodable {
-        let group: MetricsReport.GroupFigures
-        enum Key: String, CodingKey { case incidents, ttr }
-        func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: Key.self)
-            try container.encode(group.incidents, forKey: .incidents)
-            try container.encode(group.ttr.map(StatisticsRecord.init), forKey: .ttr)
-        }
     }
 }

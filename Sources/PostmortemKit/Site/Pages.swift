@@ -125,7 +125,8 @@ struct PageContext {
         }
     }
 
-    func row(_ postmortem: Postmortem, root: String = "") -> IncidentRow {
+    /// A postmortem's table row; with `html`, also the row rendered by the theme (`FragmentCache`, once per root).
+    func row(_ postmortem: Postmortem, root: String = "", html: Bool = true) -> IncidentRow {
         let severity = postmortem.severity
         let categoryID = postmortem.primaryCause?.category
         let category = categoryLabel(categoryID)
@@ -152,7 +153,7 @@ struct PageContext {
             ttr: recover.map { format.duration($0.minutes, approximate: $0.approximate) },
             ttrInferred: recover?.source == .inferred, facets: facets,
             contentLang: contentLang(postmortem),
-            html: fragments?.row(postmortem, root: root) ?? "")
+            html: html ? fragments?.row(postmortem, root: root) ?? "" : "")
     }
 
     // MARK: Incident

@@ -109,14 +109,20 @@ enum SearchIndex {
             out += "});\n".utf8
             try sink.put("data/search/terms-\(number).js", out)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // [[url, id, title, date, severity, status, summary]…], script-safe (see `JSONWriter.scriptSafe`).
         for start in stride(from: 0, to: documents.count, by: chunk) {
-            let rows = documents[start..<min(start + chunk, documents.count)].map { d in
-                [d.url, d.id, d.title, d.date ?? "", d.severity ?? "", d.status, d.summary]
+            let part = documents[start..<min(start + chunk, documents.count)]
+            var json = JSONWriter(scriptSafe: true, capacity: 300 * part.count + 64)
+            json.bytes += "POSTMORTEM_SEARCH_DOCS(\(start / chunk),".utf8
+            json.beginArray()
+            for d in part {
+                json.beginArray()
+                for field in [d.url, d.id, d.title, d.date ?? "", d.severity ?? "", d.status, d.summary] { json.string(field) }
+                json.endArray()
             }
-            try sink.put("data/search/docs-\(start / chunk).js", Array("POSTMORTEM_SEARCH_DOCS(\(start / chunk),".utf8)
-                + scriptSafe(try encoder.encode(rows)) + Array(");\n".utf8))
+            json.endArray()
+            json.raw(");\n")
+            try sink.put("data/search/docs-\(start / chunk).js", json.bytes)
         }
         let manifest = #"{"chunk":\#(chunk),"documents":\#(documents.count),"shards":\#(shardCount),"version":2}"#
         try sink.put("data/search-index.js", Array("window.POSTMORTEM_SEARCH = \(manifest);\n".utf8))
@@ -135,40 +141,6 @@ enum SearchIndex {
             magnitude /= 10
             index -= 1
         } while magnitude > 0
-    }
-
-    /// JSON that stays inert wherever a script is put, even inline in a
-    /// `<script>` element: `<`, `>` and `&` (only ever inside strings) as
-    /// `\u003C`, `\u003E`, `\u0026`, so `</script>` and `<!--` in a title
-    /// cannot end the script or open a comment; U+2028 and U+2029 escaped
-    /// for old JavaScript parsers. The strings decode to the same text.
-    static func scriptSafe(_ json: some Sequence<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(json.underestimatedCount)
-        var pending: [UInt8] = []  // a UTF-8 sequence that may be U+2028/2029 (E2 80 A8/A9)
-        for byte in json {
-            if !pending.isEmpty {
-                pending.append(byte)
-                if pending.count == 2, pending[1] != 0x80 { out += pending; pending = []; continue }
-                if pending.count == 3 {
-                    if pending[2] == 0xA8 || pending[2] == 0xA9 {
-                        out += Array((pending[2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
-                    } else {
-                        out += pending
-                    }
-                    pending = []
-                }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "<"): out += Array("\\u003C".utf8)
-            case UInt8(ascii: ">"): out += Array("\\u003E".utf8)
-            case UInt8(ascii: "&"): out += Array("\\u0026".utf8)
-            case 0xE2: pending = [byte]
-            default: out.append(byte)
-            }
-        }
-        return out + pending
     }
 }
 

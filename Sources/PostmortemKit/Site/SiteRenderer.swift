@@ -192,19 +192,19 @@ public enum SiteRenderer {
         let pagePaths = jobs.map(\.path)
         var files: [(step: String, make: @Sendable () throws -> Void)] = [
             ("data: incidents.json", {
-                try sink.put("data/incidents.json", try DataExport.incidentsJSON(ordered, recurrences: recurrences,
-                                                                                 definition: configuration.metrics))
+                try sink.put("data/incidents.json", DataExport.incidentsJSON(ordered, recurrences: recurrences,
+                                                                             definition: configuration.metrics))
             }),
             ("search index", { try SearchIndex.write(ordered, context: frozen, into: sink) }),
             ("data: index rows", {
-                if ordered.count > IndexRows.pageSize { try sink.put(IndexRows.indexFile, try IndexRows.script(ordered, context: frozen)) }
+                if ordered.count > IndexRows.pageSize { try sink.put(IndexRows.indexFile, IndexRows.script(ordered, context: frozen)) }
             }),
             ("data: incidents.csv", {
                 try sink.put("data/incidents.csv", DataExport.incidentsCSV(ordered, recurrences: recurrences,
                                                                            definition: configuration.metrics))
             }),
             ("data: metrics", {
-                try sink.put("data/metrics.json", try MetricsExport.json(metrics))
+                try sink.put("data/metrics.json", MetricsExport.json(metrics))
                 try sink.put("data/metrics.csv", MetricsExport.csv(metrics))
             }),
             ("data: feed, sitemap, theme files", {
@@ -220,7 +220,7 @@ public enum SiteRenderer {
                 let path = IndexRows.rowsFile(group)
                 try memoized.put(path, key: keys.group(path, group, description: nil, recurrences: recurrences, template: "rows"),
                                  page: false) {
-                    try IndexRows.script(group.postmortems, context: frozen, root: "../")
+                    IndexRows.script(group.postmortems, context: frozen, root: "../")
                 }
             })
         }
