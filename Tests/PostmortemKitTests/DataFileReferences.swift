@@ -3,7 +3,7 @@ import Foundation
 
 /// How the data files were made before `JSONWriter`: `Encodable` records
 /// through `JSONEncoder` (and the search documents' bytes made script-safe
-/// afterwards). Kept as the reference the written bytes are compared with.
+/// afterwards; the CSV built as strings). Kept as the reference the written bytes are compared with.
 enum Reference {
     // MARK: data/incidents.json
 
@@ -277,5 +277,63 @@ enum Reference {
             }
         }
         return out + pending
+    }
+
+    // MARK: data/incidents.csv and data/metrics.csv
+
+    /// RFC 4180 CSV with a UTF-8 byte-order mark (so spreadsheets read
+    /// Japanese correctly) and CRLF line ends. Lists are joined with `; `.
+    /// Text that a spreadsheet would run as a formula is defused.
+    static func incidentsCSV(_ postmortems: [Postmortem], recurrences: [String: Recurrence] = [:],
+                             definition: MetricsDefinition = .default) -> [UInt8] {
+        var out = "\u{FEFF}" + DataExport.csvColumns.joined(separator: ",") + "\r\n"
+        for p in postmortems {
+            let recurrence = recurrences[p.id] ?? Recurrence()
+            let t = p.timings(definition)
+            func number(_ minutes: Double?) -> String { minutes.map { DataExport.number(DataExport.tenth($0)) } ?? "" }
+            let open = p.recurrenceFix.filter { $0.status == .open || $0.status == .inProgress }
+            let row: [String] = [
+                text(p.id), text(p.title), text(SitePaths.incidentPage(id: p.id)), text(p.source.relativePath),
+                p.date.map { "\($0)" } ?? "", p.status.rawValue, p.kind.rawValue, text(p.severity ?? ""),
+                text(p.services.joined(separator: "; ")),
+                p.milestones.startedAt.map(DateTimeParsing.utc) ?? "", p.milestones.detectedAt.map(DateTimeParsing.utc) ?? "",
+                p.milestones.mitigatedAt.map(DateTimeParsing.utc) ?? "", p.milestones.resolvedAt.map(DateTimeParsing.utc) ?? "",
+                number(t.recover?.minutes), number(t.detect?.minutes), number(t.mitigate?.minutes),
+                t.recover?.source.rawValue ?? "",
+                text(p.causes.map { $0.category ?? "" }.joined(separator: "; ")),
+                text(p.causes.map(\.key).joined(separator: "; ")),
+                text(p.causes.map { $0.summary ?? "" }.joined(separator: "; ")),
+                String(p.recurrenceFix.count), String(open.count),
+                text(p.recurrenceFix.map { "[\($0.status.rawValue)] \($0.title)" }.joined(separator: "; ")),
+                text(p.tags.joined(separator: "; ")),
+                text(recurrence.recurrenceOf.joined(separator: "; ")), text(recurrence.recurredBy.joined(separator: "; ")),
+                recurrence.verdict?.rawValue ?? "", String(recurrence.recurrenceOfCount), String(recurrence.recurredByCount),
+            ]
+            out += row.map(field).joined(separator: ",") + "\r\n"
+        }
+        return Array(out.utf8)
+    }
+
+    /// Rows of fields as RFC 4180 CSV with a UTF-8 byte-order mark (so
+    /// spreadsheets read Japanese) and CRLF line ends; every field is defused and quoted as needed.
+    static func csv(_ rows: [[String]]) -> [UInt8] {
+        var out = "\u{FEFF}"
+        for row in rows { out += row.map { field(text($0)) }.joined(separator: ",") + "\r\n" }
+        return Array(out.utf8)
+    }
+
+    /// Text a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab,
+    /// CR first) gets a leading `'`, as OWASP advises; other text is unchanged.
+    static func text(_ value: String) -> String {
+        guard let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return value }
+        return "'" + value
+    }
+
+    /// One CSV field, quoted when it holds a comma, quote or line break.
+    static func field(_ value: String) -> String {
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else {
+            return value
+        }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

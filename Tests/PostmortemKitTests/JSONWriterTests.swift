@@ -229,4 +229,19 @@ import Testing
             + Array(");\n".utf8)
         #expect(files["data/search/docs-0.js"] == expected)
     }
+
+    // MARK: The CSV files (`CSVWriter`), against the strings they were built as
+
+    @Test func csvFilesAreTheStringBuiltOnes() throws {
+        let check = try Self.sample()
+        let postmortems = check.load.postmortems + Self.hostile()
+        let recurrences = RecurrenceAnalysis.analyze(postmortems, timeZone: TimeZone(identifier: "Asia/Tokyo")!)
+        #expect(DataExport.incidentsCSV(postmortems, recurrences: recurrences)
+            == Reference.incidentsCSV(postmortems, recurrences: recurrences))
+        #expect(DataExport.incidentsCSV([]) == Reference.incidentsCSV([]))
+        let report = Stats.report(check, options: Stats.Options())
+        #expect(MetricsExport.csv(report) == Reference.csv(MetricsExport.table(report)))
+        let cells = Self.strings + ["=1+1", "+x", "-5", "@SUM(A1)", "\tx", "\rx", "'quoted", "a,b", "\"", "x\r\ny", "-,\""]
+        #expect(DataExport.csv([cells, [], [""]]) == Reference.csv([cells, [], [""]]))
+    }
 }

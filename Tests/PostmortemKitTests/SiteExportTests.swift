@@ -57,14 +57,24 @@ import Testing
             """)
     }
 
+    /// One field as `CSVWriter` writes it, without the byte-order mark.
+    func field(_ value: String, defuse: Bool = true) -> String {
+        var csv = CSVWriter()
+        csv.field(value, defuse: defuse)
+        return String(decoding: csv.bytes.dropFirst(3), as: UTF8.self)
+    }
+
     @Test func csvFieldQuotingFollowsRFC4180() {
-        #expect(DataExport.field("plain") == "plain")
-        #expect(DataExport.field("a,b") == "\"a,b\"")
-        #expect(DataExport.field("say \"hi\"") == "\"say \"\"hi\"\"\"")
-        #expect(DataExport.field("two\nlines") == "\"two\nlines\"")
-        #expect(DataExport.text("-5 shops") == "'-5 shops")
-        #expect(DataExport.text("\tx") == "'\tx")
-        #expect(DataExport.text("障害") == "障害")
+        #expect(field("plain") == "plain")
+        #expect(field("a,b") == "\"a,b\"")
+        #expect(field("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(field("two\nlines") == "\"two\nlines\"")
+        #expect(field("-5 shops") == "'-5 shops")
+        #expect(field("-5", defuse: false) == "-5")
+        #expect(field("\tx") == "'\tx")
+        #expect(field("\r") == "\"'\r\"")
+        #expect(field("=1,2") == "\"'=1,2\"")
+        #expect(field("障害") == "障害")
     }
 
     @Test func feedListsPublishedPostmortemsWithAbsoluteLinksWhenTheBaseIsKnown() throws {

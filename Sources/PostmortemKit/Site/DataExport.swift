@@ -86,37 +86,48 @@ enum DataExport {
         "recurrence_of", "recurred_by", "fix_verdict", "recurrence_of_count", "recurred_by_count",
     ]
 
-    /// RFC 4180 CSV with a UTF-8 byte-order mark (so spreadsheets read
-    /// Japanese correctly) and CRLF line ends. Lists are joined with `; `.
-    /// Text that a spreadsheet would run as a formula is defused.
+    /// RFC 4180 CSV (`CSVWriter`): a record a line, lists joined with `; `.
     static func incidentsCSV(_ postmortems: [Postmortem], recurrences: [String: Recurrence] = [:],
                              definition: MetricsDefinition = .default) -> [UInt8] {
-        var out = "\u{FEFF}" + csvColumns.joined(separator: ",") + "\r\n"
+        var csv = CSVWriter(capacity: 600 * postmortems.count + 512)
+        for column in csvColumns { csv.field(column, defuse: false) }
+        csv.endRow()
         for p in postmortems {
             let recurrence = recurrences[p.id] ?? Recurrence()
             let t = p.timings(definition)
             func number(_ minutes: Double?) -> String { minutes.map { DataExport.number(tenth($0)) } ?? "" }
-            let open = p.recurrenceFix.filter { $0.status == .open || $0.status == .inProgress }
-            let row: [String] = [
-                text(p.id), text(p.title), text(SitePaths.incidentPage(id: p.id)), text(p.source.relativePath),
-                p.date.map { "\($0)" } ?? "", p.status.rawValue, p.kind.rawValue, text(p.severity ?? ""),
-                text(p.services.joined(separator: "; ")),
-                p.milestones.startedAt.map(DateTimeParsing.utc) ?? "", p.milestones.detectedAt.map(DateTimeParsing.utc) ?? "",
-                p.milestones.mitigatedAt.map(DateTimeParsing.utc) ?? "", p.milestones.resolvedAt.map(DateTimeParsing.utc) ?? "",
-                number(t.recover?.minutes), number(t.detect?.minutes), number(t.mitigate?.minutes),
-                t.recover?.source.rawValue ?? "",
-                text(p.causes.map { $0.category ?? "" }.joined(separator: "; ")),
-                text(p.causes.map(\.key).joined(separator: "; ")),
-                text(p.causes.map { $0.summary ?? "" }.joined(separator: "; ")),
-                String(p.recurrenceFix.count), String(open.count),
-                text(p.recurrenceFix.map { "[\($0.status.rawValue)] \($0.title)" }.joined(separator: "; ")),
-                text(p.tags.joined(separator: "; ")),
-                text(recurrence.recurrenceOf.joined(separator: "; ")), text(recurrence.recurredBy.joined(separator: "; ")),
-                recurrence.verdict?.rawValue ?? "", String(recurrence.recurrenceOfCount), String(recurrence.recurredByCount),
-            ]
-            out += row.map(field).joined(separator: ",") + "\r\n"
+            let m = p.milestones
+            csv.field(p.id)
+            csv.field(p.title)
+            csv.field(SitePaths.incidentPage(id: p.id))
+            csv.field(p.source.relativePath)
+            csv.field(p.date.map { "\($0)" } ?? "", defuse: false)
+            csv.field(p.status.rawValue, defuse: false)
+            csv.field(p.kind.rawValue, defuse: false)
+            csv.field(p.severity ?? "")
+            csv.field(p.services.joined(separator: "; "))
+            for time in [m.startedAt, m.detectedAt, m.mitigatedAt, m.resolvedAt] {
+                csv.field(time.map(DateTimeParsing.utc) ?? "", defuse: false)
+            }
+            csv.field(number(t.recover?.minutes), defuse: false)
+            csv.field(number(t.detect?.minutes), defuse: false)
+            csv.field(number(t.mitigate?.minutes), defuse: false)
+            csv.field(t.recover?.source.rawValue ?? "", defuse: false)
+            csv.field(p.causes.map { $0.category ?? "" }.joined(separator: "; "))
+            csv.field(p.causes.map(\.key).joined(separator: "; "))
+            csv.field(p.causes.map { $0.summary ?? "" }.joined(separator: "; "))
+            csv.field(String(p.recurrenceFix.count), defuse: false)
+            csv.field(String(p.recurrenceFix.count { $0.status == .open || $0.status == .inProgress }), defuse: false)
+            csv.field(p.recurrenceFix.map { "[\($0.status.rawValue)] \($0.title)" }.joined(separator: "; "))
+            csv.field(p.tags.joined(separator: "; "))
+            csv.field(recurrence.recurrenceOf.joined(separator: "; "))
+            csv.field(recurrence.recurredBy.joined(separator: "; "))
+            csv.field(recurrence.verdict?.rawValue ?? "", defuse: false)
+            csv.field(String(recurrence.recurrenceOfCount), defuse: false)
+            csv.field(String(recurrence.recurredByCount), defuse: false)
+            csv.endRow()
         }
-        return Array(out.utf8)
+        return csv.bytes
     }
 
     /// Minutes (or days) to a tenth, so the files do not carry float noise.
@@ -127,26 +138,13 @@ enum DataExport {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 
-    /// Rows of fields as RFC 4180 CSV with a UTF-8 byte-order mark (so
-    /// spreadsheets read Japanese) and CRLF line ends; every field is defused and quoted as needed.
+    /// Rows of fields as RFC 4180 CSV (`CSVWriter`), every field defused and quoted as needed.
     static func csv(_ rows: [[String]]) -> [UInt8] {
-        var out = "\u{FEFF}"
-        for row in rows { out += row.map { field(text($0)) }.joined(separator: ",") + "\r\n" }
-        return Array(out.utf8)
-    }
-
-    /// Text a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab,
-    /// CR first) gets a leading `'`, as OWASP advises; other text is unchanged.
-    static func text(_ value: String) -> String {
-        guard let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return value }
-        return "'" + value
-    }
-
-    /// One CSV field, quoted when it holds a comma, quote or line break.
-    static func field(_ value: String) -> String {
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else {
-            return value
+        var csv = CSVWriter(capacity: rows.reduce(0) { $0 + 8 * $1.count })
+        for row in rows {
+            for field in row { csv.field(field) }
+            csv.endRow()
         }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return csv.bytes
     }
 }
