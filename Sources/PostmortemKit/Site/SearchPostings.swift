@@ -70,6 +70,9 @@ struct SearchPostings: Sendable {
     var scores: [Int32] = []
     var docEnds: [Int] = []
 
+    /// 1 + ln(n) for n = 0 … 20 (the 0 is never read): the same doubles `log` gives, computed once.
+    static let occurrenceFactor: [Double] = (0...20).map { 1 + log(Double($0)) }
+
     /// Scores of every term of `documents`: each field folded once on its
     /// UTF-8 bytes, cut into terms by `SearchTerms.forEachTerm(foldedUTF8:)`,
     /// counted per field, weighted (a field's weight × (1 + ln(occurrences,
@@ -77,6 +80,7 @@ struct SearchPostings: Sendable {
     /// to a tenth (the score is that ×10).
     static func make(_ documents: ArraySlice<SearchIndex.Document>) -> SearchPostings {
         var run = SearchPostings()
+        run.docEnds.reserveCapacity(documents.count)
         var fieldCounts: [Int32] = []
         var fieldTerms: [Int] = []
         var totals: [Double] = []
@@ -99,7 +103,7 @@ struct SearchPostings: Sendable {
                     }
                 }
                 for id in fieldTerms {
-                    totals[id] += weight * (1 + log(Double(min(fieldCounts[id], 20))))
+                    totals[id] += weight * Self.occurrenceFactor[Int(min(fieldCounts[id], 20))]
                     fieldCounts[id] = 0
                     if !seen[id] { seen[id] = true; documentTerms.append(id) }
                 }
