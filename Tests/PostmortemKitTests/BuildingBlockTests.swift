@@ -25,6 +25,26 @@ import Testing
         }
     }
 
+    @Test func byteSearchFindsWhatANaiveScanFinds() {
+        var random = RecurrenceTests.SeededGenerator(state: 7)
+        func naive(_ needle: [UInt8], _ haystack: [UInt8], _ start: Int, _ end: Int) -> Int? {
+            guard !needle.isEmpty else { return start }
+            guard start >= 0, end <= haystack.count, end - start >= needle.count else { return nil }
+            return (start...(end - needle.count)).first { Array(haystack[$0..<$0 + needle.count]) == needle }
+        }
+        // A small alphabet, so needles are found, half found, and missed.
+        for _ in 0..<2_000 {
+            let haystack = (0..<Int.random(in: 0...40, using: &random)).map { _ in UInt8.random(in: 97...99, using: &random) }
+            let needle = (0..<Int.random(in: 0...4, using: &random)).map { _ in UInt8.random(in: 97...99, using: &random) }
+            let start = Int.random(in: 0...max(0, haystack.count), using: &random)
+            let end = Int.random(in: start...max(start, haystack.count), using: &random)
+            #expect(ByteSearch.firstOffset(of: needle, in: haystack, from: start, to: end) == naive(needle, haystack, start, end),
+                    "\(needle) in \(haystack)[\(start)..<\(end)]")
+        }
+        #expect(ByteSearch.firstOffset(of: Array("にわたり".utf8), in: Array("約2時間にわたり停止".utf8)) == 10)
+        #expect(ByteSearch.firstOffset(of: [97], in: [97, 98], from: 0, to: 3) == nil)
+    }
+
     @Test(arguments: [
         ("{value} and {value}", "{value}", "a, b"), ("no placeholder", "{value}", "x"), ("{value}", "{value}", ""),
         ("aaaa", "aa", "b"), ("aaa", "aa", "<aa>"), ("根本原因: {value}。{value}", "{value}", "接続プール"),

@@ -178,7 +178,7 @@ enum BodyFacts {
         var bytes = Array(text.utf8)
         for index in bytes.indices where (65...90).contains(bytes[index]) { bytes[index] |= 0x20 }
         for marker in ["lasting ", "lasted ", "totaling ", "totalling ", "for a total of "] {
-            guard let offset = find(marker, in: bytes) else { continue }
+            guard let offset = ByteSearch.firstOffset(of: Array(marker.utf8), in: bytes) else { continue }
             let from = offset + marker.utf8.count
             let rest = String(String(decoding: bytes[from..<min(bytes.count, from + 160)], as: UTF8.self).prefix(40)).lowercased()
             if let found = DurationParsing.firstDuration(in: rest), found.range.lowerBound == rest.startIndex {
@@ -186,7 +186,7 @@ enum BodyFacts {
             }
         }
         for marker in ["にわたり", "にわたって", "の間、"] {
-            guard let offset = find(marker, in: bytes) else { continue }
+            guard let offset = ByteSearch.firstOffset(of: Array(marker.utf8), in: bytes) else { continue }
             // Back to a character boundary, so the text before starts whole.
             var from = max(0, offset - 64)
             while from < offset, bytes[from] & 0xC0 == 0x80 { from += 1 }
@@ -197,17 +197,5 @@ enum BodyFacts {
         }
         return nil
     }
-
-    /// The byte offset of the first `needle` in `haystack`.
-    static func find(_ needle: String, in haystack: [UInt8]) -> Int? {
-        let pattern = Array(needle.utf8)
-        guard let first = pattern.first, haystack.count >= pattern.count else { return nil }
-        var index = 0
-        let last = haystack.count - pattern.count
-        while index <= last {
-            if haystack[index] == first, haystack[index..<(index + pattern.count)].elementsEqual(pattern) { return index }
-            index += 1
-        }
-        return nil
-    }
 }
+

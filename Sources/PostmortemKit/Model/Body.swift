@@ -1,4 +1,3 @@
-import Glibc
 import Markdown
 
 /// A postmortem's Markdown body, rendered once by the load stage: the HTML
@@ -97,7 +96,7 @@ public struct BodySection: Sendable, Hashable {
         var cursor = 0
         func place(_ text: String, from start: Int, to end: Int? = nil) -> Range<Int> {
             let bytes = Array(text.utf8)
-            if let found = find(bytes, in: store, from: start, to: end ?? store.count) { return found..<found + bytes.count }
+            if let found = ByteSearch.firstOffset(of: bytes, in: store, from: start, to: end) { return found..<found + bytes.count }
             store += bytes
             return store.count - bytes.count..<store.count
         }
@@ -114,24 +113,6 @@ public struct BodySection: Sendable, Hashable {
         return zip(sections, ranges).map { section, range in
             BodySection(heading: section.heading, kind: section.kind, store: shared,
                         textRange: range.text, firstParagraphRange: range.first)
-        }
-    }
-
-    /// The first offset of `needle` in `haystack[start..<end]`.
-    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int, to end: Int) -> Int? {
-        guard !needle.isEmpty else { return start }
-        guard start >= 0, end <= haystack.count, end - start >= needle.count else { return nil }
-        return haystack.withUnsafeBufferPointer { hay in
-            needle.withUnsafeBufferPointer { pin in
-                guard let base = hay.baseAddress, let bytes = pin.baseAddress else { return nil }
-                let first = pin[0], last = end - pin.count
-                var at = start
-                while at <= last {
-                    if hay[at] == first, memcmp(base + at, bytes, pin.count) == 0 { return at }
-                    at += 1
-                }
-                return nil
-            }
         }
     }
 

@@ -18,8 +18,9 @@
 /// order and sort a dictionary's with `sortedKeys(_:)`.
 ///
 /// `scriptSafe` also escapes `<`, `>` and `&` as `\u003C`, `\u003E`, `\u0026`
-/// and U+2028, U+2029 as `\u2028`, `\u2029` (`SearchIndex.scriptSafe`'s
-/// bytes, applied to strings only, which is the only place they can be).
+/// and U+2028, U+2029 as `\u2028`, `\u2029` (the bytes of the whole-output pass it
+/// replaced, kept as `Reference.scriptSafe` in the tests; applied to strings
+/// only, which is the only place those characters can be).
 struct JSONWriter {
     var bytes: [UInt8] = []
     let pretty: Bool
