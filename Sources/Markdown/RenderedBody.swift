@@ -28,6 +28,13 @@ public struct HeadingEntry: Sendable, Hashable {
     public var text: String
     public var id: String
     public var line: Int
+
+    public init(level: Int, text: String, id: String, line: Int) {
+        self.level = level
+        self.text = text
+        self.id = id
+        self.line = line
+    }
 }
 
 public struct Section: Sendable, Hashable {
@@ -52,6 +59,12 @@ public struct TaskItem: Sendable, Hashable {
     public var checked: Bool
     public var text: String
     public var line: Int
+
+    public init(checked: Bool, text: String, line: Int) {
+        self.checked = checked
+        self.text = text
+        self.line = line
+    }
 }
 
 public struct TextBlock: Sendable, Hashable {

@@ -38,6 +38,8 @@ public enum Build {
         public var upToDate: Bool = false
         /// Pages rendered; the others were the last build's, unchanged (`RenderMemo`).
         public var pagesRendered: Int = 0
+        /// Postmortem files loaded, and files whose last load was read from the load cache (`LoadCache`).
+        public var filesLoaded = (loaded: 0, cached: 0)
         /// The pages rendered and the rows files made, not kept from the last build (`RenderMemo`), in UTF-8 order.
         public var made: [String] = []
     }
@@ -67,10 +69,14 @@ public enum Build {
                           pages: record.pages, upToDate: true)
         }
         options.progress?("checking \(DiagnosticFormatter.plural(listing.markdown.count, "postmortem"))")
-        let check = Profile.measure("read and load") { Check.run(listing, configuration: configuration, now: options.now, cache: options.loadCache,
+        // `serve` keeps its cache in memory; `build` keeps one beside the site.
+        let loadCache = options.loadCache
+            ?? LoadCache(folder: BuildRecord.cacheFolder(of: options.outputFolder).appendingPathComponent("load"))
+        let check = Profile.measure("read and load") { Check.run(listing, configuration: configuration, now: options.now, cache: loadCache,
                                                           configurationKey: BuildRecord.configurationDigest(configurationFile))
         }
-        guard check.errorCount == 0 else { return Result(check: check, written: nil, pages: 0) }
+        let filesLoaded = (loadCache.lastCounts.loaded, loadCache.lastCounts.reused)
+        guard check.errorCount == 0 else { return Result(check: check, written: nil, pages: 0, filesLoaded: filesLoaded) }
         options.progress?("rendering and writing \(DiagnosticFormatter.plural(check.load.postmortems.count, "postmortem"))")
         let theme = try Theme.load(overrides: options.templatesFolder)
         let staging = try SiteWriter.Staging(output: options.outputFolder, sourceFolder: options.sourceFolder)
@@ -93,7 +99,7 @@ public enum Build {
             // Without a record the next build is a full one: a cache that cannot be written is no failure.
             try? record.save(for: options.outputFolder)
             return Result(check: check, written: written, pages: summary.pageCount, pagesRendered: memo.pageCounts.rendered,
-                          made: memo.madePaths)
+                          filesLoaded: filesLoaded, made: memo.madePaths)
         } catch {
             staging.abandon()
             throw error

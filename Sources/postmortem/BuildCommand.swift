@@ -56,6 +56,9 @@ struct BuildCommand: ParsableCommand {
                 print("    note: postmortem never changes or deletes a file it did not write; delete \(written.kept.count == 1 ? "it" : "them") from \(folder) if \(written.kept.count == 1 ? "it" : "they") should not be published")
             }
         }
+        if !result.upToDate {
+            output.note("files loaded: \(result.filesLoaded.loaded), read from the load cache: \(result.filesLoaded.cached)")
+        }
         output.note("skipped as index pages: \(result.check.skipped.isEmpty ? "none" : result.check.skipped.joined(separator: ", "))")
         guard !output.quiet else { return }
         let nothingChanged = result.upToDate ? " (nothing changed since the last build)" : ""

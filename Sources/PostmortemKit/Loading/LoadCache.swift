@@ -5,12 +5,12 @@ import Foundation
 /// finished postmortem with its diagnostics. A file's entry is reused while
 /// its bytes and the configuration are the same and, since its links point
 /// into the whole folder, while the folder's index of ids and files is the
-/// same; when only the index changed, the id still spares reading the front
-/// matter of an unchanged file to know it.
+/// one it was finished with; when only the index changed, the id still
+/// spares reading the front matter of an unchanged file to know it.
 ///
-/// `serve` keeps one in memory across its rebuilds. (Kept on disk for
-/// `build`, as JSON, it cost more to read and write than loading again:
-/// docs/benchmarks.md.)
+/// `serve` keeps one in memory across its rebuilds; `build` keeps its
+/// entries on disk, one file per postmortem in the site's cache folder
+/// (`Folder`), and writes only the entries of the files it loaded.
 public final class LoadCache: @unchecked Sendable {
     struct Entry: Sendable {
         /// `StableHasher` digest of the file's bytes.
@@ -20,39 +20,59 @@ public final class LoadCache: @unchecked Sendable {
         var finished: LoadedFile
     }
 
-    /// One build's entries, read-only.
+    /// The last build's entries, read-only: in memory, or read from the folder when asked for.
     struct Snapshot: Sendable {
         var configurationKey: String
-        /// `SourceIndex.digest` of the folder the entries were finished in.
+        /// `SourceIndex.digest` of the folder the entries were finished in (in memory).
         var index: UInt64
-        /// Path of the file (as `SourceFile.path`) → its entry.
+        /// Path of the file (as `SourceFile.path`) → its entry (in memory).
         var entries: [String: Entry]
+        var folder: Folder?
 
-        func entry(_ file: SourceFile, digest: UInt64) -> Entry? {
+        /// The file's entry when its bytes are the same, and the index it was finished in.
+        func entry(_ file: SourceFile, digest: UInt64) -> (entry: Entry, index: UInt64)? {
+            if let folder { return folder.entry(file.path, digest: digest) }
             guard let entry = entries[file.path], entry.digest == digest else { return nil }
-            return entry
+            return (entry, index)
         }
     }
 
     private let lock = NSLock()
     private var snapshot: Snapshot?
+    /// The cache folder of `build`; nil for one kept in memory.
+    private let folder: URL?
     /// Files loaded and reused by the last build, for tests and `--verbose`.
     public private(set) var lastCounts = (loaded: 0, reused: 0)
 
-    public init() {}
+    /// A cache kept in memory, for a process that builds again and again (`serve`).
+    public init() { folder = nil }
+
+    /// A cache kept in `folder` between processes (`build`: the site's cache folder).
+    public init(folder: URL) { self.folder = folder }
 
     /// The last build's entries, or none when the configuration changed since.
     func snapshot(configurationKey: String) -> Snapshot? {
-        lock.withLock {
+        if let folder {
+            return Snapshot(configurationKey: configurationKey, index: 0, entries: [:],
+                            folder: Folder(url: folder, configurationKey: configurationKey))
+        }
+        return lock.withLock {
             guard let snapshot, snapshot.configurationKey == configurationKey else { return nil }
             return snapshot
         }
     }
 
-    func store(_ new: Snapshot, loaded: Int, reused: Int) {
-        lock.withLock {
-            snapshot = new
-            lastCounts = (loaded, reused)
+    /// Keeps this build's entries (`path`: `SourceFile.path`; `reused`: read from the cache, unchanged).
+    func store(configurationKey: String, index: UInt64, entries: [(path: String, entry: Entry, reused: Bool)]) {
+        let reused = entries.count { $0.reused }
+        if let folder {
+            Folder(url: folder, configurationKey: configurationKey).store(entries, index: index)
+        } else {
+            var kept: [String: Entry] = [:]
+            kept.reserveCapacity(entries.count)
+            for item in entries { kept[item.path] = item.entry }
+            lock.withLock { snapshot = Snapshot(configurationKey: configurationKey, index: index, entries: kept) }
         }
+        lock.withLock { lastCounts = (entries.count - reused, reused) }
     }
 }

@@ -20,18 +20,19 @@ public enum LoadStage {
         let digests = Parallel.map(files) { $0.contents.digest }
         /// A file's first half: its entry of the last build when its bytes are the same, else its front matter read now.
         enum Half: Sendable {
-            case kept(LoadCache.Entry)
+            /// The last build's entry, finished in the folder's index `index`.
+            case kept(LoadCache.Entry, index: UInt64)
             case prepared(PreparedFile)
         }
         let halves = Profile.measure("load: front matter") {
             Parallel.map(Array(zip(files, digests))) { file, digest -> Half in
-                previous?.entry(file, digest: digest).map(Half.kept) ?? .prepared(loader.prepare(file))
+                previous?.entry(file, digest: digest).map { Half.kept($0.entry, index: $0.index) } ?? .prepared(loader.prepare(file))
             }
         }
         var index = SourceIndex(assets: assets)
         for (file, half) in zip(files, halves) {
             let id: String? = switch half {
-            case let .kept(entry): entry.id
+            case let .kept(entry, _): entry.id
             case let .prepared(prepared): prepared.isText ? prepared.id : nil
             }
             if let id, index.postmortemIDs[file.relativePath] == nil { index.postmortemIDs[file.relativePath] = id }
@@ -39,14 +40,13 @@ public enum LoadStage {
         index.indexNames()
         let finishedIndex = index
         let indexDigest = index.digest
-        let sameIndex = previous?.index == indexDigest
         // Each file's entry, and whether it came from the last build.
         let finishing = Profile.measure("load: bodies") {
             Parallel.map(Array(zip(files, zip(digests, halves)))) { file, item -> (LoadCache.Entry, reused: Bool) in
                 let (digest, half) = item
                 let prepared: PreparedFile
                 switch half {
-                case let .kept(entry) where sameIndex: return (entry, true)
+                case let .kept(entry, index) where index == indexDigest: return (entry, true)
                 case .kept: prepared = loader.prepare(file)
                 case let .prepared(half): prepared = half
                 }
@@ -63,12 +63,10 @@ public enum LoadStage {
             if let postmortem = entry.finished.postmortem { postmortems.append(postmortem) }
         }
         if let cache {
-            var entries: [String: LoadCache.Entry] = [:]
-            entries.reserveCapacity(files.count)
-            for (file, (entry, _)) in zip(files, finishing) { entries[file.path] = entry }
-            let reused = finishing.count { $0.reused }
-            cache.store(LoadCache.Snapshot(configurationKey: configurationKey, index: indexDigest, entries: entries),
-                        loaded: files.count - reused, reused: reused)
+            Profile.measure("load: keep in cache") {
+                cache.store(configurationKey: configurationKey, index: indexDigest,
+                            entries: zip(files, finishing).map { ($0.path, $1.0, $1.reused) })
+            }
         }
         diagnostics += Profile.measure("load: across files") { crossFileDiagnostics(postmortems) }
         diagnostics.sort { ($0.location, $0.severity) < ($1.location, $1.severity) }

@@ -60,10 +60,10 @@ public struct BodySection: Sendable, Hashable {
     public var heading: HeadingEntry
     public var kind: SectionKind?
     /// The texts of the body's sections, each once.
-    private let store: String
+    let store: String
     /// UTF-8 offsets of `text` and `firstParagraph` in `store`.
-    private let textRange: Range<Int>
-    private let firstParagraphRange: Range<Int>?
+    let textRange: Range<Int>
+    let firstParagraphRange: Range<Int>?
 
     /// The plain text of the section's blocks, up to the next heading of the same or a higher level.
     public var text: String { Self.read(store, textRange) }

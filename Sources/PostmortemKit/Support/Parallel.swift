@@ -64,6 +64,11 @@ enum Parallel {
         }
     }
 
+    /// `items.forEach(body)` on all workers.
+    static func forEach<Input: Sendable>(_ items: [Input], minimumChunk: Int = 8, _ body: @Sendable (Input) -> Void) {
+        _ = map(items, minimumChunk: minimumChunk, body)
+    }
+
     /// `try items.forEach(body)` on all workers: every item is tried, and the
     /// error of the first item (in input order) that failed is thrown.
     static func forEach<Input: Sendable>(

@@ -1,0 +1,358 @@
+import Foundation
+import Markdown
+
+/// The load cache's entries as bytes (`LoadCache.Folder`): every field of a
+/// finished postmortem and its diagnostics, in declaration order. A field
+/// added to the model must be added here too; `LoadCacheFolderTests` reads
+/// back every postmortem of the sample, of `../shared/real-postmortems` and
+/// of a generated corpus and compares it with the one loaded.
+extension LoadCache.Entry: ByteCodable {
+    func write(to writer: inout ByteWriter) {
+        writer.write(digest)
+        writer.write(id)
+        writer.write(finished.postmortem)
+        writer.write(finished.diagnostics)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        digest = try reader.read()
+        id = try reader.read()
+        finished = LoadedFile(postmortem: try reader.read(), diagnostics: try reader.read())
+    }
+}
+
+extension Postmortem: ByteCodable {
+    func write(to writer: inout ByteWriter) {
+        writer.write(id)
+        writer.write(title)
+        writer.write(date)
+        writer.write(status)
+        writer.write(kind)
+        writer.write(severity)
+        writer.write(services)
+        writer.write(milestones)
+        writer.write(duration)
+        writer.write(impact)
+        writer.write(causes)
+        writer.write(trigger)
+        writer.write(recurrenceFix)
+        writer.write(related)
+        writer.write(tags)
+        writer.write(authors)
+        writer.write(description)
+        writer.write(language)
+        writer.write(body)
+        writer.write(inferred)
+        writer.write(source)
+        writer.write(origins)
+        let sites = fieldSites.sorted { $0.key.utf8Precedes($1.key) }
+        writer.append(UInt32(sites.count))
+        for (name, site) in sites {
+            writer.write(name)
+            // Nearly every site is in the postmortem's own file: its path is not written again.
+            writer.write(site.location.file == source.path ? nil : site.location.file)
+            writer.write(site.location.line)
+            writer.write(site.location.column)
+            writer.write(site.lineText)
+        }
+        writer.write(revision)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        let id: String = try reader.read(), title: String = try reader.read(), date: CalendarDate? = try reader.read()
+        let status: Status = try reader.read(), kind: Kind = try reader.read(), severity: String? = try reader.read()
+        let services: [String] = try reader.read(), milestones: Milestones = try reader.read()
+        let duration: StatedDuration? = try reader.read(), impact: Impact? = try reader.read()
+        let causes: [Cause] = try reader.read(), trigger: String? = try reader.read()
+        let recurrenceFix: [ActionItem] = try reader.read(), related: [String] = try reader.read()
+        let tags: [String] = try reader.read(), authors: [String] = try reader.read()
+        let description: String? = try reader.read(), language: Language = try reader.read()
+        let body: Body = try reader.read(), inferred: InferredTimes = try reader.read()
+        let source: Source = try reader.read(), origins: Origins = try reader.read()
+        let siteCount = Int(try ByteReader.need(reader.uint32()))
+        guard siteCount <= reader.remaining else { throw ByteReader.Malformed() }
+        var fieldSites: [String: FieldSite] = [:]
+        fieldSites.reserveCapacity(siteCount)
+        for _ in 0..<siteCount {
+            let name: String = try reader.read(), file: String? = try reader.read()
+            let line: Int = try reader.read(), column: Int = try reader.read()
+            fieldSites[name] = FieldSite(location: SourceLocation(file: file ?? source.path, line: line, column: column),
+                                         lineText: try reader.read())
+        }
+        self.init(id: id, title: title, date: date, status: status, kind: kind, severity: severity, services: services,
+                  milestones: milestones, duration: duration, impact: impact, causes: causes, trigger: trigger,
+                  recurrenceFix: recurrenceFix, related: related, tags: tags, authors: authors,
+                  description: description, language: language, body: body, inferred: inferred, source: source,
+                  origins: origins, fieldSites: fieldSites, revision: try reader.read())
+    }
+}
+
+extension Postmortem.Status: ByteCodableByName {}
+extension Postmortem.Kind: ByteCodableByName {}
+extension Postmortem.Origin: ByteCodableByName {}
+extension ActionItem.Status: ByteCodableByName {}
+extension Language: ByteCodableByName {}
+extension SectionKind: ByteCodableByName {}
+extension Diagnostic.Severity: ByteCodableByName {}
+
+extension CalendarDate: ByteCodable {
+    func write(to writer: inout ByteWriter) {
+        writer.write(year)
+        writer.write(month)
+        writer.write(day)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        self = try ByteReader.need(CalendarDate(year: try reader.read(), month: try reader.read(), day: try reader.read()))
+    }
+}
+
+extension Date: ByteCodable {
+    func write(to writer: inout ByteWriter) { writer.write(timeIntervalSinceReferenceDate) }
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        self.init(timeIntervalSinceReferenceDate: try reader.read())
+    }
+}
+
+extension Milestones: ByteCodable {
+    func write(to writer: inout ByteWriter) {
+        writer.write(startedAt)
+        writer.write(detectedAt)
+        writer.write(mitigatedAt)
+        writer.write(resolvedAt)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        self.init(startedAt: try reader.read(), detectedAt: try reader.read(), mitigatedAt: try reader.read(),
+                  resolvedAt: try reader.read())
+    }
+}
+
+extension StatedDuration: ByteCodable {
+    func write(to writer: inout ByteWriter) {
+        writer.write(minutes)
+        writer.write(approximate)
+        writer.write(text)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        self.init(minutes: try reader.read(), approximate: try reader.read(), text: try reader.read())
+    }
+}
+
+extension Impact: ByteCodable {
+    func write(to writer: inout ByteWriter) {
+        writer.write(summary)
+        writer.write(usersAffected)
+        writer.write(supportCalls)
+        writer.write(dataLoss)
+        writer.write(dataLossDetail)
+        writer.write(slaBreach)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        self.init(summary: try reader.read(), usersAffected: try reader.read(), supportCalls: try reader.read(),
+                  dataLoss: try reader.read(), dataLossDetail: try reader.read(), slaBreach: try reader.read())
+    }
+}
+
+extension Cause: ByteCodable {
+    func write(to writer: inout ByteWriter) {
+        writer.write(category)
+        writer.write(key)
+        writer.write(keyIsDerived)
+        writer.write(summary)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        self.init(category: try reader.read(), key: try reader.read(), keyIsDerived: try reader.read(),
+                  summary: try reader.read())
+    }
+}
+
+extension ActionItem: ByteCodable {
+    func write(to writer: inout ByteWriter) {
+        writer.write(title)
+        writer.write(owner)
+        writer.write(status)
+        writer.write(due)
+        writer.write(completed)
+        writer.write(ticket)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        self.init(title: try reader.read(), owner: try reader.read(), status: try reader.read(), due: try reader.read(),
+                  completed: try reader.read(), ticket: try reader.read())
+    }
+}
+
+extension Body: ByteCodable {
+    func write(to writer: inout ByteWriter) {
+        writer.write(html)
+        writer.write(outline)
+        // The sections of a body share one store (`BodySection.packed`): written once.
+        writer.append(UInt32(sections.count))
+        let shared = sections.first?.store ?? ""
+        writer.write(shared)
+        for section in sections {
+            writer.write(section.heading)
+            writer.write(section.kind)
+            let own = section.store == shared ? nil : section.store
+            writer.write(own)
+            writer.write(section.textRange)
+            writer.write(section.firstParagraphRange)
+        }
+        writer.write(summary)
+        writer.write(readingMinutes)
+        writer.write(plainText)
+        writer.write(tasks)
+        writer.write(attachments)
+        writer.write(linkedPostmortems)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        self.init()
+        html = try reader.read()
+        outline = try reader.read()
+        let count = Int(try ByteReader.need(reader.uint32()))
+        guard count <= reader.remaining else { throw ByteReader.Malformed() }
+        let shared: String = try reader.read()
+        sections = []
+        sections.reserveCapacity(count)
+        for _ in 0..<count {
+            let heading: HeadingEntry = try reader.read(), kind: SectionKind? = try reader.read()
+            let store = try String?(from: &reader) ?? shared
+            let text: Range<Int> = try reader.read(), first: Range<Int>? = try reader.read()
+            // A range outside its store would trap when the text is read.
+            let size = store.utf8.count
+            guard text.upperBound <= size, (first?.upperBound ?? 0) <= size else { throw ByteReader.Malformed() }
+            sections.append(BodySection(heading: heading, kind: kind, store: store, textRange: text,
+                                        firstParagraphRange: first))
+        }
+        summary = try reader.read()
+        readingMinutes = try reader.read()
+        plainText = try reader.read()
+        tasks = try reader.read()
+        attachments = try reader.read()
+        linkedPostmortems = try reader.read()
+    }
+}
+
+extension Range: ByteCodable where Bound == Int {
+    func write(to writer: inout ByteWriter) {
+        writer.write(lowerBound)
+        writer.write(upperBound)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        let lower: Int = try reader.read(), upper: Int = try reader.read()
+        guard 0 <= lower, lower <= upper else { throw ByteReader.Malformed() }
+        self = lower..<upper
+    }
+}
+
+extension HeadingEntry: ByteCodable {
+    func write(to writer: inout ByteWriter) {
+        writer.write(level)
+        writer.write(text)
+        writer.write(id)
+        writer.write(line)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        self.init(level: try reader.read(), text: try reader.read(), id: try reader.read(), line: try reader.read())
+    }
+}
+
+extension TaskItem: ByteCodable {
+    func write(to writer: inout ByteWriter) {
+        writer.write(checked)
+        writer.write(text)
+        writer.write(line)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        self.init(checked: try reader.read(), text: try reader.read(), line: try reader.read())
+    }
+}
+
+extension InferredTimes: ByteCodable {
+    func write(to writer: inout ByteWriter) {
+        writer.write(timeToRecover)
+        writer.write(timeToDetect)
+        writer.write(timeToMitigate)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        self.init(timeToRecover: try reader.read(), timeToDetect: try reader.read(), timeToMitigate: try reader.read())
+    }
+}
+
+extension InferredDuration: ByteCodable {
+    func write(to writer: inout ByteWriter) {
+        writer.write(minutes)
+        writer.write(approximate)
+        writer.write(line)
+        writer.write(evidence)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        self.init(minutes: try reader.read(), approximate: try reader.read(), line: try reader.read(),
+                  evidence: try reader.read())
+    }
+}
+
+extension Postmortem.Source: ByteCodable {
+    func write(to writer: inout ByteWriter) {
+        writer.write(path)
+        writer.write(relativePath)
+        writer.write(hasFrontMatter)
+        writer.write(bodyFirstLine)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        self.init(path: try reader.read(), relativePath: try reader.read(), hasFrontMatter: try reader.read(),
+                  bodyFirstLine: try reader.read())
+    }
+}
+
+extension Postmortem.Origins: ByteCodable {
+    func write(to writer: inout ByteWriter) {
+        writer.write(id)
+        writer.write(title)
+        writer.write(date)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        self.init(id: try reader.read(), title: try reader.read(), date: try reader.read())
+    }
+}
+
+extension SourceLocation: ByteCodable {
+    func write(to writer: inout ByteWriter) {
+        writer.write(file)
+        writer.write(line)
+        writer.write(column)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        self.init(file: try reader.read(), line: try reader.read(), column: try reader.read())
+    }
+}
+
+extension Diagnostic: ByteCodable {
+    func write(to writer: inout ByteWriter) {
+        writer.write(code.rawValue)
+        writer.write(severity)
+        writer.write(location)
+        writer.write(message)
+        writer.write(notes)
+        writer.write(sourceLine)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        let code = DiagnosticCode(rawValue: try reader.read())
+        let severity: Severity = try reader.read(), location: SourceLocation = try reader.read()
+        self.init(severity, code, at: location, try reader.read(), notes: try reader.read(), sourceLine: try reader.read())
+    }
+}
