@@ -27,11 +27,13 @@ enum CauseKeyProximity {
     static func areClose(_ a: String, _ b: String, characters ca: [Character], _ cb: [Character],
                          tokens ta: Set<String>, _ tb: Set<String>) -> Bool {
         guard a != b else { return false }
-        let shared = ta.intersection(tb).count
-        if shared >= 2, Double(shared) / Double(ta.union(tb).count) >= 0.6 { return true }
+        // Counted without making the intersection and union sets: this runs for many pairs of keys.
+        let shared = ta.count <= tb.count ? ta.count { tb.contains($0) } : tb.count { ta.contains($0) }
+        if shared >= 2, Double(shared) / Double(ta.count + tb.count - shared) >= 0.6 { return true }
         let length = min(ca.count, cb.count)
         let allowed = length >= 8 ? 2 : (length >= 4 ? 1 : 0)
-        return allowed > 0 && Suggestion.editDistance(ca, cb, limit: allowed) <= allowed
+        // Keys further apart in length than the distance allowed are never that close.
+        return allowed > 0 && abs(ca.count - cb.count) <= allowed && Suggestion.editDistance(ca, cb, limit: allowed) <= allowed
     }
 
     /// For each key after the first use of a close one: the earlier key.

@@ -66,9 +66,12 @@ struct ActionItemLists: Sendable {
             case .wontDo: return 4
             }
         }
-        func key(_ entry: Entry) -> (Int, String, String) { (entry.rank, entry.item.due.map { "\($0)" } ?? "9999", entry.postmortem.id) }
+        // By rank, due date (none after any date before the year 9999) and id; each key made once, not per comparison.
+        func key(_ entry: Entry) -> (Int, Int, String) {
+            (entry.rank, entry.item.due.map { $0.year * 10_000 + $0.month * 100 + $0.day } ?? 99_990_000, entry.postmortem.id)
+        }
         entries = ordered.flatMap { p in p.recurrenceFix.map { Entry(item: $0, postmortem: p, rank: rank($0)) } }
-            .sorted { key($0) < key($1) }
+            .map { (key: key($0), entry: $0) }.sorted { $0.key < $1.key }.map(\.entry)
         var byRank: [[Entry]] = Array(repeating: [], count: 5)
         for entry in entries { byRank[entry.rank].append(entry) }
         statuses = byRank.enumerated().map { rank, items in
