@@ -84,10 +84,12 @@ public enum Build {
             global: BuildRecord.globalKey(configurationFile: configurationFile, theme: theme,
                                           today: CalendarDate(options.now, in: check.configuration.timeZone)),
             previous: previousRecord?.memoEntries ?? [:])
+        let digests = Profile.measure("memos: read") { DigestMemos(folder: BuildRecord.cacheFolder(of: options.outputFolder)) }
         do {
             let summary = try Profile.measure("render and write (wall)") {
                 try SiteRenderer.render(check.load.postmortems, configuration: check.configuration, theme: theme,
-                                        sourceFolder: options.sourceFolder, now: options.now, memo: memo, into: staging)
+                                        sourceFolder: options.sourceFolder, now: options.now, memo: memo,
+                                        digests: digests, into: staging)
             }
             let site = staging.placed
             let record = BuildRecord(
@@ -98,6 +100,7 @@ public enum Build {
             let written = try Profile.measure("swap") { try staging.commit() }
             // Without a record the next build is a full one: a cache that cannot be written is no failure.
             try? record.save(for: options.outputFolder)
+            Profile.measure("memos: write") { digests.save() }
             return Result(check: check, written: written, pages: summary.pageCount, pagesRendered: memo.pageCounts.rendered,
                           filesLoaded: filesLoaded, made: memo.madePaths)
         } catch {

@@ -15,9 +15,14 @@ public enum TextSimilarity {
     public static let threshold = 0.2
 
     /// For each postmortem (by position), the others whose cosine reaches the
-    /// threshold, best first, ties by position.
-    public static func neighbours(_ postmortems: [Postmortem]) -> [[(index: Int, cosine: Double)]] {
-        let documents = Parallel.map(postmortems) { terms(story($0)) }
+    /// threshold, best first, ties by position. A story's terms are read
+    /// from `memo` when the last build counted them.
+    static func neighbours(_ postmortems: [Postmortem], memo: DigestMemo? = nil) -> [[(index: Int, cosine: Double)]] {
+        let documents = Parallel.map(postmortems) { postmortem -> [String: Int] in
+            let story = story(postmortem)
+            guard let memo else { return terms(story) }
+            return memo.value(for: StableHasher.digest { $0.combine(story) }) { terms(story) }
+        }
         let vectors = weigh(documents)
         let postings = Postings(vectors)
         // Stories in runs, each run with its own scratch: the story's weights spread over the

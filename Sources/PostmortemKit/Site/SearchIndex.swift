@@ -68,11 +68,11 @@ enum SearchIndex {
     /// Puts every file of the index into `sink`, each shard as soon as it is
     /// written (from every core). Terms are found on every core, a run of
     /// documents each, and numbered; the runs are merged in document order.
-    static func write(_ ordered: [Postmortem], context: PageContext, into sink: some SiteSink) throws {
+    static func write(_ ordered: [Postmortem], context: PageContext, memo: DigestMemo? = nil, into sink: some SiteSink) throws {
         let documents = documents(ordered, context: context)
         let runCount = min(Parallel.workers * 4, max(1, documents.count / 64))
         let runs = Parallel.map(Array(0..<runCount), minimumChunk: 1) { run in
-            SearchPostings.make(documents[documents.count * run / runCount..<documents.count * (run + 1) / runCount])
+            SearchPostings.make(documents[documents.count * run / runCount..<documents.count * (run + 1) / runCount], memo: memo)
         }
         let index = InvertedIndex(runs)
         let estimate = index.terms.bytes.count + 4 * index.count + 7 * index.documents.count

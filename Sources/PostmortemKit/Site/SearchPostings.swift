@@ -77,8 +77,9 @@ struct SearchPostings: Sendable {
     /// UTF-8 bytes, cut into terms by `SearchTerms.forEachTerm(foldedUTF8:)`,
     /// counted per field, weighted (a field's weight × (1 + ln(occurrences,
     /// at most 20))), summed over the fields in the order given and rounded
-    /// to a tenth (the score is that ×10).
-    static func make(_ documents: ArraySlice<SearchIndex.Document>) -> SearchPostings {
+    /// to a tenth (the score is that ×10). A document's terms and scores are
+    /// read from `memo` when the last build scored the same fields.
+    static func make(_ documents: ArraySlice<SearchIndex.Document>, memo: DigestMemo? = nil) -> SearchPostings {
         var run = SearchPostings()
         run.docEnds.reserveCapacity(documents.count)
         var fieldCounts: [Int32] = []
@@ -88,14 +89,29 @@ struct SearchPostings: Sendable {
         var documentTerms: [Int] = []
         var folded: [UInt8] = []
         for document in documents {
-            for (text, weight) in SearchIndex.weightedFields(document) {
+            let fields = SearchIndex.weightedFields(document)
+            let digest = memo.map { _ in Self.digest(fields) }
+            if let memo, let digest, let kept = memo.value(for: digest, read: KeptTerms.init(from:)) {
+                kept.bytes.withUnsafeBufferPointer { bytes in
+                    var start = 0
+                    for (end, score) in zip(kept.ends, kept.scores) {
+                        run.termIDs.append(Int32(run.terms.id(of: UnsafeBufferPointer(rebasing: bytes[start..<end]))))
+                        run.scores.append(score)
+                        start = end
+                    }
+                }
+                run.docEnds.append(run.termIDs.count)
+                continue
+            }
+            for (text, weight) in fields {
                 folded.removeAll(keepingCapacity: true)
                 var text = text
                 text.withUTF8 { CompatibilityFolding.append($0, lowercase: true, to: &folded) }
                 folded.withUnsafeBufferPointer { bytes in
                     SearchTerms.forEachTerm(foldedUTF8: bytes) { term in
                         let id = run.terms.id(of: term)
-                        if id == fieldCounts.count {
+                        // Terms of documents read from the memo have numbers too.
+                        while id >= fieldCounts.count {
                             fieldCounts.append(0); totals.append(0); seen.append(false)
                         }
                         if fieldCounts[id] == 0 { fieldTerms.append(id) }
@@ -109,6 +125,7 @@ struct SearchPostings: Sendable {
                 }
                 fieldTerms.removeAll(keepingCapacity: true)
             }
+            let first = run.termIDs.count
             for id in documentTerms {
                 run.termIDs.append(Int32(id))
                 run.scores.append(Int32((totals[id] * 10).rounded()))
@@ -117,8 +134,61 @@ struct SearchPostings: Sendable {
             }
             documentTerms.removeAll(keepingCapacity: true)
             run.docEnds.append(run.termIDs.count)
+            if let memo, let digest {
+                memo.keep(digest) { writer in
+                    writer.append(UInt32(run.termIDs.count - first))
+                    for position in first..<run.termIDs.count {
+                        run.terms.withTerm(Int(run.termIDs[position])) { term in
+                            if term.count < 255 {
+                                writer.bytes.append(UInt8(term.count))
+                            } else {
+                                writer.bytes.append(255)
+                                writer.append(UInt32(term.count))
+                            }
+                            writer.bytes += term
+                        }
+                        writer.append(UInt32(bitPattern: run.scores[position]))
+                    }
+                }
+            }
         }
         return run
+    }
+
+    /// What a document's terms are scored from: each field's text and weight.
+    static func digest(_ fields: [(String, Double)]) -> UInt64 {
+        StableHasher.digest { hasher in
+            for (text, weight) in fields {
+                hasher.combine(text)
+                hasher.combine(weight)
+            }
+        }
+    }
+
+    /// A document's terms and scores as the memo keeps them: a count, then
+    /// each term as its length (a byte; 255 and a `UInt32` from 255 bytes on)
+    /// and its UTF-8, and its score.
+    struct KeptTerms {
+        var bytes: [UInt8] = []
+        /// Term `i` is `bytes[ends[i - 1] ..< ends[i]]`.
+        var ends: [Int] = []
+        var scores: [Int32] = []
+
+        init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+            let count = Int(try ByteReader.need(reader.uint32()))
+            guard count <= reader.remaining else { throw ByteReader.Malformed() }
+            ends.reserveCapacity(count)
+            scores.reserveCapacity(count)
+            for _ in 0..<count {
+                var length = Int(try ByteReader.need(reader.byte()))
+                if length == 255 { length = Int(try ByteReader.need(reader.uint32())) }
+                // An empty term is never cut (`SearchTerms`): such bytes are no memo's.
+                guard length > 0, let term = reader.take(length), let score = reader.uint32() else { throw ByteReader.Malformed() }
+                bytes += term
+                ends.append(bytes.count)
+                scores.append(Int32(bitPattern: score))
+            }
+        }
     }
 }
 

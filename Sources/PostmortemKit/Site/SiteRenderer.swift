@@ -83,6 +83,15 @@ public enum SiteRenderer {
         _ postmortems: [Postmortem], configuration: SiteConfiguration, theme: Theme, sourceFolder: String, now: Date,
         memo: RenderMemo? = nil, into sink: some SiteSink
     ) throws -> RenderSummary {
+        try render(postmortems, configuration: configuration, theme: theme, sourceFolder: sourceFolder, now: now,
+                   memo: memo, digests: nil, into: sink)
+    }
+
+    /// `render`, with the per-postmortem work of the last build (`DigestMemos`).
+    static func render(
+        _ postmortems: [Postmortem], configuration: SiteConfiguration, theme: Theme, sourceFolder: String, now: Date,
+        memo: RenderMemo?, digests: DigestMemos?, into sink: some SiteSink
+    ) throws -> RenderSummary {
         let library = try theme.library()
         for partial in [FragmentCache.rowPartial, FragmentCache.connectionPartial] where library.getTemplate(named: partial) == nil {
             throw Failure.template(partial)
@@ -109,7 +118,7 @@ public enum SiteRenderer {
         }
         let frozen = context
         page("index", to: "index.html") { frozen.index(ordered) }
-        let relations = Profile.measure("analysis: related and similar") { RelatedIncidents.index(ordered) }
+        let relations = Profile.measure("analysis: related and similar") { RelatedIncidents.index(ordered, storyTerms: digests?.storyTerms) }
         let recurrences = Profile.measure("analysis: recurrences") { RecurrenceAnalysis.analyze(ordered, timeZone: configuration.timeZone) }
         let byID = Dictionary(ordered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for (index, postmortem) in ordered.enumerated() {
@@ -195,7 +204,7 @@ public enum SiteRenderer {
                 try sink.put("data/incidents.json", DataExport.incidentsJSON(ordered, recurrences: recurrences,
                                                                              definition: configuration.metrics))
             }),
-            ("search index", { try SearchIndex.write(ordered, context: frozen, into: sink) }),
+            ("search index", { try SearchIndex.write(ordered, context: frozen, memo: digests?.searchTerms, into: sink) }),
             ("data: index rows", {
                 if ordered.count > IndexRows.pageSize { try sink.put(IndexRows.indexFile, IndexRows.script(ordered, context: frozen)) }
             }),

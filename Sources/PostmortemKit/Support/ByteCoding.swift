@@ -156,3 +156,24 @@ extension ByteCodableByName {
         self = try ByteReader.need(Self(rawValue: try ByteReader.need(reader.string())))
     }
 }
+
+extension Dictionary: ByteCodable where Key: ByteCodable, Value: ByteCodable {
+    /// In the dictionary's own order: reading gives an equal dictionary, not the same bytes again.
+    func write(to writer: inout ByteWriter) {
+        writer.append(UInt32(count))
+        for (key, value) in self {
+            key.write(to: &writer)
+            value.write(to: &writer)
+        }
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        let count = Int(try ByteReader.need(reader.uint32()))
+        guard count <= reader.remaining else { throw ByteReader.Malformed() }
+        self.init(minimumCapacity: count)
+        for _ in 0..<count {
+            let key = try Key(from: &reader)
+            self[key] = try Value(from: &reader)
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+@testable import PostmortemKit
+
+/// The per-postmortem work a build keeps for the next one (`DigestMemo`):
+/// what is read back gives exactly what computing it again gives.
+@Suite struct DigestMemoTests {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-memo-\(UUID().uuidString)")
+
+    func memo(_ name: String) -> DigestMemo { DigestMemo(file: folder.appendingPathComponent(name), name: name) }
+
+    /// The sample and a generated knowledge base (English and Japanese), newest first as the site orders them.
+    static let postmortems: [Postmortem] = {
+        let sample = (try? Check.run(folder: packageRoot.appendingPathComponent("postmortems").path, configurationFile: nil))?
+            .load.postmortems ?? []
+        return sample + AnalysisReferenceTests.postmortems
+    }()
+
+    /// The same postmortems with some edited: a body's text, a title, a cause summary.
+    static func edited(_ postmortems: [Postmortem]) -> [Postmortem] {
+        var edited = postmortems
+        edited[3].title += " 接続プールが再び枯渇した"
+        edited[40].causes = edited[40].causes.map { var cause = $0; cause.summary = "certificate expired again"; return cause }
+        edited[41].body.plainText += " a brand-new unheardofterm and 新語です"
+        return edited
+    }
+
+    @Test func theSearchIndexIsTheSameWithTermsReadFromTheLastBuild() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let context = PageContext(configuration: .default, now: Date(timeIntervalSince1970: 0))
+        let all = Self.postmortems
+        func files(_ postmortems: [Postmortem], memo: DigestMemo?) throws -> [String: [UInt8]] {
+            let plan = OutputPlan()
+            try SearchIndex.write(postmortems, context: context, memo: memo, into: plan)
+            return plan.files
+        }
+        let first = memo("search")
+        #expect(try files(all, memo: first) == SearchIndex.files(all, context: context))
+        #expect(first.counts == (all.count, 0))
+        first.save()
+        // Edited postmortems among kept ones: their terms are scored again, the others' read.
+        let edited = Self.edited(all)
+        let second = memo("search")
+        #expect(try files(edited, memo: second) == SearchIndex.files(edited, context: context))
+        #expect(second.counts == (3, all.count - 3))
+        second.save()
+        // Nothing new: every document's terms read, and the file is left as it was.
+        let path = folder.appendingPathComponent("search").path
+        let stamp = FileIO.stamp(path)
+        let third = memo("search")
+        #expect(try files(edited, memo: third) == SearchIndex.files(edited, context: context))
+        #expect(third.counts == (0, all.count))
+        third.save()
+        #expect(FileIO.stamp(path) == stamp)
+        // Fewer postmortems: the file keeps only the values this build used.
+        let fourth = memo("search")
+        _ = try files(Array(edited.prefix(10)), memo: fourth)
+        fourth.save()
+        let fifth = memo("search")
+        _ = try files(edited, memo: fifth)
+        #expect(fifth.counts == (all.count - 10, 10))
+    }
+
+    @Test func similarStoriesAreTheSameWithTermsReadFromTheLastBuild() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let all = Self.postmortems
+        func same(_ a: [[(index: Int, cosine: Double)]], _ b: [[(index: Int, cosine: Double)]]) -> Bool {
+            a.count == b.count && zip(a, b).allSatisfy { x, y in
+                x.count == y.count && zip(x, y).allSatisfy { $0.index == $1.index && $0.cosine == $1.cosine }
+            }
+        }
+        let first = memo("stories")
+        #expect(same(TextSimilarity.neighbours(all, memo: first), TextSimilarity.neighbours(all)))
+        first.save()
+        let edited = Self.edited(all)
+        let second = memo("stories")
+        #expect(same(TextSimilarity.neighbours(edited, memo: second), TextSimilarity.neighbours(edited)))
+        // The title and the cause summary are in the stories; the body's plain text is not.
+        #expect(second.counts == (2, all.count - 2))
+    }
+
+    @Test func aMemoFileThatIsDamagedOrOfAnotherToolIsEmpty() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let first = memo("m")
+        for digest in [UInt64(5), 1, .max] {
+            #expect(first.value(for: digest, make: { "value \(digest)" }) == "value \(digest)")
+        }
+        first.save()
+        let file = folder.appendingPathComponent("m")
+        let bytes = try #require(FileIO.read(file.path))
+        let read = memo("m")
+        #expect(read.value(for: 1, make: { "made" }) == "value 1" && read.value(for: .max, make: { "made" }) == "value 18446744073709551615")
+        #expect(DigestMemo.table(bytes, generation: read.generation)?.count == 3)
+        #expect(DigestMemo.table(bytes, generation: read.generation &+ 1) == nil, "another tool")
+        #expect(DigestMemo.table(bytes + [0], generation: read.generation) == nil)
+        for cut in 0..<bytes.count {
+            #expect(DigestMemo.table(Array(bytes.prefix(cut)), generation: read.generation) == nil, "cut at \(cut)")
+        }
+        try Data("PMKB-MEMO\nnot a memo".utf8).write(to: file)
+        let damaged = memo("m")
+        #expect(damaged.value(for: 1, make: { "made" }) == "made")
+        // A value the reader cannot read (bytes of another kind) is made again.
+        let other = DigestMemo(file: folder.appendingPathComponent("n"), name: "m")
+        other.keep(9) { $0.bytes += [1, 2, 3] }
+        other.save()
+        #expect(DigestMemo(file: folder.appendingPathComponent("n"), name: "m").value(for: 9, make: { "made" }) == "made")
+    }
+}
