@@ -100,7 +100,6 @@ public enum Build {
             let written = try Profile.measure("swap") { try staging.commit() }
             // Without a record the next build is a full one: a cache that cannot be written is no failure.
             try? record.save(for: options.outputFolder)
-            Profile.measure("memos: write") { digests.save() }
             return Result(check: check, written: written, pages: summary.pageCount, pagesRendered: memo.pageCounts.rendered,
                           filesLoaded: filesLoaded, made: memo.madePaths)
         } catch {

@@ -37,25 +37,25 @@ import Testing
         let first = memo("search")
         #expect(try files(all, memo: first) == SearchIndex.files(all, context: context))
         #expect(first.counts == (all.count, 0))
-        first.save()
+        first.finish()
         // Edited postmortems among kept ones: their terms are scored again, the others' read.
         let edited = Self.edited(all)
         let second = memo("search")
         #expect(try files(edited, memo: second) == SearchIndex.files(edited, context: context))
         #expect(second.counts == (3, all.count - 3))
-        second.save()
+        second.finish()
         // Nothing new: every document's terms read, and the file is left as it was.
         let path = folder.appendingPathComponent("search").path
         let stamp = FileIO.stamp(path)
         let third = memo("search")
         #expect(try files(edited, memo: third) == SearchIndex.files(edited, context: context))
         #expect(third.counts == (0, all.count))
-        third.save()
+        third.finish()
         #expect(FileIO.stamp(path) == stamp)
         // Fewer postmortems: the file keeps only the values this build used.
         let fourth = memo("search")
         _ = try files(Array(edited.prefix(10)), memo: fourth)
-        fourth.save()
+        fourth.finish()
         let fifth = memo("search")
         _ = try files(edited, memo: fifth)
         #expect(fifth.counts == (all.count - 10, 10))
@@ -71,7 +71,7 @@ import Testing
         }
         let first = memo("stories")
         #expect(same(TextSimilarity.neighbours(all, memo: first), TextSimilarity.neighbours(all)))
-        first.save()
+        first.finish()
         let edited = Self.edited(all)
         let second = memo("stories")
         #expect(same(TextSimilarity.neighbours(edited, memo: second), TextSimilarity.neighbours(edited)))
@@ -85,7 +85,7 @@ import Testing
         for digest in [UInt64(5), 1, .max] {
             #expect(first.value(for: digest, make: { "value \(digest)" }) == "value \(digest)")
         }
-        first.save()
+        first.finish()
         let file = folder.appendingPathComponent("m")
         let bytes = try #require(FileIO.read(file.path))
         let read = memo("m")
@@ -102,7 +102,7 @@ import Testing
         // A value the reader cannot read (bytes of another kind) is made again.
         let other = DigestMemo(file: folder.appendingPathComponent("n"), name: "m")
         other.keep(9) { $0.bytes += [1, 2, 3] }
-        other.save()
+        other.finish()
         #expect(DigestMemo(file: folder.appendingPathComponent("n"), name: "m").value(for: 9, make: { "made" }) == "made")
     }
 }

@@ -23,6 +23,7 @@ public enum TextSimilarity {
             guard let memo else { return terms(story) }
             return memo.value(for: StableHasher.digest { $0.combine(story) }) { terms(story) }
         }
+        memo?.finish()
         let vectors = weigh(documents)
         let postings = Postings(vectors)
         // Stories in runs, each run with its own scratch: the story's weights spread over the

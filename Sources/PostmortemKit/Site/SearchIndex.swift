@@ -74,6 +74,7 @@ enum SearchIndex {
         let runs = Parallel.map(Array(0..<runCount), minimumChunk: 1) { run in
             SearchPostings.make(documents[documents.count * run / runCount..<documents.count * (run + 1) / runCount], memo: memo)
         }
+        memo?.finish()
         let index = InvertedIndex(runs)
         let estimate = index.terms.bytes.count + 4 * index.count + 7 * index.documents.count
         var shardCount = 1

@@ -16,21 +16,23 @@ import Glibc
 /// The generation is a digest of the format, the memo's name and the tool
 /// (its executable's stamp): a new tool computes everything again. A file
 /// that is cut short or not one at all reads as empty. The file is written
-/// again only when the build used a value it did not hold, or did not use
-/// one it held; it then holds exactly the values of this build.
+/// again (`finish`) only when the build used a value it did not hold, or did
+/// not use one it held; it then holds exactly the values of this build.
 final class DigestMemo: @unchecked Sendable {
     static let magic = Array("PMKB-MEMO\n".utf8)
     static let format: UInt32 = 1
 
     let file: URL?
     let generation: UInt64
-    /// The last build's file, and where each value is in it.
-    private let previous: [UInt8]
-    private let ranges: [UInt64: Range<Int>]
+    /// The last build's file, and where each value is in it (both let go by `finish`).
+    private var previous: [UInt8]
+    private var ranges: [UInt64: Range<Int>]
     private let lock = NSLock()
     /// This build's values: read from `previous` (nil) or made now.
     private var used: [UInt64: [UInt8]?] = [:]
     private var madeCount = 0
+    private var readCount = 0
+    private var finished = false
 
     /// A memo kept in `file` (none: one build's only, as for tests).
     init(file: URL?, name: String) {
@@ -82,7 +84,13 @@ final class DigestMemo: @unchecked Sendable {
             guard let value = try? read(&reader), reader.isAtEnd else { return nil }
             return value
         }
-        if value != nil { lock.withLock { if used[digest] == nil { used[digest] = .some(nil) } } }
+        if value != nil {
+            lock.withLock {
+                guard used[digest] == nil else { return }
+                used[digest] = .some(nil)
+                readCount += 1
+            }
+        }
         return value
     }
 
@@ -107,50 +115,65 @@ final class DigestMemo: @unchecked Sendable {
     }
 
     /// Values made by this build, and values read from the last one.
-    var counts: (made: Int, read: Int) { lock.withLock { (madeCount, used.count - madeCount) } }
+    var counts: (made: Int, read: Int) { lock.withLock { (madeCount, readCount) } }
 
-    /// Writes the values this build used, unless they are exactly the file's already.
-    func save() {
-        guard let file else { return }
-        let taken: [UInt64: [UInt8]?] = lock.withLock { used }
-        let made = lock.withLock { madeCount }
-        guard made > 0 || taken.count != ranges.count else { return }
-        let digests = taken.keys.sorted()
-        var values: [[UInt8]] = []
-        values.reserveCapacity(digests.count)
-        var total = 0
-        for digest in digests {
-            var value: [UInt8] = []
-            if let entry = taken[digest], let fresh = entry {
-                value = fresh
-            } else if let range = ranges[digest] {
-                value = Array(previous[range])
+    /// Writes the values this build used, unless they are exactly the file's
+    /// already, and lets go of every value: called once the stage that asks
+    /// for them is done, so they are not held through the rest of the build.
+    func finish() {
+        let (taken, made, first): ([UInt64: [UInt8]?], Int, Bool) = lock.withLock {
+            defer {
+                used = [:]
+                finished = true
             }
-            total += value.count
-            values.append(value)
+            return (used, madeCount, !finished)
         }
-        var writer = ByteWriter()
-        writer.bytes.reserveCapacity(Self.magic.count + 16 + digests.count * 12 + total)
-        writer.bytes += Self.magic
-        writer.append(Self.format)
-        writer.append(generation)
-        writer.append(UInt32(digests.count))
-        for (digest, value) in zip(digests, values) {
-            writer.append(digest)
-            writer.append(UInt32(value.count))
+        guard first else { return }
+        defer {
+            previous = []
+            ranges = [:]
         }
-        for value in values { writer.bytes += value }
+        guard let file, made > 0 || taken.count != ranges.count else { return }
+        let digests = taken.keys.sorted()
+        func value(_ digest: UInt64) -> ArraySlice<UInt8> {
+            if let entry = taken[digest], let fresh = entry { return fresh[...] }
+            return ranges[digest].map { previous[$0] } ?? []
+        }
+        var head = ByteWriter()
+        head.bytes.reserveCapacity(Self.magic.count + 16 + digests.count * 12)
+        head.bytes += Self.magic
+        head.append(Self.format)
+        head.append(generation)
+        head.append(UInt32(digests.count))
+        for digest in digests {
+            head.append(digest)
+            head.append(UInt32(value(digest).count))
+        }
         // A memo that cannot be written is no failure: the next build computes those values again.
         try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = file.path + ".tmp\(getpid())"
-        guard (try? FileIO.write(writer.bytes, to: temporary)) != nil, rename(temporary, file.path) == 0 else {
+        let written = try? FileIO.write(to: temporary) { put in
+            try head.bytes.withUnsafeBytes(put)
+            var chunk: [UInt8] = []
+            chunk.reserveCapacity(1 << 20)
+            for digest in digests {
+                chunk += value(digest)
+                if chunk.count >= 1 << 20 {
+                    try chunk.withUnsafeBytes(put)
+                    chunk.removeAll(keepingCapacity: true)
+                }
+            }
+            try chunk.withUnsafeBytes(put)
+        }
+        guard written != nil, rename(temporary, file.path) == 0 else {
             unlink(temporary)
             return
         }
     }
 }
 
-/// The memos of one build (`DigestMemo`), in the site's cache folder.
+/// The memos of one build (`DigestMemo`), in the site's cache folder; each
+/// is finished by the stage that uses it.
 struct DigestMemos: Sendable {
     /// A story's terms and their counts (`TextSimilarity`).
     let storyTerms: DigestMemo
@@ -163,8 +186,4 @@ struct DigestMemos: Sendable {
         searchTerms = DigestMemo(file: folder?.appendingPathComponent("search-terms.memo"), name: "search-terms")
     }
 
-    func save() {
-        storyTerms.save()
-        searchTerms.save()
-    }
 }

@@ -51,12 +51,19 @@ enum FileIO {
     /// Writes `bytes` to a new file at `path` (replacing one that is there)
     /// and returns its stamp.
     static func write(_ bytes: [UInt8], to path: String) throws -> Stamp {
+        try write(to: path) { put in try bytes.withUnsafeBytes(put) }
+    }
+
+    /// Writes the pieces `body` puts, one after the other, to a new file at
+    /// `path` (replacing one that is there) and returns its stamp: a large
+    /// file made piece by piece is never whole in memory.
+    static func write(to path: String, _ body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws -> Stamp {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure("cannot create", path) }
         defer { close(fd) }
-        var written = 0
-        try bytes.withUnsafeBytes { buffer in
+        try body { buffer in
             guard let base = buffer.baseAddress else { return }
+            var written = 0
             while written < buffer.count {
                 let count = Glibc.write(fd, base + written, buffer.count - written)
                 if count < 0, errno == EINTR { continue }
