@@ -99,6 +99,13 @@ import Testing
             var key = (0..<(1 + index % 4)).map { words[(index * 7 + $0 * 5 + index / 13) % words.count] }.joined(separator: "-")
             if index % 7 == 0 { key += "x" }
             if index % 11 == 0, key.count > 3 { key.removeLast() }
+            // Typos inside a key: a character changed, or two swapped (the bucket filter must keep these).
+            if index % 5 == 0, key.count > 4 {
+                var characters = Array(key)
+                characters[characters.count / 2] = index % 10 == 0 ? "q" : "証"
+                if index % 3 == 0 { characters.swapAt(1, 2) }
+                key = String(characters)
+            }
             if !keys.contains(key) { keys.append(key) }
         }
         // Every earlier key of a similar length or sharing a word, the first close one.

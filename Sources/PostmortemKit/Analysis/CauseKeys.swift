@@ -23,17 +23,42 @@ enum CauseKeyProximity {
         areClose(a, b, characters: Array(a), Array(b), tokens: ta, tb)
     }
 
-    /// `areClose` with the keys' characters already made.
+    /// `areClose` with the keys' characters already made; `mayShareTokens`
+    /// false when the caller knows they share no word, and `buckets` (see
+    /// `bucketCounts`) when it has them.
     static func areClose(_ a: String, _ b: String, characters ca: [Character], _ cb: [Character],
-                         tokens ta: Set<String>, _ tb: Set<String>) -> Bool {
+                         tokens ta: Set<String>, _ tb: Set<String>, mayShareTokens: Bool = true,
+                         buckets: ([UInt8], [UInt8])? = nil) -> Bool {
         guard a != b else { return false }
         // Counted without making the intersection and union sets: this runs for many pairs of keys.
-        let shared = ta.count <= tb.count ? ta.count { tb.contains($0) } : tb.count { ta.contains($0) }
+        let shared = !mayShareTokens ? 0 : ta.count <= tb.count ? ta.count { tb.contains($0) } : tb.count { ta.contains($0) }
         if shared >= 2, Double(shared) / Double(ta.count + tb.count - shared) >= 0.6 { return true }
         let length = min(ca.count, cb.count)
         let allowed = length >= 8 ? 2 : (length >= 4 ? 1 : 0)
-        // Keys further apart in length than the distance allowed are never that close.
-        return allowed > 0 && abs(ca.count - cb.count) <= allowed && Suggestion.editDistance(ca, cb, limit: allowed) <= allowed
+        // Keys further apart in length, or in what characters they hold, than the distance allowed are never that close.
+        guard allowed > 0, abs(ca.count - cb.count) <= allowed else { return false }
+        if let (x, y) = buckets, bucketDistance(x, y) > allowed { return false }
+        return Suggestion.editDistance(ca, cb, limit: allowed) <= allowed
+    }
+
+    /// How many characters of a key fall into each of 64 buckets (by their first scalar).
+    static func bucketCounts(_ characters: [Character]) -> [UInt8] {
+        var counts = [UInt8](repeating: 0, count: 64)
+        for character in characters {
+            let bucket = Int((character.unicodeScalars.first?.value ?? 0) & 63)
+            if counts[bucket] < .max { counts[bucket] += 1 }
+        }
+        return counts
+    }
+
+    /// A lower bound of the edit distance of two keys from their bucket
+    /// counts: one edit changes the counts by 2 at most (a character out of
+    /// one bucket, one into another), so it is half their difference, up.
+    /// (A count stops at 255: the bound is then lower than it could be, never higher.)
+    static func bucketDistance(_ x: [UInt8], _ y: [UInt8]) -> Int {
+        var difference = 0
+        for index in 0..<64 { difference += abs(Int(x[index]) - Int(y[index])) }
+        return (difference + 1) / 2
     }
 
     /// For each key after the first use of a close one: the earlier key.
@@ -46,19 +71,24 @@ enum CauseKeyProximity {
         var byLength: [Int: [Int]] = [:]
         var tokenSets: [Set<String>] = []
         var characterArrays: [[Character]] = []
+        var bucketArrays: [[UInt8]] = []
         for (index, key) in keys.enumerated() {
             let own = tokens(key)
             let characters = Array(key)
+            let buckets = bucketCounts(characters)
             tokenSets.append(own)
             characterArrays.append(characters)
+            bucketArrays.append(buckets)
             // Candidates share a word, or are typo-close: compare with all
             // earlier keys of a similar length (at most 2 characters apart).
-            var candidates = Set(own.flatMap { byToken[$0] ?? [] })
+            let sharing = Set(own.flatMap { byToken[$0] ?? [] })
+            var candidates = sharing
             for length in max(0, characters.count - 2)...(characters.count + 2) {
                 candidates.formUnion(byLength[length] ?? [])
             }
             if let match = candidates.sorted().first(where: {
-                areClose(keys[$0], key, characters: characterArrays[$0], characters, tokens: tokenSets[$0], own)
+                areClose(keys[$0], key, characters: characterArrays[$0], characters, tokens: tokenSets[$0], own,
+                         mayShareTokens: sharing.contains($0), buckets: (bucketArrays[$0], buckets))
             }) {
                 result[key] = keys[match]
             }

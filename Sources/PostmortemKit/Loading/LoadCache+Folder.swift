@@ -23,10 +23,13 @@ extension LoadCache {
         static let format: UInt32 = 1
 
         let url: URL
+        /// `url`'s path, made once: each entry's file is named from it.
+        private let folderPath: String
         let generation: UInt64
 
         init(url: URL, configurationKey: String) {
             self.url = url
+            folderPath = url.path
             generation = StableHasher.digest { hasher in
                 hasher.combine(Int(Self.format))
                 hasher.combine(BuildRecord.toolStamp)
@@ -36,7 +39,12 @@ extension LoadCache {
 
         /// The file of the entry of the postmortem at `path`.
         func file(of path: String) -> String {
-            url.appendingPathComponent(StableHasher.hex(StableHasher.digest { $0.combine(path) })).path
+            folderPath + "/" + name(of: path)
+        }
+
+        /// The name of the file of the entry of the postmortem at `path`.
+        func name(of path: String) -> String {
+            StableHasher.hex(StableHasher.digest { $0.combine(path) })
         }
 
         /// The entry of `path` when it is of this generation and its file's bytes had `digest`.
@@ -85,9 +93,9 @@ extension LoadCache {
                     return
                 }
             }
-            let kept = Set(entries.map { URL(fileURLWithPath: file(of: $0.path)).lastPathComponent })
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? [] where !kept.contains(name) {
-                unlink(url.appendingPathComponent(name).path)
+            let kept = Set(entries.map { name(of: $0.path) })
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folderPath)) ?? [] where !kept.contains(name) {
+                unlink(folderPath + "/" + name)
             }
         }
     }
