@@ -10,17 +10,24 @@ import Glibc
 ///
 /// One file per memo in the site's cache folder:
 ///
-///     "PMKB-MEMO\n"  format: UInt32  generation: UInt64  count: UInt32
-///     count × (digest: UInt64, length: UInt32), in digest order, then the values one after another
+///     "PMKB-MEMO\n"  format: UInt32  generation: UInt64
+///     the values, one after another
+///     count × (digest: UInt64, offset: UInt64, length: UInt32), in digest order
+///     table offset: UInt64  count: UInt32
 ///
 /// The generation is a digest of the format, the memo's name and the tool
 /// (its executable's stamp): a new tool computes everything again. A file
-/// that is cut short or not one at all reads as empty. The file is written
-/// again (`finish`) only when the build used a value it did not hold, or did
-/// not use one it held; it then holds exactly the values of this build.
+/// that is cut short or not one at all reads as empty. Values made by a
+/// build go to the new file as they are made (the table comes last), so a
+/// full build does not hold them; the file is finished (`finish`) with the
+/// last build's values this build used, and replaces the old one only when
+/// the build made a value or left one unused.
 final class DigestMemo: @unchecked Sendable {
     static let magic = Array("PMKB-MEMO\n".utf8)
-    static let format: UInt32 = 1
+    static let format: UInt32 = 2
+    static let headerSize = magic.count + 12
+    /// Bytes gathered before they are written.
+    static let chunk = 1 << 20
 
     let file: URL?
     let generation: UInt64
@@ -28,13 +35,18 @@ final class DigestMemo: @unchecked Sendable {
     private var previous: [UInt8]
     private var ranges: [UInt64: Range<Int>]
     private let lock = NSLock()
-    /// This build's values: read from `previous` (nil) or made now.
-    private var used: [UInt64: [UInt8]?] = [:]
+    /// This build's values: where a value made now is in the new file, nil for one read from `previous`.
+    private var used: [UInt64: Range<Int>?] = [:]
+    /// The new file, opened at the first value made: its descriptor, the bytes not written yet, its size so far.
+    private var output: Int32 = -1
+    private var pending: [UInt8] = []
+    private var size = 0
+    private var failed = false
     private var madeCount = 0
     private var readCount = 0
     private var finished = false
 
-    /// A memo kept in `file` (none: one build's only, as for tests).
+    /// A memo kept in `file` (none: nothing is kept).
     init(file: URL?, name: String) {
         self.file = file
         generation = StableHasher.digest { hasher in
@@ -52,27 +64,29 @@ final class DigestMemo: @unchecked Sendable {
         }
     }
 
+    deinit { if output >= 0 { close(output) } }
+
+    var temporaryPath: String? { file.map { $0.path + ".tmp" } }
+
     /// Where each value is in `bytes`, nil unless they are a memo file of `generation`.
     static func table(_ bytes: [UInt8], generation: UInt64) -> [UInt64: Range<Int>]? {
         bytes.withUnsafeBytes { buffer -> [UInt64: Range<Int>]? in
+            guard buffer.count >= headerSize + 12 else { return nil }
             var reader = ByteReader(buffer)
+            var trailer = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[(buffer.count - 12)...]))
             guard reader.take(magic.count).map(Array.init) == magic, reader.uint32() == format,
-                  reader.uint64() == generation, let count = reader.uint32(), Int(count) <= reader.remaining / 12 else { return nil }
-            var lengths: [(UInt64, Int)] = []
-            lengths.reserveCapacity(Int(count))
-            for _ in 0..<count {
-                guard let digest = reader.uint64(), let length = reader.uint32() else { return nil }
-                lengths.append((digest, Int(length)))
-            }
+                  reader.uint64() == generation, let start = trailer.uint64(), let count = trailer.uint32(),
+                  start >= UInt64(headerSize), start <= UInt64(buffer.count - 12),
+                  (UInt64(buffer.count - 12) - start) == UInt64(count) * 20 else { return nil }
+            var table = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[Int(start)..<(buffer.count - 12)]))
             var ranges: [UInt64: Range<Int>] = [:]
-            ranges.reserveCapacity(lengths.count)
-            var offset = buffer.count - reader.remaining
-            for (digest, length) in lengths {
-                guard length <= buffer.count - offset else { return nil }
-                ranges[digest] = offset..<offset + length
-                offset += length
+            ranges.reserveCapacity(Int(count))
+            for _ in 0..<count {
+                guard let digest = table.uint64(), let offset = table.uint64(), let length = table.uint32(),
+                      offset >= UInt64(headerSize), offset <= start, UInt64(length) <= start - offset else { return nil }
+                ranges[digest] = Int(offset)..<Int(offset) + Int(length)
             }
-            return offset == buffer.count ? ranges : nil
+            return ranges
         }
     }
 
@@ -96,11 +110,14 @@ final class DigestMemo: @unchecked Sendable {
 
     /// Keeps the value for `digest` that this build made, as `write` writes it.
     func keep(_ digest: UInt64, _ write: (inout ByteWriter) -> Void) {
+        guard file != nil else { return lock.withLock { madeCount += 1 } }
         var writer = ByteWriter()
         write(&writer)
         lock.withLock {
-            used[digest] = writer.bytes
             madeCount += 1
+            guard !finished, openOutput() else { return }
+            used[digest] = size..<size + writer.bytes.count
+            append(writer.bytes)
         }
     }
 
@@ -117,57 +134,81 @@ final class DigestMemo: @unchecked Sendable {
     /// Values made by this build, and values read from the last one.
     var counts: (made: Int, read: Int) { lock.withLock { (madeCount, readCount) } }
 
-    /// Writes the values this build used, unless they are exactly the file's
-    /// already, and lets go of every value: called once the stage that asks
-    /// for them is done, so they are not held through the rest of the build.
-    func finish() {
-        let (taken, made, first): ([UInt64: [UInt8]?], Int, Bool) = lock.withLock {
-            defer {
-                used = [:]
-                finished = true
-            }
-            return (used, madeCount, !finished)
+    /// Opens the new file (under the lock); false when it cannot be written.
+    private func openOutput() -> Bool {
+        if output >= 0 { return true }
+        guard !failed, let file, let temporary = temporaryPath else { return false }
+        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        output = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard output >= 0 else {
+            failed = true
+            return false
         }
-        guard first else { return }
-        defer {
-            previous = []
-            ranges = [:]
-        }
-        guard let file, made > 0 || taken.count != ranges.count else { return }
-        let digests = taken.keys.sorted()
-        func value(_ digest: UInt64) -> ArraySlice<UInt8> {
-            if let entry = taken[digest], let fresh = entry { return fresh[...] }
-            return ranges[digest].map { previous[$0] } ?? []
-        }
+        pending.reserveCapacity(Self.chunk + 4096)
         var head = ByteWriter()
-        head.bytes.reserveCapacity(Self.magic.count + 16 + digests.count * 12)
         head.bytes += Self.magic
         head.append(Self.format)
         head.append(generation)
-        head.append(UInt32(digests.count))
-        for digest in digests {
-            head.append(digest)
-            head.append(UInt32(value(digest).count))
-        }
-        // A memo that cannot be written is no failure: the next build computes those values again.
-        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = file.path + ".tmp\(getpid())"
-        let written = try? FileIO.write(to: temporary) { put in
-            try head.bytes.withUnsafeBytes(put)
-            var chunk: [UInt8] = []
-            chunk.reserveCapacity(1 << 20)
-            for digest in digests {
-                chunk += value(digest)
-                if chunk.count >= 1 << 20 {
-                    try chunk.withUnsafeBytes(put)
-                    chunk.removeAll(keepingCapacity: true)
-                }
+        append(head.bytes)
+        return true
+    }
+
+    /// Adds bytes to the new file (under the lock).
+    private func append<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
+        pending += bytes
+        size += bytes.count
+        if pending.count >= Self.chunk { flush() }
+    }
+
+    private func flush() {
+        guard !failed, output >= 0, let temporary = temporaryPath else { return }
+        do { try pending.withUnsafeBytes { try FileIO.writeAll($0, to: output, path: temporary) } } catch { failed = true }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Finishes the new file with the last build's values this build used
+    /// and the table, puts it in place of the old one, and lets go of every
+    /// value: called once the stage that asks for them is done. Nothing is
+    /// written when the build used exactly the values the file held. A memo
+    /// that cannot be written is no failure: the next build computes those
+    /// values again.
+    func finish() {
+        lock.withLock {
+            guard !finished else { return }
+            finished = true
+            defer {
+                if output >= 0 { close(output) }
+                output = -1
+                used = [:]
+                pending = []
+                previous = []
+                ranges = [:]
             }
-            try chunk.withUnsafeBytes(put)
-        }
-        guard written != nil, rename(temporary, file.path) == 0 else {
-            unlink(temporary)
-            return
+            guard file != nil, madeCount > 0 || used.count != ranges.count, openOutput() else { return }
+            var table = ByteWriter()
+            table.bytes.reserveCapacity(used.count * 20 + 12)
+            for digest in used.keys.sorted() {
+                guard let place = used[digest] else { continue }
+                var range: Range<Int>
+                if let made = place {
+                    range = made
+                } else if let old = ranges[digest] {
+                    range = size..<size + old.count
+                    append(previous[old])
+                } else {
+                    continue
+                }
+                table.append(digest)
+                table.append(UInt64(range.lowerBound))
+                table.append(UInt32(range.count))
+            }
+            let start = size
+            table.append(UInt64(start))
+            table.append(UInt32((table.bytes.count - 8) / 20))
+            append(table.bytes)
+            flush()
+            guard let file, let temporary = temporaryPath else { return }
+            if failed || rename(temporary, file.path) != 0 { unlink(temporary) }
         }
     }
 }
@@ -180,10 +221,9 @@ struct DigestMemos: Sendable {
     /// A search document's terms and scores (`SearchIndex`).
     let searchTerms: DigestMemo
 
-    /// Memos in `folder`; none (nil) for memos that last one build.
+    /// Memos in `folder`; none (nil) for memos that keep nothing.
     init(folder: URL?) {
         storyTerms = DigestMemo(file: folder?.appendingPathComponent("story-terms.memo"), name: "story-terms")
         searchTerms = DigestMemo(file: folder?.appendingPathComponent("search-terms.memo"), name: "search-terms")
     }
-
 }

@@ -61,19 +61,22 @@ enum FileIO {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure("cannot create", path) }
         defer { close(fd) }
-        try body { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var written = 0
-            while written < buffer.count {
-                let count = Glibc.write(fd, base + written, buffer.count - written)
-                if count < 0, errno == EINTR { continue }
-                guard count > 0 else { throw failure("cannot write", path) }
-                written += count
-            }
-        }
+        try body { buffer in try writeAll(buffer, to: fd, path: path) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw failure("cannot read the state of", path) }
         return Stamp(info)
+    }
+
+    /// Writes all of `buffer` to the open file `fd` (`path` names it in the error).
+    static func writeAll(_ buffer: UnsafeRawBufferPointer, to fd: Int32, path: String) throws {
+        guard let base = buffer.baseAddress else { return }
+        var written = 0
+        while written < buffer.count {
+            let count = Glibc.write(fd, base + written, buffer.count - written)
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { throw failure("cannot write", path) }
+            written += count
+        }
     }
 
     /// What a walk found: every file, and every entry it could not take.
