@@ -71,7 +71,7 @@ enum CauseKeyProximity {
         // distance share one (the same deletions undo each's edits), so a
         // key meets only those (comparing it with every earlier key of a
         // similar length was quadratic: 17.7 s of a build of 100,000).
-        var byVariant: [String: [Int]] = [:]
+        var byVariant: [UInt64: [Int]] = [:]
         var tokenSets: [Set<String>] = []
         var characterArrays: [[Character]] = []
         var bucketArrays: [[UInt8]] = []
@@ -103,19 +103,34 @@ enum CauseKeyProximity {
     static func allowedEdits(_ length: Int) -> Int { length >= 8 ? 2 : (length >= 4 ? 1 : 0) }
 
     /// The strings made from `characters` by deleting at most `count` (0, 1 or 2) of them, itself
-    /// included; none when `count` is 0 (such a key is a typo of nothing).
-    static func deletionVariants(_ characters: [Character], upTo count: Int) -> Set<String> {
+    /// included, as 64-bit polynomial hashes (each from the prefix and suffix hashes in constant time,
+    /// no string made); none when `count` is 0 (such a key is a typo of nothing). Two equal strings
+    /// have equal hashes, so no close pair is missed; a collision only adds a candidate, which
+    /// `areClose` then rejects.
+    static func deletionVariants(_ characters: [Character], upTo count: Int) -> Set<UInt64> {
         guard count > 0 else { return [] }
-        var variants: Set<String> = [String(characters)]
-        for first in characters.indices {
-            var one = characters
-            one.remove(at: first)
-            variants.insert(String(one))
+        let base: UInt64 = 0x100_0000_01B3
+        let n = characters.count
+        var prefix = [UInt64](repeating: 0, count: n + 1)
+        var power = [UInt64](repeating: 1, count: n + 1)
+        for (index, character) in characters.enumerated() {
+            var value: UInt64 = 0xCBF2_9CE4_8422_2325
+            for scalar in character.unicodeScalars { value = (value ^ UInt64(scalar.value)) &* 0x100_0000_01B3 }
+            prefix[index + 1] = prefix[index] &* base &+ (value | 1)
+            power[index + 1] = power[index] &* base
+        }
+        /// The hash of `characters[start..<end]`.
+        func part(_ start: Int, _ end: Int) -> UInt64 { prefix[end] &- prefix[start] &* power[end - start] }
+        func joined(_ left: UInt64, _ right: UInt64, rightLength: Int) -> UInt64 { left &* power[rightLength] &+ right }
+        var variants: Set<UInt64> = [prefix[n]]
+        variants.reserveCapacity(count > 1 ? 1 + n + n * (n - 1) / 2 : 1 + n)
+        for first in 0..<n {
+            let before = part(0, first)
+            variants.insert(joined(before, part(first + 1, n), rightLength: n - first - 1))
             guard count > 1 else { continue }
-            for second in first..<one.count {
-                var two = one
-                two.remove(at: second)
-                variants.insert(String(two))
+            for second in (first + 1)..<n {
+                let middle = joined(before, part(first + 1, second), rightLength: second - first - 1)
+                variants.insert(joined(middle, part(second + 1, n), rightLength: n - second - 1))
             }
         }
         return variants
