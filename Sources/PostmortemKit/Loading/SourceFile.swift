@@ -143,10 +143,13 @@ public enum SourceDiscovery {
             return false
         }
         diagnostics += walked.problems.map { problem(of: $0, in: folder) }
+        stamps.reserveCapacity(walked.files.count)
         for (relative, stamp) in walked.files {
-            let name = relative.split(separator: "/").last.map(String.init) ?? relative
+            // The name and its extension found by their bytes ('/' and '.' are ASCII): tens of thousands of paths.
+            let utf8 = relative.utf8
+            let name = utf8.lastIndex(of: UInt8(ascii: "/")).map { String(relative[utf8.index(after: $0)...]) } ?? relative
             stamps[relative] = stamp
-            let dot = name.lastIndex(of: ".").map { name[name.index(after: $0)...].lowercased() } ?? ""
+            let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")).map { name[name.utf8.index(after: $0)...].lowercased() } ?? ""
             guard markdownExtensions.contains(dot) else {
                 assets.insert(relative)
                 continue

@@ -149,7 +149,7 @@ struct BuildRecord: Sendable {
         let root = URL(fileURLWithPath: output).standardizedFileURL.path
         guard FileIO.stamp(root + "/" + SiteWriter.markerName) != nil else { return false }
         // Tens of thousands of stats at 10,000 postmortems: on every core.
-        return Parallel.map(files, minimumChunk: 256) { FileIO.stamp(root + "/" + $0.path) == $0.stamp }.allSatisfy { $0 }
+        return zip(FileIO.stamps(files.map(\.path), in: root), files).allSatisfy { $0 == $1.stamp }
     }
 
     /// Saves the record for the site in `output`: written aside, then renamed
