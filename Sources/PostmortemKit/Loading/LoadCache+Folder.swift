@@ -84,14 +84,8 @@ extension LoadCache {
             try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
             let fresh = entries.filter { !$0.reused }
             Parallel.forEach(fresh, minimumChunk: 16) { item in
-                let file = file(of: item.path)
-                // Written beside and renamed, so a reader never sees half an entry.
-                let temporary = file + ".tmp\(getpid())"
-                let bytes = Self.encoded(item.entry, path: item.path, generation: generation, index: index)
-                guard (try? FileIO.write(bytes, to: temporary)) != nil, rename(temporary, file) == 0 else {
-                    unlink(temporary)
-                    return
-                }
+                try? FileIO.replace(Self.encoded(item.entry, path: item.path, generation: generation, index: index),
+                                    at: file(of: item.path))
             }
             let kept = Set(entries.map { name(of: $0.path) })
             for name in (try? FileManager.default.contentsOfDirectory(atPath: folderPath)) ?? [] where !kept.contains(name) {

@@ -158,11 +158,7 @@ struct BuildRecord: Sendable {
     func save(for output: String) throws {
         let folder = Self.cacheFolder(of: output)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let temporary = folder.appendingPathComponent(".\(Self.file).\(ProcessInfo.processInfo.processIdentifier)")
-        _ = try FileIO.write(try encoded(), to: temporary.path)
-        guard rename(temporary.path, folder.appendingPathComponent(Self.file).path) == 0 else {
-            throw FileIO.failure("cannot rename", temporary.path)
-        }
+        try FileIO.replace(try encoded(), at: folder.appendingPathComponent(Self.file).path)
         // The JSON record of versions before format 3: `siteFiles` reads it only while this record is missing.
         try? FileManager.default.removeItem(at: folder.appendingPathComponent(Self.legacyFile))
     }

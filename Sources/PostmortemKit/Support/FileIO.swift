@@ -80,6 +80,20 @@ enum FileIO {
         return Stamp(info)
     }
 
+    /// Replaces the file at `path` with `bytes`: written beside it and
+    /// renamed over it, so a reader (or a build killed meanwhile) never sees
+    /// half a file; the file beside is removed when either step fails.
+    static func replace(_ bytes: [UInt8], at path: String) throws {
+        let temporary = path + ".tmp\(getpid())"
+        do {
+            _ = try write(bytes, to: temporary)
+            guard rename(temporary, path) == 0 else { throw failure("cannot rename", temporary) }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
     /// Writes all of `buffer` to the open file `fd` (`path` names it in the error).
     static func writeAll(_ buffer: UnsafeRawBufferPointer, to fd: Int32, path: String) throws {
         guard let base = buffer.baseAddress else { return }
