@@ -69,9 +69,9 @@ public enum Build {
                           pages: record.pages, upToDate: true)
         }
         options.progress?("checking \(DiagnosticFormatter.plural(listing.markdown.count, "postmortem"))")
-        // `serve` keeps its cache in memory; `build` keeps one beside the site.
-        let loadCache = options.loadCache
-            ?? LoadCache(folder: BuildRecord.cacheFolder(of: options.outputFolder).appendingPathComponent("load"))
+        // `serve` keeps its load cache in memory; `build` keeps one beside the site, with the memos.
+        let cacheFolder = BuildRecord.cacheFolder(of: options.outputFolder)
+        let loadCache = options.loadCache ?? LoadCache(folder: cacheFolder.appendingPathComponent("load"))
         let check = Profile.measure("read and load") { Check.run(listing, configuration: configuration, now: options.now, cache: loadCache,
                                                           configurationKey: BuildRecord.configurationDigest(configurationFile))
         }
@@ -84,7 +84,7 @@ public enum Build {
             global: BuildRecord.globalKey(configurationFile: configurationFile, theme: theme,
                                           today: CalendarDate(options.now, in: check.configuration.timeZone)),
             previous: previousRecord?.memoEntries ?? [:])
-        let digests = Profile.measure("memos: read") { DigestMemos(folder: BuildRecord.cacheFolder(of: options.outputFolder)) }
+        let digests = Profile.measure("memos: read") { DigestMemos(folder: cacheFolder) }
         do {
             let summary = try Profile.measure("render and write (wall)") {
                 try SiteRenderer.render(check.load.postmortems, configuration: check.configuration, theme: theme,

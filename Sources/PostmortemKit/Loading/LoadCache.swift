@@ -20,24 +20,28 @@ public final class LoadCache: @unchecked Sendable {
         var finished: LoadedFile
     }
 
-    /// The last build's entries, read-only: in memory, or read from the folder when asked for.
-    struct Snapshot: Sendable {
-        var configurationKey: String
-        /// `SourceIndex.digest` of the folder the entries were finished in (in memory).
-        var index: UInt64
-        /// Path of the file (as `SourceFile.path`) → its entry (in memory).
-        var entries: [String: Entry]
-        var folder: Folder?
+    /// The last build's entries, read-only.
+    enum Snapshot: Sendable {
+        /// Kept in memory (`serve`): the entries by `SourceFile.path`, all finished in the folder's index `index`
+        /// (`SourceIndex.digest`) with the configuration `configurationKey`.
+        case memory(configurationKey: String, index: UInt64, entries: [String: Entry])
+        /// Kept on disk (`build`): each entry read when asked for.
+        case folder(Folder)
 
         /// The file's entry when its bytes are the same, and the index it was finished in.
         func entry(_ file: SourceFile, digest: UInt64) -> (entry: Entry, index: UInt64)? {
-            if let folder { return folder.entry(file.path, digest: digest) }
-            guard let entry = entries[file.path], entry.digest == digest else { return nil }
-            return (entry, index)
+            switch self {
+            case let .folder(folder):
+                return folder.entry(file.path, digest: digest)
+            case let .memory(_, index, entries):
+                guard let entry = entries[file.path], entry.digest == digest else { return nil }
+                return (entry, index)
+            }
         }
     }
 
     private let lock = NSLock()
+    /// The last build's entries, when kept in memory.
     private var snapshot: Snapshot?
     /// The cache folder of `build`; nil for one kept in memory.
     private let folder: URL?
@@ -52,12 +56,9 @@ public final class LoadCache: @unchecked Sendable {
 
     /// The last build's entries, or none when the configuration changed since.
     func snapshot(configurationKey: String) -> Snapshot? {
-        if let folder {
-            return Snapshot(configurationKey: configurationKey, index: 0, entries: [:],
-                            folder: Folder(url: folder, configurationKey: configurationKey))
-        }
+        if let folder { return .folder(Folder(url: folder, configurationKey: configurationKey)) }
         return lock.withLock {
-            guard let snapshot, snapshot.configurationKey == configurationKey else { return nil }
+            guard case let .memory(kept, _, _)? = snapshot, kept == configurationKey else { return nil }
             return snapshot
         }
     }
@@ -71,7 +72,7 @@ public final class LoadCache: @unchecked Sendable {
             var kept: [String: Entry] = [:]
             kept.reserveCapacity(entries.count)
             for item in entries { kept[item.path] = item.entry }
-            lock.withLock { snapshot = Snapshot(configurationKey: configurationKey, index: index, entries: kept) }
+            lock.withLock { snapshot = .memory(configurationKey: configurationKey, index: index, entries: kept) }
         }
         lock.withLock { lastCounts = (entries.count - reused, reused) }
     }
