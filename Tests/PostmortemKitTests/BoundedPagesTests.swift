@@ -135,6 +135,42 @@ import Testing
                           "action-items/owner-ito-2.html", "action-items/owner-ito.html", "action-items/owner-kato.html"])
     }
 
+    @Test func aPagerLinksTheEndsAndTheNeighboursOnly() {
+        #expect(PageContext.pageWindow(page: 1, of: 1) == [1])
+        #expect(PageContext.pageWindow(page: 2, of: 4) == [1, 2, 3, 4])
+        // A run of one left out is shown instead of a gap.
+        #expect(PageContext.pageWindow(page: 4, of: 7) == [1, 2, 3, 4, 5, 6, 7])
+        #expect(PageContext.pageWindow(page: 1, of: 600) == [1, 2, 3, nil, 600])
+        #expect(PageContext.pageWindow(page: 300, of: 600) == [1, nil, 298, 299, 300, 301, 302, nil, 600])
+        #expect(PageContext.pageWindow(page: 599, of: 600) == [1, nil, 597, 598, 599, 600])
+        // Every page is in its own window, in order, and no window is longer than 2 × 2 + 5.
+        for pages in 1...40 {
+            for page in 1...pages {
+                let window = PageContext.pageWindow(page: page, of: pages)
+                let numbers = window.compactMap { $0 }
+                #expect(numbers.contains(page) && numbers.first == 1 && numbers.last == pages)
+                #expect(numbers == numbers.sorted() && Set(numbers).count == numbers.count && window.count <= 9)
+                // A gap stands for two pages or more.
+                for (index, entry) in window.enumerated() where entry == nil {
+                    #expect(window[index + 1]! - window[index - 1]! >= 3)
+                }
+            }
+        }
+    }
+
+    @Test func aLongListsPagerStaysSmall() throws {
+        // 12 pages of done items: page 6 links 1, 4…8 and 12, with a gap on each side.
+        let plan = try Self.render(try Self.postmortems(300, items: 11))
+        let sixth = try Self.text(plan, "action-items/done-6.html")
+        let numbers = try #require(sixth.components(separatedBy: #"<span class="page-numbers">"#).dropFirst().first?
+            .components(separatedBy: "</span>\n").first)
+        #expect(numbers.components(separatedBy: "<a href=").count - 1 == 7)
+        #expect(numbers.contains(#"<a href="done.html">1</a>"#) && numbers.contains(#"<a href="done-12.html">12</a>"#))
+        #expect(numbers.contains(#"<a href="done-6.html" aria-current="page">6</a>"#))
+        #expect(numbers.components(separatedBy: #"<span class="page-gap" aria-hidden="true">…</span>"#).count - 1 == 2)
+        #expect(!numbers.contains(#"href="done-3.html""#) && !numbers.contains(#"href="done-9.html""#))
+    }
+
     @Test func aSmallActionItemsPageHasNoListPages() throws {
         // 20 overdue (kato) and 20 done (ito): each list whole, by status and by owner.
         let plan = try Self.render(try Self.postmortems(ActionItemLists.ownerLimit, items: 2))

@@ -157,11 +157,32 @@ extension PageContext {
             }
             page["pager"] = [
                 "links": [link("firstPage", 1), link("previousPage", number - 1)],
-                "numbers": (1...pages).map { n -> [String: Any] in ["number": n, "url": file(n), "current": n == number] },
+                "numbers": Self.pageWindow(page: number, of: pages).map { n -> [String: Any] in
+                    guard let n else { return ["gap": true, "current": false] }
+                    return ["number": n, "url": file(n), "current": n == number, "gap": false]
+                },
                 "after": [link("nextPage", number + 1), link("lastPage", pages)],
             ]
         }
         return page
+    }
+
+    /// The page numbers a pager links: the first, the last, and those within
+    /// `radius` of `page`, nil standing for each run of pages left out (a run
+    /// of one is shown instead), so a pager has at most `2 × radius + 5`
+    /// entries however many pages a list has: a page linking every other page
+    /// made the list pages quadratic in the items (2,219 pages at 100,000
+    /// postmortems).
+    static func pageWindow(page: Int, of pages: Int, radius: Int = 2) -> [Int?] {
+        guard pages > 0 else { return [] }
+        let low = max(1, page - radius), high = min(pages, page + radius)
+        var shown: [Int?] = []
+        if low > 1 { shown.append(1) }
+        if low == 3 { shown.append(2) } else if low > 3 { shown.append(nil) }
+        shown += (low...high).map { $0 }
+        if high == pages - 2 { shown.append(pages - 1) } else if high < pages - 2 { shown.append(nil) }
+        if high < pages { shown.append(pages) }
+        return shown
     }
 
     /// A status's name ("Overdue", "Done") or an owner's ("@kato", "Unassigned").

@@ -886,6 +886,7 @@ table.chart-table tbody th { font-weight: 500; }
   border-radius: var(--radius); background: var(--surface); text-decoration: none; }
 .page-numbers { display: flex; flex-wrap: wrap; gap: 4px; justify-content: center; }
 .page-numbers a[aria-current=page] { background: var(--accent-soft); font-weight: 600; }
+.page-gap { padding: 4px 2px; color: var(--muted); }
 .more-items, .list-bound { margin: 6px 0 18px; }
 
 """##,
@@ -1251,7 +1252,7 @@ table.chart-table tbody th { font-weight: 500; }
 <nav class="pager page-links" aria-label="{{t.pages}}: {{pageOf}}">
 {{#links}}{{#url}}<a href="{{url}}">{{label}}</a>{{/url}}{{^url}}<span class="muted">{{label}}</span>{{/url}}
 {{/links}}
-<span class="page-numbers">{{#numbers}}{{#current}}<a href="{{url}}" aria-current="page">{{number}}</a>{{/current}}{{^current}}<a href="{{url}}">{{number}}</a>{{/current}} {{/numbers}}</span>
+<span class="page-numbers">{{#numbers}}{{#gap}}<span class="page-gap" aria-hidden="true">…</span>{{/gap}}{{#current}}<a href="{{url}}" aria-current="page">{{number}}</a>{{/current}}{{^current}}{{^gap}}<a href="{{url}}">{{number}}</a>{{/gap}}{{/current}} {{/numbers}}</span>
 {{#after}}{{#url}}<a href="{{url}}">{{label}}</a>{{/url}}{{^url}}<span class="muted">{{label}}</span>{{/url}}
 {{/after}}
 </nav>
