@@ -173,28 +173,48 @@ import Testing
         return result
     }
 
-    @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
-    func theLinearAnalysisAgreesWithTheDefinitionAndIgnoresFileOrder(seed: UInt64) {
-        var random = SeededGenerator(state: seed)
+    /// `count` incidents over `days` days from 2024-01-01, each with one to
+    /// three of four keys and up to three items, done ones often on a date
+    /// up to `days` days after the start.
+    static func randomFiles(_ count: Int, days: Int, using random: inout SeededGenerator) -> [(String, String)] {
         let keys = ["pool", "dns", "disk", "power"]
-        let files = (0..<60).map { n -> (String, String) in
-            // Few days and few keys, so same-day ties, long chains and several keys at once all happen.
-            let day = Int.random(in: 1...28, using: &random)
+        let first = CalendarDate(year: 2024, month: 1, day: 1)!
+        return (0..<count).map { n -> (String, String) in
+            let day = first.adding(days: Int.random(in: 0..<days, using: &random))
             let own = keys.shuffled(using: &random).prefix(Int.random(in: 1...3, using: &random))
             let items = (0..<Int.random(in: 0...3, using: &random)).map { i -> String in
                 let status = ["open", "done", "wont-do", "in-progress", "done"].randomElement(using: &random) ?? "open"
-                let done = Int.random(in: 1...28, using: &random)
-                let completed = status == "done" && Bool.random(using: &random) ? ", completed: 2024-03-\(done < 10 ? "0" : "")\(done)" : ""
+                let done = first.adding(days: Int.random(in: 0..<(2 * days), using: &random))
+                let completed = status == "done" && Bool.random(using: &random) ? ", completed: \(done)" : ""
                 return "  - {title: Fix \(n)-\(i), status: \(status)\(completed)}"
             }
             return ("p\(n).md", frontMatter("""
                 id: P\(n)
-                date: 2024-03-\(day < 10 ? "0" : "")\(day)
+                date: \(day)
                 cause: [\(own.map { "{key: \($0)}" }.joined(separator: ", "))]
                 recurrence_fix:
                 \(items.isEmpty ? "  []" : items.joined(separator: "\n"))
                 """))
         }
+    }
+
+    /// Many incidents over a year, so that items done on a date are passed
+    /// while others wait, and the keys' lists of them are pruned.
+    @Test(arguments: [11, 12] as [UInt64])
+    func theLinearAnalysisAgreesWithTheDefinitionOverAYear(seed: UInt64) {
+        var random = SeededGenerator(state: seed)
+        let loaded = incidents(Self.randomFiles(400, days: 365, using: &random))
+        #expect(loaded.count == 400)
+        let actual = RecurrenceAnalysis.analyze(loaded, timeZone: Self.utc)
+        #expect(actual == Self.reference(loaded, Self.utc))
+        #expect(actual.values.contains { $0.pendingCount > Recurrence.pendingLimit }, "the pending lists were cut somewhere")
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
+    func theLinearAnalysisAgreesWithTheDefinitionAndIgnoresFileOrder(seed: UInt64) {
+        var random = SeededGenerator(state: seed)
+        // Few days and few keys, so same-day ties, long chains and several keys at once all happen.
+        let files = Self.randomFiles(60, days: 28, using: &random)
         let loaded = incidents(files)
         #expect(loaded.count == 60)
         let expected = Self.reference(loaded, Self.utc)

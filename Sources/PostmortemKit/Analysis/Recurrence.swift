@@ -149,68 +149,125 @@ public enum RecurrenceAnalysis {
         }
     }
 
-    /// A promised item: whose it is (timeline index), which one, and when it was done (nil: not done).
-    struct Promise: Comparable, Hashable {
+    /// A promised item done on a date: whose it is (timeline index), which one, when it was done.
+    struct Promise: Comparable {
         var completed: CalendarDate
         var owner: Int
         var number: Int
+        /// Its place in `DoneLater.promises`.
+        var serial: Int
 
         static func < (a: Promise, b: Promise) -> Bool { (a.completed, a.owner, a.number) < (b.completed, b.owner, b.number) }
+        static func == (a: Promise, b: Promise) -> Bool { a.serial == b.serial }
     }
 
     struct KeyFixes {
         var promised = 0
         /// Items open or in progress: pending for every later incident.
         var open: [(owner: Int, number: Int)] = []
-        /// Items done on a date not yet passed: pending until an incident begins after it.
-        var doneLater = Heap<Promise>()
+        /// Serials of the items done on a date, in order of their incidents;
+        /// those whose date has passed are dropped lazily (`passed` counts them).
+        var doneLater: [Int] = []
+        var passed = 0
+    }
+
+    /// The items done on a date not yet passed, over every key: one heap by
+    /// date, so each is passed once; the counts of those whose incidents have
+    /// every key of a subset, so an incident's pending count is a sum over the
+    /// subsets of its keys. An incident never reads more of them than its
+    /// list shows: a busy key's promises done in the weeks after its starts
+    /// were all read by every incident of those weeks (12 s at 100,000).
+    struct DoneLater {
+        var heap = Heap<Promise>()
+        var promises: [Promise] = []
+        var alive: [Bool] = []
+        var having: [String: Int] = [:]
+
+        mutating func add(_ promise: Promise, subsets: [(name: String, size: Int)]) {
+            heap.insert(promise)
+            promises.append(promise)
+            alive.append(true)
+            for subset in subsets { having[subset.name, default: 0] += 1 }
+        }
     }
 
     /// Verdicts and pending items, in order of start: each key's promises so far.
     static func fixes(_ timeline: [Entry], _ groups: [Range<Int>], _ timeZone: TimeZone, _ result: inout [Recurrence]) {
         var perKey: [String: KeyFixes] = [:]
         var openHaving: [String: Int] = [:]  // subset of keys → open items of incidents that have all of them
+        var doneLater = DoneLater()
+        let limit = Recurrence.pendingLimit
         for group in groups {
+            let begun = CalendarDate(timeline[group.lowerBound].start, in: timeZone)
+            // Items done before this start are done for every later one too.
+            while let first = doneLater.heap.min, first.completed < begun {
+                _ = doneLater.heap.popMin()
+                doneLater.alive[first.serial] = false
+                for (subset, _) in subsets(timeline[first.owner].keys) { doneLater.having[subset, default: 0] -= 1 }
+                for key in timeline[first.owner].keys { perKey[key]?.passed += 1 }
+            }
             for index in group {
                 let entry = timeline[index]
-                let begun = CalendarDate(entry.start, in: timeZone)
                 var promised = false
-                var shown: Set<[Int]> = [], later: Set<Promise> = []
+                var shown: Set<Pair> = []
                 for key in entry.keys {
-                    // Items done before this start are done for every later one too: out of the heap for good.
-                    while let first = perKey[key]?.doneLater.min, first.completed < begun { _ = perKey[key]?.doneLater.popMin() }
-                    guard let fixes = perKey[key] else { continue }
+                    guard var fixes = perKey[key] else { continue }
                     promised = promised || fixes.promised > 0
-                    for item in fixes.open.suffix(Recurrence.pendingLimit) { shown.insert([item.owner, item.number]) }
-                    later.formUnion(fixes.doneLater.unordered)
+                    for item in fixes.open.suffix(limit) { shown.insert(Pair(owner: item.owner, number: item.number)) }
+                    // The latest `limit` not passed, dropping passed ones at the end; the list
+                    // kept no more than twice the ones not passed.
+                    while let last = fixes.doneLater.last, !doneLater.alive[last] {
+                        fixes.doneLater.removeLast()
+                        fixes.passed -= 1
+                    }
+                    if fixes.passed > fixes.doneLater.count / 2 {
+                        fixes.doneLater.removeAll { !doneLater.alive[$0] }
+                        fixes.passed = 0
+                    }
+                    var found = 0
+                    for serial in fixes.doneLater.reversed() where doneLater.alive[serial] {
+                        let promise = doneLater.promises[serial]
+                        shown.insert(Pair(owner: promise.owner, number: promise.number))
+                        found += 1
+                        if found == limit { break }
+                    }
+                    perKey[key] = fixes
                 }
                 guard promised else { continue }
-                for promise in later { shown.insert([promise.owner, promise.number]) }
-                result[index].pendingCount = union(entry.keys, openHaving) + later.count
+                result[index].pendingCount = union(entry.keys, openHaving) + union(entry.keys, doneLater.having)
                 result[index].verdict = result[index].pendingCount == 0 ? .escaped : .pending
-                result[index].pendingItems = shown.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }.suffix(Recurrence.pendingLimit).map { pair in
-                    let owner = timeline[pair[0]].postmortem
-                    return Recurrence.PendingItem(id: owner.id, item: owner.recurrenceFix[pair[1]])
+                result[index].pendingItems = shown.sorted().suffix(limit).map { pair in
+                    let owner = timeline[pair.owner].postmortem
+                    return Recurrence.PendingItem(id: owner.id, item: owner.recurrenceFix[pair.number])
                 }
             }
             for index in group {
                 let entry = timeline[index]
                 var open = 0
+                let entrySubsets = subsets(entry.keys)
                 for (number, item) in entry.postmortem.recurrenceFix.enumerated() where item.status != .wontDo {
-                    for key in entry.keys {
-                        perKey[key, default: KeyFixes()].promised += 1
-                        switch (item.status, item.completed) {
-                        case (.done, nil): break  // done, with no date to say it was late
-                        case let (.done, completed?):
-                            perKey[key, default: KeyFixes()].doneLater.insert(Promise(completed: completed, owner: index, number: number))
-                        default: perKey[key, default: KeyFixes()].open.append((index, number))
-                        }
+                    for key in entry.keys { perKey[key, default: KeyFixes()].promised += 1 }
+                    switch (item.status, item.completed) {
+                    case (.done, nil): break  // done, with no date to say it was late
+                    case let (.done, completed?):
+                        let promise = Promise(completed: completed, owner: index, number: number, serial: doneLater.promises.count)
+                        doneLater.add(promise, subsets: entrySubsets)
+                        for key in entry.keys { perKey[key, default: KeyFixes()].doneLater.append(promise.serial) }
+                    default:
+                        for key in entry.keys { perKey[key, default: KeyFixes()].open.append((index, number)) }
+                        open += 1
                     }
-                    if item.status != .done { open += 1 }
                 }
                 guard open > 0 else { continue }
-                for (subset, _) in subsets(entry.keys) { openHaving[subset, default: 0] += open }
+                for (subset, _) in entrySubsets { openHaving[subset, default: 0] += open }
             }
         }
+    }
+
+    /// An item of an incident's list: whose (timeline index), which one.
+    struct Pair: Hashable, Comparable {
+        var owner: Int
+        var number: Int
+        static func < (a: Pair, b: Pair) -> Bool { (a.owner, a.number) < (b.owner, b.number) }
     }
 }
