@@ -95,7 +95,7 @@ import Testing
     @Test func closeCauseKeysAreFoundAsComparingEveryPairFindsThem() {
         let words = ["db", "pool", "cache", "dns", "cert", "expiry", "queue", "lag", "接続", "証明書", "期限切れ"]
         var keys: [String] = []
-        for index in 0..<300 {
+        for index in 0..<600 {
             var key = (0..<(1 + index % 4)).map { words[(index * 7 + $0 * 5 + index / 13) % words.count] }.joined(separator: "-")
             if index % 7 == 0 { key += "x" }
             if index % 11 == 0, key.count > 3 { key.removeLast() }
@@ -104,6 +104,14 @@ import Testing
                 var characters = Array(key)
                 characters[characters.count / 2] = index % 10 == 0 ? "q" : "証"
                 if index % 3 == 0 { characters.swapAt(1, 2) }
+                key = String(characters)
+            }
+            // An insertion and a deletion anywhere, and swaps at every place, so typos land on every cut.
+            if index % 3 == 1, key.count > 2 {
+                var characters = Array(key)
+                characters.insert(index % 2 == 0 ? "z" : "接", at: index % characters.count)
+                if index % 4 == 1 { characters.remove(at: (index / 3) % characters.count) }
+                if index % 6 == 4 { characters.swapAt(index % (characters.count - 1), index % (characters.count - 1) + 1) }
                 key = String(characters)
             }
             if !keys.contains(key) { keys.append(key) }
@@ -121,6 +129,38 @@ import Testing
         }
         #expect(CauseKeyProximity.closeToEarlier(keys) == expected)
         #expect(!expected.isEmpty)
+    }
+
+    /// The segment filter never loses a pair within the allowed edits: keys
+    /// from a small alphabet (so typos are common) with up to two random
+    /// insertions, deletions, changes and swaps of neighbours, at every place.
+    @Test func everyPairWithinTheAllowedEditsSharesASegmentProbe() {
+        var random = RecurrenceTests.SeededGenerator(state: 99)
+        let alphabet = Array("abcd-接続")
+        var checked = 0
+        for _ in 0..<6_000 {
+            let length = Int.random(in: 3...16, using: &random)
+            let original = (0..<length).map { _ in alphabet.randomElement(using: &random)! }
+            var edited = original
+            for _ in 0..<Int.random(in: 1...2, using: &random) {
+                let place = Int.random(in: 0..<max(1, edited.count), using: &random)
+                switch Int.random(in: 0..<4, using: &random) {
+                case 0: edited.insert(alphabet.randomElement(using: &random)!, at: min(place, edited.count))
+                case 1 where edited.count > 1: edited.remove(at: place)
+                case 2 where place + 1 < edited.count: edited.swapAt(place, place + 1)
+                default: if !edited.isEmpty { edited[place] = alphabet.randomElement(using: &random)! }
+                }
+            }
+            let allowed = CauseKeyProximity.allowedEdits(min(original.count, edited.count))
+            guard allowed > 0, Suggestion.editDistance(original, edited, limit: allowed) <= allowed else { continue }
+            checked += 1
+            for (earlier, later) in [(original, edited), (edited, original)] {
+                let own = Set(CauseKeyProximity.Segments.own(length: earlier.count, hashes: .init(earlier)))
+                let probes = CauseKeyProximity.Segments.probes(length: later.count, hashes: .init(later))
+                #expect(!own.isDisjoint(with: probes), "\(String(earlier)) → \(String(later))")
+            }
+        }
+        #expect(checked > 3_000)
     }
 
     @Test func nulAndInvalidBytesAreFoundWhereTheyAre() {

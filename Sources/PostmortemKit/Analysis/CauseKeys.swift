@@ -66,12 +66,13 @@ enum CauseKeyProximity {
     static func closeToEarlier(_ keys: [String]) -> [String: String] {
         var result: [String: String] = [:]
         var byToken: [String: [Int]] = [:]
-        // Earlier keys by the strings left after deleting up to as many
-        // characters as a typo may differ by: two keys within that edit
-        // distance share one (the same deletions undo each's edits), so a
-        // key meets only those (comparing it with every earlier key of a
-        // similar length was quadratic: 17.7 s of a build of 100,000).
-        var byVariant: [UInt64: [Int]] = [:]
+        // Earlier keys by their segments (see `Segments`): a key meets only
+        // those with a segment where a typo could have moved it in this key
+        // (comparing it with every earlier key of a similar length was
+        // quadratic, 17.7 s of a build of 100,000; indexing every string
+        // left after deleting up to two characters made ~n²/2 entries a key,
+        // 7 s).
+        var bySegment: [UInt64: [Int]] = [:]
         var tokenSets: [Set<String>] = []
         var characterArrays: [[Character]] = []
         var bucketArrays: [[UInt8]] = []
@@ -82,11 +83,13 @@ enum CauseKeyProximity {
             tokenSets.append(own)
             characterArrays.append(characters)
             bucketArrays.append(buckets)
+            let hashes = PrefixHashes(characters)
             // Candidates share a word, or may be a typo apart.
             let sharing = Set(own.flatMap { byToken[$0] ?? [] })
-            let variants = deletionVariants(characters, upTo: allowedEdits(characters.count))
             var candidates = sharing
-            for variant in variants { candidates.formUnion(byVariant[variant] ?? []) }
+            for probe in Segments.probes(length: characters.count, hashes: hashes) {
+                candidates.formUnion(bySegment[probe] ?? [])
+            }
             if let match = candidates.sorted().first(where: {
                 areClose(keys[$0], key, characters: characterArrays[$0], characters, tokens: tokenSets[$0], own,
                          mayShareTokens: sharing.contains($0), buckets: (bucketArrays[$0], buckets))
@@ -94,7 +97,9 @@ enum CauseKeyProximity {
                 result[key] = keys[match]
             }
             for token in own { byToken[token, default: []].append(index) }
-            for variant in variants { byVariant[variant, default: []].append(index) }
+            for segment in Segments.own(length: characters.count, hashes: hashes) {
+                bySegment[segment, default: []].append(index)
+            }
         }
         return result
     }
@@ -102,37 +107,79 @@ enum CauseKeyProximity {
     /// The edit distance up to which a key of `length` characters may be a typo of another (`areClose`).
     static func allowedEdits(_ length: Int) -> Int { length >= 8 ? 2 : (length >= 4 ? 1 : 0) }
 
-    /// The strings made from `characters` by deleting at most `count` (0, 1 or 2) of them, itself
-    /// included, as 64-bit polynomial hashes (each from the prefix and suffix hashes in constant time,
-    /// no string made); none when `count` is 0 (such a key is a typo of nothing). Two equal strings
-    /// have equal hashes, so no close pair is missed; a collision only adds a candidate, which
-    /// `areClose` then rejects.
-    static func deletionVariants(_ characters: [Character], upTo count: Int) -> Set<UInt64> {
-        guard count > 0 else { return [] }
-        let base: UInt64 = 0x100_0000_01B3
-        let n = characters.count
-        var prefix = [UInt64](repeating: 0, count: n + 1)
-        var power = [UInt64](repeating: 1, count: n + 1)
-        for (index, character) in characters.enumerated() {
-            var value: UInt64 = 0xCBF2_9CE4_8422_2325
-            for scalar in character.unicodeScalars { value = (value ^ UInt64(scalar.value)) &* 0x100_0000_01B3 }
-            prefix[index + 1] = prefix[index] &* base &+ (value | 1)
-            power[index + 1] = power[index] &* base
-        }
-        /// The hash of `characters[start..<end]`.
-        func part(_ start: Int, _ end: Int) -> UInt64 { prefix[end] &- prefix[start] &* power[end - start] }
-        func joined(_ left: UInt64, _ right: UInt64, rightLength: Int) -> UInt64 { left &* power[rightLength] &+ right }
-        var variants: Set<UInt64> = [prefix[n]]
-        variants.reserveCapacity(count > 1 ? 1 + n + n * (n - 1) / 2 : 1 + n)
-        for first in 0..<n {
-            let before = part(0, first)
-            variants.insert(joined(before, part(first + 1, n), rightLength: n - first - 1))
-            guard count > 1 else { continue }
-            for second in (first + 1)..<n {
-                let middle = joined(before, part(first + 1, second), rightLength: second - first - 1)
-                variants.insert(joined(middle, part(second + 1, n), rightLength: n - second - 1))
+    /// Polynomial hashes of a key's prefixes, so that the hash of any run of
+    /// its characters is found in constant time and equal runs (in any key,
+    /// at any place) hash equal.
+    struct PrefixHashes {
+        static let base: UInt64 = 0x100_0000_01B3
+        var prefix: [UInt64]
+        var power: [UInt64]
+
+        init(_ characters: [Character]) {
+            let n = characters.count
+            prefix = [UInt64](repeating: 0, count: n + 1)
+            power = [UInt64](repeating: 1, count: n + 1)
+            for (index, character) in characters.enumerated() {
+                var value: UInt64 = 0xCBF2_9CE4_8422_2325
+                for scalar in character.unicodeScalars { value = (value ^ UInt64(scalar.value)) &* 0x100_0000_01B3 }
+                prefix[index + 1] = prefix[index] &* Self.base &+ (value | 1)
+                power[index + 1] = power[index] &* Self.base
             }
         }
-        return variants
+
+        /// The hash of `characters[start..<end]`.
+        func part(_ start: Int, _ end: Int) -> UInt64 { prefix[end] &- prefix[start] &* power[end - start] }
+    }
+
+    /// The pigeonhole filter of edit distance (as in PassJoin): a key of `n`
+    /// characters is cut into `2 × allowedEdits(n) + 1` runs, its segments.
+    /// An edit touches one segment, a swap of two neighbours across a cut
+    /// two; so two keys at most `d` edits apart (`d` ≤ the allowed edits of
+    /// either key) leave one segment of the earlier key untouched, and that
+    /// segment stands in the other key at most `d` characters from its
+    /// place. So a key looks, for each length an earlier key may have, for
+    /// the runs of its own characters within `d` of each segment's place: at
+    /// most 5 lengths × 5 segments × 5 places, against the earlier keys' 5
+    /// segments each. A segment is named by its key's length, its number and
+    /// the hash of its characters; a hash collision only adds a candidate,
+    /// which `areClose` then rejects.
+    enum Segments {
+        /// Where the segments of a key of `length` characters start, and their lengths.
+        static func layout(_ length: Int) -> [(start: Int, count: Int)] {
+            let parts = 2 * allowedEdits(length) + 1
+            return (0..<parts).map { part in
+                let start = part * length / parts
+                return (start, (part + 1) * length / parts - start)
+            }
+        }
+
+        static func name(length: Int, part: Int, hash: UInt64) -> UInt64 {
+            (hash ^ (UInt64(length) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(part) &* 0xC2B2_AE3D_27D4_EB4F)) &* 0xFF51_AFD7_ED55_8CCD
+        }
+
+        /// The names of a key's own segments; none for a key that is a typo of nothing.
+        static func own(length: Int, hashes: PrefixHashes) -> [UInt64] {
+            guard allowedEdits(length) > 0 else { return [] }
+            return layout(length).enumerated().map { part, segment in
+                name(length: length, part: part, hash: hashes.part(segment.start, segment.start + segment.count))
+            }
+        }
+
+        /// The names an earlier key's segment has when it is close to this key.
+        static func probes(length: Int, hashes: PrefixHashes) -> Set<UInt64> {
+            var probes: Set<UInt64> = []
+            guard allowedEdits(length) > 0 else { return probes }
+            for other in max(1, length - 2)...(length + 2) {
+                let allowed = allowedEdits(min(length, other))
+                guard allowed > 0, abs(other - length) <= allowed else { continue }
+                for (part, segment) in layout(other).enumerated() {
+                    for start in max(0, segment.start - allowed)...(segment.start + allowed)
+                    where start + segment.count <= length {
+                        probes.insert(name(length: other, part: part, hash: hashes.part(start, start + segment.count)))
+                    }
+                }
+            }
+            return probes
+        }
     }
 }
