@@ -169,6 +169,20 @@ public enum RecurrenceAnalysis {
         /// those whose date has passed are dropped lazily (`passed` counts them).
         var doneLater: [Int] = []
         var passed = 0
+
+        /// Drops the passed items at the end of `doneLater`, and all of them
+        /// once they are more than half of it: the list holds no more than
+        /// twice the items not passed.
+        mutating func prune(alive: [Bool]) {
+            while let last = doneLater.last, !alive[last] {
+                doneLater.removeLast()
+                passed -= 1
+            }
+            if passed > doneLater.count / 2 {
+                doneLater.removeAll { !alive[$0] }
+                passed = 0
+            }
+        }
     }
 
     /// The items done on a date not yet passed, over every key: one heap by
@@ -211,19 +225,11 @@ public enum RecurrenceAnalysis {
                 var promised = false
                 var shown: Set<Pair> = []
                 for key in entry.keys {
-                    guard var fixes = perKey[key] else { continue }
+                    // Pruned in place (a copy taken out of the dictionary would copy its lists).
+                    guard perKey[key]?.prune(alive: doneLater.alive) != nil, let fixes = perKey[key] else { continue }
                     promised = promised || fixes.promised > 0
                     for item in fixes.open.suffix(limit) { shown.insert(Pair(owner: item.owner, number: item.number)) }
-                    // The latest `limit` not passed, dropping passed ones at the end; the list
-                    // kept no more than twice the ones not passed.
-                    while let last = fixes.doneLater.last, !doneLater.alive[last] {
-                        fixes.doneLater.removeLast()
-                        fixes.passed -= 1
-                    }
-                    if fixes.passed > fixes.doneLater.count / 2 {
-                        fixes.doneLater.removeAll { !doneLater.alive[$0] }
-                        fixes.passed = 0
-                    }
+                    // The latest `limit` not passed.
                     var found = 0
                     for serial in fixes.doneLater.reversed() where doneLater.alive[serial] {
                         let promise = doneLater.promises[serial]
@@ -231,7 +237,6 @@ public enum RecurrenceAnalysis {
                         found += 1
                         if found == limit { break }
                     }
-                    perKey[key] = fixes
                 }
                 guard promised else { continue }
                 result[index].pendingCount = union(entry.keys, openHaving) + union(entry.keys, doneLater.having)
