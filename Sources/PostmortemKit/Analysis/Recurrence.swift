@@ -158,7 +158,7 @@ public enum RecurrenceAnalysis {
         var serial: Int
 
         static func < (a: Promise, b: Promise) -> Bool { (a.completed, a.owner, a.number) < (b.completed, b.owner, b.number) }
-        static func == (a: Promise, b: Promise) -> Bool { a.serial == b.serial }
+        static func == (a: Promise, b: Promise) -> Bool { (a.completed, a.owner, a.number) == (b.completed, b.owner, b.number) }
     }
 
     struct KeyFixes {
