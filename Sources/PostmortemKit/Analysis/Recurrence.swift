@@ -71,6 +71,15 @@ public enum RecurrenceAnalysis {
         var postmortem: Postmortem
         var start: Date
         var keys: [String]
+        /// `subsets(keys)`, made once: every count by inclusion and exclusion reads them.
+        var subsets: [(name: String, size: Int)]
+
+        init(postmortem: Postmortem, start: Date, keys: [String]) {
+            self.postmortem = postmortem
+            self.start = start
+            self.keys = keys
+            subsets = RecurrenceAnalysis.subsets(keys)
+        }
     }
 
     public static func analyze(_ postmortems: [Postmortem], timeZone: TimeZone) -> [String: Recurrence] {
@@ -128,14 +137,15 @@ public enum RecurrenceAnalysis {
     static func counts(_ timeline: [Entry], _ groups: some Sequence<Range<Int>>, forward: Bool, _ set: (Int, Int) -> Void) {
         var having: [String: Int] = [:]  // a subset of keys (joined) → incidents so far that have all of them
         for group in groups {
-            for index in group { set(index, union(timeline[index].keys, having)) }
-            for index in group { for (subset, _) in subsets(timeline[index].keys) { having[subset, default: 0] += 1 } }
+            for index in group { set(index, union(timeline[index].subsets, having)) }
+            for index in group { for (subset, _) in timeline[index].subsets { having[subset, default: 0] += 1 } }
         }
     }
 
     /// |A₁ ∪ … ∪ Aₙ| from the counts of every intersection.
-    static func union(_ keys: [String], _ having: [String: Int]) -> Int {
-        subsets(keys).reduce(0) { total, subset in total + (subset.size % 2 == 1 ? 1 : -1) * (having[subset.name] ?? 0) }
+    /// `subsets`: those of the incident's keys (`Entry.subsets`).
+    static func union(_ subsets: [(name: String, size: Int)], _ having: [String: Int]) -> Int {
+        subsets.reduce(0) { total, subset in total + (subset.size % 2 == 1 ? 1 : -1) * (having[subset.name] ?? 0) }
     }
 
     /// Every non-empty subset of `keys` (sorted), named by its keys joined, with its size.
@@ -217,7 +227,7 @@ public enum RecurrenceAnalysis {
             while let first = doneLater.heap.min, first.completed < begun {
                 _ = doneLater.heap.popMin()
                 doneLater.alive[first.serial] = false
-                for (subset, _) in subsets(timeline[first.owner].keys) { doneLater.having[subset, default: 0] -= 1 }
+                for (subset, _) in timeline[first.owner].subsets { doneLater.having[subset, default: 0] -= 1 }
                 for key in timeline[first.owner].keys { perKey[key]?.passed += 1 }
             }
             for index in group {
@@ -239,7 +249,7 @@ public enum RecurrenceAnalysis {
                     }
                 }
                 guard promised else { continue }
-                result[index].pendingCount = union(entry.keys, openHaving) + union(entry.keys, doneLater.having)
+                result[index].pendingCount = union(entry.subsets, openHaving) + union(entry.subsets, doneLater.having)
                 result[index].verdict = result[index].pendingCount == 0 ? .escaped : .pending
                 result[index].pendingItems = shown.sorted().suffix(limit).map { pair in
                     let owner = timeline[pair.owner].postmortem
@@ -249,14 +259,13 @@ public enum RecurrenceAnalysis {
             for index in group {
                 let entry = timeline[index]
                 var open = 0
-                let entrySubsets = subsets(entry.keys)
                 for (number, item) in entry.postmortem.recurrenceFix.enumerated() where item.status != .wontDo {
                     for key in entry.keys { perKey[key, default: KeyFixes()].promised += 1 }
                     switch (item.status, item.completed) {
                     case (.done, nil): break  // done, with no date to say it was late
                     case let (.done, completed?):
                         let promise = Promise(completed: completed, owner: index, number: number, serial: doneLater.promises.count)
-                        doneLater.add(promise, subsets: entrySubsets)
+                        doneLater.add(promise, subsets: entry.subsets)
                         for key in entry.keys { perKey[key, default: KeyFixes()].doneLater.append(promise.serial) }
                     default:
                         for key in entry.keys { perKey[key, default: KeyFixes()].open.append((index, number)) }
@@ -264,7 +273,7 @@ public enum RecurrenceAnalysis {
                     }
                 }
                 guard open > 0 else { continue }
-                for (subset, _) in entrySubsets { openHaving[subset, default: 0] += open }
+                for (subset, _) in entry.subsets { openHaving[subset, default: 0] += open }
             }
         }
     }
