@@ -91,6 +91,14 @@ public enum Build {
                                         sourceFolder: options.sourceFolder, now: options.now, memo: memo,
                                         digests: digests, into: staging)
             }
+            // A text left in the load cache that could not be read back made a page without it: publish nothing.
+            if let unread = loadCache.unreadText {
+                loadCache.forgetUnreadEntries()
+                throw SiteWriter.Failure.io(
+                    "the build cache changed while the site was built: \(unread.file) no longer holds the postmortem text"
+                        + " its entry says (\(DiagnosticFormatter.plural(unread.count, "read")) failed; was another build writing"
+                        + " to the same folder?); the previous site is unchanged, and the next build loads those files again")
+            }
             let site = staging.placed
             let record = BuildRecord(
                 summary: BuildRecord.Summary(fingerprint: fingerprint, pages: summary.pageCount, filesWritten: site.count,

@@ -72,10 +72,82 @@ import Testing
         }
     }
 
-    func build(_ source: URL, _ out: URL, config: String = "postmortem.yml") throws -> Build.Result {
+    /// A whole entry as the folder holds it reads back with its texts in memory; read from the
+    /// folder, with its texts left in the file, read there when asked for.
+    @Test func theTextsStayInTheEntrysFileUntilRead() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-load-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sample = packageRoot.appendingPathComponent("postmortems")
+        let listing = try SourceDiscovery.list(in: sample.path)
+        let configuration = ConfigurationLoader.Loaded(configuration: .default, diagnostics: [])
+        let inMemory = Check.run(listing, configuration: configuration, now: BuildCacheTests.now)
+        // Loaded into a cache folder, then read from it: either way no postmortem holds its texts.
+        for round in ["loaded", "read back"] {
+            let cache = LoadCache(folder: folder)
+            let stored = Check.run(listing, configuration: configuration, now: BuildCacheTests.now, cache: cache)
+            #expect(cache.lastCounts == (round == "loaded" ? (inMemory.load.postmortems.count, 0) : (0, inMemory.load.postmortems.count)))
+            #expect(stored.load.postmortems.count == inMemory.load.postmortems.count)
+            for (a, b) in zip(stored.load.postmortems, inMemory.load.postmortems) {
+                let texts = [a.body.htmlText, a.body.readingText] + a.body.sections.map(\.store)
+                #expect(texts.allSatisfy { !$0.isInMemory }, "\(round): \(a.source.relativePath)")
+                #expect(b.body.htmlText.isInMemory)
+                #expect(a == b, "\(round): \(a.source.relativePath)")
+                #expect(a.body.html == b.body.html && a.body.plainText == b.body.plainText)
+                #expect(a.body.sections.map(\.text) == b.body.sections.map(\.text))
+            }
+            #expect(stored.diagnostics == inMemory.diagnostics)
+            #expect(cache.unreadText == nil)
+        }
+        // A byte of an entry's HTML changed: it reads other than its digest, and the failure is recorded.
+        let cache = LoadCache(folder: folder)
+        let stored = Check.run(listing, configuration: configuration, now: BuildCacheTests.now, cache: cache)
+        let victim = try #require(stored.load.postmortems.first { $0.body.html.utf8.count > 100 })
+        let file = LoadCache.Folder(url: folder, configurationKey: "").file(of: victim.source.path)
+        try Self.damageTheFirstText(of: URL(fileURLWithPath: file))
+        #expect(victim.body.html == "")
+        #expect(cache.unreadText?.file == file && cache.unreadText?.count == 1)
+        cache.forgetUnreadEntries()
+        #expect(!FileManager.default.fileExists(atPath: file))
+    }
+
+    /// Changes a byte of an entry's first text (its HTML), right after its head: the head still reads.
+    static func damageTheFirstText(of entry: URL) throws {
+        var bytes = try Data(contentsOf: entry)
+        let sizes = try #require(Array(bytes).withUnsafeBytes { LoadCache.Folder.sizes($0) })
+        let first = LoadCache.Folder.headerSize + Int(sizes.head)
+        try #require(sizes.texts > 0 && first < bytes.count)
+        bytes[first] ^= 0x20
+        try bytes.write(to: entry)
+    }
+
+    /// An entry whose texts changed after the load stage read its head fails the build: the
+    /// previous site stays, the entry goes, and the next build makes the site a build from nothing makes.
+    @Test func aTextChangedDuringTheBuildFailsItAndTheNextBuildLoadsTheFileAgain() throws {
+        let (source, out, root) = try BuildCacheTests().workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try build(source, out)
+        let before = try files(out)
+        let folder = BuildRecord.cacheFolder(of: out.path).appendingPathComponent("load")
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().first)
+        try Self.damageTheFirstText(of: folder.appendingPathComponent(name))
+        // A day later every page is rendered again, and so every postmortem's text is read.
+        let later = BuildCacheTests.now.addingTimeInterval(86_400)
+        #expect(throws: SiteWriter.Failure.self) { try build(source, out, now: later) }
+        do {
+            _ = try build(source, out, now: later)
+        } catch {
+            Issue.record("the next build loads the file again: \(error)")
+        }
+        #expect(try files(out) != before)
+        let fresh = root.appendingPathComponent("fresh")
+        _ = try build(source, fresh, now: later)
+        #expect(try files(out) == files(fresh))
+    }
+
+    func build(_ source: URL, _ out: URL, config: String = "postmortem.yml", now: Date = BuildCacheTests.now) throws -> Build.Result {
         try Build.run(Build.Options(sourceFolder: source.path, outputFolder: out.path,
                                     configurationPath: packageRoot.appendingPathComponent(config).path,
-                                    templatesFolder: nil, now: BuildCacheTests.now))
+                                    templatesFolder: nil, now: now))
     }
 
     @Test func aBuildLoadsOnlyTheFilesThatChangedAndMakesTheSameSite() throws {

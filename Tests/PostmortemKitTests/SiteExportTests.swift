@@ -145,7 +145,7 @@ import Testing
         #expect(documents.map(\.url) == ["incidents/INC-3.html", "incidents/INC-1.html"])
         let ja = documents[0]
         #expect(ja.causes == "リリース・メンテナンスの不具合 · db-connection-pool-exhaustion · DB接続プールが枯渇した")
-        #expect(ja.body.contains("金曜夜のピークにデータベースの接続プールが枯渇した。"), "Japanese lines join without a space")
+        #expect(ja.body.string.contains("金曜夜のピークにデータベースの接続プールが枯渇した。"), "Japanese lines join without a space")
         #expect(ja.status == "公開")
         #expect(documents[1].facets == "admin-panel api, public release tanaka")
         #expect(try SearchIndex.files([japanese, p], context: context) == SearchIndex.files([japanese, p], context: context))

@@ -10,6 +10,20 @@ extension TextSimilarity {
         return parts.joined(separator: "\n")
     }
 
+    /// What `story` is made from, as a digest, without reading the sections'
+    /// texts: they may be in the load cache (`BodyText`), and a rebuild finds
+    /// the terms of an unchanged story in its memo by this key.
+    static func storyKey(_ p: Postmortem) -> UInt64 {
+        StableHasher.digest { hasher in
+            hasher.combine(p.title)
+            hasher.combine(p.causes.compactMap(\.summary))
+            hasher.combine(p.trigger)
+            let sections = p.body.sections.filter { $0.kind == .rootCause }
+            hasher.combine(sections.count)
+            for section in sections { section.combine(textInto: &hasher) }
+        }
+    }
+
     static let stopWords: Set<String> = [
         "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "had", "has", "have", "in", "into", "is", "it",
         "its", "of", "on", "or", "that", "the", "their", "then", "there", "this", "to", "was", "were", "when", "which",

@@ -19,9 +19,8 @@ public enum TextSimilarity {
     /// from `memo` when the last build counted them.
     static func neighbours(_ postmortems: [Postmortem], memo: DigestMemo? = nil) -> [[(index: Int, cosine: Double)]] {
         let documents = Parallel.map(postmortems) { postmortem -> [String: Int] in
-            let story = story(postmortem)
-            guard let memo else { return terms(story) }
-            return memo.value(for: StableHasher.digest { $0.combine(story) }) { terms(story) }
+            guard let memo else { return terms(story(postmortem)) }
+            return memo.value(for: storyKey(postmortem)) { terms(story(postmortem)) }
         }
         memo?.finish()
         let vectors = weigh(documents)

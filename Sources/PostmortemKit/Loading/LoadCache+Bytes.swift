@@ -188,11 +188,11 @@ extension ActionItem: ByteCodable {
 
 extension Body: ByteCodable {
     func write(to writer: inout ByteWriter) {
-        writer.write(html)
+        writer.write(htmlText)
         writer.write(outline)
         // The sections of a body share one store (`BodySection.packed`): written once.
         writer.append(UInt32(sections.count))
-        let shared = sections.first?.store ?? ""
+        let shared = sections.first?.store ?? BodyText("")
         writer.write(shared)
         for section in sections {
             writer.write(section.heading)
@@ -204,7 +204,7 @@ extension Body: ByteCodable {
         }
         writer.write(summary)
         writer.write(readingMinutes)
-        writer.write(plainText)
+        writer.write(readingText)
         writer.write(tasks)
         writer.write(attachments)
         writer.write(linkedPostmortems)
@@ -212,29 +212,72 @@ extension Body: ByteCodable {
 
     init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
         self.init()
-        html = try reader.read()
+        htmlText = try reader.read()
         outline = try reader.read()
         let count = Int(try ByteReader.need(reader.uint32()))
         guard count <= reader.remaining else { throw ByteReader.Malformed() }
-        let shared: String = try reader.read()
+        let shared: BodyText = try reader.read()
         sections = []
         sections.reserveCapacity(count)
         for _ in 0..<count {
             let heading: HeadingEntry = try reader.read(), kind: SectionKind? = try reader.read()
-            let store = try String?(from: &reader) ?? shared
+            let store = try BodyText?(from: &reader) ?? shared
             let text: Range<Int> = try reader.read(), first: Range<Int>? = try reader.read()
             // A range outside its store would trap when the text is read.
-            let size = store.utf8.count
+            let size = store.utf8Count
             guard text.upperBound <= size, (first?.upperBound ?? 0) <= size else { throw ByteReader.Malformed() }
             sections.append(BodySection(heading: heading, kind: kind, store: store, textRange: text,
                                         firstParagraphRange: first))
         }
         summary = try reader.read()
         readingMinutes = try reader.read()
-        plainText = try reader.read()
+        readingText = try reader.read()
         tasks = try reader.read()
         attachments = try reader.read()
         linkedPostmortems = try reader.read()
+    }
+}
+
+/// A text in line, or, when the writer sets texts apart (`ByteWriter.texts`),
+/// where it is among them: its offset, its length and its digest.
+extension BodyText: ByteCodable {
+    func write(to writer: inout ByteWriter) {
+        let text = string
+        guard writer.texts != nil else {
+            writer.bytes.append(0)
+            writer.append(text)
+            return
+        }
+        writer.bytes.append(1)
+        writer.append(UInt64(writer.texts?.count ?? 0))
+        writer.append(UInt64(text.utf8.count))
+        writer.append(isInMemory ? digest : BodyText.digest(text))
+        var bytes = text
+        bytes.withUTF8 { writer.texts?.append(contentsOf: $0) }
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        switch try ByteReader.need(reader.byte()) {
+        case 0:
+            self.init(try String(from: &reader))
+        case 1:
+            let offset = try ByteReader.need(reader.uint64()), length = try ByteReader.need(reader.uint64())
+            let digest = try ByteReader.need(reader.uint64())
+            guard let texts = reader.texts, offset <= UInt64(texts.count), length <= UInt64(texts.count) - offset else {
+                throw ByteReader.Malformed()
+            }
+            let range = Int(offset)..<Int(offset + length)
+            switch texts {
+            case let .bytes(buffer):
+                let bytes = UnsafeRawBufferPointer(rebasing: buffer[range])
+                guard BodyText.digest(bytes) == digest else { throw ByteReader.Malformed() }
+                self.init(String(decoding: bytes, as: UTF8.self))
+            case let .file(file, base, _):
+                self.init(file: file, offset: base + range.lowerBound, length: range.count, digest: digest)
+            }
+        default:
+            throw ByteReader.Malformed()
+        }
     }
 }
 

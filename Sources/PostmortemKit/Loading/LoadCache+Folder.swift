@@ -9,27 +9,43 @@ extension LoadCache {
     /// the others alone.
     ///
     ///     "PMKB-LOAD\n"  format: UInt32  generation: UInt64  index: UInt64
-    ///     path: String   the entry (`LoadCache+Bytes`)
+    ///     head: UInt64  texts: UInt64                     (the sizes of the two parts below)
+    ///     path: String  the entry, each long text as where it is below   (`head` bytes)
+    ///     the long texts: the bodies' HTML, plain text and sections       (`texts` bytes)
+    ///
+    /// A build reads the head only: a body's texts stay in the file until a
+    /// page asks for them (`BodyText`), so a build holds no postmortem's
+    /// texts, and one that renders few pages reads few. The load stage writes
+    /// each entry as soon as its postmortem is finished (`keep`) and keeps
+    /// the head of what it wrote.
     ///
     /// The generation is a digest of the format, the tool (its executable's
     /// stamp) and the configuration: an entry of another one is not read.
     /// The index is the folder's index the entry's body was finished in. An
     /// entry that is cut short, of another path or not one at all reads as
     /// none, and its file is loaded again: the cache never changes what a
-    /// build makes, only how fast.
+    /// build makes, only how fast. A text that reads back other than its
+    /// digest says fails the build (`TextFile.Failures`).
     struct Folder: Sendable {
         static let magic = Array("PMKB-LOAD\n".utf8)
         /// Bumped whenever the bytes of an entry change (`LoadCache+Bytes`).
-        static let format: UInt32 = 1
+        static let format: UInt32 = 2
+        /// The magic, the format, the generation, the index and the two sizes.
+        static let headerSize = magic.count + 4 + 8 * 4
+        /// Bytes read at first: the whole head of nearly every entry.
+        static let firstRead = 16_384
 
         let url: URL
         /// `url`'s path, made once: each entry's file is named from it.
         private let folderPath: String
         let generation: UInt64
+        /// Where the reads of this build's texts that failed are recorded.
+        let failures: TextFile.Failures
 
-        init(url: URL, configurationKey: String) {
+        init(url: URL, configurationKey: String, failures: TextFile.Failures = TextFile.Failures()) {
             self.url = url
             folderPath = url.path
+            self.failures = failures
             generation = StableHasher.digest { hasher in
                 hasher.combine(Int(Self.format))
                 hasher.combine(BuildRecord.toolStamp)
@@ -47,47 +63,113 @@ extension LoadCache {
             StableHasher.hex(StableHasher.digest { $0.combine(path) })
         }
 
-        /// The entry of `path` when it is of this generation and its file's bytes had `digest`.
+        /// The entry of `path` when it is of this generation and its file's bytes had `digest`;
+        /// its texts are left in the file.
         func entry(_ path: String, digest: UInt64) -> (entry: Entry, index: UInt64)? {
-            guard let bytes = FileIO.read(file(of: path)),
-                  let read = Self.decoded(bytes, path: path, generation: generation), read.entry.digest == digest else { return nil }
+            let location = file(of: path)
+            let fd = open(location, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            defer { close(fd) }
+            var info = stat()
+            guard fstat(fd, &info) == 0, info.st_size >= Self.headerSize else { return nil }
+            let size = Int(info.st_size)
+            var bytes = [UInt8](repeating: 0, count: min(size, Self.firstRead))
+            guard bytes.withUnsafeMutableBytes({ FileIO.read(fd, at: 0, into: $0) }) == bytes.count else { return nil }
+            // A head longer than the first read: the rest of it.
+            let headEnd = bytes.withUnsafeBytes { Self.sizes($0) }.map { Self.headerSize &+ Int(clamping: $0.head) } ?? 0
+            if headEnd > bytes.count, headEnd <= size {
+                let start = bytes.count
+                bytes += [UInt8](repeating: 0, count: headEnd - start)
+                let filled = bytes.withUnsafeMutableBytes { FileIO.read(fd, at: start, into: UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }
+                guard filled == headEnd - start else { return nil }
+            }
+            let text = TextFile(path: location, failures: failures)
+            guard let read = bytes.withUnsafeBytes({ Self.decoded($0, path: path, generation: generation, fileSize: size, texts: text) }),
+                  read.entry.digest == digest else { return nil }
             return read
         }
 
-        /// The entry these bytes hold for `path`, with the index it was finished in; nil for any other bytes.
-        static func decoded(_ bytes: [UInt8], path: String, generation: UInt64) -> (entry: Entry, index: UInt64)? {
-            bytes.withUnsafeBytes { buffer -> (Entry, UInt64)? in
-                var reader = ByteReader(buffer)
-                guard reader.take(magic.count).map(Array.init) == magic, reader.uint32() == format,
-                      reader.uint64() == generation, let index = reader.uint64(), reader.string() == path,
-                      let entry = try? reader.read(Entry.self), reader.isAtEnd else { return nil }
-                return (entry, index)
-            }
+        /// The sizes of the head and of the texts, from an entry's first bytes.
+        static func sizes(_ buffer: UnsafeRawBufferPointer) -> (head: UInt64, texts: UInt64)? {
+            guard buffer.count >= headerSize else { return nil }
+            var reader = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[(headerSize - 16)..<headerSize]))
+            guard let head = reader.uint64(), let texts = reader.uint64() else { return nil }
+            return (head, texts)
         }
 
+        /// The entry a whole entry file's bytes hold for `path`, with the index
+        /// it was finished in, its texts in memory; nil for any other bytes.
+        static func decoded(_ bytes: [UInt8], path: String, generation: UInt64) -> (entry: Entry, index: UInt64)? {
+            bytes.withUnsafeBytes { decoded($0, path: path, generation: generation, fileSize: bytes.count, texts: nil) }
+        }
+
+        /// The entry of `buffer`, the first bytes (at least the head) of an
+        /// entry file of `fileSize` bytes: its texts are left in `texts`, or,
+        /// without it, read from `buffer`, which then holds the whole file.
+        static func decoded(_ buffer: UnsafeRawBufferPointer, path: String, generation: UInt64, fileSize: Int,
+                            texts file: TextFile?) -> (entry: Entry, index: UInt64)? {
+            var reader = ByteReader(buffer)
+            guard fileSize >= headerSize, reader.take(magic.count).map(Array.init) == magic, reader.uint32() == format,
+                  reader.uint64() == generation, let index = reader.uint64(), let (head, texts) = sizes(buffer),
+                  head <= UInt64(fileSize - headerSize), texts == UInt64(fileSize - headerSize) - head,
+                  headerSize + Int(head) <= buffer.count else { return nil }
+            let headEnd = headerSize + Int(head)
+            let source: ByteReader.Texts
+            if let file {
+                source = .file(file, base: headEnd, count: Int(texts))
+            } else {
+                guard buffer.count == fileSize else { return nil }
+                source = .bytes(UnsafeRawBufferPointer(rebasing: buffer[headEnd...]))
+            }
+            var body = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[headerSize..<headEnd]), texts: source)
+            guard body.string() == path, let entry = try? body.read(Entry.self), body.isAtEnd else { return nil }
+            return (entry, index)
+        }
+
+        /// The whole file of an entry, its long texts set apart after its head.
         static func encoded(_ entry: Entry, path: String, generation: UInt64, index: UInt64) -> [UInt8] {
+            var head = ByteWriter()
+            head.texts = []
+            head.bytes.reserveCapacity(4096)
+            head.texts?.reserveCapacity(16_384)
+            head.append(path)
+            head.write(entry)
+            let texts = head.texts ?? []
             var writer = ByteWriter()
-            writer.bytes.reserveCapacity(4096 + (entry.finished.postmortem.map(\.body.html.utf8.count) ?? 0) * 3)
+            writer.bytes.reserveCapacity(headerSize + head.bytes.count + texts.count)
             writer.bytes += magic
             writer.append(format)
             writer.append(generation)
             writer.append(index)
-            writer.append(path)
-            writer.write(entry)
+            writer.append(UInt64(head.bytes.count))
+            writer.append(UInt64(texts.count))
+            writer.bytes += head.bytes
+            writer.bytes += texts
             return writer.bytes
         }
 
-        /// Writes the entries that were not read from here, and removes the
-        /// files of postmortems that are gone. A cache that cannot be
-        /// written is no failure: the next build loads those files again.
-        func store(_ entries: [(path: String, entry: Entry, reused: Bool)], index: UInt64) {
+        /// Creates the folder, for `keep`.
+        func prepare() {
             try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-            let fresh = entries.filter { !$0.reused }
-            Parallel.forEach(fresh, minimumChunk: 16) { item in
-                try? FileIO.replace(Self.encoded(item.entry, path: item.path, generation: generation, index: index),
-                                    at: file(of: item.path))
-            }
-            let kept = Set(entries.map { name(of: $0.path) })
+        }
+
+        /// Writes the entry of the postmortem at `path`, finished in the folder's
+        /// index `index`, and returns it with its texts left in the file written;
+        /// the entry as it was when the file cannot be written (no failure: the
+        /// next build loads that file again).
+        func keep(_ entry: Entry, path: String, index: UInt64) -> Entry {
+            let bytes = Self.encoded(entry, path: path, generation: generation, index: index)
+            let location = file(of: path)
+            guard (try? FileIO.replace(bytes, at: location)) != nil else { return entry }
+            let text = TextFile(path: location, failures: failures)
+            return bytes.withUnsafeBytes {
+                Self.decoded($0, path: path, generation: generation, fileSize: bytes.count, texts: text)?.entry
+            } ?? entry
+        }
+
+        /// Removes the files of postmortems that are gone.
+        func removeAllBut(_ paths: [String]) {
+            let kept = Set(paths.map(name(of:)))
             for name in (try? FileManager.default.contentsOfDirectory(atPath: folderPath)) ?? [] where !kept.contains(name) {
                 unlink(folderPath + "/" + name)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// What a build keeps of its load stage so the next one loads only the
 /// files that changed: per file, the digest of its bytes, its id, and its
@@ -54,20 +55,44 @@ public final class LoadCache: @unchecked Sendable {
     /// A cache kept in `folder` between processes (`build`: the site's cache folder).
     public init(folder: URL) { self.folder = folder }
 
+    /// Reads of texts left in the cache's files (`BodyText`) that failed in this build.
+    let textFailures = TextFile.Failures()
+
+    /// The first text of a postmortem that could not be read back from the
+    /// cache during the build (its entry was changed or removed meanwhile),
+    /// and how many did not; nil when every read succeeded.
+    public var unreadText: (file: String, count: Int)? { textFailures.first.map { ($0.path, $0.count) } }
+
+    /// Removes the entries whose texts could not be read, so the next build loads their files again.
+    func forgetUnreadEntries() {
+        for path in textFailures.paths { unlink(path) }
+    }
+
     /// The last build's entries, or none when the configuration changed since.
     func snapshot(configurationKey: String) -> Snapshot? {
-        if let folder { return .folder(Folder(url: folder, configurationKey: configurationKey)) }
+        if let folder { return .folder(Folder(url: folder, configurationKey: configurationKey, failures: textFailures)) }
         return lock.withLock {
             guard case let .memory(kept, _, _)? = snapshot, kept == configurationKey else { return nil }
             return snapshot
         }
     }
 
-    /// Keeps this build's entries (`path`: `SourceFile.path`; `reused`: read from the cache, unchanged).
+    /// Where `build` writes each entry as soon as its postmortem is finished
+    /// (`Folder.keep`); nil for a cache kept in memory.
+    func folder(configurationKey: String) -> Folder? {
+        guard let folder else { return nil }
+        let kept = Folder(url: folder, configurationKey: configurationKey, failures: textFailures)
+        kept.prepare()
+        return kept
+    }
+
+    /// Keeps this build's entries (`path`: `SourceFile.path`; `reused`: read
+    /// from the cache, unchanged): in memory, or, on disk, where `folder`
+    /// wrote them already, by removing the entries of files that are gone.
     func store(configurationKey: String, index: UInt64, entries: [(path: String, entry: Entry, reused: Bool)]) {
         let reused = entries.count { $0.reused }
         if let folder {
-            Folder(url: folder, configurationKey: configurationKey).store(entries, index: index)
+            Folder(url: folder, configurationKey: configurationKey).removeAllBut(entries.map(\.path))
         } else {
             var kept: [String: Entry] = [:]
             kept.reserveCapacity(entries.count)

@@ -40,6 +40,8 @@ public enum LoadStage {
         index.indexNames()
         let finishedIndex = index
         let indexDigest = index.digest
+        // `build` writes each entry as soon as it is finished and keeps only where its texts are.
+        let keeper = cache?.folder(configurationKey: configurationKey)
         // Each file's entry, and whether it came from the last build.
         let finishing = Profile.measure("load: bodies") {
             Parallel.map(Array(zip(files, zip(digests, halves)))) { file, item -> (LoadCache.Entry, reused: Bool) in
@@ -53,7 +55,8 @@ public enum LoadStage {
                 var loaded = loader.finish(prepared, index: finishedIndex)
                 loaded.postmortem?.revision = revision(of: file, digest: digest, configurationKey: configurationKey,
                                                        index: indexDigest)
-                return (LoadCache.Entry(digest: digest, id: prepared.isText ? prepared.id : nil, finished: loaded), false)
+                let entry = LoadCache.Entry(digest: digest, id: prepared.isText ? prepared.id : nil, finished: loaded)
+                return (keeper?.keep(entry, path: file.path, index: indexDigest) ?? entry, false)
             }
         }
         var postmortems: [Postmortem] = []

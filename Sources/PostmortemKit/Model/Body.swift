@@ -7,7 +7,12 @@ import Markdown
 /// The Markdown source itself is not kept: every later stage reads what the
 /// load stage made of it, and a build holds every body at once.
 public struct Body: Sendable, Hashable {
-    public var html: String
+    /// The HTML, in memory or in the load cache (`BodyText`).
+    public var htmlText: BodyText
+    public var html: String {
+        get { htmlText.string }
+        set { htmlText = BodyText(newValue) }
+    }
     /// Every heading with its id; lines count from the top of the file.
     public var outline: [HeadingEntry]
     /// The top-level sections with their kinds and plain text.
@@ -15,8 +20,12 @@ public struct Body: Sendable, Hashable {
     /// A plain-text description (the Summary section's first paragraph, else the first real paragraph).
     public var summary: String
     public var readingMinutes: Int
-    /// The text a reader reads, for search.
-    public var plainText: String
+    /// The text a reader reads, for search (`plainText`), in memory or in the load cache.
+    public var readingText: BodyText
+    public var plainText: String {
+        get { readingText.string }
+        set { readingText = BodyText(newValue) }
+    }
     /// Task list items; lines count from the top of the file.
     public var tasks: [TaskItem]
     /// Files of the source folder that the body links to (images, logs), relative to the source folder.
@@ -27,13 +36,12 @@ public struct Body: Sendable, Hashable {
     public init(html: String = "", outline: [HeadingEntry] = [], sections: [Section] = [],
                 summary: String = "", readingMinutes: Int = 1, plainText: String = "", tasks: [TaskItem] = [],
                 attachments: [String] = [], linkedPostmortems: [String] = []) {
-        self.html = html
+        htmlText = BodyText(html)
         self.outline = outline
         self.sections = BodySection.packed(sections)
         self.summary = summary
         self.readingMinutes = readingMinutes
-        // Made by appending, the text may hold up to twice its length in spare capacity: keep only the text.
-        self.plainText = Self.exactCopy(plainText)
+        readingText = BodyText(plainText)
         self.tasks = tasks
         self.attachments = attachments
         self.linkedPostmortems = linkedPostmortems
@@ -43,11 +51,6 @@ public struct Body: Sendable, Hashable {
         sections.first { $0.kind == kind }
     }
 
-    /// `text` in storage of its own size.
-    static func exactCopy(_ text: String) -> String {
-        var text = text
-        return text.withUTF8 { String(decoding: $0, as: UTF8.self) }
-    }
 }
 
 /// A top-level section of a body: its heading, its kind and its plain text.
@@ -60,19 +63,21 @@ public struct BodySection: Sendable, Hashable {
     public var heading: HeadingEntry
     public var kind: SectionKind?
     /// The texts of the body's sections, each once.
-    let store: String
+    let store: BodyText
     /// UTF-8 offsets of `text` and `firstParagraph` in `store`.
     let textRange: Range<Int>
     let firstParagraphRange: Range<Int>?
 
     /// The plain text of the section's blocks, up to the next heading of the same or a higher level.
-    public var text: String { Self.read(store, textRange) }
+    public var text: String { Self.read(store.string, textRange) }
     /// The first paragraph of the section, as plain text.
-    public var firstParagraph: String? { firstParagraphRange.map { Self.read(store, $0) } }
+    public var firstParagraph: String? { firstParagraphRange.map { Self.read(store.string, $0) } }
 
     /// The size of the store this section shares with the others of its body.
-    var storedBytes: Int { store.utf8.count }
+    var storedBytes: Int { store.utf8Count }
 
+    /// Sections are equal when their headings, kinds and texts are, from whichever body's store
+    /// (the texts are read: nothing but tests compares them).
     public static func == (lhs: BodySection, rhs: BodySection) -> Bool {
         lhs.heading == rhs.heading && lhs.kind == rhs.kind && lhs.text == rhs.text && lhs.firstParagraph == rhs.firstParagraph
     }
@@ -82,6 +87,13 @@ public struct BodySection: Sendable, Hashable {
         hasher.combine(kind)
         hasher.combine(text)
         hasher.combine(firstParagraph)
+    }
+
+    /// What identifies the section's text without reading it: its store's digest and its range there.
+    func combine(textInto hasher: inout StableHasher) {
+        hasher.combine(store.digest)
+        hasher.combine(textRange.lowerBound)
+        hasher.combine(textRange.upperBound)
     }
 
     /// The sections with their texts in one store. Sections come in the
@@ -109,7 +121,7 @@ public struct BodySection: Sendable, Hashable {
             }
             return (text, first)
         }
-        let shared = String(decoding: store, as: UTF8.self)
+        let shared = BodyText(String(decoding: store, as: UTF8.self))
         return zip(sections, ranges).map { section, range in
             BodySection(heading: section.heading, kind: section.kind, store: shared,
                         textRange: range.text, firstParagraphRange: range.first)

@@ -15,7 +15,7 @@ import Foundation
 /// result. The number of shards grows with the index (a power of two,
 /// about 48 KB each), so each stays small at any size.
 enum SearchIndex {
-    struct Document: Encodable, Sendable {
+    struct Document: Sendable {
         /// Page, relative to the site root.
         let url: String
         let id: String
@@ -29,8 +29,8 @@ enum SearchIndex {
         let causes: String
         /// Services, tags, authors.
         let facets: String
-        /// The body as plain text.
-        let body: String
+        /// The body as plain text, read only when its terms are not in the memo.
+        let body: BodyText
     }
 
     /// Documents per `docs-N.js` file.
@@ -48,15 +48,21 @@ enum SearchIndex {
                 summary: p.description ?? p.impact?.summary ?? p.body.summary,
                 causes: causes.joined(separator: " · "),
                 facets: (p.services + p.tags + p.authors).joined(separator: " "),
-                body: p.body.plainText)
+                body: p.body.readingText)
         }
     }
 
-    /// The fields a document's terms are scored in, with their weights.
+    /// The fields a document's terms are scored in, with their weights, the body last.
     static func weightedFields(_ document: Document) -> [(String, Double)] {
-        [(document.title, 10), (document.id, 8), (document.causes, 5), (document.summary, 4), (document.facets, 3),
-         (document.body, 1)]
+        shortFields(document) + [(document.body.string, bodyWeight)]
     }
+
+    /// The fields before the body.
+    static func shortFields(_ document: Document) -> [(String, Double)] {
+        [(document.title, 10), (document.id, 8), (document.causes, 5), (document.summary, 4), (document.facets, 3)]
+    }
+
+    static let bodyWeight = 1.0
 
     /// Every file of the index: site path → bytes; deterministic.
     static func files(_ ordered: [Postmortem], context: PageContext) throws -> [String: [UInt8]] {

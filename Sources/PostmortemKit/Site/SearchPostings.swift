@@ -89,8 +89,7 @@ struct SearchPostings: Sendable {
         var documentTerms: [Int] = []
         var folded: [UInt8] = []
         for document in documents {
-            let fields = SearchIndex.weightedFields(document)
-            let digest = memo.map { _ in Self.digest(fields) }
+            let digest = memo.map { _ in Self.digest(document) }
             if let memo, let digest, let kept = memo.value(for: digest, read: KeptTerms.init(from:)) {
                 kept.bytes.withUnsafeBufferPointer { bytes in
                     var start = 0
@@ -103,7 +102,7 @@ struct SearchPostings: Sendable {
                 run.docEnds.append(run.termIDs.count)
                 continue
             }
-            for (text, weight) in fields {
+            for (text, weight) in SearchIndex.weightedFields(document) {
                 folded.removeAll(keepingCapacity: true)
                 var text = text
                 text.withUTF8 { CompatibilityFolding.append($0, lowercase: true, to: &folded) }
@@ -155,13 +154,17 @@ struct SearchPostings: Sendable {
         return run
     }
 
-    /// What a document's terms are scored from: each field's text and weight.
-    static func digest(_ fields: [(String, Double)]) -> UInt64 {
+    /// What a document's terms are scored from: each field's text and
+    /// weight, the body by its digest (it may be in the load cache, `BodyText`).
+    static func digest(_ document: SearchIndex.Document) -> UInt64 {
         StableHasher.digest { hasher in
-            for (text, weight) in fields {
+            for (text, weight) in SearchIndex.shortFields(document) {
                 hasher.combine(text)
                 hasher.combine(weight)
             }
+            hasher.combine(document.body.digest)
+            hasher.combine(document.body.utf8Count)
+            hasher.combine(SearchIndex.bodyWeight)
         }
     }
 

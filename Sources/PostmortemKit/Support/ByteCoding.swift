@@ -7,6 +7,10 @@
 /// Appends little-endian numbers and length-prefixed strings to bytes.
 struct ByteWriter {
     var bytes: [UInt8] = []
+    /// When set, long texts (`BodyText`) are appended here, to follow
+    /// `bytes`, and `bytes` say where each one is: a reader then reads
+    /// the rest without reading them.
+    var texts: [UInt8]?
 
     mutating func append(_ value: UInt32) {
         withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
@@ -30,10 +34,30 @@ struct ByteWriter {
 
 /// Reads what `ByteWriter` wrote; every read is nil past the end.
 struct ByteReader {
+    /// Where the long texts that `ByteWriter.texts` set apart are.
+    enum Texts {
+        /// In memory: each text is copied out.
+        case bytes(UnsafeRawBufferPointer)
+        /// `count` bytes from `base` on in `file`: each text is left there (`BodyText`).
+        case file(TextFile, base: Int, count: Int)
+
+        var count: Int {
+            switch self {
+            case let .bytes(buffer): buffer.count
+            case let .file(_, _, count): count
+            }
+        }
+    }
+
     private let buffer: UnsafeRawBufferPointer
     private var offset = 0
+    /// Nil when the bytes hold every text themselves.
+    let texts: Texts?
 
-    init(_ buffer: UnsafeRawBufferPointer) { self.buffer = buffer }
+    init(_ buffer: UnsafeRawBufferPointer, texts: Texts? = nil) {
+        self.buffer = buffer
+        self.texts = texts
+    }
 
     var isAtEnd: Bool { offset == buffer.count }
     /// Bytes not read yet: no count read from the bytes can be larger (each element takes one byte at least).

@@ -61,6 +61,29 @@ enum FileIO {
         return filled == bytes.count ? bytes : Array(bytes[..<filled])
     }
 
+    /// Fills `buffer` with the file's bytes from `offset` on; false when the
+    /// file cannot be read or ends before the buffer is full.
+    static func read(_ path: String, at offset: Int, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return read(fd, at: offset, into: buffer) == buffer.count
+    }
+
+    /// Reads into `buffer` from `offset` until it is full or the file ends:
+    /// the count read, or -1 when reading failed.
+    static func read(_ fd: Int32, at offset: Int, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
+        var filled = 0
+        while filled < buffer.count {
+            let count = pread(fd, base + filled, buffer.count - filled, off_t(offset + filled))
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return count == 0 ? filled : -1 }
+            filled += count
+        }
+        return filled
+    }
+
     /// Writes `bytes` to a new file at `path` (replacing one that is there)
     /// and returns its stamp.
     static func write(_ bytes: [UInt8], to path: String) throws -> Stamp {
