@@ -82,39 +82,47 @@ enum SearchIndex {
         }
         memo?.finish()
         let index = InvertedIndex(runs)
-        let estimate = index.terms.bytes.count + 4 * index.count + 7 * index.documents.count
+        let estimate = index.terms.bytes.count + 4 * index.count + 7 * index.postingCount
         var shardCount = 1
         while shardCount < 4096 && estimate / shardCount > shardBytes { shardCount *= 2 }
-        var shards = [[Int]](repeating: [], count: shardCount)
-        for term in 0..<index.count {
-            shards[index.terms.withTerm(term) { SearchTerms.shard(ofUTF8: $0, count: shardCount) }].append(term)
+        let shardOf = (0..<index.count).map { term in
+            index.terms.withTerm(term) { SearchTerms.shard(ofUTF8: $0, count: shardCount) }
         }
+        var grouped = [[Int]](repeating: [], count: shardCount)
+        for (term, shard) in shardOf.enumerated() { grouped[shard].append(term) }
+        let shards = grouped
 
         // {"term":[gap, score, gap, score…]}: documents as gaps from the previous one, each with its
         // score; terms sorted as strings. Written by hand into bytes (JSONEncoder was a third of the
-        // index's time): a term is letters and digits only, nothing to escape. Each shard on its own,
-        // on every core.
-        try Parallel.forEach(Array(shards.enumerated()), minimumChunk: 1) { number, terms in
-            let sorted = terms.map { term in (index.terms.withTerm(term) { String(decoding: $0, as: UTF8.self) }, term) }
-                .sorted { $0.0 < $1.0 }
-            var out = Array("POSTMORTEM_SEARCH_TERMS(\(number),{".utf8)
-            for (position, (_, term)) in sorted.enumerated() {
-                if position > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(UInt8(ascii: "\""))
-                index.terms.withTerm(term) { out.append(contentsOf: $0) }
-                out += #"":["#.utf8
-                var previous: Int32 = 0
-                for posting in index.starts[term]..<index.starts[term + 1] {
-                    if posting > index.starts[term] { out.append(UInt8(ascii: ",")) }
-                    appendDecimal(Int(index.documents[posting] - previous), to: &out)
-                    out.append(UInt8(ascii: ","))
-                    appendDecimal(Int(index.scores[posting]), to: &out)
-                    previous = index.documents[posting]
+        // index's time): a term is letters and digits only, nothing to escape. The shards in
+        // `partCount` groups, each laid out term by term on its own (an eighth of the postings at a
+        // time beside the runs); each shard of a group on every core.
+        let partCount = min(shardCount, 8)
+        for part in 0..<partCount {
+            let numbers = shardCount * part / partCount..<shardCount * (part + 1) / partCount
+            let postings = index.part(including: shardOf.map(numbers.contains))
+            try Parallel.forEach(Array(numbers), minimumChunk: 1) { number in
+                let sorted = shards[number].map { term in (index.terms.withTerm(term) { String(decoding: $0, as: UTF8.self) }, term) }
+                    .sorted { $0.0 < $1.0 }
+                var out = Array("POSTMORTEM_SEARCH_TERMS(\(number),{".utf8)
+                for (position, (_, term)) in sorted.enumerated() {
+                    if position > 0 { out.append(UInt8(ascii: ",")) }
+                    out.append(UInt8(ascii: "\""))
+                    index.terms.withTerm(term) { out.append(contentsOf: $0) }
+                    out += #"":["#.utf8
+                    var previous: Int32 = 0
+                    for posting in postings.starts[term]..<postings.starts[term + 1] {
+                        if posting > postings.starts[term] { out.append(UInt8(ascii: ",")) }
+                        appendDecimal(Int(postings.documents[posting] - previous), to: &out)
+                        out.append(UInt8(ascii: ","))
+                        appendDecimal(Int(postings.scores[posting]), to: &out)
+                        previous = postings.documents[posting]
+                    }
+                    out.append(UInt8(ascii: "]"))
                 }
-                out.append(UInt8(ascii: "]"))
+                out += "});\n".utf8
+                try sink.put("data/search/terms-\(number).js", out)
             }
-            out += "});\n".utf8
-            try sink.put("data/search/terms-\(number).js", out)
         }
         // [[url, id, title, date, severity, status, summary]…], script-safe (see `JSONWriter.scriptSafe`).
         for start in stride(from: 0, to: documents.count, by: chunk) {

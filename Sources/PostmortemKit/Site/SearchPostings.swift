@@ -195,18 +195,22 @@ struct SearchPostings: Sendable {
     }
 }
 
-/// Every document's postings under one numbering of the terms, term by term
-/// (documents ascending within a term), from runs merged in order.
+/// Every document's postings under one numbering of the terms, from runs
+/// merged in order; laid out term by term (documents ascending within a
+/// term) one part at a time (`part(including:)`), so the whole index is
+/// never held twice (as runs and as terms) at once.
 struct InvertedIndex {
     var terms = TermTable()
-    /// Term `t`'s postings are `documents[starts[t] ..< starts[t + 1]]`, scored alike.
-    var starts: [Int] = []
-    var documents: [Int32] = []
-    var scores: [Int32] = []
+    /// Postings per term.
+    private(set) var counts: [Int] = []
+    /// Postings of every term.
+    private(set) var postingCount = 0
+    private let runs: [SearchPostings]
+    /// Per run: its term number → the index's.
+    private var maps: [[Int32]] = []
 
     init(_ runs: [SearchPostings]) {
-        var global: [[Int32]] = []  // per run: its term number → the index's
-        var counts: [Int] = []
+        self.runs = runs
         for run in runs {
             var map = [Int32](repeating: 0, count: run.terms.count)
             for local in 0..<run.terms.count {
@@ -215,31 +219,45 @@ struct InvertedIndex {
                 map[local] = Int32(id)
             }
             for local in run.termIDs { counts[Int(map[Int(local)])] += 1 }
-            global.append(map)
-        }
-        starts = [0]
-        starts.reserveCapacity(counts.count + 1)
-        for count in counts { starts.append(starts[starts.count - 1] + count) }
-        var next = Array(starts.dropLast())
-        documents = Array(repeating: 0, count: starts[starts.count - 1])
-        scores = Array(repeating: 0, count: documents.count)
-        var document: Int32 = 0
-        for (run, map) in zip(runs, global) {
-            var position = 0
-            for end in run.docEnds {
-                while position < end {
-                    let term = Int(map[Int(run.termIDs[position])])
-                    documents[next[term]] = document
-                    scores[next[term]] = run.scores[position]
-                    next[term] += 1
-                    position += 1
-                }
-                document += 1
-            }
+            postingCount += run.termIDs.count
+            maps.append(map)
         }
     }
 
     var count: Int { terms.count }
 
-    func postingCount(_ term: Int) -> Int { starts[term + 1] - starts[term] }
+    /// The postings of the terms `included` holds true for: term `t`'s
+    /// are `documents[starts[t] ..< starts[t + 1]]`, scored alike (none
+    /// for a term left out).
+    struct Part {
+        var starts: [Int]
+        var documents: [Int32]
+        var scores: [Int32]
+    }
+
+    func part(including included: [Bool]) -> Part {
+        var starts = [0]
+        starts.reserveCapacity(count + 1)
+        for term in 0..<count { starts.append(starts[term] + (included[term] ? counts[term] : 0)) }
+        var next = Array(starts.dropLast())
+        var documents = [Int32](repeating: 0, count: starts[count])
+        var scores = [Int32](repeating: 0, count: documents.count)
+        var document: Int32 = 0
+        for (run, map) in zip(runs, maps) {
+            var position = 0
+            for end in run.docEnds {
+                while position < end {
+                    let term = Int(map[Int(run.termIDs[position])])
+                    if included[term] {
+                        documents[next[term]] = document
+                        scores[next[term]] = run.scores[position]
+                        next[term] += 1
+                    }
+                    position += 1
+                }
+                document += 1
+            }
+        }
+        return Part(starts: starts, documents: documents, scores: scores)
+    }
 }
