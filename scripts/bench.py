@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Driver of scripts/bench (run that instead: it builds the binary first).
 
-For each corpus size: a full build into an empty folder, a no-change rebuild,
+For each corpus size: a full build into an empty folder with no cache beside
+it (`.OUT.postmortem-cache`, which the rebuilds then read), a no-change rebuild,
 a rebuild after editing one postmortem's body, a rebuild after changing one
 postmortem's cause key, each with wall time, peak memory and CPU (GNU time)
 and the files whose modification time changed; Hugo's full build of the same
@@ -271,8 +272,11 @@ def bench_size(args, binary, hugo, n, runs, hugo_runs, warmup):
 
     # our tool
     def full():
-        if os.path.exists(out):
-            shutil.rmtree(out)
+        # From nothing: neither the site nor the caches beside it (the load cache, the memos).
+        cache = os.path.join(os.path.dirname(out), "." + os.path.basename(out) + ".postmortem-cache")
+        for folder in (out, cache):
+            if os.path.exists(folder):
+                shutil.rmtree(folder)
         run = timed(build)
         return count_written({}, snapshot(out), run)
 

@@ -89,7 +89,8 @@ import Testing
             #expect(stored.load.postmortems.count == inMemory.load.postmortems.count)
             for (a, b) in zip(stored.load.postmortems, inMemory.load.postmortems) {
                 let texts = [a.body.htmlText, a.body.readingText] + a.body.sections.map(\.store)
-                #expect(texts.allSatisfy { !$0.isInMemory }, "\(round): \(a.source.relativePath)")
+                #expect(texts.allSatisfy { !$0.isInMemory } && !a.fieldSiteStore.isInMemory, "\(round): \(a.source.relativePath)")
+                #expect(a.fieldSites == b.fieldSites && !a.fieldSites.isEmpty)
                 #expect(b.body.htmlText.isInMemory)
                 #expect(a == b, "\(round): \(a.source.relativePath)")
                 #expect(a.body.html == b.body.html && a.body.plainText == b.body.plainText)

@@ -45,15 +45,15 @@ extension Postmortem: ByteCodable {
         writer.write(inferred)
         writer.write(source)
         writer.write(origins)
-        let sites = fieldSites.sorted { $0.key.utf8Precedes($1.key) }
-        writer.append(UInt32(sites.count))
-        for (name, site) in sites {
-            writer.write(name)
-            // Nearly every site is in the postmortem's own file: its path is not written again.
-            writer.write(site.location.file == source.path ? nil : site.location.file)
-            writer.write(site.location.line)
-            writer.write(site.location.column)
-            writer.write(site.lineText)
+        // Read by diagnostics only: set apart with the texts, when the writer sets them apart.
+        if writer.texts != nil {
+            var sites = ByteWriter()
+            FieldSites.encode(fieldSites, sourcePath: source.path, into: &sites)
+            writer.bytes.append(1)
+            sites.bytes.withUnsafeBytes { writer.setApart($0, digest: BodyText.digest($0)) }
+        } else {
+            writer.bytes.append(0)
+            FieldSites.encode(fieldSites, sourcePath: source.path, into: &writer)
         }
         writer.write(revision)
     }
@@ -69,21 +69,28 @@ extension Postmortem: ByteCodable {
         let description: String? = try reader.read(), language: Language = try reader.read()
         let body: Body = try reader.read(), inferred: InferredTimes = try reader.read()
         let source: Source = try reader.read(), origins: Origins = try reader.read()
-        let siteCount = Int(try ByteReader.need(reader.uint32()))
-        guard siteCount <= reader.remaining else { throw ByteReader.Malformed() }
-        var fieldSites: [String: FieldSite] = [:]
-        fieldSites.reserveCapacity(siteCount)
-        for _ in 0..<siteCount {
-            let name: String = try reader.read(), file: String? = try reader.read()
-            let line: Int = try reader.read(), column: Int = try reader.read()
-            fieldSites[name] = FieldSite(location: SourceLocation(file: file ?? source.path, line: line, column: column),
-                                         lineText: try reader.read())
+        let sites: FieldSites
+        switch try ByteReader.need(reader.byte()) {
+        case 0:
+            sites = FieldSites(try FieldSites.decode(&reader, sourcePath: source.path))
+        case 1:
+            switch try reader.setApartPlace() {
+            case let .bytes(bytes):
+                var apart = ByteReader(bytes)
+                sites = FieldSites(try FieldSites.decode(&apart, sourcePath: source.path))
+                guard apart.isAtEnd else { throw ByteReader.Malformed() }
+            case let .file(file, offset, length, digest):
+                sites = FieldSites(file: file, offset: offset, length: length, digest: digest, sourcePath: source.path)
+            }
+        default:
+            throw ByteReader.Malformed()
         }
         self.init(id: id, title: title, date: date, status: status, kind: kind, severity: severity, services: services,
                   milestones: milestones, duration: duration, impact: impact, causes: causes, trigger: trigger,
                   recurrenceFix: recurrenceFix, related: related, tags: tags, authors: authors,
                   description: description, language: language, body: body, inferred: inferred, source: source,
-                  origins: origins, fieldSites: fieldSites, revision: try reader.read())
+                  origins: origins, fieldSites: [:], revision: try reader.read())
+        fieldSiteStore = sites
     }
 }
 
@@ -239,21 +246,18 @@ extension Body: ByteCodable {
 }
 
 /// A text in line, or, when the writer sets texts apart (`ByteWriter.texts`),
-/// where it is among them: its offset, its length and its digest.
+/// where it is among them (`setApart`).
 extension BodyText: ByteCodable {
     func write(to writer: inout ByteWriter) {
-        let text = string
+        var text = string
         guard writer.texts != nil else {
             writer.bytes.append(0)
             writer.append(text)
             return
         }
         writer.bytes.append(1)
-        writer.append(UInt64(writer.texts?.count ?? 0))
-        writer.append(UInt64(text.utf8.count))
-        writer.append(isInMemory ? digest : BodyText.digest(text))
-        var bytes = text
-        bytes.withUTF8 { writer.texts?.append(contentsOf: $0) }
+        let digest = isInMemory ? digest : BodyText.digest(text)
+        text.withUTF8 { writer.setApart(UnsafeRawBufferPointer($0), digest: digest) }
     }
 
     init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
@@ -261,22 +265,47 @@ extension BodyText: ByteCodable {
         case 0:
             self.init(try String(from: &reader))
         case 1:
-            let offset = try ByteReader.need(reader.uint64()), length = try ByteReader.need(reader.uint64())
-            let digest = try ByteReader.need(reader.uint64())
-            guard let texts = reader.texts, offset <= UInt64(texts.count), length <= UInt64(texts.count) - offset else {
-                throw ByteReader.Malformed()
-            }
-            let range = Int(offset)..<Int(offset + length)
-            switch texts {
-            case let .bytes(buffer):
-                let bytes = UnsafeRawBufferPointer(rebasing: buffer[range])
-                guard BodyText.digest(bytes) == digest else { throw ByteReader.Malformed() }
-                self.init(String(decoding: bytes, as: UTF8.self))
-            case let .file(file, base, _):
-                self.init(file: file, offset: base + range.lowerBound, length: range.count, digest: digest)
+            switch try reader.setApartPlace() {
+            case let .bytes(bytes): self.init(String(decoding: bytes, as: UTF8.self))
+            case let .file(file, offset, length, digest): self.init(file: file, offset: offset, length: length, digest: digest)
             }
         default:
             throw ByteReader.Malformed()
+        }
+    }
+}
+
+extension ByteWriter {
+    /// Appends `bytes` to `texts` and writes where they are there: offset, length, digest.
+    mutating func setApart(_ bytes: UnsafeRawBufferPointer, digest: UInt64) {
+        append(UInt64(texts?.count ?? 0))
+        append(UInt64(bytes.count))
+        append(digest)
+        texts?.append(contentsOf: bytes)
+    }
+}
+
+extension ByteReader {
+    /// Bytes set apart (`ByteWriter.setApart`), as the reader has them.
+    enum SetApart {
+        /// In memory, their digest checked.
+        case bytes(UnsafeRawBufferPointer)
+        /// Left in a file: where, and their digest, checked when they are read.
+        case file(TextFile, offset: Int, length: Int, digest: UInt64)
+    }
+
+    /// Where `setApart` put bytes, checked against `texts`.
+    mutating func setApartPlace() throws(Malformed) -> SetApart {
+        let offset = try Self.need(uint64()), length = try Self.need(uint64()), digest = try Self.need(uint64())
+        guard let texts, offset <= UInt64(texts.count), length <= UInt64(texts.count) - offset else { throw Malformed() }
+        let range = Int(offset)..<Int(offset + length)
+        switch texts {
+        case let .bytes(buffer):
+            let bytes = UnsafeRawBufferPointer(rebasing: buffer[range])
+            guard BodyText.digest(bytes) == digest else { throw Malformed() }
+            return .bytes(bytes)
+        case let .file(file, base, _):
+            return .file(file, offset: base + range.lowerBound, length: range.count, digest: digest)
         }
     }
 }

@@ -11,7 +11,8 @@ extension LoadCache {
     ///     "PMKB-LOAD\n"  format: UInt32  generation: UInt64  index: UInt64
     ///     head: UInt64  texts: UInt64                     (the sizes of the two parts below)
     ///     path: String  the entry, each long text as where it is below   (`head` bytes)
-    ///     the long texts: the bodies' HTML, plain text and sections       (`texts` bytes)
+    ///     the long texts: the body's HTML, plain text and sections, and   (`texts` bytes)
+    ///     the fields' sites (`FieldSites`)
     ///
     /// A build reads the head only: a body's texts stay in the file until a
     /// page asks for them (`BodyText`), so a build holds no postmortem's
@@ -29,7 +30,7 @@ extension LoadCache {
     struct Folder: Sendable {
         static let magic = Array("PMKB-LOAD\n".utf8)
         /// Bumped whenever the bytes of an entry change (`LoadCache+Bytes`).
-        static let format: UInt32 = 2
+        static let format: UInt32 = 3
         /// The magic, the format, the generation, the index and the two sizes.
         static let headerSize = magic.count + 4 + 8 * 4
         /// Bytes read at first: the whole head of nearly every entry.

@@ -112,12 +112,17 @@ final class TextFile: Sendable {
 
     /// The text at `offset`, nil (and recorded) when the file is gone, shorter, or holds other bytes there.
     func read(offset: Int, length: Int, digest: UInt64) -> String? {
+        readBytes(offset: offset, length: length, digest: digest).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The bytes at `offset`, nil (and recorded) when the file is gone, shorter, or holds other bytes there.
+    func readBytes(offset: Int, length: Int, digest: UInt64) -> [UInt8]? {
         var bytes = [UInt8](repeating: 0, count: length)
         let read = bytes.withUnsafeMutableBytes { FileIO.read(path, at: offset, into: $0) }
         guard read, bytes.withUnsafeBytes(BodyText.digest) == digest else {
             failures.record(path)
             return nil
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 }

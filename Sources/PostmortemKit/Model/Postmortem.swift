@@ -32,7 +32,7 @@ public struct Postmortem: Sendable, Hashable {
         var inferred: InferredTimes
         var source: Source
         var origins: Origins
-        var fieldSites: [String: FieldSite]
+        var fieldSites: FieldSites
         var revision: UInt64 = 0
     }
 
@@ -58,7 +58,7 @@ public struct Postmortem: Sendable, Hashable {
                               services: services, milestones: milestones, duration: duration, impact: impact,
                               causes: causes, trigger: trigger, recurrenceFix: recurrenceFix, related: related,
                               tags: tags, authors: authors, description: description, language: language, body: body,
-                              inferred: inferred, source: source, origins: origins, fieldSites: fieldSites,
+                              inferred: inferred, source: source, origins: origins, fieldSites: FieldSites(fieldSites),
                               revision: revision))
     }
 
@@ -168,6 +168,11 @@ public struct Postmortem: Sendable, Hashable {
     /// Where field values stand in the file, for diagnostics of later stages
     /// (`id`, `related[0]`, …).
     public var fieldSites: [String: FieldSite] {
+        get { storage.fields.fieldSites.sites }
+        set { update { $0.fieldSites = FieldSites(newValue) } }
+    }
+    /// `fieldSites` as kept: in memory, or in the load cache (`FieldSites`).
+    var fieldSiteStore: FieldSites {
         get { storage.fields.fieldSites }
         set { update { $0.fieldSites = newValue } }
     }
