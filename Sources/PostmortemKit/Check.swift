@@ -38,14 +38,15 @@ public enum Check {
     /// loaded, then applies its policy rules.
     static func run(_ listing: SourceDiscovery.Listing, configuration loadedConfiguration: ConfigurationLoader.Loaded,
                     now: Date, cache: LoadCache? = nil, configurationKey: String = "") -> CheckReport {
-        let sources = SourceDiscovery.read(listing)
+        // Each file is read when the load stage loads it.
+        let sources = SourceDiscovery.sources(listing)
         let configuration = loadedConfiguration.configuration
-        var load = LoadStage.load(sources.files, assets: sources.assets, configuration: configuration,
+        var load = LoadStage.load(inputs: sources, assets: listing.assets, configuration: configuration,
                                   cache: cache, configurationKey: configurationKey)
         if configuration.policy != Policy() {
             var texts: [String: String] = [:]
             if configuration.policy.personalData {
-                for file in sources.files {
+                for file in sources.map({ $0.read() }) {
                     if case let .text(source) = TextDecoding.decode(file) { texts[file.path] = source.text }
                 }
             }
@@ -56,7 +57,7 @@ public enum Check {
         return CheckReport(
             configuration: configuration, load: load,
             diagnostics: loadedConfiguration.diagnostics + listing.diagnostics + load.diagnostics,
-            skipped: sources.skipped, fileCount: sources.files.count)
+            skipped: listing.skipped, fileCount: sources.count)
     }
 
     /// Reads a configuration file: `path` when given (it must exist), else

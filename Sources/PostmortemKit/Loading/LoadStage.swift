@@ -15,22 +15,40 @@ public enum LoadStage {
     /// then every body, whose links may go to any postmortem or file of the folder.
     public static func load(_ files: [SourceFile], assets: Set<String> = [], configuration: SiteConfiguration,
                             cache: LoadCache? = nil, configurationKey: String = "") -> LoadResult {
+        load(inputs: files.map(SourceInput.file), assets: assets, configuration: configuration, cache: cache,
+             configurationKey: configurationKey)
+    }
+
+    /// `load`, reading each file of the disk when its turn comes: its bytes
+    /// for its front matter, and again for its body (files are read faster
+    /// than they are loaded, and no file's bytes are held between the two).
+    static func load(inputs: [SourceInput], assets: Set<String> = [], configuration: SiteConfiguration,
+                     cache: LoadCache? = nil, configurationKey: String = "") -> LoadResult {
         let loader = PostmortemLoader(configuration: configuration)
         let previous = cache?.snapshot(configurationKey: configurationKey)
-        let digests = Parallel.map(files) { $0.contents.digest }
         /// A file's first half: its entry of the last build when its bytes are the same, else its front matter read now.
         enum Half: Sendable {
             /// The last build's entry, finished in the folder's index `index`.
             case kept(LoadCache.Entry, index: UInt64)
             case prepared(PreparedFile)
         }
-        let halves = Profile.measure("load: front matter") {
-            Parallel.map(Array(zip(files, digests))) { file, digest -> Half in
-                previous?.entry(file, digest: digest).map { Half.kept($0.entry, index: $0.index) } ?? .prepared(loader.prepare(file))
+        let firsts = Profile.measure("load: front matter") {
+            Parallel.map(inputs) { input -> (file: SourceFile, digest: UInt64, half: Half) in
+                let file = input.read()
+                let digest = file.contents.digest
+                let half: Half = previous?.entry(file, digest: digest).map { Half.kept($0.entry, index: $0.index) }
+                    ?? .prepared(loader.prepare(file))
+                guard input.isOnDisk, case .bytes = file.contents else { return (file, digest, half) }
+                // The bytes are read again for the body.
+                var named = file
+                named.contents = .bytes([])
+                guard case var .prepared(prepared) = half else { return (named, digest, half) }
+                prepared.file = named
+                return (named, digest, .prepared(prepared))
             }
         }
         var index = SourceIndex(assets: assets)
-        for (file, half) in zip(files, halves) {
+        for (file, _, half) in firsts {
             let id: String? = switch half {
             case let .kept(entry, _): entry.id
             case let .prepared(prepared): prepared.isText ? prepared.id : nil
@@ -44,13 +62,25 @@ public enum LoadStage {
         let keeper = cache?.folder(configurationKey: configurationKey)
         // Each file's entry, and whether it came from the last build.
         let finishing = Profile.measure("load: bodies") {
-            Parallel.map(Array(zip(files, zip(digests, halves)))) { file, item -> (LoadCache.Entry, reused: Bool) in
-                let (digest, half) = item
-                let prepared: PreparedFile
-                switch half {
-                case let .kept(entry, index) where index == indexDigest: return (entry, true)
-                case .kept: prepared = loader.prepare(file)
-                case let .prepared(half): prepared = half
+            Parallel.map(Array(zip(inputs, firsts))) { input, first -> (LoadCache.Entry, reused: Bool) in
+                var (file, digest, half) = first
+                if case let .kept(entry, index) = half, index == indexDigest { return (entry, true) }
+                var prepared: PreparedFile
+                if input.isOnDisk {
+                    // Read again; a file changed since its front matter was read is loaded as it is now.
+                    file = input.read()
+                    let now = file.contents.digest
+                    if case let .prepared(half) = half, now == digest {
+                        prepared = half
+                        prepared.file = file
+                    } else {
+                        prepared = loader.prepare(file)
+                    }
+                    digest = now
+                } else if case let .prepared(half) = half {
+                    prepared = half
+                } else {
+                    prepared = loader.prepare(file)
                 }
                 var loaded = loader.finish(prepared, index: finishedIndex)
                 loaded.postmortem?.revision = revision(of: file, digest: digest, configurationKey: configurationKey,
@@ -68,7 +98,7 @@ public enum LoadStage {
         if let cache {
             Profile.measure("load: keep in cache") {
                 cache.store(configurationKey: configurationKey, index: indexDigest,
-                            entries: zip(files, finishing).map { ($0.path, $1.0, $1.reused) })
+                            entries: zip(inputs, finishing).map { ($0.path, $1.0, $1.reused) })
             }
         }
         diagnostics += Profile.measure("load: across files") { crossFileDiagnostics(postmortems) }
