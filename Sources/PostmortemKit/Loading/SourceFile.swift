@@ -1,7 +1,8 @@
 import Foundation
 
-/// One file found in the source folder, with its bytes read: the output of
-/// the discover stage, the only stage that reads the disk.
+/// One file of the source folder with its bytes, as the load stage loads it
+/// (the discover stage lists the files; the load stage reads each one when
+/// its turn comes, `SourceInput`).
 public struct SourceFile: Sendable, Hashable {
     public enum Contents: Sendable, Hashable {
         case bytes([UInt8])
@@ -74,7 +75,7 @@ public struct DiscoveredSources: Sendable {
     public var assets: Set<String>
 }
 
-/// The discover stage: finds Markdown files below a folder and reads them.
+/// The discover stage: finds Markdown files below a folder (and reads them, for `check` and tools).
 public enum SourceDiscovery {
     public static let markdownExtensions: Set<String> = ["md", "markdown"]
     /// Index pages of a folder of postmortems, not postmortems themselves.
