@@ -5,7 +5,9 @@ import Markdown
 /// text that lists, search and analysis use.
 ///
 /// The Markdown source itself is not kept: every later stage reads what the
-/// load stage made of it, and a build holds every body at once.
+/// load stage made of it. In a build, the long texts (the HTML, the plain
+/// text, the sections' store) stay in the load cache until read (`BodyText`),
+/// so a build holds every body's outline and summary, not its texts.
 public struct Body: Sendable, Hashable {
     /// The HTML, in memory or in the load cache (`BodyText`).
     public var htmlText: BodyText
@@ -50,7 +52,6 @@ public struct Body: Sendable, Hashable {
     public func section(_ kind: SectionKind) -> BodySection? {
         sections.first { $0.kind == kind }
     }
-
 }
 
 /// A top-level section of a body: its heading, its kind and its plain text.
