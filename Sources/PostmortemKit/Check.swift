@@ -46,7 +46,7 @@ public enum Check {
         if configuration.policy != Policy() {
             var texts: [String: String] = [:]
             if configuration.policy.personalData {
-                for file in sources.map({ $0.read() }) {
+                for file in SourceDiscovery.read(listing).files {
                     if case let .text(source) = TextDecoding.decode(file) { texts[file.path] = source.text }
                 }
             }

@@ -45,19 +45,9 @@ enum FileIO {
         var info = stat()
         guard fstat(fd, &info) == 0 else { return nil }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
-        var filled = 0
-        let complete: Bool = bytes.withUnsafeMutableBytes { buffer in
-            guard let base = buffer.baseAddress else { return true }
-            while filled < buffer.count {
-                let count = Glibc.read(fd, base + filled, buffer.count - filled)
-                if count < 0, errno == EINTR { continue }
-                guard count > 0 else { return count == 0 }
-                filled += count
-            }
-            return true
-        }
-        guard complete else { return nil }
-        // A file that grew while read keeps what was read: the next build reads it again.
+        let filled = bytes.withUnsafeMutableBytes { read(fd, at: 0, into: $0) }
+        guard filled >= 0 else { return nil }
+        // A file that shrank while read keeps what was read: the next build reads it again.
         return filled == bytes.count ? bytes : Array(bytes[..<filled])
     }
 
