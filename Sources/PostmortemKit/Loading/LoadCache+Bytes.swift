@@ -89,8 +89,7 @@ extension Postmortem: ByteCodable {
                   milestones: milestones, duration: duration, impact: impact, causes: causes, trigger: trigger,
                   recurrenceFix: recurrenceFix, related: related, tags: tags, authors: authors,
                   description: description, language: language, body: body, inferred: inferred, source: source,
-                  origins: origins, fieldSites: [:], revision: try reader.read())
-        fieldSiteStore = sites
+                  origins: origins, fieldSites: sites, revision: try reader.read())
     }
 }
 

@@ -187,7 +187,7 @@ public struct PostmortemLoader: Sendable {
             language: matter.language ?? Language.detect(title + "\n" + body.plainText) ?? configuration.language, body: body, inferred: InferredTimes(),
             source: Postmortem.Source(path: file.path, relativePath: file.relativePath,
                                       hasFrontMatter: split.yaml != nil, bodyFirstLine: split.bodyFirstLine),
-            origins: origins, fieldSites: sites)
+            origins: origins, fieldSites: FieldSites(sites))
     }
     /// The first `YYYY-MM-DD` in a file name that stands apart from other digits.
     static func dateInFileName(_ name: String) -> CalendarDate? {

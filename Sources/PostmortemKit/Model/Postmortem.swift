@@ -53,12 +53,12 @@ public struct Postmortem: Sendable, Hashable {
          services: [String], milestones: Milestones, duration: StatedDuration?, impact: Impact?, causes: [Cause],
          trigger: String?, recurrenceFix: [ActionItem], related: [String], tags: [String], authors: [String],
          description: String?, language: Language, body: Body, inferred: InferredTimes, source: Source,
-         origins: Origins, fieldSites: [String: FieldSite], revision: UInt64 = 0) {
+         origins: Origins, fieldSites: FieldSites, revision: UInt64 = 0) {
         storage = Storage(Fields(id: id, title: title, date: date, status: status, kind: kind, severity: severity,
                               services: services, milestones: milestones, duration: duration, impact: impact,
                               causes: causes, trigger: trigger, recurrenceFix: recurrenceFix, related: related,
                               tags: tags, authors: authors, description: description, language: language, body: body,
-                              inferred: inferred, source: source, origins: origins, fieldSites: FieldSites(fieldSites),
+                              inferred: inferred, source: source, origins: origins, fieldSites: fieldSites,
                               revision: revision))
     }
 
@@ -172,10 +172,7 @@ public struct Postmortem: Sendable, Hashable {
         set { update { $0.fieldSites = FieldSites(newValue) } }
     }
     /// `fieldSites` as kept: in memory, or in the load cache (`FieldSites`).
-    var fieldSiteStore: FieldSites {
-        get { storage.fields.fieldSites }
-        set { update { $0.fieldSites = newValue } }
-    }
+    var fieldSiteStore: FieldSites { storage.fields.fieldSites }
     /// A digest of everything the postmortem is made from: its file's path
     /// and bytes, the configuration and the folder's index of ids and files
     /// (`LoadStage`). The same inputs give the same revision in every build,
