@@ -75,6 +75,8 @@ public enum Build {
         let check = Profile.measure("read and load") { Check.run(listing, configuration: configuration, now: options.now, cache: loadCache,
                                                           configurationKey: BuildRecord.configurationDigest(configurationFile))
         }
+        // The checks read the fields' sites their diagnostics cite (`FieldSites`).
+        try loadCache.requireEveryTextRead()
         let filesLoaded = (loadCache.lastCounts.loaded, loadCache.lastCounts.reused)
         guard check.errorCount == 0 else { return Result(check: check, written: nil, pages: 0, filesLoaded: filesLoaded) }
         options.progress?("rendering and writing \(DiagnosticFormatter.plural(check.load.postmortems.count, "postmortem"))")
@@ -91,14 +93,7 @@ public enum Build {
                                         sourceFolder: options.sourceFolder, now: options.now, memo: memo,
                                         digests: digests, into: staging)
             }
-            // A text left in the load cache that could not be read back made a page without it: publish nothing.
-            if let unread = loadCache.unreadText {
-                loadCache.forgetUnreadEntries()
-                throw SiteWriter.Failure.io(
-                    "the build cache changed while the site was built: \(unread.file) no longer holds the postmortem text"
-                        + " its entry says (\(DiagnosticFormatter.plural(unread.count, "read")) failed; was another build writing"
-                        + " to the same folder?); the previous site is unchanged, and the next build loads those files again")
-            }
+            try loadCache.requireEveryTextRead()
             let site = staging.placed
             let record = BuildRecord(
                 summary: BuildRecord.Summary(fingerprint: fingerprint, pages: summary.pageCount, filesWritten: site.count,

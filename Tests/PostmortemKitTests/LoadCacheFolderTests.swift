@@ -107,7 +107,7 @@ import Testing
         try Self.damageTheFirstText(of: URL(fileURLWithPath: file))
         #expect(victim.body.html == "")
         #expect(cache.unreadText?.file == file && cache.unreadText?.count == 1)
-        cache.forgetUnreadEntries()
+        #expect(throws: SiteWriter.Failure.self) { try cache.requireEveryTextRead() }
         #expect(!FileManager.default.fileExists(atPath: file))
     }
 
@@ -143,6 +143,32 @@ import Testing
         let fresh = root.appendingPathComponent("fresh")
         _ = try build(source, fresh, now: later)
         #expect(try files(out) == files(fresh))
+    }
+
+    /// The checks across files read the sites of the fields they cite from the cache: a site
+    /// that reads back wrong fails the build, even one whose checks found errors (it would cite
+    /// the field nowhere), and the next build cites the field where it is written.
+    @Test func aFieldSiteChangedUnderTheBuildFailsItToo() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-sites-\(UUID().uuidString)")
+        let source = root.appendingPathComponent("postmortems"), out = root.appendingPathComponent("site")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Data(frontMatter("id: A\ndate: 2024-01-01").utf8).write(to: source.appendingPathComponent("a.md"))
+        try Data(frontMatter("title: Again\nid: A\ndate: 2024-05-01").utf8).write(to: source.appendingPathComponent("b.md"))
+        func duplicate(_ result: Build.Result) -> Diagnostic? { result.check.diagnostics.first { $0.code == .duplicateID } }
+        let first = try build(source, out)
+        let error = try #require(duplicate(first))
+        #expect(first.written == nil && error.location.line == 3 && error.sourceLine == "id: A")
+        // The sites are the last bytes an entry sets apart: the head still reads.
+        let folder = BuildRecord.cacheFolder(of: out.path).appendingPathComponent("load")
+        let entry = URL(fileURLWithPath: LoadCache.Folder(url: folder, configurationKey: "")
+            .file(of: source.appendingPathComponent("b.md").path))
+        var bytes = try Data(contentsOf: entry)
+        bytes[bytes.count - 1] ^= 0x20
+        try bytes.write(to: entry)
+        #expect(throws: SiteWriter.Failure.self) { try build(source, out) }
+        #expect(!FileManager.default.fileExists(atPath: entry.path), "the entry is removed")
+        #expect(try duplicate(build(source, out)) == error)
     }
 
     func build(_ source: URL, _ out: URL, config: String = "postmortem.yml", now: Date = BuildCacheTests.now) throws -> Build.Result {

@@ -63,9 +63,16 @@ public final class LoadCache: @unchecked Sendable {
     /// and how many did not; nil when every read succeeded.
     public var unreadText: (file: String, count: Int)? { textFailures.first.map { ($0.path, $0.count) } }
 
-    /// Removes the entries whose texts could not be read, so the next build loads their files again.
-    func forgetUnreadEntries() {
+    /// Throws when a text or a field's site left in the cache could not be
+    /// read back (what was made from it lacks it: publish nothing), after
+    /// removing those entries, so the next build loads their files again.
+    func requireEveryTextRead() throws {
+        guard let unread = unreadText else { return }
         for path in textFailures.paths { unlink(path) }
+        throw SiteWriter.Failure.io(
+            "the build cache changed while the site was built: \(unread.file) no longer holds what its entry says"
+                + " (\(DiagnosticFormatter.plural(unread.count, "read")) failed; was another build writing to the same"
+                + " folder?); the previous site is unchanged, and the next build loads those files again")
     }
 
     /// The last build's entries, or none when the configuration changed since.
