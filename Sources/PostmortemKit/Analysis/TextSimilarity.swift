@@ -18,12 +18,11 @@ public enum TextSimilarity {
     /// threshold, best first, ties by position. A story's terms are read
     /// from `memo` when the last build counted them.
     static func neighbours(_ postmortems: [Postmortem], memo: DigestMemo? = nil) -> [[(index: Int, cosine: Double)]] {
-        let documents = Parallel.map(postmortems) { postmortem -> [String: Int] in
-            guard let memo else { return terms(story(postmortem)) }
-            return memo.value(for: storyKey(postmortem)) { terms(story(postmortem)) }
-        }
-        memo?.finish()
-        let vectors = weigh(documents)
+        let vectors: Vectors = {
+            let counts = counts(postmortems, memo: memo)
+            memo?.finish()
+            return weigh(counts)
+        }()
         let postings = Postings(vectors)
         // Stories in runs, each run with its own scratch: the story's weights spread over the
         // vocabulary (so a candidate's cosine is one pass over its terms, in term order: the same
@@ -99,59 +98,109 @@ public enum TextSimilarity {
         }
     }
 
+    /// Every story's terms, numbered in order of first sight, with their
+    /// counts, in one flat store: story `i` has `ids[offsets[i]..<offsets[i + 1]]`,
+    /// counted `tfs` alike. Stories are cut a batch at a time (on every core)
+    /// and numbered at once, so no more than a batch of them is ever held
+    /// as dictionaries of strings (at 100,000 stories, all of them were
+    /// half of the build's peak memory).
+    struct Counts {
+        var vocabulary: [String] = []
+        /// Stories per term.
+        var frequency: [Int32] = []
+        var ids: [Int32] = []
+        var tfs: [Int32] = []
+        var offsets: [Int] = [0]
+
+        var count: Int { offsets.count - 1 }
+
+        /// Adds a story's terms and counts.
+        mutating func add(_ document: [String: Int], numbering number: inout [String: Int32]) {
+            for (term, tf) in document {
+                let id: Int32
+                if let known = number[term] {
+                    id = known
+                    frequency[Int(known)] += 1
+                } else {
+                    id = Int32(vocabulary.count)
+                    number[term] = id
+                    vocabulary.append(term)
+                    frequency.append(1)
+                }
+                ids.append(id)
+                tfs.append(Int32(clamping: tf))
+            }
+            offsets.append(ids.count)
+        }
+    }
+
+    /// Stories cut into terms at a time.
+    static let batch = 2_048
+
+    /// The terms of every story (`terms(story(_:))`), read from `memo` when the last build counted them.
+    static func counts(_ postmortems: [Postmortem], memo: DigestMemo?) -> Counts {
+        var counts = Counts(), number: [String: Int32] = [:]
+        for start in stride(from: 0, to: postmortems.count, by: batch) {
+            let documents = Parallel.map(Array(postmortems[start..<min(start + batch, postmortems.count)])) { postmortem -> [String: Int] in
+                guard let memo else { return terms(story(postmortem)) }
+                return memo.value(for: storyKey(postmortem)) { terms(story(postmortem)) }
+            }
+            for document in documents { counts.add(document, numbering: &number) }
+        }
+        return counts
+    }
+
     /// TF-IDF vectors of the stories' term counts. Each term becomes a number in
     /// the order of the terms themselves, so vectors sorted by number add up in
     /// term order: every run gives the same bits, and comparing two terms is
     /// comparing two integers. Terms in more than half of the stories are left out.
-    static func weigh(_ documents: [[String: Int]]) -> Vectors {
-        // One number per distinct term, in order of first sight, and how many stories have it.
-        var number: [String: Int32] = [:]
-        var vocabulary: [String] = []
-        var frequency: [Int32] = []
-        let numbered: [[(term: Int32, tf: Int)]] = documents.map { document in
-            document.map { term, tf in
-                if let known = number[term] {
-                    frequency[Int(known)] += 1
-                    return (known, tf)
-                }
-                let id = Int32(vocabulary.count)
-                number[term] = id
-                vocabulary.append(term)
-                frequency.append(1)
-                return (id, tf)
-            }
-        }
+    static func weigh(_ counts: Counts) -> Vectors {
         // The number of each term in the sorted vocabulary.
+        let vocabulary = counts.vocabulary
         var rank = [Int32](repeating: 0, count: vocabulary.count)
         for (position, id) in vocabulary.indices.sorted(by: { vocabulary[$0] < vocabulary[$1] }).enumerated() {
             rank[id] = Int32(position)
         }
-        let count = Double(max(1, documents.count))
-        let common = max(2, documents.count / 2)
-        let weighted: [[Weighted]] = Parallel.map(numbered) { [rank, frequency] document in
+        let count = Double(max(1, counts.count))
+        let common = max(2, counts.count / 2)
+        // Runs of stories on every core, each weighed into flat arrays of its own, joined in order.
+        let length = max(64, (counts.count + runCount - 1) / runCount)
+        let runs = stride(from: 0, to: counts.count, by: length).map { $0..<min($0 + length, counts.count) }
+        let weighted = Parallel.map(runs, minimumChunk: 1) { [rank] run -> (terms: [Int32], weights: [Double], ends: [Int]) in
+            var terms: [Int32] = [], weights: [Double] = [], ends: [Int] = []
+            ends.reserveCapacity(run.count)
             var vector: [Weighted] = []
-            vector.reserveCapacity(document.count)
-            for (id, tf) in document {
-                let df = Int(frequency[Int(id)])
-                guard df <= common else { continue }
-                vector.append(Weighted(term: rank[Int(id)], weight: (1 + log(Double(tf))) * log(count / Double(df))))
+            for index in run {
+                vector.removeAll(keepingCapacity: true)
+                for entry in counts.offsets[index]..<counts.offsets[index + 1] {
+                    let id = Int(counts.ids[entry])
+                    let df = Int(counts.frequency[id])
+                    guard df <= common else { continue }
+                    vector.append(Weighted(term: rank[id], weight: (1 + log(Double(counts.tfs[entry]))) * log(count / Double(df))))
+                }
+                vector.sort { $0.term < $1.term }
+                let norm = vector.reduce(0) { $0 + $1.weight * $1.weight }.squareRoot()
+                if norm > 0 {
+                    for entry in vector {
+                        terms.append(entry.term)
+                        weights.append(entry.weight / norm)
+                    }
+                }
+                ends.append(terms.count)
             }
-            vector.sort { $0.term < $1.term }
-            let norm = vector.reduce(0) { $0 + $1.weight * $1.weight }.squareRoot()
-            return norm > 0 ? vector.map { Weighted(term: $0.term, weight: $0.weight / norm) } : []
+            return (terms, weights, ends)
         }
         var vectors = Vectors()
         vectors.vocabularySize = vocabulary.count
-        let total = weighted.reduce(0) { $0 + $1.count }
+        let total = weighted.reduce(0) { $0 + $1.terms.count }
         vectors.terms.reserveCapacity(total)
         vectors.weights.reserveCapacity(total)
-        vectors.offsets.reserveCapacity(weighted.count + 1)
-        for vector in weighted {
-            for entry in vector {
-                vectors.terms.append(entry.term)
-                vectors.weights.append(entry.weight)
-            }
-            vectors.offsets.append(vectors.terms.count)
+        vectors.offsets.reserveCapacity(counts.count + 1)
+        for run in weighted {
+            let base = vectors.terms.count
+            vectors.terms += run.terms
+            vectors.weights += run.weights
+            vectors.offsets += run.ends.map { base + $0 }
         }
         return vectors
     }
