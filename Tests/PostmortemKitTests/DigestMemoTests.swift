@@ -61,6 +61,35 @@ import Testing
         #expect(fifth.counts == (all.count - 10, 10))
     }
 
+    /// The index keeps a score in two bytes (at most 31 weights × (1 + ln 20) × 10, about 1,240):
+    /// a kept score that does not fit is no memo's, and the document is scored again.
+    @Test func aKeptTermsScoreReadsOnlyWhenTheIndexCanHoldIt() throws {
+        func kept(score: UInt32) -> [UInt8] {
+            var writer = ByteWriter()
+            writer.append(UInt32(1))
+            writer.bytes.append(3)
+            writer.bytes += Array("abc".utf8)
+            writer.append(score)
+            return writer.bytes
+        }
+        func read(_ bytes: [UInt8]) throws -> SearchPostings.KeptTerms {
+            var bytes = bytes
+            return try bytes.withUnsafeMutableBytes { buffer in
+                var reader = ByteReader(UnsafeRawBufferPointer(buffer))
+                return try SearchPostings.KeptTerms(from: &reader)
+            }
+        }
+        let fits = try read(kept(score: 1_240))
+        #expect(fits.scores == [1_240])
+        #expect(fits.ends == [3])
+        #expect(throws: ByteReader.Malformed.self) { try read(kept(score: 70_000)) }
+        // The highest score a document can have fits: every field the same word, twenty times or more.
+        let word = Array(repeating: "pool", count: 20).joined(separator: " ")
+        let run = SearchPostings.make([SearchIndex.Document(url: "u", id: word, title: word, date: nil, severity: nil, status: "",
+                                                            summary: word, causes: word, facets: word, body: BodyText(word))][...])
+        #expect(run.scores == [UInt16((31 * (1 + log(20.0)) * 10).rounded())])
+    }
+
     @Test func similarStoriesAreTheSameWithTermsReadFromTheLastBuild() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         let all = Self.postmortems

@@ -95,9 +95,9 @@ enum SearchIndex {
         // {"term":[gap, score, gap, score…]}: documents as gaps from the previous one, each with its
         // score; terms sorted as strings. Written by hand into bytes (JSONEncoder was a third of the
         // index's time): a term is letters and digits only, nothing to escape. The shards in
-        // `partCount` groups, each laid out term by term on its own (an eighth of the postings at a
+        // `partCount` groups, each laid out term by term on its own (a sixteenth of the postings at a
         // time beside the runs); each shard of a group on every core.
-        let partCount = min(shardCount, 8)
+        let partCount = min(shardCount, 16)
         for part in 0..<partCount {
             let numbers = shardCount * part / partCount..<shardCount * (part + 1) / partCount
             let postings = index.part(including: shardOf.map(numbers.contains))

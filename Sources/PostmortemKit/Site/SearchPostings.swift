@@ -67,7 +67,8 @@ struct SearchPostings: Sendable {
     var terms = TermTable()
     /// Document `d` of the run has the postings `termIDs[docEnds[d - 1] ..< docEnds[d]]`, scored alike.
     var termIDs: [Int32] = []
-    var scores: [Int32] = []
+    /// A score is at most 31 weights × (1 + ln 20) × 10, about 1,240: two bytes a posting, not four.
+    var scores: [UInt16] = []
     var docEnds: [Int] = []
 
     /// 1 + ln(n) for n = 0 … 20 (the 0 is never read): the same doubles `log` gives, computed once.
@@ -127,7 +128,7 @@ struct SearchPostings: Sendable {
             let first = run.termIDs.count
             for id in documentTerms {
                 run.termIDs.append(Int32(id))
-                run.scores.append(Int32((totals[id] * 10).rounded()))
+                run.scores.append(UInt16((totals[id] * 10).rounded()))
                 totals[id] = 0
                 seen[id] = false
             }
@@ -146,11 +147,15 @@ struct SearchPostings: Sendable {
                             }
                             writer.bytes += term
                         }
-                        writer.append(UInt32(bitPattern: run.scores[position]))
+                        writer.append(UInt32(run.scores[position]))
                     }
                 }
             }
         }
+        // The runs are held until the last part of the index is laid out:
+        // without the room their arrays grew into (up to as much again).
+        run.termIDs = run.termIDs.withoutSpareCapacity()
+        run.scores = run.scores.withoutSpareCapacity()
         return run
     }
 
@@ -175,7 +180,7 @@ struct SearchPostings: Sendable {
         var bytes: [UInt8] = []
         /// Term `i` is `bytes[ends[i - 1] ..< ends[i]]`.
         var ends: [Int] = []
-        var scores: [Int32] = []
+        var scores: [UInt16] = []
 
         init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
             let count = Int(try ByteReader.need(reader.uint32()))
@@ -186,10 +191,11 @@ struct SearchPostings: Sendable {
                 var length = Int(try ByteReader.need(reader.byte()))
                 if length == 255 { length = Int(try ByteReader.need(reader.uint32())) }
                 // An empty term is never cut (`SearchTerms`): such bytes are no memo's.
-                guard length > 0, let term = reader.take(length), let score = reader.uint32() else { throw ByteReader.Malformed() }
+                guard length > 0, let term = reader.take(length), let score = reader.uint32().flatMap(UInt16.init(exactly:))
+                else { throw ByteReader.Malformed() }
                 bytes += term
                 ends.append(bytes.count)
-                scores.append(Int32(bitPattern: score))
+                scores.append(score)
             }
         }
     }
@@ -232,7 +238,7 @@ struct InvertedIndex {
     struct Part {
         var starts: [Int]
         var documents: [Int32]
-        var scores: [Int32]
+        var scores: [UInt16]
     }
 
     func part(including included: [Bool]) -> Part {
@@ -241,7 +247,7 @@ struct InvertedIndex {
         for term in 0..<count { starts.append(starts[term] + (included[term] ? counts[term] : 0)) }
         var next = Array(starts.dropLast())
         var documents = [Int32](repeating: 0, count: starts[count])
-        var scores = [Int32](repeating: 0, count: documents.count)
+        var scores = [UInt16](repeating: 0, count: documents.count)
         var document: Int32 = 0
         for (run, map) in zip(runs, maps) {
             var position = 0
