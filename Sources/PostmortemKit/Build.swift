@@ -79,6 +79,7 @@ public enum Build {
         try loadCache.requireEveryTextRead()
         let filesLoaded = (loadCache.lastCounts.loaded, loadCache.lastCounts.reused)
         guard check.errorCount == 0 else { return Result(check: check, written: nil, pages: 0, filesLoaded: filesLoaded) }
+        Memory.releaseFreedPages()
         options.progress?("rendering and writing \(DiagnosticFormatter.plural(check.load.postmortems.count, "postmortem"))")
         let theme = try Theme.load(overrides: options.templatesFolder)
         let staging = try SiteWriter.Staging(output: options.outputFolder, sourceFolder: options.sourceFolder)

@@ -120,6 +120,7 @@ public enum SiteRenderer {
         page("index", to: "index.html") { frozen.index(ordered) }
         let relations = Profile.measure("analysis: related and similar") { RelatedIncidents.index(ordered, storyTerms: digests?.storyTerms) }
         let recurrences = Profile.measure("analysis: recurrences") { RecurrenceAnalysis.analyze(ordered, timeZone: configuration.timeZone) }
+        Memory.releaseFreedPages()
         let byID = Dictionary(ordered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for (index, postmortem) in ordered.enumerated() {
             let newer = index > 0 ? ordered[index - 1] : nil
