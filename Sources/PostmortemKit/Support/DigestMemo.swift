@@ -19,9 +19,11 @@ import Glibc
 /// (its executable's stamp): a new tool computes everything again. A file
 /// that is cut short or not one at all reads as empty. Values made by a
 /// build go to the new file as they are made (the table comes last), so a
-/// full build does not hold them; the file is finished (`finish`) with the
-/// last build's values this build used, and replaces the old one only when
-/// the build made a value or left one unused.
+/// full build does not hold them; the last build's file is read a value at
+/// a time (its table only is held), so a rebuild does not hold it either.
+/// The file is finished (`finish`) with the last build's values this build
+/// used, and replaces the old one only when the build made a value or left
+/// one unused.
 final class DigestMemo: @unchecked Sendable {
     static let magic = Array("PMKB-MEMO\n".utf8)
     static let format: UInt32 = 2
@@ -31,9 +33,11 @@ final class DigestMemo: @unchecked Sendable {
 
     let file: URL?
     let generation: UInt64
-    /// The last build's file, and where each value is in it (both let go by `finish`).
-    private var previous: [UInt8]
-    private var ranges: [UInt64: Range<Int>]
+    /// The last build's file, open, and where each value is in it (both let
+    /// go by `finish`). A value is read when asked for: the file is never
+    /// held whole (720 MB at 100,000 postmortems, a rebuild's peak).
+    private var previous: Int32 = -1
+    private var ranges: [UInt64: Range<Int>] = [:]
     private let lock = NSLock()
     /// This build's values: where a value made now is in the new file, nil for one read from `previous`.
     private var used: [UInt64: Range<Int>?] = [:]
@@ -54,34 +58,67 @@ final class DigestMemo: @unchecked Sendable {
             hasher.combine(name)
             hasher.combine(BuildRecord.toolStamp)
         }
-        let bytes = file.flatMap { FileIO.read($0.path) } ?? []
-        if let ranges = Self.table(bytes, generation: generation) {
-            previous = bytes
+        guard let file else { return }
+        let fd = open(file.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        if let ranges = Self.table(of: fd, generation: generation) {
+            previous = fd
             self.ranges = ranges
         } else {
-            previous = []
-            ranges = [:]
+            close(fd)
         }
     }
 
-    deinit { if output >= 0 { close(output) } }
+    deinit {
+        if output >= 0 { close(output) }
+        if previous >= 0 { close(previous) }
+    }
 
     var temporaryPath: String? { file.map { $0.path + ".tmp" } }
 
     /// Where each value is in `bytes`, nil unless they are a memo file of `generation`.
     static func table(_ bytes: [UInt8], generation: UInt64) -> [UInt64: Range<Int>]? {
-        bytes.withUnsafeBytes { buffer -> [UInt64: Range<Int>]? in
-            guard buffer.count >= headerSize + 12 else { return nil }
-            var reader = ByteReader(buffer)
-            var trailer = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[(buffer.count - 12)...]))
-            guard reader.take(magic.count).map(Array.init) == magic, reader.uint32() == format,
-                  reader.uint64() == generation, let start = trailer.uint64(), let count = trailer.uint32(),
-                  start >= UInt64(headerSize), start <= UInt64(buffer.count - 12),
-                  (UInt64(buffer.count - 12) - start) == UInt64(count) * 20 else { return nil }
-            var table = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[Int(start)..<(buffer.count - 12)]))
+        table(size: bytes.count, generation: generation) { offset, count in
+            offset >= 0 && count >= 0 && offset + count <= bytes.count ? Array(bytes[offset..<offset + count]) : nil
+        }
+    }
+
+    /// Where each value is in the memo file open as `fd`, read without its values.
+    static func table(of fd: Int32, generation: UInt64) -> [UInt64: Range<Int>]? {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        return table(size: Int(info.st_size), generation: generation) { offset, count in
+            read(fd, offset, count)
+        }
+    }
+
+    /// `count` bytes of the file open as `fd` at `offset`, nil when it holds fewer there.
+    static func read(_ fd: Int32, _ offset: Int, _ count: Int) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: count)
+        return bytes.withUnsafeMutableBytes { FileIO.read(fd, at: offset, into: $0) } == count ? bytes : nil
+    }
+
+    /// The table of a memo file of `size` bytes whose bytes `read` gives (offset, count):
+    /// the header, the trailer, then the table; nil unless it is a memo file of `generation`.
+    private static func table(size: Int, generation: UInt64, read: (Int, Int) -> [UInt8]?) -> [UInt64: Range<Int>]? {
+        guard size >= headerSize + 12, let head = read(0, headerSize), let tail = read(size - 12, 12) else { return nil }
+        let place = head.withUnsafeBytes { head in
+            tail.withUnsafeBytes { tail -> (start: Int, count: Int)? in
+                var reader = ByteReader(head), trailer = ByteReader(tail)
+                guard reader.take(magic.count).map(Array.init) == magic, reader.uint32() == format,
+                      reader.uint64() == generation, let start = trailer.uint64(), let count = trailer.uint32(),
+                      start >= UInt64(headerSize), start <= UInt64(size - 12),
+                      (UInt64(size - 12) - start) == UInt64(count) * 20 else { return nil }
+                return (Int(start), Int(count))
+            }
+        }
+        guard let place, let entries = read(place.start, place.count * 20) else { return nil }
+        return entries.withUnsafeBytes { entries -> [UInt64: Range<Int>]? in
+            var table = ByteReader(entries)
             var ranges: [UInt64: Range<Int>] = [:]
-            ranges.reserveCapacity(Int(count))
-            for _ in 0..<count {
+            ranges.reserveCapacity(place.count)
+            let start = UInt64(place.start)
+            for _ in 0..<place.count {
                 guard let digest = table.uint64(), let offset = table.uint64(), let length = table.uint32(),
                       offset >= UInt64(headerSize), offset <= start, UInt64(length) <= start - offset else { return nil }
                 ranges[digest] = Int(offset)..<Int(offset) + Int(length)
@@ -92,9 +129,9 @@ final class DigestMemo: @unchecked Sendable {
 
     /// The last build's value for `digest`, read by `read`; nil when it had none (or not one `read` can read).
     func value<Value>(for digest: UInt64, read: (inout ByteReader) throws(ByteReader.Malformed) -> Value) -> Value? {
-        guard let range = ranges[digest] else { return nil }
-        let value = previous.withUnsafeBytes { buffer -> Value? in
-            var reader = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[range]))
+        guard let range = ranges[digest], let bytes = Self.read(previous, range.lowerBound, range.count) else { return nil }
+        let value = bytes.withUnsafeBytes { buffer -> Value? in
+            var reader = ByteReader(buffer)
             guard let value = try? read(&reader), reader.isAtEnd else { return nil }
             return value
         }
@@ -181,7 +218,8 @@ final class DigestMemo: @unchecked Sendable {
                 output = -1
                 used = [:]
                 pending = []
-                previous = []
+                if previous >= 0 { close(previous) }
+                previous = -1
                 ranges = [:]
             }
             guard file != nil, madeCount > 0 || used.count != ranges.count, openOutput() else { return }
@@ -192,9 +230,9 @@ final class DigestMemo: @unchecked Sendable {
                 var range: Range<Int>
                 if let made = place {
                     range = made
-                } else if let old = ranges[digest] {
+                } else if let old = ranges[digest], let bytes = Self.read(previous, old.lowerBound, old.count) {
                     range = size..<size + old.count
-                    append(previous[old])
+                    append(bytes)
                 } else {
                     continue
                 }
