@@ -108,6 +108,50 @@ import Testing
         #expect(second.counts == (2, all.count - 2))
     }
 
+    /// The neighbours of every story are one value: read whole when no story changed
+    /// (the terms' memo is then left as it was), computed again when one did.
+    @Test func theNeighboursAreReadWholeWhileEveryStoryIsTheSame() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let all = Self.postmortems
+        func same(_ a: [[(index: Int, cosine: Double)]], _ b: [[(index: Int, cosine: Double)]]) -> Bool {
+            a.count == b.count && zip(a, b).allSatisfy { x, y in
+                x.count == y.count && zip(x, y).allSatisfy { $0.index == $1.index && $0.cosine.bitPattern == $1.cosine.bitPattern }
+            }
+        }
+        let plain = TextSimilarity.neighbours(all)
+        let (terms, kept) = (memo("terms"), memo("neighbours"))
+        #expect(same(TextSimilarity.neighbours(all, memo: terms, kept: kept), plain))
+        #expect(terms.counts == (all.count, 0) && kept.counts == (1, 0))
+        terms.finish()
+        // A body edited outside its root cause: every story is the same.
+        var bodyEdited = all
+        bodyEdited[41].body.plainText += " a brand-new unheardofterm"
+        let termsFile = folder.appendingPathComponent("terms").path
+        let stamp = FileIO.stamp(termsFile)
+        let (terms2, kept2) = (memo("terms"), memo("neighbours"))
+        #expect(same(TextSimilarity.neighbours(bodyEdited, memo: terms2, kept: kept2), plain))
+        #expect(terms2.counts == (0, 0) && kept2.counts == (0, 1))
+        #expect(FileIO.stamp(termsFile) == stamp, "the terms' memo is left as it was")
+        // A title edited: the neighbours are computed again, from the terms kept for the other stories.
+        let edited = Self.edited(all)
+        let (terms3, kept3) = (memo("terms"), memo("neighbours"))
+        #expect(same(TextSimilarity.neighbours(edited, memo: terms3, kept: kept3), TextSimilarity.neighbours(edited)))
+        #expect(terms3.counts == (2, all.count - 2) && kept3.counts == (1, 0))
+        terms3.finish()
+        // Lists that do not fit the stories (a position past them) are no memo's.
+        var writer = ByteWriter()
+        writer.append(UInt32(1))
+        writer.append(UInt32(1))
+        writer.append(0.5.bitPattern)
+        var bytes = writer.bytes
+        #expect(throws: ByteReader.Malformed.self) {
+            try bytes.withUnsafeMutableBytes { buffer in
+                var reader = ByteReader(UnsafeRawBufferPointer(buffer))
+                return try TextSimilarity.read(&reader, count: 1)
+            }
+        }
+    }
+
     @Test func aMemoFileThatIsDamagedOrOfAnotherToolIsEmpty() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         let first = memo("m")

@@ -24,6 +24,18 @@ import Testing
         ("d.md", frontMatter("id: D\ndate: 2024-09-01\ncause: {key: cert, summary: TLS certificate expired on the API gateway}")),
     ]
 
+    /// A story's key (what the memos find its terms and the neighbours by) changes with its root cause,
+    /// not with the body's other sections, read or not.
+    @Test func aStorysKeyChangesWithItsRootCauseOnly() {
+        func body(_ rootCause: String, _ timeline: String) -> String {
+            frontMatter("id: A\ndate: 2024-01-01") + "\n## Timeline\n\n\(timeline)\n\n## Root cause\n\n\(rootCause)\n\n## Lessons learned\n\nMore tests.\n"
+        }
+        let keys = incidents([("a.md", body("The pool ran dry.", "10:00 alert")), ("b.md", body("The pool ran dry.", "10:05 alert, paged")),
+                              ("c.md", body("The pool ran dry again.", "10:00 alert"))]).map(TextSimilarity.storyKey)
+        #expect(keys[0] == keys[1], "another section edited")
+        #expect(keys[0] != keys[2], "the root cause edited")
+    }
+
     @Test func aRephrasedJapaneseCauseIsFoundAndAnUnrelatedOneIsNot() {
         let all = incidents(Self.rephrased)
         let neighbours = TextSimilarity.neighbours(all)

@@ -108,12 +108,12 @@ extension RelatedIncidents {
     /// first (undated last), then by id; a postmortem never lists itself, and
     /// a related postmortem is not listed again as similar.
     public static func index(_ postmortems: [Postmortem], similarLimit: Int = defaultSimilarLimit) -> [String: RelatedIncidents] {
-        index(postmortems, similarLimit: similarLimit, storyTerms: nil)
+        index(postmortems, similarLimit: similarLimit, memos: nil)
     }
 
-    /// `index`, with the stories' terms of the last build (`TextSimilarity.neighbours`).
+    /// `index`, with the last build's memos of the stories' terms and neighbours (`TextSimilarity.neighbours`).
     static func index(_ postmortems: [Postmortem], similarLimit: Int = defaultSimilarLimit,
-                      storyTerms: DigestMemo?) -> [String: RelatedIncidents] {
+                      memos: DigestMemos?) -> [String: RelatedIncidents] {
         // Positions of the first postmortem of each id; later duplicates are left out.
         var firstPosition: [String: Int] = [:]
         for (offset, postmortem) in postmortems.enumerated() where firstPosition[postmortem.id] == nil {
@@ -154,7 +154,9 @@ extension RelatedIncidents {
         }
         let (namedBy, byValue, isFirst, rank) = (namers, lists, isMember, recency)
 
-        let textNeighbours = Profile.measure("analysis: text similarity") { TextSimilarity.neighbours(postmortems, memo: storyTerms) }
+        let textNeighbours = Profile.measure("analysis: text similarity") {
+            TextSimilarity.neighbours(postmortems, memo: memos?.storyTerms, kept: memos?.storyNeighbours)
+        }
         // Pages in runs, each run with its own scratch (a mark, the reasons and the cosine for each
         // postmortem); each page's connections are independent of the others': computed on every core.
         let length = max(64, (members.count + runCount - 1) / runCount)

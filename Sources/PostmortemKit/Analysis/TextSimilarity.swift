@@ -16,7 +16,58 @@ public enum TextSimilarity {
 
     /// For each postmortem (by position), the others whose cosine reaches the
     /// threshold, best first, ties by position. A story's terms are read
-    /// from `memo` when the last build counted them.
+    /// from `memo` when the last build counted them; the whole result from
+    /// `kept` when the last build had the same stories in the same order
+    /// (an edit that leaves every story as it was: a story's weights depend
+    /// on every other story's, so one changed story computes them all again).
+    static func neighbours(_ postmortems: [Postmortem], memo: DigestMemo? = nil,
+                           kept: DigestMemo?) -> [[(index: Int, cosine: Double)]] {
+        guard let kept else { return neighbours(postmortems, memo: memo) }
+        defer { kept.finish() }
+        let key = StableHasher.digest { hasher in
+            hasher.combine(postmortems.count)
+            for postmortem in postmortems { hasher.combine(storyKey(postmortem)) }
+        }
+        if let lists = kept.value(for: key, read: { (reader: inout ByteReader) throws(ByteReader.Malformed) in
+            try Self.read(&reader, count: postmortems.count)
+        }) {
+            memo?.leave()
+            return lists
+        }
+        let lists = neighbours(postmortems, memo: memo)
+        kept.keep(key) { writer in
+            for list in lists {
+                writer.append(UInt32(list.count))
+                for (index, cosine) in list {
+                    writer.append(UInt32(index))
+                    writer.append(cosine.bitPattern)
+                }
+            }
+        }
+        return lists
+    }
+
+    /// Neighbour lists as `neighbours(_:memo:kept:)` keeps them: for each of
+    /// `count` stories, how many, then each one's position and cosine (its bits).
+    static func read(_ reader: inout ByteReader, count: Int) throws(ByteReader.Malformed) -> [[(index: Int, cosine: Double)]] {
+        var lists: [[(index: Int, cosine: Double)]] = []
+        lists.reserveCapacity(count)
+        for _ in 0..<count {
+            let length = Int(try ByteReader.need(reader.uint32()))
+            guard length < count, length * 12 <= reader.remaining else { throw ByteReader.Malformed() }
+            var list: [(index: Int, cosine: Double)] = []
+            list.reserveCapacity(length)
+            for _ in 0..<length {
+                let index = Int(try ByteReader.need(reader.uint32()))
+                let cosine = Double(bitPattern: try ByteReader.need(reader.uint64()))
+                guard index < count, cosine.isFinite else { throw ByteReader.Malformed() }
+                list.append((index, cosine))
+            }
+            lists.append(list)
+        }
+        return lists
+    }
+
     static func neighbours(_ postmortems: [Postmortem], memo: DigestMemo? = nil) -> [[(index: Int, cosine: Double)]] {
         let vectors: Vectors = {
             let counts = counts(postmortems, memo: memo)

@@ -207,6 +207,7 @@ extension Body: ByteCodable {
             writer.write(own)
             writer.write(section.textRange)
             writer.write(section.firstParagraphRange)
+            writer.append(section.textDigest)
         }
         writer.write(summary)
         writer.write(readingMinutes)
@@ -229,11 +230,12 @@ extension Body: ByteCodable {
             let heading: HeadingEntry = try reader.read(), kind: SectionKind? = try reader.read()
             let store = try BodyText?(from: &reader) ?? shared
             let text: Range<Int> = try reader.read(), first: Range<Int>? = try reader.read()
+            let digest = try ByteReader.need(reader.uint64())
             // A range outside its store would trap when the text is read.
             let size = store.utf8Count
             guard text.upperBound <= size, (first?.upperBound ?? 0) <= size else { throw ByteReader.Malformed() }
             sections.append(BodySection(heading: heading, kind: kind, store: store, textRange: text,
-                                        firstParagraphRange: first))
+                                        firstParagraphRange: first, textDigest: digest))
         }
         summary = try reader.read()
         readingMinutes = try reader.read()

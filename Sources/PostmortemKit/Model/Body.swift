@@ -68,6 +68,9 @@ public struct BodySection: Sendable, Hashable {
     /// UTF-8 offsets of `text` and `firstParagraph` in `store`.
     let textRange: Range<Int>
     let firstParagraphRange: Range<Int>?
+    /// `BodyText.digest` of `text`: what identifies it without reading it,
+    /// though the store changes with any other section of the body.
+    let textDigest: UInt64
 
     /// The plain text of the section's blocks, up to the next heading of the same or a higher level.
     public var text: String { Self.read(store.string, textRange) }
@@ -90,11 +93,11 @@ public struct BodySection: Sendable, Hashable {
         hasher.combine(firstParagraph)
     }
 
-    /// What identifies the section's text without reading it: its store's digest and its range there.
+    /// What identifies the section's text without reading it: its digest and length (an edit of
+    /// another section of the body leaves them as they were).
     func combine(textInto hasher: inout StableHasher) {
-        hasher.combine(store.digest)
-        hasher.combine(textRange.lowerBound)
-        hasher.combine(textRange.upperBound)
+        hasher.combine(textDigest)
+        hasher.combine(textRange.count)
     }
 
     /// The sections with their texts in one store. Sections come in the
@@ -113,19 +116,19 @@ public struct BodySection: Sendable, Hashable {
             store += bytes
             return store.count - bytes.count..<store.count
         }
-        let ranges = sections.map { section -> (text: Range<Int>, first: Range<Int>?) in
+        let ranges = sections.map { section -> (text: Range<Int>, first: Range<Int>?, digest: UInt64) in
             let text = place(section.text, from: cursor)
             cursor = text.lowerBound
             let window = 256
             let first = section.firstParagraph.map {
                 place($0, from: max(0, text.lowerBound - window), to: min(store.count, text.upperBound + window))
             }
-            return (text, first)
+            return (text, first, BodyText.digest(section.text))
         }
         let shared = BodyText(String(decoding: store, as: UTF8.self))
         return zip(sections, ranges).map { section, range in
             BodySection(heading: section.heading, kind: section.kind, store: shared,
-                        textRange: range.text, firstParagraphRange: range.first)
+                        textRange: range.text, firstParagraphRange: range.first, textDigest: range.digest)
         }
     }
 

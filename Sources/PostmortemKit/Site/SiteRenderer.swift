@@ -118,7 +118,7 @@ public enum SiteRenderer {
         }
         let frozen = context
         page("index", to: "index.html") { frozen.index(ordered) }
-        let relations = Profile.measure("analysis: related and similar") { RelatedIncidents.index(ordered, storyTerms: digests?.storyTerms) }
+        let relations = Profile.measure("analysis: related and similar") { RelatedIncidents.index(ordered, memos: digests) }
         let recurrences = Profile.measure("analysis: recurrences") { RecurrenceAnalysis.analyze(ordered, timeZone: configuration.timeZone) }
         Memory.releaseFreedPages()
         let byID = Dictionary(ordered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })

@@ -209,7 +209,15 @@ final class DigestMemo: @unchecked Sendable {
     /// written when the build used exactly the values the file held. A memo
     /// that cannot be written is no failure: the next build computes those
     /// values again.
-    func finish() {
+    func finish() { finish(keepingUnused: false) }
+
+    /// Lets go of the last build's file and leaves it as it is when this
+    /// build made no value and read none: a stage that did not need its
+    /// values this time (another memo held its whole result) keeps them for
+    /// the next build. Else the same as `finish`.
+    func leave() { finish(keepingUnused: true) }
+
+    private func finish(keepingUnused: Bool) {
         lock.withLock {
             guard !finished else { return }
             finished = true
@@ -222,6 +230,7 @@ final class DigestMemo: @unchecked Sendable {
                 previous = -1
                 ranges = [:]
             }
+            if keepingUnused, madeCount == 0, used.isEmpty { return }
             guard file != nil, madeCount > 0 || used.count != ranges.count, openOutput() else { return }
             var table = ByteWriter()
             table.bytes.reserveCapacity(used.count * 20 + 12)
@@ -256,12 +265,15 @@ final class DigestMemo: @unchecked Sendable {
 struct DigestMemos: Sendable {
     /// A story's terms and their counts (`TextSimilarity`).
     let storyTerms: DigestMemo
+    /// Every story's neighbours, for the stories of the whole knowledge base (`TextSimilarity`): one value.
+    let storyNeighbours: DigestMemo
     /// A search document's terms and scores (`SearchIndex`).
     let searchTerms: DigestMemo
 
     /// Memos in `folder`; none (nil) for memos that keep nothing.
     init(folder: URL?) {
         storyTerms = DigestMemo(file: folder?.appendingPathComponent("story-terms.memo"), name: "story-terms")
+        storyNeighbours = DigestMemo(file: folder?.appendingPathComponent("story-neighbours.memo"), name: "story-neighbours")
         searchTerms = DigestMemo(file: folder?.appendingPathComponent("search-terms.memo"), name: "search-terms")
     }
 }
