@@ -68,6 +68,7 @@ public enum TextSimilarity {
         return lists
     }
 
+    /// The neighbours of every story, computed (the stories' terms from `memo` when it has them).
     static func neighbours(_ postmortems: [Postmortem], memo: DigestMemo? = nil) -> [[(index: Int, cosine: Double)]] {
         let vectors: Vectors = {
             let counts = counts(postmortems, memo: memo)
