@@ -81,7 +81,7 @@ enum SearchIndex {
             SearchPostings.make(documents[documents.count * run / runCount..<documents.count * (run + 1) / runCount], memo: memo)
         }
         memo?.finish()
-        let index = InvertedIndex(runs)
+        let index = InvertedIndex(consume runs)
         let estimate = index.terms.bytes.count + 4 * index.count + 7 * index.postingCount
         var shardCount = 1
         while shardCount < 4096 && estimate / shardCount > shardBytes { shardCount *= 2 }
