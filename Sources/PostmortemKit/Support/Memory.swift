@@ -12,11 +12,12 @@ enum Memory {
     }()
     #endif
 
-    /// Hands the pages that freed memory leaves in malloc's arenas back to
-    /// the system. A stage's scratch (the load stage's parse trees, the
-    /// analysis's indexes) is freed when it ends, but glibc keeps the pages
-    /// for later allocations on the same thread; the next stage allocates
-    /// on other threads, in other arenas, so both would be resident at once.
+    /// Hands the pages of freed memory back to the system. A stage's
+    /// scratch (the load stage's parse trees, the analysis's indexes) is
+    /// freed when it ends, but glibc gives back only the free memory at the
+    /// top of a heap: free chunks below live ones stay resident, and the
+    /// next stage, allocating other sizes, does not fill them all (at
+    /// 100,000 postmortems, 1,451 → 1,031 MB after the load stage).
     static func releaseFreedPages() {
         #if canImport(Glibc)
         _ = trim?(0)
