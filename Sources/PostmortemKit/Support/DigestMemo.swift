@@ -12,8 +12,11 @@ import Glibc
 ///
 ///     "PMKB-MEMO\n"  format: UInt32  generation: UInt64
 ///     the values, one after another
-///     count × (digest: UInt64, offset: UInt64, length: UInt32), in digest order
+///     count × (digest: UInt64, offset: UInt64, length: UInt32, check: UInt64), in digest order
 ///     table offset: UInt64  count: UInt32
+///
+/// A value's check is the `StableHasher` digest of its bytes: a value whose
+/// bytes were changed reads as none and is computed again.
 ///
 /// The generation is a digest of the format, the memo's name and the tool
 /// (its executable's stamp): a new tool computes everything again. A file
@@ -26,7 +29,15 @@ import Glibc
 /// one unused.
 final class DigestMemo: @unchecked Sendable {
     static let magic = Array("PMKB-MEMO\n".utf8)
-    static let format: UInt32 = 2
+    static let format: UInt32 = 3
+    /// Bytes of a table entry.
+    static let entrySize = 28
+
+    /// Where a value is in its file, and its check.
+    struct Place: Equatable {
+        var range: Range<Int>
+        var check: UInt64
+    }
     static let headerSize = magic.count + 12
     /// Bytes gathered before they are written.
     static let chunk = 1 << 20
@@ -37,10 +48,10 @@ final class DigestMemo: @unchecked Sendable {
     /// go by `finish`). A value is read when asked for: the file is never
     /// held whole (720 MB at 100,000 postmortems, a rebuild's peak).
     private var previous: Int32 = -1
-    private var ranges: [UInt64: Range<Int>] = [:]
+    private var ranges: [UInt64: Place] = [:]
     private let lock = NSLock()
     /// This build's values: where a value made now is in the new file, nil for one read from `previous`.
-    private var used: [UInt64: Range<Int>?] = [:]
+    private var used: [UInt64: Place?] = [:]
     /// The new file, opened at the first value made: its descriptor, the bytes not written yet, its size so far.
     private var output: Int32 = -1
     private var pending: [UInt8] = []
@@ -77,19 +88,26 @@ final class DigestMemo: @unchecked Sendable {
     var temporaryPath: String? { file.map { $0.path + ".tmp" } }
 
     /// Where each value is in `bytes`, nil unless they are a memo file of `generation`.
-    static func table(_ bytes: [UInt8], generation: UInt64) -> [UInt64: Range<Int>]? {
+    static func table(_ bytes: [UInt8], generation: UInt64) -> [UInt64: Place]? {
         table(size: bytes.count, generation: generation) { offset, count in
             offset >= 0 && count >= 0 && offset + count <= bytes.count ? Array(bytes[offset..<offset + count]) : nil
         }
     }
 
     /// Where each value is in the memo file open as `fd`, read without its values.
-    static func table(of fd: Int32, generation: UInt64) -> [UInt64: Range<Int>]? {
+    static func table(of fd: Int32, generation: UInt64) -> [UInt64: Place]? {
         var info = stat()
         guard fstat(fd, &info) == 0 else { return nil }
         return table(size: Int(info.st_size), generation: generation) { offset, count in
             read(fd, offset, count)
         }
+    }
+
+    /// The bytes of the value at `place` in the file open as `fd`, nil when they are not there or fail their check.
+    static func read(_ fd: Int32, _ place: Place) -> [UInt8]? {
+        guard let bytes = read(fd, place.range.lowerBound, place.range.count),
+              bytes.withUnsafeBytes(BodyText.digest) == place.check else { return nil }
+        return bytes
     }
 
     /// `count` bytes of the file open as `fd` at `offset`, nil when it holds fewer there.
@@ -100,7 +118,7 @@ final class DigestMemo: @unchecked Sendable {
 
     /// The table of a memo file of `size` bytes whose bytes `read` gives (offset, count):
     /// the header, the trailer, then the table; nil unless it is a memo file of `generation`.
-    private static func table(size: Int, generation: UInt64, read: (Int, Int) -> [UInt8]?) -> [UInt64: Range<Int>]? {
+    private static func table(size: Int, generation: UInt64, read: (Int, Int) -> [UInt8]?) -> [UInt64: Place]? {
         guard size >= headerSize + 12, let head = read(0, headerSize), let tail = read(size - 12, 12) else { return nil }
         let place = head.withUnsafeBytes { head in
             tail.withUnsafeBytes { tail -> (start: Int, count: Int)? in
@@ -108,20 +126,20 @@ final class DigestMemo: @unchecked Sendable {
                 guard reader.take(magic.count).map(Array.init) == magic, reader.uint32() == format,
                       reader.uint64() == generation, let start = trailer.uint64(), let count = trailer.uint32(),
                       start >= UInt64(headerSize), start <= UInt64(size - 12),
-                      (UInt64(size - 12) - start) == UInt64(count) * 20 else { return nil }
+                      (UInt64(size - 12) - start) == UInt64(count) * UInt64(entrySize) else { return nil }
                 return (Int(start), Int(count))
             }
         }
-        guard let place, let entries = read(place.start, place.count * 20) else { return nil }
-        return entries.withUnsafeBytes { entries -> [UInt64: Range<Int>]? in
+        guard let place, let entries = read(place.start, place.count * entrySize) else { return nil }
+        return entries.withUnsafeBytes { entries -> [UInt64: Place]? in
             var table = ByteReader(entries)
-            var ranges: [UInt64: Range<Int>] = [:]
+            var ranges: [UInt64: Place] = [:]
             ranges.reserveCapacity(place.count)
             let start = UInt64(place.start)
             for _ in 0..<place.count {
-                guard let digest = table.uint64(), let offset = table.uint64(), let length = table.uint32(),
+                guard let digest = table.uint64(), let offset = table.uint64(), let length = table.uint32(), let check = table.uint64(),
                       offset >= UInt64(headerSize), offset <= start, UInt64(length) <= start - offset else { return nil }
-                ranges[digest] = Int(offset)..<Int(offset) + Int(length)
+                ranges[digest] = Place(range: Int(offset)..<Int(offset) + Int(length), check: check)
             }
             return ranges
         }
@@ -129,7 +147,7 @@ final class DigestMemo: @unchecked Sendable {
 
     /// The last build's value for `digest`, read by `read`; nil when it had none (or not one `read` can read).
     func value<Value>(for digest: UInt64, read: (inout ByteReader) throws(ByteReader.Malformed) -> Value) -> Value? {
-        guard let range = ranges[digest], let bytes = Self.read(previous, range.lowerBound, range.count) else { return nil }
+        guard let place = ranges[digest], let bytes = Self.read(previous, place) else { return nil }
         let value = bytes.withUnsafeBytes { buffer -> Value? in
             var reader = ByteReader(buffer)
             guard let value = try? read(&reader), reader.isAtEnd else { return nil }
@@ -153,7 +171,7 @@ final class DigestMemo: @unchecked Sendable {
         lock.withLock {
             madeCount += 1
             guard !finished, openOutput() else { return }
-            used[digest] = size..<size + writer.bytes.count
+            used[digest] = Place(range: size..<size + writer.bytes.count, check: writer.bytes.withUnsafeBytes(BodyText.digest))
             append(writer.bytes)
         }
     }
@@ -233,25 +251,26 @@ final class DigestMemo: @unchecked Sendable {
             if keepingUnused, madeCount == 0, used.isEmpty { return }
             guard file != nil, madeCount > 0 || used.count != ranges.count, openOutput() else { return }
             var table = ByteWriter()
-            table.bytes.reserveCapacity(used.count * 20 + 12)
+            table.bytes.reserveCapacity(used.count * Self.entrySize + 12)
             for digest in used.keys.sorted() {
                 guard let place = used[digest] else { continue }
-                var range: Range<Int>
+                var written: Place
                 if let made = place {
-                    range = made
-                } else if let old = ranges[digest], let bytes = Self.read(previous, old.lowerBound, old.count) {
-                    range = size..<size + old.count
+                    written = made
+                } else if let old = ranges[digest], let bytes = Self.read(previous, old) {
+                    written = Place(range: size..<size + old.range.count, check: old.check)
                     append(bytes)
                 } else {
                     continue
                 }
                 table.append(digest)
-                table.append(UInt64(range.lowerBound))
-                table.append(UInt32(range.count))
+                table.append(UInt64(written.range.lowerBound))
+                table.append(UInt32(written.range.count))
+                table.append(written.check)
             }
             let start = size
             table.append(UInt64(start))
-            table.append(UInt32((table.bytes.count - 8) / 20))
+            table.append(UInt32((table.bytes.count - 8) / Self.entrySize))
             append(table.bytes)
             flush()
             guard let file, let temporary = temporaryPath else { return }
