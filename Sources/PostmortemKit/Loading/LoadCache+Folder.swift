@@ -74,15 +74,12 @@ extension LoadCache {
             var info = stat()
             guard fstat(fd, &info) == 0, info.st_size >= Self.headerSize else { return nil }
             let size = Int(info.st_size)
-            var bytes = [UInt8](repeating: 0, count: min(size, Self.firstRead))
-            guard bytes.withUnsafeMutableBytes({ FileIO.read(fd, at: 0, into: $0) }) == bytes.count else { return nil }
+            guard var bytes = FileIO.read(fd, at: 0, count: min(size, Self.firstRead)) else { return nil }
             // A head longer than the first read: the rest of it.
             let headEnd = bytes.withUnsafeBytes { Self.sizes($0) }.map { Self.headerSize &+ Int(clamping: $0.head) } ?? 0
             if headEnd > bytes.count, headEnd <= size {
-                let start = bytes.count
-                bytes += [UInt8](repeating: 0, count: headEnd - start)
-                let filled = bytes.withUnsafeMutableBytes { FileIO.read(fd, at: start, into: UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }
-                guard filled == headEnd - start else { return nil }
+                guard let rest = FileIO.read(fd, at: bytes.count, count: headEnd - bytes.count) else { return nil }
+                bytes += rest
             }
             let text = TextFile(path: location, failures: failures)
             guard let read = bytes.withUnsafeBytes({ Self.decoded($0, path: path, generation: generation, fileSize: size, texts: text) }),

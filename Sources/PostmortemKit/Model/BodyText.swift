@@ -117,9 +117,7 @@ final class TextFile: Sendable {
 
     /// The bytes at `offset`, nil (and recorded) when the file is gone, shorter, or holds other bytes there.
     func readBytes(offset: Int, length: Int, digest: UInt64) -> [UInt8]? {
-        var bytes = [UInt8](repeating: 0, count: length)
-        let read = bytes.withUnsafeMutableBytes { FileIO.read(path, at: offset, into: $0) }
-        guard read, bytes.withUnsafeBytes(BodyText.digest) == digest else {
+        guard let bytes = FileIO.read(path, at: offset, count: length), bytes.withUnsafeBytes(BodyText.digest) == digest else {
             failures.record(path)
             return nil
         }

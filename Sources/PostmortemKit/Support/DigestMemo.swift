@@ -99,21 +99,15 @@ final class DigestMemo: @unchecked Sendable {
         var info = stat()
         guard fstat(fd, &info) == 0 else { return nil }
         return table(size: Int(info.st_size), generation: generation) { offset, count in
-            read(fd, offset, count)
+            FileIO.read(fd, at: offset, count: count)
         }
     }
 
     /// The bytes of the value at `place` in the file open as `fd`, nil when they are not there or fail their check.
     static func read(_ fd: Int32, _ place: Place) -> [UInt8]? {
-        guard let bytes = read(fd, place.range.lowerBound, place.range.count),
+        guard let bytes = FileIO.read(fd, at: place.range.lowerBound, count: place.range.count),
               bytes.withUnsafeBytes(BodyText.digest) == place.check else { return nil }
         return bytes
-    }
-
-    /// `count` bytes of the file open as `fd` at `offset`, nil when it holds fewer there.
-    static func read(_ fd: Int32, _ offset: Int, _ count: Int) -> [UInt8]? {
-        var bytes = [UInt8](repeating: 0, count: count)
-        return bytes.withUnsafeMutableBytes { FileIO.read(fd, at: offset, into: $0) } == count ? bytes : nil
     }
 
     /// The table of a memo file of `size` bytes whose bytes `read` gives (offset, count):

@@ -51,13 +51,20 @@ enum FileIO {
         return filled == bytes.count ? bytes : Array(bytes[..<filled])
     }
 
-    /// Fills `buffer` with the file's bytes from `offset` on; false when the
-    /// file cannot be read or ends before the buffer is full.
-    static func read(_ path: String, at offset: Int, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
+    /// Exactly `count` bytes of the file at `path` from `offset` on; nil when
+    /// it cannot be read or holds fewer there.
+    static func read(_ path: String, at offset: Int, count: Int) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
+        guard fd >= 0 else { return nil }
         defer { close(fd) }
-        return read(fd, at: offset, into: buffer) == buffer.count
+        return read(fd, at: offset, count: count)
+    }
+
+    /// Exactly `count` bytes of the file open as `fd` from `offset` on; nil
+    /// when it cannot be read or holds fewer there.
+    static func read(_ fd: Int32, at offset: Int, count: Int) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: count)
+        return bytes.withUnsafeMutableBytes { read(fd, at: offset, into: $0) } == count ? bytes : nil
     }
 
     /// Reads into `buffer` from `offset` until it is full or the file ends:
