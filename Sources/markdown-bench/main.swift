@@ -6,8 +6,27 @@ import Markdown
 // costs. Used by scripts/bench-markdown; not part of the product.
 
 let arguments = CommandLine.arguments.dropFirst()
+
+// `--render FILE [--plain]` does what the `cmark` command does, once, in a
+// process of its own: reads FILE, renders it (with the layer, or with
+// libcmark alone when `--plain`), writes the HTML to standard output and
+// frees the tree. Timed beside `cmark FILE`, process against process, it
+// compares the layer with the cmark command on the same footing.
+if arguments.first == "--render", arguments.count >= 2 {
+    let path = arguments[arguments.startIndex + 1]
+    guard let data = FileManager.default.contents(atPath: path) else {
+        FileHandle.standardError.write(Data("markdown-bench: cannot read \(path)\n".utf8))
+        exit(1)
+    }
+    let plainOnly = arguments.contains("--plain")
+    let document = MarkdownDocument(String(decoding: data, as: UTF8.self),
+                                    options: MarkdownOptions(extensions: !plainOnly))
+    FileHandle.standardOutput.write(Data(document.html().utf8))
+    exit(0)
+}
+
 guard let folder = arguments.first else {
-    FileHandle.standardError.write(Data("usage: markdown-bench FOLDER [RUNS]\n".utf8))
+    FileHandle.standardError.write(Data("usage: markdown-bench FOLDER [RUNS [MODE]] | markdown-bench --render FILE [--plain]\n".utf8))
     exit(2)
 }
 let runs = arguments.dropFirst().first.flatMap { Int($0) } ?? 5
