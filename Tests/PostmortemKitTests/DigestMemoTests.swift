@@ -31,7 +31,7 @@ import Testing
         let all = Self.postmortems
         func files(_ postmortems: [Postmortem], memo: DigestMemo?) throws -> [String: [UInt8]] {
             let plan = OutputPlan()
-            try SearchIndex.write(postmortems, context: context, memo: memo, into: plan)
+            try SearchIndex.write(postmortems, context: context, memo: memo, into: MemoizedSink(sink: plan, memo: nil))
             return plan.files
         }
         let first = memo("search")

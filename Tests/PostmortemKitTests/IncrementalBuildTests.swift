@@ -206,4 +206,74 @@ import Testing
         #expect(inside.made.contains(rows))
         #expect(try String(contentsOf: space.out.appendingPathComponent(rows), encoding: .utf8).contains("Incident seven"))
     }
+
+    /// After a body edit the search index is patched: only the shards that
+    /// hold the edited document's changed terms are written, and the index
+    /// is byte for byte a full build's. A shard changed by hand, a deleted
+    /// postmortem (the order moves) and a date (the order moves) make the
+    /// full index instead, still the same as a full build's.
+    @Test func aBodyEditWritesOnlyTheSearchShardsOfTheTermsItChanged() throws {
+        let space = try Workspace()
+        defer { try? FileManager.default.removeItem(at: space.root) }
+        try FileManager.default.removeItem(at: space.source)
+        try FileManager.default.createDirectory(at: space.source, withIntermediateDirectories: true)
+        // Words drawn from a vocabulary of 2,000, so the index needs several shards.
+        var seed: UInt64 = 7
+        func word() -> String {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            var number = Int(seed >> 33) % 2_000, letters: [UInt8] = [UInt8(ascii: "w")]
+            repeat {
+                letters.append(UInt8(ascii: "a") + UInt8(number % 26))
+                number /= 26
+            } while number > 0
+            return String(decoding: letters, as: UTF8.self)
+        }
+        for number in 1...240 {
+            let body = (0..<200).map { _ in word() }.joined(separator: " ")
+            try """
+            ---
+            id: INC-\(number)
+            title: Incident \(number)
+            date: 2025-\(String(format: "%02d", 1 + number % 12))-\(String(format: "%02d", 1 + number % 28))
+            severity: SEV3
+            ---
+
+            \(body).
+
+            """.write(to: space.source.appendingPathComponent("incident-\(number).md"), atomically: false, encoding: .utf8)
+        }
+        _ = try space.build(into: space.out)
+        let shards = try FileManager.default.contentsOfDirectory(atPath: space.out.appendingPathComponent("data/search").path)
+            .filter { $0.hasPrefix("terms-") }.count
+        #expect(shards >= 8, "the index has \(shards) shards")
+        func madeShards(_ result: Build.Result) -> Int { result.made.count { $0.hasPrefix("data/search/terms-") } }
+        // A patch reads no document's terms from the memo, which stays as it was; the full index rewrites it.
+        let termsMemo = BuildRecord.cacheFolder(of: space.out.path).appendingPathComponent("search-terms.memo").path
+        func patched(_ build: () throws -> Build.Result) rethrows -> (Build.Result, Bool) {
+            let before = FileIO.stamp(termsMemo)
+            let result = try build()
+            return (result, before != nil && FileIO.stamp(termsMemo) == before)
+        }
+
+        try space.edit("incident-5.md", "severity: SEV3\n---\n", "severity: SEV3\n---\n\nA zeppelinquartz outage.\n")
+        let (edit, editPatched) = try patched { try space.expectSameAsFullBuild("a body edit") }
+        #expect(editPatched)
+        #expect(madeShards(edit) >= 1 && madeShards(edit) <= 3, "made \(madeShards(edit)) of \(shards) shards")
+
+        // A shard changed by hand: the full index, which writes that shard again.
+        let shard = space.out.appendingPathComponent("data/search/terms-0.js")
+        try (String(contentsOf: shard, encoding: .utf8) + "\n").write(to: shard, atomically: false, encoding: .utf8)
+        try space.edit("incident-6.md", "severity: SEV3\n---\n", "severity: SEV3\n---\n\nA quokkamarble outage.\n")
+        let (byHand, byHandPatched) = try patched { try space.expectSameAsFullBuild("a shard changed by hand") }
+        #expect(!byHandPatched && byHand.made.contains("data/search/terms-0.js"))
+
+        // The order moves: a date, a postmortem deleted.
+        try space.edit("incident-7.md", "date: 2025-08-08", "date: 2024-01-01")
+        _ = try space.expectSameAsFullBuild("a date")
+        try FileManager.default.removeItem(at: space.source.appendingPathComponent("incident-8.md"))
+        _ = try space.expectSameAsFullBuild("a postmortem deleted")
+        try space.edit("incident-9.md", "severity: SEV3\n---\n", "severity: SEV3\n---\n\nA wombatprism outage.\n")
+        let (after, afterPatched) = try patched { try space.expectSameAsFullBuild("a body edit after a deletion") }
+        #expect(afterPatched && madeShards(after) <= 3, "made \(madeShards(after)) of \(shards) shards")
+    }
 }

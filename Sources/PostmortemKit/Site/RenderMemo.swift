@@ -76,6 +76,13 @@ struct MemoizedSink<Sink: SiteSink>: Sendable {
         memo?.record(path, key: key, kept: false, page: page)
         return true
     }
+
+    /// The bytes of the last build's file at `path`, when its key was `key`
+    /// and the file is still the one that build wrote; else nil.
+    func previous(_ path: String, key: UInt64) -> [UInt8]? {
+        guard let memo, let keeping = sink as? any KeepingSink, let stamp = memo.unchanged(path, key: key) else { return nil }
+        return keeping.previousBytes(path, stamp: stamp)
+    }
 }
 
 /// A sink that can take a page of the last build as it is.
@@ -83,6 +90,8 @@ protocol KeepingSink: SiteSink {
     /// Puts the last build's file of `path` into the new site, if it still
     /// has `stamp`; false (and nothing done) when it does not.
     func keep(_ path: String, stamp: FileIO.Stamp) throws -> Bool
+    /// The bytes of the last build's file of `path`, if it still has `stamp`.
+    func previousBytes(_ path: String, stamp: FileIO.Stamp) -> [UInt8]?
 }
 
 /// Pieces of pages that many pages show alike, each rendered by its

@@ -67,62 +67,33 @@ enum SearchIndex {
     /// Every file of the index: site path → bytes; deterministic.
     static func files(_ ordered: [Postmortem], context: PageContext) throws -> [String: [UInt8]] {
         let plan = OutputPlan()
-        try write(ordered, context: context, into: plan)
+        try write(ordered, context: context, into: MemoizedSink(sink: plan, memo: nil))
         return plan.files
     }
 
-    /// Puts every file of the index into `sink`, each shard as soon as it is
-    /// written (from every core). Terms are found on every core, a run of
-    /// documents each, and numbered; the runs are merged in document order.
-    static func write(_ ordered: [Postmortem], context: PageContext, memo: DigestMemo? = nil, into sink: some SiteSink) throws {
+    /// Puts every file of the index into `sink`. After a few edits that
+    /// left the documents' order as it was, the last build's shards are
+    /// patched (`SearchIndexPatch`: only the shards whose terms changed are
+    /// written, the others kept); else every shard is made from every
+    /// document's terms (`writeTerms`), which `memo` keeps a document at a
+    /// time. `state` keeps what the next build needs to patch this one's.
+    static func write<Sink: SiteSink>(_ ordered: [Postmortem], context: PageContext, memo: DigestMemo? = nil,
+                                      state: DigestMemo? = nil, into sink: MemoizedSink<Sink>) throws {
         let documents = documents(ordered, context: context)
-        let runCount = min(Parallel.workers * 4, max(1, documents.count / 64))
-        let runs = Parallel.map(Array(0..<runCount), minimumChunk: 1) { run in
-            SearchPostings.make(documents[documents.count * run / runCount..<documents.count * (run + 1) / runCount], memo: memo)
+        let digests = Parallel.map(documents, minimumChunk: 256, SearchPostings.digest)
+        var made: SearchIndexState?
+        if let last = state?.value(for: 0, read: SearchIndexState.init(from:)) {
+            made = try Profile.measure("search index: patch") { try SearchIndexPatch.apply(to: last, documents: documents, digests: digests, into: sink) }
         }
-        memo?.finish()
-        let index = InvertedIndex(consume runs)
-        let estimate = index.terms.bytes.count + 4 * index.count + 7 * index.postingCount
-        var shardCount = 1
-        while shardCount < 4096 && estimate / shardCount > shardBytes { shardCount *= 2 }
-        let shardOf = (0..<index.count).map { term in
-            index.terms.withTerm(term) { SearchTerms.shard(ofUTF8: $0, count: shardCount) }
+        if made != nil {
+            // The documents' terms came from their fields: the memo stays as the last full index left it.
+            memo?.leave()
+        } else {
+            made = try writeTerms(documents, digests: digests, memo: memo, into: sink)
         }
-        var grouped = [[Int]](repeating: [], count: shardCount)
-        for (term, shard) in shardOf.enumerated() { grouped[shard].append(term) }
-        let shards = grouped
-
-        // {"term":[gap, score, gap, score…]}: documents as gaps from the previous one, each with its
-        // score; terms sorted as strings. Written by hand into bytes (JSONEncoder was a third of the
-        // index's time): a term is letters and digits only, nothing to escape. The shards in
-        // `partCount` groups, each laid out term by term on its own (a sixteenth of the postings at a
-        // time beside the runs); each shard of a group on every core.
-        let partCount = min(shardCount, 16)
-        for part in 0..<partCount {
-            let numbers = shardCount * part / partCount..<shardCount * (part + 1) / partCount
-            let postings = index.part(including: shardOf.map(numbers.contains))
-            try Parallel.forEach(Array(numbers), minimumChunk: 1) { number in
-                let sorted = shards[number].map { term in (index.terms.withTerm(term) { String(decoding: $0, as: UTF8.self) }, term) }
-                    .sorted { $0.0 < $1.0 }
-                var out = Array("POSTMORTEM_SEARCH_TERMS(\(number),{".utf8)
-                for (position, (_, term)) in sorted.enumerated() {
-                    if position > 0 { out.append(UInt8(ascii: ",")) }
-                    out.append(UInt8(ascii: "\""))
-                    index.terms.withTerm(term) { out.append(contentsOf: $0) }
-                    out += #"":["#.utf8
-                    var previous: Int32 = 0
-                    for posting in postings.starts[term]..<postings.starts[term + 1] {
-                        if posting > postings.starts[term] { out.append(UInt8(ascii: ",")) }
-                        appendDecimal(Int(postings.documents[posting] - previous), to: &out)
-                        out.append(UInt8(ascii: ","))
-                        appendDecimal(Int(postings.scores[posting]), to: &out)
-                        previous = postings.documents[posting]
-                    }
-                    out.append(UInt8(ascii: "]"))
-                }
-                out += "});\n".utf8
-                try sink.put("data/search/terms-\(number).js", out)
-            }
+        if let state, let made {
+            state.keep(0) { made.write(to: &$0) }
+            state.finish()
         }
         // [[url, id, title, date, severity, status, summary]…], script-safe (see `JSONWriter.scriptSafe`).
         for start in stride(from: 0, to: documents.count, by: chunk) {
@@ -137,10 +108,68 @@ enum SearchIndex {
             }
             json.endArray()
             json.raw(");\n")
-            try sink.put("data/search/docs-\(start / chunk).js", json.bytes)
+            try sink.sink.put("data/search/docs-\(start / chunk).js", json.bytes)
         }
-        let manifest = #"{"chunk":\#(chunk),"documents":\#(documents.count),"shards":\#(shardCount),"version":2}"#
-        try sink.put("data/search-index.js", Array("window.POSTMORTEM_SEARCH = \(manifest);\n".utf8))
+        let manifest = #"{"chunk":\#(chunk),"documents":\#(documents.count),"shards":\#(made?.shardKeys.count ?? 1),"version":2}"#
+        try sink.sink.put("data/search-index.js", Array("window.POSTMORTEM_SEARCH = \(manifest);\n".utf8))
+    }
+
+    /// How many shards an index of these sizes is cut into: a power of two,
+    /// about `shardBytes` each, at most 4,096.
+    static func shardCount(termBytes: Int, terms: Int, postings: Int) -> Int {
+        let estimate = termBytes + 4 * terms + 7 * postings
+        var count = 1
+        while count < 4096 && estimate / count > shardBytes { count *= 2 }
+        return count
+    }
+
+    /// Every shard made from every document's terms. Terms are found on
+    /// every core, a run of documents each, and numbered; the runs are
+    /// merged in document order, and each shard is put as soon as it is
+    /// laid out (a shard whose bytes are the last build's is kept as it is).
+    static func writeTerms<Sink: SiteSink>(_ documents: [Document], digests: [UInt64], memo: DigestMemo?,
+                                           into sink: MemoizedSink<Sink>) throws -> SearchIndexState {
+        let runCount = min(Parallel.workers * 4, max(1, documents.count / 64))
+        let runs = Parallel.map(Array(0..<runCount), minimumChunk: 1) { run in
+            let range = documents.count * run / runCount..<documents.count * (run + 1) / runCount
+            return SearchPostings.make(documents[range], digests: digests[range], memo: memo)
+        }
+        memo?.finish()
+        let index = InvertedIndex(consume runs)
+        let shardCount = shardCount(termBytes: index.terms.bytes.count, terms: index.count, postings: index.postingCount)
+        let shardOf = (0..<index.count).map { term in
+            index.terms.withTerm(term) { SearchTerms.shard(ofUTF8: $0, count: shardCount) }
+        }
+        var grouped = [[Int]](repeating: [], count: shardCount)
+        for (term, shard) in shardOf.enumerated() { grouped[shard].append(term) }
+        let shards = grouped
+
+        // The shards in `partCount` groups, each laid out term by term on its
+        // own (a sixteenth of the postings at a time beside the runs); each
+        // shard of a group on every core.
+        var keys = [UInt64](repeating: 0, count: shardCount)
+        let partCount = min(shardCount, 16)
+        for part in 0..<partCount {
+            let numbers = shardCount * part / partCount..<shardCount * (part + 1) / partCount
+            let postings = index.part(including: shardOf.map(numbers.contains))
+            let made = Parallel.map(Array(numbers), minimumChunk: 1) { number -> Result<UInt64, any Error> in
+                let sorted = shards[number].map { term in (index.terms.withTerm(term) { String(decoding: $0, as: UTF8.self) }, term) }
+                    .sorted { SearchShard.precedes($0.0, $1.0) }
+                var out = SearchShard.begin(number)
+                for (position, (_, term)) in sorted.enumerated() {
+                    let start = postings.starts[term]
+                    index.terms.withTerm(term) { bytes in
+                        SearchShard.appendTerm(bytes, first: position == 0, count: postings.starts[term + 1] - start, to: &out,
+                                               document: { postings.documents[start + $0] }, score: { postings.scores[start + $0] })
+                    }
+                }
+                out += SearchShard.end
+                let key = out.withUnsafeBytes(BodyText.digest)
+                return Result { try sink.put(SearchShard.path(number), key: key, page: false) { out }; return key }
+            }
+            for (number, result) in zip(numbers, made) { keys[number] = try result.get() }
+        }
+        return SearchIndexState(documents: digests, shardKeys: keys)
     }
 
     /// `String(value)`'s digits, appended as bytes.

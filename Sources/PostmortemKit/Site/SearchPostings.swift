@@ -79,8 +79,10 @@ struct SearchPostings: Sendable {
     /// counted per field, weighted (a field's weight × (1 + ln(occurrences,
     /// at most 20))), summed over the fields in the order given and rounded
     /// to a tenth (the score is that ×10). A document's terms and scores are
-    /// read from `memo` when the last build scored the same fields.
-    static func make(_ documents: ArraySlice<SearchIndex.Document>, memo: DigestMemo? = nil) -> SearchPostings {
+    /// read from `memo` when the last build scored the same fields
+    /// (`digests`: each document's `digest`, when known).
+    static func make(_ documents: ArraySlice<SearchIndex.Document>, digests: ArraySlice<UInt64>? = nil,
+                     memo: DigestMemo? = nil) -> SearchPostings {
         var run = SearchPostings()
         run.docEnds.reserveCapacity(documents.count)
         var fieldCounts: [Int32] = []
@@ -89,8 +91,8 @@ struct SearchPostings: Sendable {
         var seen: [Bool] = []
         var documentTerms: [Int] = []
         var folded: [UInt8] = []
-        for document in documents {
-            let digest = memo.map { _ in Self.digest(document) }
+        for (offset, document) in zip(documents.indices, documents) {
+            let digest = memo.map { _ in digests?[offset] ?? Self.digest(document) }
             if let memo, let digest, let kept = memo.value(for: digest, read: KeptTerms.init(from:)) {
                 kept.bytes.withUnsafeBufferPointer { bytes in
                     var start = 0

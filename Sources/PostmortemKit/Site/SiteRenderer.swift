@@ -205,7 +205,9 @@ public enum SiteRenderer {
                 try sink.put("data/incidents.json", DataExport.incidentsJSON(ordered, recurrences: recurrences,
                                                                              definition: configuration.metrics))
             }),
-            ("search index", { try SearchIndex.write(ordered, context: frozen, memo: digests?.searchTerms, into: sink) }),
+            ("search index", {
+                try SearchIndex.write(ordered, context: frozen, memo: digests?.searchTerms, state: digests?.searchIndex, into: memoized)
+            }),
             ("data: index rows", {
                 if ordered.count > IndexRows.pageSize { try sink.put(IndexRows.indexFile, IndexRows.script(ordered, context: frozen)) }
             }),

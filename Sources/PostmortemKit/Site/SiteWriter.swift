@@ -164,14 +164,27 @@ public enum SiteWriter {
 
         /// Links the previous site's file of `path` into the new site, if it still has `stamp`.
         func keep(_ path: String, stamp: FileIO.Stamp) throws -> Bool {
-            guard previousOwn.map({ $0.contains(path) }) ?? true,
-                  let old = previousPath.map({ $0 + "/" + path }), FileIO.stamp(old) == stamp else { return false }
+            guard let old = previousFile(path, stamp: stamp) else { return false }
             guard let linked = FileIO.link(old, try prepare(path)) else { return false }
             lock.withLock {
                 written += 1
                 stamps[path] = linked
             }
             return true
+        }
+
+        func previousBytes(_ path: String, stamp: FileIO.Stamp) -> [UInt8]? {
+            guard let old = previousFile(path, stamp: stamp), let bytes = FileIO.read(old),
+                  FileIO.stamp(old) == stamp else { return nil }
+            return bytes
+        }
+
+        /// The path of the previous site's file of `path`, a file this tool
+        /// wrote that still has `stamp`.
+        private func previousFile(_ path: String, stamp: FileIO.Stamp) -> String? {
+            guard previousOwn.map({ $0.contains(path) }) ?? true,
+                  let old = previousPath.map({ $0 + "/" + path }), FileIO.stamp(old) == stamp else { return nil }
+            return old
         }
 
         /// Copies the file at `source` (a file of the source folder) to the site path `path`.

@@ -282,11 +282,14 @@ struct DigestMemos: Sendable {
     let storyNeighbours: DigestMemo
     /// A search document's terms and scores (`SearchIndex`).
     let searchTerms: DigestMemo
+    /// What the next build needs to patch this one's search index (`SearchIndexPatch`): one value.
+    let searchIndex: DigestMemo
 
     /// Memos in `folder`; none (nil) for memos that keep nothing.
     init(folder: URL?) {
         storyTerms = DigestMemo(file: folder?.appendingPathComponent("story-terms.memo"), name: "story-terms")
         storyNeighbours = DigestMemo(file: folder?.appendingPathComponent("story-neighbours.memo"), name: "story-neighbours")
         searchTerms = DigestMemo(file: folder?.appendingPathComponent("search-terms.memo"), name: "search-terms")
+        searchIndex = DigestMemo(file: folder?.appendingPathComponent("search-index.memo"), name: "search-index")
     }
 }
