@@ -81,20 +81,16 @@ enum SearchIndex {
                                       state: DigestMemo? = nil, into sink: MemoizedSink<Sink>) throws {
         let documents = documents(ordered, context: context)
         let digests = Parallel.map(documents, minimumChunk: 256, SearchPostings.digest)
-        var made: SearchIndexState?
-        if let last = state?.value(for: 0, read: SearchIndexState.init(from:)) {
-            made = try Profile.measure("search index: patch") { try SearchIndexPatch.apply(to: last, documents: documents, digests: digests, into: sink) }
+        let patched = try state?.value(for: 0, read: SearchIndexState.init(from:)).flatMap { last in
+            try Profile.measure("search index: patch") {
+                try SearchIndexPatch.apply(to: last, documents: documents, digests: digests, into: sink)
+            }
         }
-        if made != nil {
-            // The documents' terms came from their fields: the memo stays as the last full index left it.
-            memo?.leave()
-        } else {
-            made = try writeTerms(documents, digests: digests, memo: memo, into: sink)
-        }
-        if let state, let made {
-            state.keep(0) { made.write(to: &$0) }
-            state.finish()
-        }
+        // After a patch the memo stays as the last full index left it: the edited documents' terms came from their fields.
+        if patched != nil { memo?.leave() }
+        let made = try patched ?? writeTerms(documents, digests: digests, memo: memo, into: sink)
+        state?.keep(0) { made.write(to: &$0) }
+        state?.finish()
         // [[url, id, title, date, severity, status, summary]…], script-safe (see `JSONWriter.scriptSafe`).
         for start in stride(from: 0, to: documents.count, by: chunk) {
             let part = documents[start..<min(start + chunk, documents.count)]
@@ -110,7 +106,7 @@ enum SearchIndex {
             json.raw(");\n")
             try sink.sink.put("data/search/docs-\(start / chunk).js", json.bytes)
         }
-        let manifest = #"{"chunk":\#(chunk),"documents":\#(documents.count),"shards":\#(made?.shardKeys.count ?? 1),"version":2}"#
+        let manifest = #"{"chunk":\#(chunk),"documents":\#(documents.count),"shards":\#(made.shardKeys.count),"version":2}"#
         try sink.sink.put("data/search-index.js", Array("window.POSTMORTEM_SEARCH = \(manifest);\n".utf8))
     }
 

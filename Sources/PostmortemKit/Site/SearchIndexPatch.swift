@@ -40,21 +40,23 @@ enum SearchIndexPatch {
     /// The most documents a patch takes: beyond, making the index is about as quick.
     static func limit(_ documentCount: Int) -> Int { max(16, documentCount / 16) }
 
-    /// What a shard of the last build held, read back.
-    private struct OldShard: Sendable {
-        var terms = 0, termBytes = 0, postings = 0
-        /// The shard, when an edited document has a posting in it.
-        var touched: (bytes: [UInt8], parsed: SearchShard.Parsed)?
-    }
-
     /// A document of a term's, with its score.
     private struct Posting: Equatable {
         var document: Int32
         var score: UInt16
     }
 
-    /// The postings the edited documents add to a shard: term → postings, documents ascending.
-    private typealias Additions = [[UInt8]: [Posting]]
+    /// A shard's postings: term → postings, documents ascending.
+    private typealias Postings = [[UInt8]: [Posting]]
+
+    /// What a shard of the last build held, read back.
+    private struct OldShard: Sendable {
+        var terms = 0, termBytes = 0, postings = 0
+        /// When an edited document has a posting in the shard: the shard,
+        /// and the edited documents' postings (the few compared with what
+        /// the edits add; the others are gathered only for a shard that changes).
+        var touched: (bytes: [UInt8], parsed: SearchShard.Parsed, edited: Postings)?
+    }
 
     /// Puts the patched index's shards into `sink` and gives its state, or
     /// gives nil having put nothing when the patch cannot be made.
@@ -70,44 +72,40 @@ enum SearchIndexPatch {
         let edited = isChanged
 
         // The edited documents' new postings, by shard.
-        var additions = [Additions](repeating: [:], count: shardCount)
+        var additions = [Postings](repeating: [:], count: shardCount)
         for position in changed {
             let run = SearchPostings.make(documents[position...position])
-            var start = 0
-            for (index, end) in run.docEnds.enumerated() {
-                for posting in start..<end {
-                    let term = run.terms.withTerm(Int(run.termIDs[posting])) { Array($0) }
-                    let shard = term.withUnsafeBufferPointer { SearchTerms.shard(ofUTF8: $0, count: shardCount) }
-                    additions[shard][term, default: []].append(Posting(document: Int32(position + index), score: run.scores[posting]))
-                }
-                start = end
+            for posting in run.termIDs.indices {
+                let term = run.terms.withTerm(Int(run.termIDs[posting])) { Array($0) }
+                let shard = term.withUnsafeBufferPointer { SearchTerms.shard(ofUTF8: $0, count: shardCount) }
+                additions[shard][term, default: []].append(Posting(document: Int32(position), score: run.scores[posting]))
             }
         }
 
-        // The last build's shards: their sizes, and those an edited document was in.
-        let old = Parallel.map(Array(0..<shardCount), minimumChunk: 16) { number -> OldShard? in
+        // The last build's shards: their sizes, and the postings of those an edited document was in.
+        let read = Parallel.map(Array(0..<shardCount), minimumChunk: 16) { number -> OldShard? in
             let key = last.shardKeys[number]
             guard let bytes = sink.previous(SearchShard.path(number), key: key), bytes.withUnsafeBytes(BodyText.digest) == key,
                   let parsed = SearchShard.parse(bytes, number: number, documentCount: count) else { return nil }
             var shard = OldShard(terms: parsed.terms.count, termBytes: parsed.terms.reduce(0) { $0 + $1.count },
                                  postings: parsed.documents.count)
-            if parsed.documents.contains(where: { edited[Int($0)] }) { shard.touched = (bytes, parsed) }
+            guard parsed.documents.contains(where: { edited[Int($0)] }) else { return shard }
+            shard.touched = (bytes, parsed, postings(of: bytes, parsed, where: { edited[Int($0)] }))
             return shard
         }
-        guard old.allSatisfy({ $0 != nil }) else { return nil }
+        let old = read.compactMap { $0 }
+        guard old.count == shardCount else { return nil }
 
-        // The shards that change, laid out again; the sizes of the whole index.
+        // The shards whose edited postings change, laid out again; the sizes of the whole index.
         var sizes = (terms: 0, termBytes: 0, postings: 0)
         var remade: [(number: Int, bytes: [UInt8], key: UInt64)] = []
-        for number in 0..<shardCount {
-            guard let shard = old[number] else { return nil }
-            let unchanged = shard.touched.map { Self.editedPostings($0, edited: edited) == additions[number] }
-                ?? additions[number].isEmpty
-            guard !unchanged else {
+        for (number, shard) in old.enumerated() {
+            guard (shard.touched?.edited ?? [:]) != additions[number] else {
                 sizes = (sizes.terms + shard.terms, sizes.termBytes + shard.termBytes, sizes.postings + shard.postings)
                 continue
             }
-            let (bytes, size) = patched(shard.touched, number: number, edited: edited, additions: additions[number])
+            let kept = shard.touched.map { postings(of: $0.bytes, $0.parsed, where: { !edited[Int($0)] }) } ?? [:]
+            let (bytes, size) = patched(kept, number: number, additions: additions[number])
             sizes = (sizes.terms + size.terms, sizes.termBytes + size.termBytes, sizes.postings + size.postings)
             let key = bytes.withUnsafeBytes(BodyText.digest)
             if key != last.shardKeys[number] { remade.append((number, bytes, key)) }
@@ -133,64 +131,48 @@ enum SearchIndexPatch {
         return SearchIndexState(documents: digests, shardKeys: keys)
     }
 
-    /// The postings of the edited documents in a shard, as `Additions`
-    /// holds them: when they are the ones the edits add, the shard is the same.
-    private static func editedPostings(_ shard: (bytes: [UInt8], parsed: SearchShard.Parsed), edited: [Bool]) -> [[UInt8]: [Posting]] {
-        var postings: [[UInt8]: [Posting]] = [:]
-        let parsed = shard.parsed
+    /// The postings of the documents `included` holds true for in a parsed shard.
+    private static func postings(of bytes: [UInt8], _ parsed: SearchShard.Parsed, where included: (Int32) -> Bool) -> Postings {
+        var postings: Postings = [:]
         for (term, range) in parsed.terms.enumerated() {
-            for posting in parsed.starts[term]..<parsed.starts[term + 1] where edited[Int(parsed.documents[posting])] {
-                postings[Array(shard.bytes[range]), default: []].append(Posting(document: parsed.documents[posting], score: parsed.scores[posting]))
+            for index in parsed.starts[term]..<parsed.starts[term + 1] where included(parsed.documents[index]) {
+                postings[Array(bytes[range]), default: []].append(Posting(document: parsed.documents[index], score: parsed.scores[index]))
             }
         }
         return postings
     }
 
-    /// The shard `number` with the edited documents' postings taken out of
-    /// `old` (nil: it had none) and `additions` put in, and its sizes.
-    private static func patched(_ old: (bytes: [UInt8], parsed: SearchShard.Parsed)?, number: Int, edited: [Bool],
-                                additions: Additions) -> (bytes: [UInt8], size: (terms: Int, termBytes: Int, postings: Int)) {
-        var terms: [[UInt8]: (documents: [Int32], scores: [UInt16])] = [:]
-        if let (bytes, parsed) = old {
-            for (term, range) in parsed.terms.enumerated() {
-                var postings: (documents: [Int32], scores: [UInt16]) = ([], [])
-                for posting in parsed.starts[term]..<parsed.starts[term + 1] where !edited[Int(parsed.documents[posting])] {
-                    postings.documents.append(parsed.documents[posting])
-                    postings.scores.append(parsed.scores[posting])
-                }
-                terms[Array(bytes[range])] = postings
-            }
-        }
+    /// The shard `number` made of the postings `kept` and `additions`, and its sizes.
+    private static func patched(_ kept: Postings, number: Int, additions: Postings)
+        -> (bytes: [UInt8], size: (terms: Int, termBytes: Int, postings: Int)) {
+        var terms = kept
         for (term, added) in additions {
-            var postings = terms[term] ?? ([], [])
             // Both ascending: merged in document order.
-            var merged: (documents: [Int32], scores: [UInt16]) = ([], [])
-            var (kept, new) = (0, 0)
-            while kept < postings.documents.count || new < added.count {
-                if new == added.count || (kept < postings.documents.count && postings.documents[kept] < added[new].document) {
-                    merged.documents.append(postings.documents[kept])
-                    merged.scores.append(postings.scores[kept])
-                    kept += 1
+            let old = terms[term] ?? []
+            var merged: [Posting] = []
+            merged.reserveCapacity(old.count + added.count)
+            var (next, new) = (0, 0)
+            while next < old.count || new < added.count {
+                if new == added.count || (next < old.count && old[next].document < added[new].document) {
+                    merged.append(old[next])
+                    next += 1
                 } else {
-                    merged.documents.append(added[new].document)
-                    merged.scores.append(added[new].score)
+                    merged.append(added[new])
                     new += 1
                 }
             }
-            postings = merged
-            terms[term] = postings
+            terms[term] = merged
         }
-        let sorted = terms.filter { !$0.value.documents.isEmpty }
-            .map { (String(decoding: $0.key, as: UTF8.self), $0.key, $0.value) }
+        let sorted = terms.map { (String(decoding: $0.key, as: UTF8.self), $0.key, $0.value) }
             .sorted { SearchShard.precedes($0.0, $1.0) }
         var out = SearchShard.begin(number)
         var size = (terms: 0, termBytes: 0, postings: 0)
         for (position, (_, term, postings)) in sorted.enumerated() {
             term.withUnsafeBufferPointer { term in
-                SearchShard.appendTerm(term, first: position == 0, count: postings.documents.count, to: &out,
-                                       document: { postings.documents[$0] }, score: { postings.scores[$0] })
+                SearchShard.appendTerm(term, first: position == 0, count: postings.count, to: &out,
+                                       document: { postings[$0].document }, score: { postings[$0].score })
             }
-            size = (size.terms + 1, size.termBytes + term.count, size.postings + postings.documents.count)
+            size = (size.terms + 1, size.termBytes + term.count, size.postings + postings.count)
         }
         out += SearchShard.end
         return (out, size)
