@@ -115,6 +115,39 @@ import Testing
         #expect(tomorrow.pagesRendered == tomorrow.pages)
     }
 
+    /// The related pages' choices and the recurrences are read back from
+    /// their memos after an edit none of their inputs saw (the memo files
+    /// are left as they were), and computed again after one they did.
+    @Test func anEditTheAnalysesDoNotReadKeepsTheirResults() throws {
+        let space = try Workspace()
+        defer { try? FileManager.default.removeItem(at: space.root) }
+        _ = try space.build(into: space.out)
+        let cache = BuildRecord.cacheFolder(of: space.out.path)
+        func stamps() -> [FileIO.Stamp?] {
+            ["related-choices.memo", "recurrences.memo"].map { FileIO.stamp(cache.appendingPathComponent($0).path) }
+        }
+        let first = stamps()
+        #expect(first.allSatisfy { $0 != nil })
+
+        // A sentence before the first section: no link, no root cause, no field the analyses read.
+        try space.edit("2024-03-08-admin-panel-down-pool-exhaustion.md", "\n## ", "\nA new sentence about the pool.\n\n## ")
+        _ = try space.expectSameAsFullBuild("a body edit")
+        #expect(stamps() == first, "both memos were read, not made again")
+
+        // A cause key: both are computed again, and kept for the next build.
+        try space.edit("2024-03-08-admin-panel-down-pool-exhaustion.md", "key: db-connection-pool-exhaustion", "key: zone-outage")
+        _ = try space.expectSameAsFullBuild("a cause key")
+        let second = stamps()
+        #expect(zip(second, first).allSatisfy { $0 != nil && $0 != $1 })
+
+        // A link to another postmortem in the body: the related choices only.
+        try space.edit("2024-03-08-admin-panel-down-pool-exhaustion.md", "A new sentence about the pool.",
+                       "A new sentence about the pool, as in [the zone outage](2023-08-22-hosting-zone-outage.md).")
+        _ = try space.expectSameAsFullBuild("a link in the body")
+        let third = stamps()
+        #expect(third[0] != second[0] && third[1] == second[1])
+    }
+
     @Test func aPageChangedByHandIsRenderedAgain() throws {
         let space = try Workspace()
         defer { try? FileManager.default.removeItem(at: space.root) }

@@ -111,7 +111,13 @@ extension RelatedIncidents {
         index(postmortems, similarLimit: similarLimit, memos: nil)
     }
 
-    /// `index`, with the last build's memos of the stories' terms and neighbours (`TextSimilarity.neighbours`).
+    /// `index`, with the last build's memos: the stories' terms and
+    /// neighbours (`TextSimilarity.neighbours`), and the choices of the
+    /// pages (`DigestMemos.relatedChoices`). What each page lists is a pure
+    /// function of every postmortem's id, date, `related`, links, values and
+    /// story neighbours: when none of them changed (an edit of a body outside
+    /// its root cause and links), the last build's choices are read back
+    /// and only described.
     static func index(_ postmortems: [Postmortem], similarLimit: Int = defaultSimilarLimit,
                       memos: DigestMemos?) -> [String: RelatedIncidents] {
         // Positions of the first postmortem of each id; later duplicates are left out.
@@ -123,49 +129,92 @@ extension RelatedIncidents {
         let members = postmortems.indices.filter { position[postmortems[$0].id] == $0 }
         var isMember = [Bool](repeating: false, count: postmortems.count)
         for member in members { isMember[member] = true }
+        let isFirst = isMember
+        // Each postmortem's values, without repeats, in its own order (what likeness lists).
+        let values = Parallel.map(postmortems, minimumChunk: 512) { Values($0) }
+        let textNeighbours = Profile.measure("analysis: text similarity") {
+            TextSimilarity.neighbours(postmortems, memo: memos?.storyTerms, kept: memos?.storyNeighbours)
+        }
+
+        let choices: [Choice]
+        if let memo = memos?.relatedChoices {
+            defer { memo.finish() }
+            let key = inputKey(postmortems, neighbours: textNeighbours, similarLimit: similarLimit)
+            if let kept = memo.value(for: key, read: { (reader: inout ByteReader) throws(ByteReader.Malformed) in
+                try Choice.read(&reader, count: members.count, positions: postmortems.count)
+            }) {
+                choices = kept
+            } else {
+                choices = choose(postmortems, members: members, position: position, isFirst: isFirst, values: values,
+                                 textNeighbours: textNeighbours, similarLimit: similarLimit)
+                memo.keep(key) { writer in Choice.write(choices, to: &writer) }
+            }
+        } else {
+            choices = choose(postmortems, members: members, position: position, isFirst: isFirst, values: values,
+                             textNeighbours: textNeighbours, similarLimit: similarLimit)
+        }
+
+        // Each choice described: the postmortems, the reasons, what is shared.
+        let pages = Parallel.map(Array(zip(members, choices)), minimumChunk: 256) { member, choice -> RelatedIncidents in
+            let neighbours = textNeighbours[member]
+            /// What `member` shares with `other`, in full (lists of the shared values).
+            func likeness(_ other: Int) -> Similarity {
+                let mine = values[member], theirs = values[other]
+                // The cosine of the story, as a candidate's is (the first given).
+                let text = neighbours.first { $0.index == other && isFirst[other] }?.cosine ?? 0
+                return Similarity(causeKeys: mine.causes.filter(theirs.causes.contains),
+                                  categories: mine.categories.filter(theirs.categories.contains),
+                                  services: mine.services.filter(theirs.services.contains),
+                                  tags: mine.tags.filter(theirs.tags.contains), text: text)
+            }
+            let related = zip(choice.related, choice.reasons).map { other, reasons in
+                RelatedIncident(postmortem: postmortems[Int(other)],
+                                reasons: RelatedIncident.Reason.allCases.filter { reasons & Scratch.bit($0) != 0 },
+                                shared: likeness(Int(other)))
+            }
+            let similar = choice.similar.map { SimilarIncident(postmortem: postmortems[Int($0)], shared: likeness(Int($0))) }
+            return RelatedIncidents(related: related, similar: similar)
+        }
+        var result: [String: RelatedIncidents] = [:]
+        result.reserveCapacity(members.count)
+        for (member, page) in zip(members, pages) { result[postmortems[member].id] = page }
+        return result
+    }
+
+    /// What every member's page lists, in the order of `members`: backlinks and likenesses come from
+    /// indexes by id and by value, so no page scans every other postmortem's fields.
+    static func choose(_ postmortems: [Postmortem], members: [Int], position: [String: Int], isFirst: [Bool], values: [Values],
+                       textNeighbours: [[(index: Int, cosine: Double)]], similarLimit: Int) -> [Choice] {
         // Each member's place in `newerFirst` order: comparing two is comparing two integers.
         var recency = [Int](repeating: Int.max, count: postmortems.count)
         for (rank, member) in members.sorted(by: { newerFirst(postmortems[$0], postmortems[$1]) }).enumerated() {
             recency[member] = rank
         }
-
-        // Each postmortem's values, without repeats, in its own order (what likeness lists), and the
-        // same values as numbers (what scoring compares), one numbering for each kind of value.
-        let values = postmortems.map { Values($0) }
+        // The values as numbers (what scoring compares), one numbering for each kind of value.
         var numbering = Numbering()
-        let codes = values.map { numbering.codes($0) }
+        let flat = FlatCodes(values.map { numbering.codes($0) }, numbering: numbering)
         // Who names whom: position → positions of the postmortems whose `related` or body names it.
         var namers = [[Int]](repeating: [], count: postmortems.count)
-        // Positions by what they have, each postmortem once per value.
-        var lists = Codes<[[Int]]>(causes: .init(repeating: [], count: numbering.causes.count),
-                                   categories: .init(repeating: [], count: numbering.categories.count),
-                                   services: .init(repeating: [], count: numbering.services.count),
-                                   tags: .init(repeating: [], count: numbering.tags.count))
+        // Positions by what they have (by code, all kinds in one number space), each postmortem once per value.
+        var lists = [[Int]](repeating: [], count: flat.count)
         for member in members {
             let postmortem = postmortems[member]
             for id in unique(postmortem.related + postmortem.body.linkedPostmortems) {
                 if let named = position[id] { namers[named].append(member) }
             }
-            let own = codes[member]
-            for code in own.causes { lists.causes[Int(code)].append(member) }
-            for code in own.categories { lists.categories[Int(code)].append(member) }
-            for code in own.services { lists.services[Int(code)].append(member) }
-            for code in own.tags { lists.tags[Int(code)].append(member) }
+            for index in flat.all(member) { lists[Int(flat.codes[index])].append(member) }
         }
-        let (namedBy, byValue, isFirst, rank) = (namers, lists, isMember, recency)
+        let (namedBy, byCode, rank) = (namers, lists, recency)
 
-        let textNeighbours = Profile.measure("analysis: text similarity") {
-            TextSimilarity.neighbours(postmortems, memo: memos?.storyTerms, kept: memos?.storyNeighbours)
-        }
         // Pages in runs, each run with its own scratch (a mark, the reasons and the cosine for each
         // postmortem); each page's connections are independent of the others': computed on every core.
         let length = max(64, (members.count + runCount - 1) / runCount)
         let runs = stride(from: 0, to: members.count, by: length).map { members[$0..<min($0 + length, members.count)] }
-        let pages = Parallel.map(runs, minimumChunk: 1) { run -> [RelatedIncidents] in
-            var scratch = Scratch(count: postmortems.count)
-            return run.map { member -> RelatedIncidents in
+        return Parallel.map(runs, minimumChunk: 1) { run -> [Choice] in
+            var scratch = Scratch(count: postmortems.count, codes: flat.count)
+            return run.map { member -> Choice in
                 let postmortem = postmortems[member]
-                scratch.start(member)
+                scratch.start(member, codes: flat)
                 // Related: what this one names, and what names it.
                 func add(_ id: String, _ reason: RelatedIncident.Reason) {
                     if let other = position[id] { scratch.add(other, reason) }
@@ -178,52 +227,48 @@ extension RelatedIncidents {
                 // postmortems with it that are nearest in the list (in time): bounded work for each page,
                 // however many postmortems share a busy service or category.
                 for (other, cosine) in textNeighbours[member] where isFirst[other] { scratch.add(other, cosine: cosine) }
-                let own = codes[member]
-                for (mine, index) in [(own.causes, byValue.causes), (own.categories, byValue.categories),
-                                      (own.services, byValue.services), (own.tags, byValue.tags)] {
-                    for code in mine {
-                        for other in nearest(to: member, in: index[Int(code)], count: candidateWindow) { scratch.add(other) }
-                    }
+                for index in flat.all(member) {
+                    for other in nearest(to: member, in: byCode[Int(flat.codes[index])], count: candidateWindow) { scratch.add(other) }
                 }
-                /// What `member` shares with `other`, in full (lists of the shared values).
-                func likeness(_ other: Int) -> Similarity {
-                    let mine = values[member], theirs = values[other]
-                    return Similarity(causeKeys: mine.causes.filter(theirs.causes.contains),
-                                      categories: mine.categories.filter(theirs.categories.contains),
-                                      services: mine.services.filter(theirs.services.contains),
-                                      tags: mine.tags.filter(theirs.tags.contains), text: scratch.cosine[other])
-                }
-                /// `likeness(other).score`, nil when they share nothing, without making the lists.
-                func score(_ other: Int) -> Int? {
-                    let theirs = codes[other]
-                    let causes = own.causes.contains(where: theirs.causes.contains)
-                    let categories = own.categories.contains(where: theirs.categories.contains)
-                    let services = own.services.count(where: theirs.services.contains)
-                    let tags = own.tags.count(where: theirs.tags.contains)
-                    let text = scratch.cosine[other]
-                    guard causes || categories || services > 0 || tags > 0 || text != 0 else { return nil }
-                    return Similarity.score(causeKeys: causes, categories: categories, services: services, tags: tags, text: text)
-                }
-
-                let related = scratch.touched.filter { scratch.reasons[$0] != 0 }.sorted { rank[$0] < rank[$1] }.map { other in
-                    RelatedIncident(postmortem: postmortems[other],
-                                    reasons: RelatedIncident.Reason.allCases.filter { scratch.has(other, $0) },
-                                    shared: likeness(other))
-                }
+                let related = scratch.touched.filter { scratch.reasons[$0] != 0 }.sorted { rank[$0] < rank[$1] }
                 // Similar: the others with the most in common (the highest score, then the newest), leaving
-                // out the related ones; only the chosen few get their shared values listed.
+                // out the related ones.
                 var best = Best(limit: similarLimit)
                 for other in scratch.touched where scratch.reasons[other] == 0 {
-                    if let score = score(other) { best.offer(Best.Entry(score: score, rank: rank[other], position: other)) }
+                    if let score = scratch.score(other, codes: flat) { best.offer(Best.Entry(score: score, rank: rank[other], position: other)) }
                 }
-                let similar = best.sorted().map { SimilarIncident(postmortem: postmortems[$0.position], shared: likeness($0.position)) }
-                return RelatedIncidents(related: related, similar: similar)
+                return Choice(related: related.map { Int32($0) }, reasons: related.map { scratch.reasons[$0] },
+                              similar: best.sorted().map { Int32($0.position) })
+            }
+        }.flatMap { $0 }
+    }
+
+    /// A digest of everything `choose` reads: each postmortem's id, date, `related`, links and values, and
+    /// its story's neighbours (the limits are the tool's, whose stamp the memo's generation holds).
+    static func inputKey(_ postmortems: [Postmortem], neighbours: [[(index: Int, cosine: Double)]], similarLimit: Int) -> UInt64 {
+        let digests = Parallel.map(Array(postmortems.indices), minimumChunk: 512) { index in
+            let p = postmortems[index]
+            return StableHasher.digest { hasher in
+                hasher.combine(p.id)
+                hasher.combine(p.date.map { $0.year * 10_000 + $0.month * 100 + $0.day } ?? -1)
+                hasher.combine(p.related)
+                hasher.combine(p.body.linkedPostmortems)
+                hasher.combine(p.causes.map(\.key))
+                hasher.combine(p.causes.map { $0.category ?? "\u{0}" })
+                hasher.combine(p.services)
+                hasher.combine(p.tags)
+                hasher.combine(neighbours[index].count)
+                for (other, cosine) in neighbours[index] {
+                    hasher.combine(other)
+                    hasher.combine(cosine)
+                }
             }
         }
-        var result: [String: RelatedIncidents] = [:]
-        result.reserveCapacity(members.count)
-        for (member, page) in zip(members, pages.joined()) { result[postmortems[member].id] = page }
-        return result
+        return StableHasher.digest { hasher in
+            hasher.combine(similarLimit)
+            hasher.combine(digests.count)
+            for digest in digests { hasher.combine(digest) }
+        }
     }
 
     /// How many runs `index` cuts the pages into (each run allocates its scratch once).

@@ -119,7 +119,7 @@ public enum SiteRenderer {
         let frozen = context
         page("index", to: "index.html") { frozen.index(ordered) }
         let relations = Profile.measure("analysis: related and similar") { RelatedIncidents.index(ordered, memos: digests) }
-        let recurrences = Profile.measure("analysis: recurrences") { RecurrenceAnalysis.analyze(ordered, timeZone: configuration.timeZone) }
+        let recurrences = Profile.measure("analysis: recurrences") { RecurrenceAnalysis.analyze(ordered, timeZone: configuration.timeZone, memo: digests?.recurrences) }
         Memory.releaseFreedPages()
         let byID = Dictionary(ordered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for (index, postmortem) in ordered.enumerated() {

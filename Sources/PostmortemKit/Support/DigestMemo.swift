@@ -282,6 +282,10 @@ struct DigestMemos: Sendable {
     let storyNeighbours: DigestMemo
     /// A search document's terms and scores (`SearchIndex`).
     let searchTerms: DigestMemo
+    /// What every incident page lists as related and similar (`RelatedIncidents.index`): one value.
+    let relatedChoices: DigestMemo
+    /// Every incident's recurrences (`RecurrenceAnalysis.analyze`): one value.
+    let recurrences: DigestMemo
     /// What the next build needs to patch this one's search index (`SearchIndexPatch`): one value.
     let searchIndex: DigestMemo
 
@@ -290,6 +294,8 @@ struct DigestMemos: Sendable {
         storyTerms = DigestMemo(file: folder?.appendingPathComponent("story-terms.memo"), name: "story-terms")
         storyNeighbours = DigestMemo(file: folder?.appendingPathComponent("story-neighbours.memo"), name: "story-neighbours")
         searchTerms = DigestMemo(file: folder?.appendingPathComponent("search-terms.memo"), name: "search-terms")
+        recurrences = DigestMemo(file: folder?.appendingPathComponent("recurrences.memo"), name: "recurrences")
+        relatedChoices = DigestMemo(file: folder?.appendingPathComponent("related-choices.memo"), name: "related-choices")
         searchIndex = DigestMemo(file: folder?.appendingPathComponent("search-index.memo"), name: "search-index")
     }
 }
