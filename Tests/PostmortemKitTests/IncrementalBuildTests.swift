@@ -131,12 +131,15 @@ import Testing
 
         // A sentence before the first section: no link, no root cause, no field the analyses read.
         try space.edit("2024-03-08-admin-panel-down-pool-exhaustion.md", "\n## ", "\nA new sentence about the pool.\n\n## ")
-        _ = try space.expectSameAsFullBuild("a body edit")
+        let body = try space.expectSameAsFullBuild("a body edit")
         #expect(stamps() == first, "both memos were read, not made again")
+        // No field of the data files changed: their files are the last build's, untouched.
+        #expect(!body.made.contains("data/incidents.json") && !body.made.contains("data/incidents.csv"))
 
         // A cause key: both are computed again, and kept for the next build.
         try space.edit("2024-03-08-admin-panel-down-pool-exhaustion.md", "key: db-connection-pool-exhaustion", "key: zone-outage")
-        _ = try space.expectSameAsFullBuild("a cause key")
+        let cause = try space.expectSameAsFullBuild("a cause key")
+        #expect(cause.made.contains("data/incidents.json") && cause.made.contains("data/incidents.csv"))
         let second = stamps()
         #expect(zip(second, first).allSatisfy { $0 != nil && $0 != $1 })
 

@@ -4,11 +4,13 @@
 /// spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab or CR
 /// first) defused with a leading `'`, as OWASP advises.
 struct CSVWriter {
-    private(set) var bytes: [UInt8] = [0xEF, 0xBB, 0xBF]
+    private(set) var bytes: [UInt8] = []
     private var rowStarted = false
 
-    init(capacity: Int = 0) {
+    /// A writer of a whole file starts with the byte order mark; one of rows to add to a file, without.
+    init(capacity: Int = 0, byteOrderMark: Bool = true) {
         bytes.reserveCapacity(capacity + 3)
+        if byteOrderMark { bytes += [0xEF, 0xBB, 0xBF] }
     }
 
     /// One field; `defuse: false` for values that are never text (dates, numbers, fixed words).

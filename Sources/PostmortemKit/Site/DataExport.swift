@@ -63,17 +63,45 @@ enum DataExport {
     }
 
     /// The bytes `JSONEncoder` (pretty-printed, sorted keys, slashes as they
-    /// are) gives for the array of every record, written straight into one buffer.
+    /// are) gives for the array of every record.
     static func incidentsJSON(_ postmortems: [Postmortem], recurrences: [String: Recurrence] = [:],
                               definition: MetricsDefinition = .default) -> [UInt8] {
-        var json = JSONWriter(pretty: true, capacity: 2_048 * postmortems.count + 8)
-        json.beginArray()
-        for postmortem in postmortems {
-            writeIncident(postmortem, recurrence: recurrences[postmortem.id] ?? Recurrence(), definition: definition, into: &json)
+        let plan = OutputPlan()
+        try? putIncidents(postmortems, recurrences: recurrences, definition: definition, keys: nil, memo: nil,
+                          into: MemoizedSink(sink: plan, memo: nil))
+        return plan.files[jsonPath] ?? []
+    }
+
+    static let jsonPath = "data/incidents.json", csvPath = "data/incidents.csv"
+
+    /// Puts `data/incidents.json` and `data/incidents.csv` into `sink`, their
+    /// records by `keys` (`PageKeys.record`): a record whose key the last
+    /// build had is copied from its file (`RecordFile`).
+    static func putIncidents<Sink: SiteSink>(_ postmortems: [Postmortem], recurrences: [String: Recurrence],
+                                             definition: MetricsDefinition, keys: [UInt64]?, memo: DigestMemo?,
+                                             into sink: MemoizedSink<Sink>, json: Bool = true, csv: Bool = true) throws {
+        // Without keys (no memo), every record is made: any key will do.
+        let keys = keys ?? postmortems.indices.map(UInt64.init)
+        func recurrence(_ index: Int) -> Recurrence { recurrences[postmortems[index].id] ?? Recurrence() }
+        if json {
+            // The encoder's array: `[`, each object indented one level, `,` and a line break between two, `]`.
+            try RecordFile.put(jsonPath, keys: keys, head: Array("[\n".utf8), separator: Array(",\n".utf8), tail: Array("\n]\n".utf8),
+                               memo: memo, into: sink) { index in
+                var writer = JSONWriter(pretty: true, capacity: 2_048, elementDepth: 1)
+                writeIncident(postmortems[index], recurrence: recurrence(index), definition: definition, into: &writer)
+                return writer.bytes
+            }
         }
-        json.endArray()
-        json.bytes.append(0x0A)
-        return json.bytes
+        if csv {
+            var header = CSVWriter(capacity: 512)
+            for column in csvColumns { header.field(column, defuse: false) }
+            header.endRow()
+            try RecordFile.put(csvPath, keys: keys, head: header.bytes, memo: memo, into: sink) { index in
+                var row = CSVWriter(capacity: 600, byteOrderMark: false)
+                writeRow(postmortems[index], recurrence: recurrence(index), definition: definition, into: &row)
+                return row.bytes
+            }
+        }
     }
 
     /// The CSV's columns, in order; the JSON's fields with lists flattened.
@@ -89,45 +117,46 @@ enum DataExport {
     /// RFC 4180 CSV (`CSVWriter`): a record a line, lists joined with `; `.
     static func incidentsCSV(_ postmortems: [Postmortem], recurrences: [String: Recurrence] = [:],
                              definition: MetricsDefinition = .default) -> [UInt8] {
-        var csv = CSVWriter(capacity: 600 * postmortems.count + 512)
-        for column in csvColumns { csv.field(column, defuse: false) }
-        csv.endRow()
-        for p in postmortems {
-            let recurrence = recurrences[p.id] ?? Recurrence()
-            let t = p.timings(definition)
-            func number(_ minutes: Double?) -> String { minutes.map { DataExport.number(tenth($0)) } ?? "" }
-            let m = p.milestones
-            csv.field(p.id)
-            csv.field(p.title)
-            csv.field(SitePaths.incidentPage(id: p.id))
-            csv.field(p.source.relativePath)
-            csv.field(p.date.map { "\($0)" } ?? "", defuse: false)
-            csv.field(p.status.rawValue, defuse: false)
-            csv.field(p.kind.rawValue, defuse: false)
-            csv.field(p.severity ?? "")
-            csv.field(p.services.joined(separator: "; "))
-            for time in [m.startedAt, m.detectedAt, m.mitigatedAt, m.resolvedAt] {
-                csv.field(time.map(DateTimeParsing.utc) ?? "", defuse: false)
-            }
-            csv.field(number(t.recover?.minutes), defuse: false)
-            csv.field(number(t.detect?.minutes), defuse: false)
-            csv.field(number(t.mitigate?.minutes), defuse: false)
-            csv.field(t.recover?.source.rawValue ?? "", defuse: false)
-            csv.field(p.causes.map { $0.category ?? "" }.joined(separator: "; "))
-            csv.field(p.causes.map(\.key).joined(separator: "; "))
-            csv.field(p.causes.map { $0.summary ?? "" }.joined(separator: "; "))
-            csv.field(String(p.recurrenceFix.count), defuse: false)
-            csv.field(String(p.recurrenceFix.count { $0.status == .open || $0.status == .inProgress }), defuse: false)
-            csv.field(p.recurrenceFix.map { "[\($0.status.rawValue)] \($0.title)" }.joined(separator: "; "))
-            csv.field(p.tags.joined(separator: "; "))
-            csv.field(recurrence.recurrenceOf.joined(separator: "; "))
-            csv.field(recurrence.recurredBy.joined(separator: "; "))
-            csv.field(recurrence.verdict?.rawValue ?? "", defuse: false)
-            csv.field(String(recurrence.recurrenceOfCount), defuse: false)
-            csv.field(String(recurrence.recurredByCount), defuse: false)
-            csv.endRow()
+        let plan = OutputPlan()
+        try? putIncidents(postmortems, recurrences: recurrences, definition: definition, keys: nil, memo: nil,
+                          into: MemoizedSink(sink: plan, memo: nil), json: false)
+        return plan.files[csvPath] ?? []
+    }
+
+    /// One record of `data/incidents.csv`, a line, in the order of `csvColumns`.
+    static func writeRow(_ p: Postmortem, recurrence: Recurrence, definition: MetricsDefinition, into csv: inout CSVWriter) {
+        let t = p.timings(definition)
+        func number(_ minutes: Double?) -> String { minutes.map { DataExport.number(tenth($0)) } ?? "" }
+        let m = p.milestones
+        csv.field(p.id)
+        csv.field(p.title)
+        csv.field(SitePaths.incidentPage(id: p.id))
+        csv.field(p.source.relativePath)
+        csv.field(p.date.map { "\($0)" } ?? "", defuse: false)
+        csv.field(p.status.rawValue, defuse: false)
+        csv.field(p.kind.rawValue, defuse: false)
+        csv.field(p.severity ?? "")
+        csv.field(p.services.joined(separator: "; "))
+        for time in [m.startedAt, m.detectedAt, m.mitigatedAt, m.resolvedAt] {
+            csv.field(time.map(DateTimeParsing.utc) ?? "", defuse: false)
         }
-        return csv.bytes
+        csv.field(number(t.recover?.minutes), defuse: false)
+        csv.field(number(t.detect?.minutes), defuse: false)
+        csv.field(number(t.mitigate?.minutes), defuse: false)
+        csv.field(t.recover?.source.rawValue ?? "", defuse: false)
+        csv.field(p.causes.map { $0.category ?? "" }.joined(separator: "; "))
+        csv.field(p.causes.map(\.key).joined(separator: "; "))
+        csv.field(p.causes.map { $0.summary ?? "" }.joined(separator: "; "))
+        csv.field(String(p.recurrenceFix.count), defuse: false)
+        csv.field(String(p.recurrenceFix.count { $0.status == .open || $0.status == .inProgress }), defuse: false)
+        csv.field(p.recurrenceFix.map { "[\($0.status.rawValue)] \($0.title)" }.joined(separator: "; "))
+        csv.field(p.tags.joined(separator: "; "))
+        csv.field(recurrence.recurrenceOf.joined(separator: "; "))
+        csv.field(recurrence.recurredBy.joined(separator: "; "))
+        csv.field(recurrence.verdict?.rawValue ?? "", defuse: false)
+        csv.field(String(recurrence.recurrenceOfCount), defuse: false)
+        csv.field(String(recurrence.recurredByCount), defuse: false)
+        csv.endRow()
     }
 
     /// Minutes (or days) to a tenth, so the files do not carry float noise.

@@ -31,9 +31,13 @@ struct JSONWriter {
     /// A key was just written: the next value is its, with no separator.
     private var afterKey = false
 
-    init(pretty: Bool = false, scriptSafe: Bool = false, capacity: Int = 0) {
+    /// `elementDepth`: the bytes of one element of arrays nested that deep, as
+    /// they are between its separators (its indent first), for a file put
+    /// together from elements written apart (`RecordFile`).
+    init(pretty: Bool = false, scriptSafe: Bool = false, capacity: Int = 0, elementDepth: Int = 0) {
         self.pretty = pretty
         self.scriptSafe = scriptSafe
+        depth = elementDepth
         bytes.reserveCapacity(capacity)
     }
 

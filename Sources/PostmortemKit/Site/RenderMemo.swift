@@ -222,6 +222,20 @@ struct PageKeys: Sendable {
         }
     }
 
+    /// A postmortem's record in the data files (`DataExport`): the postmortem
+    /// (whose revision holds the configuration, so the metrics' definition)
+    /// and its recurrences.
+    func record(_ postmortem: Postmortem, recurrence: Recurrence?) -> UInt64 {
+        key("record", "") { hasher in
+            combine(postmortem, into: &hasher)
+            let recurrence = recurrence ?? Recurrence()
+            hasher.combine(recurrence.recurrenceOf + ["/"] + recurrence.recurredBy)
+            hasher.combine(recurrence.recurrenceOfCount)
+            hasher.combine(recurrence.recurredByCount)
+            hasher.combine(recurrence.verdict?.rawValue)
+        }
+    }
+
     /// A page of an action-item list: its items, their incidents' titles and the list's size.
     func actionItemList(_ path: String, _ list: ActionItemLists.List, page number: Int) -> UInt64 {
         key("action-item-list", path) { hasher in

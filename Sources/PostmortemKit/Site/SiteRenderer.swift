@@ -200,10 +200,11 @@ public enum SiteRenderer {
         // A paged group's rows are made again only when its members changed (as its page).
         let paged = (causes + categories + services + tags).filter { $0.postmortems.count > IndexRows.pageSize }
         let pagePaths = jobs.map(\.path)
+        let recordKeys = Parallel.map(ordered, minimumChunk: 256) { keys.record($0, recurrence: recurrences[$0.id]) }
         var files: [(step: String, make: @Sendable () throws -> Void)] = [
             ("data: incidents.json", {
-                try sink.put("data/incidents.json", DataExport.incidentsJSON(ordered, recurrences: recurrences,
-                                                                             definition: configuration.metrics))
+                try DataExport.putIncidents(ordered, recurrences: recurrences, definition: configuration.metrics,
+                                            keys: recordKeys, memo: digests?.recordFiles, into: memoized, csv: false)
             }),
             ("search index", {
                 try SearchIndex.write(ordered, context: frozen, memo: digests?.searchTerms, state: digests?.searchIndex, into: memoized)
@@ -212,8 +213,8 @@ public enum SiteRenderer {
                 if ordered.count > IndexRows.pageSize { try sink.put(IndexRows.indexFile, IndexRows.script(ordered, context: frozen)) }
             }),
             ("data: incidents.csv", {
-                try sink.put("data/incidents.csv", DataExport.incidentsCSV(ordered, recurrences: recurrences,
-                                                                           definition: configuration.metrics))
+                try DataExport.putIncidents(ordered, recurrences: recurrences, definition: configuration.metrics,
+                                            keys: recordKeys, memo: digests?.recordFiles, into: memoized, json: false)
             }),
             ("data: metrics", {
                 try sink.put("data/metrics.json", MetricsExport.json(metrics))
@@ -259,6 +260,7 @@ public enum SiteRenderer {
             }
         }
         Profile.add("pages and data files (wall)", since: started)
+        digests?.recordFiles.finish()
         let root = URL(fileURLWithPath: sourceFolder, isDirectory: true).standardizedFileURL
         for attachment in Set(postmortems.flatMap(\.body.attachments)).sorted() {
             try sink.copy("\(SitePaths.filesFolder)/\(attachment)", from: root.appendingPathComponent(attachment).path)

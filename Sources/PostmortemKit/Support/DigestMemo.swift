@@ -288,6 +288,8 @@ struct DigestMemos: Sendable {
     let recurrences: DigestMemo
     /// What the next build needs to patch this one's search index (`SearchIndexPatch`): one value.
     let searchIndex: DigestMemo
+    /// Where each record is in the last build's data files (`RecordFile`): a value per file.
+    let recordFiles: DigestMemo
 
     /// Memos in `folder`; none (nil) for memos that keep nothing.
     init(folder: URL?) {
@@ -297,5 +299,6 @@ struct DigestMemos: Sendable {
         recurrences = DigestMemo(file: folder?.appendingPathComponent("recurrences.memo"), name: "recurrences")
         relatedChoices = DigestMemo(file: folder?.appendingPathComponent("related-choices.memo"), name: "related-choices")
         searchIndex = DigestMemo(file: folder?.appendingPathComponent("search-index.memo"), name: "search-index")
+        recordFiles = DigestMemo(file: folder?.appendingPathComponent("record-files.memo"), name: "record-files")
     }
 }
