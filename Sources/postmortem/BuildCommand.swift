@@ -60,6 +60,8 @@ struct BuildCommand: ParsableCommand {
             output.note("files loaded: \(result.filesLoaded.loaded), read from the load cache: \(result.filesLoaded.cached)")
         }
         output.note("skipped as index pages: \(result.check.skipped.isEmpty ? "none" : result.check.skipped.joined(separator: ", "))")
+        // The process ends here: its memory goes with it, not freed value by value (tenths of a second at 10,000).
+        defer { Build.exitWithoutFreeing(result) }
         guard !output.quiet else { return }
         let nothingChanged = result.upToDate ? " (nothing changed since the last build)" : ""
         print("Built \(result.pages) pages (\(result.pagesRendered) rendered, \(written.filesWritten) files, \(written.filesChanged) changed) from \(result.check.fileCount) postmortem\(result.check.fileCount == 1 ? "" : "s") into \(folder) in \(seconds) s\(nothingChanged): \(counts).")
