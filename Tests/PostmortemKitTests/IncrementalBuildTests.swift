@@ -295,6 +295,10 @@ import Testing
         let (edit, editPatched) = try patched { try space.expectSameAsFullBuild("a body edit") }
         #expect(editPatched)
         #expect(madeShards(edit) >= 1 && madeShards(edit) <= 3, "made \(madeShards(edit)) of \(shards) shards")
+        // The same document again: its old terms are the ones the last patch kept in the index's state.
+        try space.edit("incident-5.md", "A zeppelinquartz outage.", "A zeppelinquartz marmotglacier outage.")
+        let (again, againPatched) = try patched { try space.expectSameAsFullBuild("the same body edited again") }
+        #expect(againPatched && madeShards(again) <= 3, "made \(madeShards(again)) of \(shards) shards")
 
         // A shard changed by hand: the full index, which writes that shard again.
         let shard = space.out.appendingPathComponent("data/search/terms-0.js")

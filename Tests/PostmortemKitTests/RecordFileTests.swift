@@ -21,6 +21,7 @@ import Testing
             made[path] = bytes
             return true
         }
+        func hasPrevious(_ path: String, stamp: FileIO.Stamp) -> Bool { previousBytes(path, stamp: stamp) != nil }
         func previousBytes(_ path: String, stamp: FileIO.Stamp) -> [UInt8]? {
             previous[path].flatMap { Self.stamp($0) == stamp ? $0 : nil }
         }

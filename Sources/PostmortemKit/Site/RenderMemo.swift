@@ -77,6 +77,12 @@ struct MemoizedSink<Sink: SiteSink>: Sendable {
         return true
     }
 
+    /// Whether the last build's file at `path` had the key `key` and is still the one that build wrote.
+    func hasPrevious(_ path: String, key: UInt64) -> Bool {
+        guard let memo, let keeping = sink as? any KeepingSink, let stamp = memo.unchanged(path, key: key) else { return false }
+        return keeping.hasPrevious(path, stamp: stamp)
+    }
+
     /// The bytes of the last build's file at `path`, when its key was `key`
     /// and the file is still the one that build wrote; else nil.
     func previous(_ path: String, key: UInt64) -> [UInt8]? {
@@ -92,6 +98,8 @@ protocol KeepingSink: SiteSink {
     func keep(_ path: String, stamp: FileIO.Stamp) throws -> Bool
     /// The bytes of the last build's file of `path`, if it still has `stamp`.
     func previousBytes(_ path: String, stamp: FileIO.Stamp) -> [UInt8]?
+    /// Whether the last build's file of `path` still has `stamp`.
+    func hasPrevious(_ path: String, stamp: FileIO.Stamp) -> Bool
 }
 
 /// Pieces of pages that many pages show alike, each rendered by its

@@ -38,7 +38,7 @@ enum SearchIndex {
     static let shardBytes = 48_000
 
     static func documents(_ ordered: [Postmortem], context: PageContext) -> [Document] {
-        ordered.map { p in
+        Parallel.map(ordered, minimumChunk: 256) { p in
             let causes = p.causes.flatMap { cause in
                 [context.categoryLabel(cause.category), cause.key, cause.summary].compactMap { $0 }
             } + [p.trigger].compactMap { $0 }
@@ -79,11 +79,11 @@ enum SearchIndex {
     /// time. `state` keeps what the next build needs to patch this one's.
     static func write<Sink: SiteSink>(_ ordered: [Postmortem], context: PageContext, memo: DigestMemo? = nil,
                                       state: DigestMemo? = nil, into sink: MemoizedSink<Sink>) throws {
-        let documents = documents(ordered, context: context)
-        let digests = Parallel.map(documents, minimumChunk: 256, SearchPostings.digest)
+        let documents: [Document] = Profile.measure("search index: documents") { Self.documents(ordered, context: context) }
+        let digests = Profile.measure("search index: digests") { Parallel.map(documents, minimumChunk: 256, SearchPostings.digest) }
         let patched = try state?.value(for: 0, read: SearchIndexState.init(from:)).flatMap { last in
             try Profile.measure("search index: patch") {
-                try SearchIndexPatch.apply(to: last, documents: documents, digests: digests, into: sink)
+                try SearchIndexPatch.apply(to: last, documents: documents, digests: digests, terms: memo, into: sink)
             }
         }
         // After a patch the memo stays as the last full index left it: the edited documents' terms came from their fields.
@@ -91,6 +91,8 @@ enum SearchIndex {
         let made = try patched ?? writeTerms(documents, digests: digests, memo: memo, into: sink)
         state?.keep(0) { made.write(to: &$0) }
         state?.finish()
+        let started = Profile.start()
+        defer { Profile.add("search index: document lists", since: started) }
         // [[url, id, title, date, severity, status, summary]…], script-safe (see `JSONWriter.scriptSafe`).
         for start in stride(from: 0, to: documents.count, by: chunk) {
             let part = documents[start..<min(start + chunk, documents.count)]
@@ -144,28 +146,36 @@ enum SearchIndex {
         // own (a sixteenth of the postings at a time beside the runs); each
         // shard of a group on every core.
         var keys = [UInt64](repeating: 0, count: shardCount)
+        var sizes = [UInt64](repeating: 0, count: 3 * shardCount)
         let partCount = min(shardCount, 16)
         for part in 0..<partCount {
             let numbers = shardCount * part / partCount..<shardCount * (part + 1) / partCount
             let postings = index.part(including: shardOf.map(numbers.contains))
-            let made = Parallel.map(Array(numbers), minimumChunk: 1) { number -> Result<UInt64, any Error> in
+            let made = Parallel.map(Array(numbers), minimumChunk: 1) { number -> Result<(UInt64, [UInt64]), any Error> in
                 let sorted = shards[number].map { term in (index.terms.withTerm(term) { String(decoding: $0, as: UTF8.self) }, term) }
                     .sorted { SearchShard.precedes($0.0, $1.0) }
                 var out = SearchShard.begin(number)
+                var size: [UInt64] = [UInt64(sorted.count), 0, 0]
                 for (position, (_, term)) in sorted.enumerated() {
                     let start = postings.starts[term]
                     index.terms.withTerm(term) { bytes in
                         SearchShard.appendTerm(bytes, first: position == 0, count: postings.starts[term + 1] - start, to: &out,
                                                document: { postings.documents[start + $0] }, score: { postings.scores[start + $0] })
+                        size[1] += UInt64(bytes.count)
                     }
+                    size[2] += UInt64(postings.starts[term + 1] - start)
                 }
                 out += SearchShard.end
                 let key = out.withUnsafeBytes(BodyText.digest)
-                return Result { try sink.put(SearchShard.path(number), key: key, page: false) { out }; return key }
+                return Result { try sink.put(SearchShard.path(number), key: key, page: false) { out }; return (key, size) }
             }
-            for (number, result) in zip(numbers, made) { keys[number] = try result.get() }
+            for (number, result) in zip(numbers, made) {
+                let (key, size) = try result.get()
+                keys[number] = key
+                sizes.replaceSubrange(3 * number..<3 * number + 3, with: size)
+            }
         }
-        return SearchIndexState(documents: digests, shardKeys: keys)
+        return SearchIndexState(documents: digests, shardKeys: keys, shardSizes: sizes)
     }
 
     /// `String(value)`'s digits, appended as bytes.

@@ -3,24 +3,60 @@ import Foundation
 /// What a build keeps of its search index for the next build to patch
 /// (`DigestMemos.searchIndex`, one value): each document's digest
 /// (`SearchPostings.digest`, what its terms are scored from) in the
-/// index's order, and each shard's key, the digest of the bytes written.
+/// index's order, each shard's key (the digest of the bytes written) and
+/// sizes, and the terms of the documents patched in since the last full
+/// index (the terms memo has every other document's, by its digest).
 struct SearchIndexState: ByteCodable, Equatable {
     var documents: [UInt64]
     var shardKeys: [UInt64]
+    /// Per shard, three numbers: its terms, the bytes of its terms, its postings.
+    var shardSizes: [UInt64]
+    /// Terms of documents the memo does not hold, as it would hold them (`SearchPostings.KeptTerms`).
+    var patchedTerms: [KeptDocument]
+
+    struct KeptDocument: ByteCodable, Equatable {
+        var digest: UInt64
+        var terms: [UInt8]
+
+        func write(to writer: inout ByteWriter) {
+            writer.append(digest)
+            writer.append(UInt64(terms.count))
+            writer.bytes += terms
+        }
+
+        init(digest: UInt64, terms: [UInt8]) {
+            self.digest = digest
+            self.terms = terms
+        }
+
+        init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+            digest = try ByteReader.need(reader.uint64())
+            let count = try ByteReader.need(reader.uint64())
+            guard count <= UInt64(reader.remaining), let bytes = reader.take(Int(count)) else { throw ByteReader.Malformed() }
+            terms = Array(bytes)
+        }
+    }
 
     func write(to writer: inout ByteWriter) {
         writer.write(documents)
         writer.write(shardKeys)
+        writer.write(shardSizes)
+        writer.write(patchedTerms)
     }
 
-    init(documents: [UInt64], shardKeys: [UInt64]) {
+    init(documents: [UInt64], shardKeys: [UInt64], shardSizes: [UInt64], patchedTerms: [KeptDocument] = []) {
         self.documents = documents
         self.shardKeys = shardKeys
+        self.shardSizes = shardSizes
+        self.patchedTerms = patchedTerms
     }
 
     init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
         documents = try reader.read()
         shardKeys = try reader.read()
+        shardSizes = try reader.read()
+        patchedTerms = try reader.read()
+        guard shardSizes.count == 3 * shardKeys.count else { throw ByteReader.Malformed() }
     }
 }
 
@@ -52,6 +88,8 @@ enum SearchIndexPatch {
     /// What a shard of the last build held, read back.
     private struct OldShard: Sendable {
         var terms = 0, termBytes = 0, postings = 0
+        /// The edited documents' postings in it are their new ones: the shard stays as it is.
+        var unchanged = false
         /// When an edited document has a posting in the shard: the shard,
         /// and the edited documents' postings (the few compared with what
         /// the edits add; the others are gathered only for a shard that changes).
@@ -59,9 +97,12 @@ enum SearchIndexPatch {
     }
 
     /// Puts the patched index's shards into `sink` and gives its state, or
-    /// gives nil having put nothing when the patch cannot be made.
+    /// gives nil having put nothing when the patch cannot be made. `terms`
+    /// is the memo of the last full index's terms: with the state's, it
+    /// holds the edited documents' old terms, so only the shards where
+    /// those differ from the new ones are read back (else every shard is).
     static func apply<Sink: SiteSink>(to last: SearchIndexState, documents: [SearchIndex.Document], digests: [UInt64],
-                                      into sink: MemoizedSink<Sink>) throws -> SearchIndexState? {
+                                      terms memo: DigestMemo? = nil, into sink: MemoizedSink<Sink>) throws -> SearchIndexState? {
         let count = digests.count
         let shardCount = last.shardKeys.count
         guard last.documents.count == count, shardCount > 0, sink.memo != nil else { return nil }
@@ -71,26 +112,69 @@ enum SearchIndexPatch {
         for position in changed { isChanged[position] = true }
         let edited = isChanged
 
-        // The edited documents' new postings, by shard.
+        func shard(of term: [UInt8]) -> Int { term.withUnsafeBufferPointer { SearchTerms.shard(ofUTF8: $0, count: shardCount) } }
+        // The edited documents' new postings, by shard, and their terms as the memo would keep them.
         var additions = [Postings](repeating: [:], count: shardCount)
+        var patchedTerms: [SearchIndexState.KeptDocument] = []
         for position in changed {
             let run = SearchPostings.make(documents[position...position])
             for posting in run.termIDs.indices {
                 let term = run.terms.withTerm(Int(run.termIDs[posting])) { Array($0) }
-                let shard = term.withUnsafeBufferPointer { SearchTerms.shard(ofUTF8: $0, count: shardCount) }
-                additions[shard][term, default: []].append(Posting(document: Int32(position), score: run.scores[posting]))
+                additions[shard(of: term)][term, default: []].append(Posting(document: Int32(position), score: run.scores[posting]))
+            }
+            var writer = ByteWriter()
+            run.writeTerms(0..<run.termIDs.count, to: &writer)
+            patchedTerms.append(SearchIndexState.KeptDocument(digest: digests[position], terms: writer.bytes))
+        }
+        // Documents patched in before and unchanged since keep their terms in the state; not too many of them.
+        let present = Set(digests), patchedNow = Set(patchedTerms.map(\.digest))
+        patchedTerms += last.patchedTerms.filter { present.contains($0.digest) && !patchedNow.contains($0.digest) }
+        guard patchedTerms.count <= limit(count) else { return nil }
+
+        // The edited documents' old postings, by shard, when the last build kept all their terms.
+        let keptBefore = Dictionary(last.patchedTerms.map { ($0.digest, $0.terms) }, uniquingKeysWith: { first, _ in first })
+        var removals: [Postings]? = [Postings](repeating: [:], count: shardCount)
+        for position in changed {
+            let digest = last.documents[position]
+            let read = { (reader: inout ByteReader) throws(ByteReader.Malformed) in try SearchPostings.KeptTerms(from: &reader) }
+            let old = keptBefore[digest].flatMap { bytes in
+                bytes.withUnsafeBytes { buffer -> SearchPostings.KeptTerms? in
+                    var reader = ByteReader(buffer)
+                    guard let terms = try? read(&reader), reader.isAtEnd else { return nil }
+                    return terms
+                }
+            } ?? memo?.peek(for: digest, read: read)
+            guard let old else {
+                removals = nil
+                break
+            }
+            for (index, end) in old.ends.enumerated() {
+                let term = Array(old.bytes[(index == 0 ? 0 : old.ends[index - 1])..<end])
+                removals?[shard(of: term)][term, default: []].append(Posting(document: Int32(position), score: old.scores[index]))
             }
         }
 
-        // The last build's shards: their sizes, and the postings of those an edited document was in.
+        // The last build's shards: their sizes, and the postings of those an edited document was in. A shard
+        // whose old postings of the edited documents are their new ones is left unread: it stays as it is.
+        let (sizesBefore, before, added) = (last.shardSizes, removals, additions)
         let read = Parallel.map(Array(0..<shardCount), minimumChunk: 16) { number -> OldShard? in
-            let key = last.shardKeys[number]
-            guard let bytes = sink.previous(SearchShard.path(number), key: key), bytes.withUnsafeBytes(BodyText.digest) == key,
+            let key = last.shardKeys[number], path = SearchShard.path(number)
+            if let before, before[number] == added[number] {
+                guard sink.hasPrevious(path, key: key) else { return nil }
+                let size = sizesBefore[3 * number..<3 * number + 3].map { Int(clamping: $0) }
+                return OldShard(terms: size[0], termBytes: size[1], postings: size[2], unchanged: true)
+            }
+            guard let bytes = sink.previous(path, key: key), bytes.withUnsafeBytes(BodyText.digest) == key,
                   let parsed = SearchShard.parse(bytes, number: number, documentCount: count) else { return nil }
             var shard = OldShard(terms: parsed.terms.count, termBytes: parsed.terms.reduce(0) { $0 + $1.count },
                                  postings: parsed.documents.count)
-            guard parsed.documents.contains(where: { edited[Int($0)] }) else { return shard }
-            shard.touched = (bytes, parsed, postings(of: bytes, parsed, where: { edited[Int($0)] }))
+            guard parsed.documents.contains(where: { edited[Int($0)] }) else {
+                // What the last build kept of the edited documents' terms must be what its shards hold.
+                return before.map { $0[number].isEmpty } ?? true ? shard : nil
+            }
+            let old = postings(of: bytes, parsed, where: { edited[Int($0)] })
+            if let before, before[number] != old { return nil }
+            shard.touched = (bytes, parsed, old)
             return shard
         }
         let old = read.compactMap { $0 }
@@ -98,17 +182,19 @@ enum SearchIndexPatch {
 
         // The shards whose edited postings change, laid out again; the sizes of the whole index.
         var sizes = (terms: 0, termBytes: 0, postings: 0)
+        var shardSizes = [UInt64](repeating: 0, count: 3 * shardCount)
         var remade: [(number: Int, bytes: [UInt8], key: UInt64)] = []
         for (number, shard) in old.enumerated() {
-            guard (shard.touched?.edited ?? [:]) != additions[number] else {
-                sizes = (sizes.terms + shard.terms, sizes.termBytes + shard.termBytes, sizes.postings + shard.postings)
-                continue
+            var size = (terms: shard.terms, termBytes: shard.termBytes, postings: shard.postings)
+            if !shard.unchanged, (shard.touched?.edited ?? [:]) != additions[number] {
+                let kept = shard.touched.map { postings(of: $0.bytes, $0.parsed, where: { !edited[Int($0)] }) } ?? [:]
+                let bytes: [UInt8]
+                (bytes, size) = patched(kept, number: number, additions: additions[number])
+                let key = bytes.withUnsafeBytes(BodyText.digest)
+                if key != last.shardKeys[number] { remade.append((number, bytes, key)) }
             }
-            let kept = shard.touched.map { postings(of: $0.bytes, $0.parsed, where: { !edited[Int($0)] }) } ?? [:]
-            let (bytes, size) = patched(kept, number: number, additions: additions[number])
             sizes = (sizes.terms + size.terms, sizes.termBytes + size.termBytes, sizes.postings + size.postings)
-            let key = bytes.withUnsafeBytes(BodyText.digest)
-            if key != last.shardKeys[number] { remade.append((number, bytes, key)) }
+            shardSizes.replaceSubrange(3 * number..<3 * number + 3, with: [size.terms, size.termBytes, size.postings].map(UInt64.init))
         }
         guard SearchIndex.shardCount(termBytes: sizes.termBytes, terms: sizes.terms, postings: sizes.postings) == shardCount
         else { return nil }
@@ -128,7 +214,7 @@ enum SearchIndexPatch {
                 return bytes
             }
         }
-        return SearchIndexState(documents: digests, shardKeys: keys)
+        return SearchIndexState(documents: digests, shardKeys: keys, shardSizes: shardSizes, patchedTerms: patchedTerms)
     }
 
     /// The postings of the documents `included` holds true for in a parsed shard.

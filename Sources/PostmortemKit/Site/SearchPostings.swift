@@ -137,21 +137,7 @@ struct SearchPostings: Sendable {
             documentTerms.removeAll(keepingCapacity: true)
             run.docEnds.append(run.termIDs.count)
             if let memo, let digest {
-                memo.keep(digest) { writer in
-                    writer.append(UInt32(run.termIDs.count - first))
-                    for position in first..<run.termIDs.count {
-                        run.terms.withTerm(Int(run.termIDs[position])) { term in
-                            if term.count < 255 {
-                                writer.bytes.append(UInt8(term.count))
-                            } else {
-                                writer.bytes.append(255)
-                                writer.append(UInt32(term.count))
-                            }
-                            writer.bytes += term
-                        }
-                        writer.append(UInt32(run.scores[position]))
-                    }
-                }
+                memo.keep(digest) { run.writeTerms(first..<run.termIDs.count, to: &$0) }
             }
         }
         // The runs are held until the last part of the index is laid out:
@@ -159,6 +145,23 @@ struct SearchPostings: Sendable {
         run.termIDs = run.termIDs.withoutSpareCapacity()
         run.scores = run.scores.withoutSpareCapacity()
         return run
+    }
+
+    /// The postings `positions` (a document's) as the memo keeps them (`KeptTerms`).
+    func writeTerms(_ positions: Range<Int>, to writer: inout ByteWriter) {
+        writer.append(UInt32(positions.count))
+        for position in positions {
+            terms.withTerm(Int(termIDs[position])) { term in
+                if term.count < 255 {
+                    writer.bytes.append(UInt8(term.count))
+                } else {
+                    writer.bytes.append(255)
+                    writer.append(UInt32(term.count))
+                }
+                writer.bytes += term
+            }
+            writer.append(UInt32(scores[position]))
+        }
     }
 
     /// What a document's terms are scored from: each field's text and

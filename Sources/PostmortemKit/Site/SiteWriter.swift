@@ -179,6 +179,8 @@ public enum SiteWriter {
             return bytes
         }
 
+        func hasPrevious(_ path: String, stamp: FileIO.Stamp) -> Bool { previousFile(path, stamp: stamp) != nil }
+
         /// The path of the previous site's file of `path`, a file this tool
         /// wrote that still has `stamp`.
         private func previousFile(_ path: String, stamp: FileIO.Stamp) -> String? {

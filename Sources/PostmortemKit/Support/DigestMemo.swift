@@ -157,6 +157,18 @@ final class DigestMemo: @unchecked Sendable {
         return value
     }
 
+    /// The last build's value for `digest`, read without counting as used:
+    /// `finish` and `leave` do as if it had not been asked for (the search
+    /// index patch reads the old terms of a few documents from a memo it leaves as it is).
+    func peek<Value>(for digest: UInt64, read: (inout ByteReader) throws(ByteReader.Malformed) -> Value) -> Value? {
+        guard let place = lock.withLock({ finished ? nil : ranges[digest] }), let bytes = Self.read(previous, place) else { return nil }
+        return bytes.withUnsafeBytes { buffer -> Value? in
+            var reader = ByteReader(buffer)
+            guard let value = try? read(&reader), reader.isAtEnd else { return nil }
+            return value
+        }
+    }
+
     /// Keeps the value for `digest` that this build made, as `write` writes it.
     func keep(_ digest: UInt64, _ write: (inout ByteWriter) -> Void) {
         guard file != nil else { return lock.withLock { madeCount += 1 } }
