@@ -135,11 +135,14 @@ import Testing
         #expect(stamps() == first, "both memos were read, not made again")
         // No field of the data files changed: their files are the last build's, untouched.
         #expect(!body.made.contains("data/incidents.json") && !body.made.contains("data/incidents.csv"))
+        // Nor any figure of the trends page, whose key holds its samples, not the postmortems' revisions.
+        #expect(!body.made.contains("trends.html") && body.made.contains("incidents/INC-2024-002.html"))
 
         // A cause key: both are computed again, and kept for the next build.
         try space.edit("2024-03-08-admin-panel-down-pool-exhaustion.md", "key: db-connection-pool-exhaustion", "key: zone-outage")
         let cause = try space.expectSameAsFullBuild("a cause key")
         #expect(cause.made.contains("data/incidents.json") && cause.made.contains("data/incidents.csv"))
+        #expect(cause.made.contains("trends.html"))
         let second = stamps()
         #expect(zip(second, first).allSatisfy { $0 != nil && $0 != $1 })
 

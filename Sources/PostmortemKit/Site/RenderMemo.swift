@@ -201,17 +201,19 @@ struct PageKeys: Sendable {
             combine(postmortem, into: &hasher)
             combine(previous, into: &hasher)
             combine(next, into: &hasher)
+            // What two postmortems share is made from their values, which their revisions hold: of it, only
+            // the cosine of their stories (which depends on every story) is not.
             hasher.combine(related.related.count)
             for item in related.related {
                 combine(item.postmortem, into: &hasher)
-                hasher.combine(item.reasons.map(\.rawValue))
-                item.shared.combine(into: &hasher)
+                hasher.combine(item.reasons.count)
+                for reason in item.reasons { hasher.combine(reason.rawValue) }
+                hasher.combine(item.shared.text)
             }
             hasher.combine(related.similar.count)
             for item in related.similar {
                 combine(item.postmortem, into: &hasher)
-                hasher.combine(item.score)
-                item.shared.combine(into: &hasher)
+                hasher.combine(item.shared.text)
             }
             for id in recurrence.recurrenceOf + ["/"] + recurrence.recurredBy {
                 hasher.combine(id)
@@ -241,6 +243,25 @@ struct PageKeys: Sendable {
             hasher.combine(recurrence.recurrenceOfCount)
             hasher.combine(recurrence.recurredByCount)
             hasher.combine(recurrence.verdict?.rawValue)
+        }
+    }
+
+    /// The trends page: what its figures and charts are made from, the
+    /// samples (so not a body, a summary or an impact: an edit of those
+    /// leaves the page alone) and the causes' names, pages, sizes and last dates.
+    func trends(_ path: String, samples: [IncidentSample], causes: [Group]) -> UInt64 {
+        let digests = Parallel.map(samples, minimumChunk: 512) { sample in StableHasher.digest { sample.combine(into: &$0) } }
+        return key("trends", path) { hasher in
+            hasher.combine(digests.count)
+            for digest in digests { hasher.combine(digest) }
+            hasher.combine(causes.count)
+            for group in causes {
+                hasher.combine(group.key)
+                hasher.combine(group.name)
+                hasher.combine(group.path)
+                hasher.combine(group.postmortems.count)
+                hasher.combine(group.lastSeen.map { $0.year * 10_000 + $0.month * 100 + $0.day } ?? -1)
+            }
         }
     }
 
@@ -282,16 +303,6 @@ struct PageKeys: Sendable {
     }
 }
 
-extension Similarity {
-    func combine(into hasher: inout StableHasher) {
-        hasher.combine(causeKeys)
-        hasher.combine(categories)
-        hasher.combine(services)
-        hasher.combine(tags)
-        hasher.combine(text)
-    }
-}
-
 extension ActionItem {
     func combine(into hasher: inout StableHasher) {
         hasher.combine(title)
@@ -300,5 +311,29 @@ extension ActionItem {
         hasher.combine(due.map { "\($0)" })
         hasher.combine(completed.map { "\($0)" })
         hasher.combine(ticket)
+    }
+}
+
+extension IncidentSample {
+    /// Every field, for a key (`PageKeys.trends`).
+    func combine(into hasher: inout StableHasher) {
+        hasher.combine(id)
+        hasher.combine(title)
+        hasher.combine(kind.rawValue)
+        hasher.combine(status.rawValue)
+        hasher.combine(severity)
+        hasher.combine(category)
+        hasher.combine(services)
+        hasher.combine(start.map(\.timeIntervalSinceReferenceDate) ?? .nan)
+        hasher.combine(day.map { $0.year * 10_000 + $0.month * 100 + $0.day } ?? -1)
+        for figure in [timings.recover, timings.detect, timings.mitigate] {
+            hasher.combine(figure?.minutes ?? .nan)
+            hasher.combine(figure?.source.rawValue)
+            hasher.combine(figure?.approximate ?? false)
+        }
+        hasher.combine(hasCauseKey)
+        hasher.combine(isRecurrence)
+        hasher.combine(fixes.count)
+        for item in fixes { item.combine(into: &hasher) }
     }
 }

@@ -201,7 +201,9 @@ public enum SiteRenderer {
         let metrics = OutageMetrics.report(samples, configuration: configuration)
         let quarterly = metrics.granularity == .quarter ? metrics
             : OutageMetrics.report(samples, configuration: configuration, granularity: .quarter)
-        page("trends", to: "trends.html") { frozen.trendsPage(metrics, samples: samples, quarterly: quarterly, causes: causes) }
+        page("trends", to: "trends.html", key: { keys.trends("trends.html", samples: samples, causes: causes) }) {
+            frozen.trendsPage(metrics, samples: samples, quarterly: quarterly, causes: causes)
+        }
         page("recurrences", to: "recurrences.html") {
             frozen.recurrencesPage(ordered, recurrences: recurrences, causes: causes, quarterly: quarterly)
         }
