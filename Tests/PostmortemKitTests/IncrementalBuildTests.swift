@@ -137,6 +137,7 @@ import Testing
         #expect(!body.made.contains("data/incidents.json") && !body.made.contains("data/incidents.csv"))
         // Nor any figure of the trends page, whose key holds its samples, not the postmortems' revisions.
         #expect(!body.made.contains("trends.html") && body.made.contains("incidents/INC-2024-002.html"))
+        #expect(!body.made.contains("action-items.html"), "its key holds the items and their incidents' titles only")
 
         // A cause key: both are computed again, and kept for the next build.
         try space.edit("2024-03-08-admin-panel-down-pool-exhaustion.md", "key: db-connection-pool-exhaustion", "key: zone-outage")

@@ -268,19 +268,42 @@ struct PageKeys: Sendable {
     /// A page of an action-item list: its items, their incidents' titles and the list's size.
     func actionItemList(_ path: String, _ list: ActionItemLists.List, page number: Int) -> UInt64 {
         key("action-item-list", path) { hasher in
-            hasher.combine(list.id)
-            hasher.combine(list.owner)
-            hasher.combine(list.entries.count)
-            hasher.combine(list.pageCount)
+            combine(list, into: &hasher)
             hasher.combine(number)
-            // What an item shows of its incident, not the incident's revision: a body edit leaves the lists alone.
-            for entry in list.entries(onPage: number) {
-                hasher.combine(entry.postmortem.id)
-                hasher.combine(entry.postmortem.title)
-                hasher.combine(entry.postmortem.language.rawValue)
-                hasher.combine(entry.rank)
-                entry.item.combine(into: &hasher)
+            combine(list.entries(onPage: number), into: &hasher)
+        }
+    }
+
+    /// `action-items.html`: every list's size and first items, and the number of items.
+    func actionItems(_ path: String, _ lists: ActionItemLists) -> UInt64 {
+        key("action-items", path) { hasher in
+            hasher.combine(lists.entries.count)
+            for list in lists.statuses + lists.owners {
+                combine(list, into: &hasher)
+                combine(list.entries.prefix(list.limit), into: &hasher)
             }
+        }
+    }
+
+    private func combine(_ list: ActionItemLists.List, into hasher: inout StableHasher) {
+        hasher.combine(list.id)
+        hasher.combine(list.owner)
+        hasher.combine(list.rank ?? -1)
+        hasher.combine(list.limit)
+        hasher.combine(list.entries.count)
+        hasher.combine(list.unfinished)
+        hasher.combine(list.pageCount)
+    }
+
+    /// What an item shows of its incident, not the incident's revision: a body edit leaves the lists alone.
+    private func combine(_ entries: ArraySlice<ActionItemLists.Entry>, into hasher: inout StableHasher) {
+        hasher.combine(entries.count)
+        for entry in entries {
+            hasher.combine(entry.postmortem.id)
+            hasher.combine(entry.postmortem.title)
+            hasher.combine(entry.postmortem.language.rawValue)
+            hasher.combine(entry.rank)
+            entry.item.combine(into: &hasher)
         }
     }
 

@@ -189,7 +189,9 @@ public enum SiteRenderer {
             }
         }
         let actionItems = ActionItemLists(ordered, today: context.today)
-        page("action-items", to: "action-items.html") { frozen.actionItemsPage(actionItems) }
+        page("action-items", to: "action-items.html", key: { keys.actionItems("action-items.html", actionItems) }) {
+            frozen.actionItemsPage(actionItems)
+        }
         for (list, number) in actionItems.pages {
             let path = list.path(page: number)
             page("action-item-list", to: path, key: { keys.actionItemList(path, list, page: number) }) {
