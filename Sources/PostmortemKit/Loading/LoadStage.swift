@@ -148,13 +148,15 @@ public enum LoadStage {
                 notes: ["ids name pages and links, so each must be unique: give this postmortem another 'id'"]))
         }
         diagnostics += closeCauseKeys(postmortems)
-        let known = Suggestion.Candidates(firstByID.keys)
+        // Made for the first unknown id only: most builds have none, and it lowers and sorts every id.
+        var known: Suggestion.Candidates?
         for postmortem in postmortems {
             for (index, related) in postmortem.related.enumerated() where firstByID[related] == nil {
+                if known == nil { known = Suggestion.Candidates(firstByID.keys) }
                 diagnostics.append(site(of: "related[\(index)]", in: postmortem, fallback: "related").diagnostic(
                     .error, .relatedNotFound,
                     "'related' names '\(related)', but no postmortem has that id",
-                    notes: [known.note(for: related) ?? "use the 'id' of another postmortem (or its file name without .md)"]))
+                    notes: [known?.note(for: related) ?? "use the 'id' of another postmortem (or its file name without .md)"]))
             }
         }
         return diagnostics
@@ -163,9 +165,14 @@ public enum LoadStage {
     /// A written cause key close to one used earlier (by date, then id) is a
     /// warning where it is written: one cause under two keys hides its recurrences.
     static func closeCauseKeys(_ postmortems: [Postmortem]) -> [Diagnostic] {
-        // Each sort key made once, not twice per comparison.
-        let chronological = postmortems.map { (key: ($0.date.map { "\($0)" } ?? "9999", $0.id), postmortem: $0) }
-            .sorted { $0.key < $1.key }.map(\.postmortem)
+        // By date, then id; undated between the dates of the year 9998 and those of 9999 (where the
+        // date's text, "9999" for none, put them). Each sort key made once, its date as a number.
+        func day(_ p: Postmortem) -> Int {
+            guard let date = p.date else { return 99_990_000 }
+            return date.year * 10_000 + date.month * 100 + date.day
+        }
+        let keyed: [(key: (Int, String), postmortem: Postmortem)] = postmortems.map { ((day($0), $0.id), $0) }
+        let chronological = keyed.sorted { $0.key < $1.key }.map(\.postmortem)
         var firstUse: [String: Postmortem] = [:]
         var keys: [String] = []
         for postmortem in chronological {
