@@ -26,7 +26,7 @@ extension RecurrenceAnalysis {
             StableHasher.digest { hasher in
                 hasher.combine(p.id)
                 hasher.combine(p.milestones.startedAt.map(\.timeIntervalSinceReferenceDate) ?? .nan)
-                hasher.combine(p.date.map { $0.year * 10_000 + $0.month * 100 + $0.day } ?? -1)
+                hasher.combine(p.date?.number ?? -1)
                 hasher.combine(p.causes.count)
                 for cause in p.causes {
                     hasher.combine(cause.key)

@@ -250,7 +250,7 @@ extension RelatedIncidents {
             let p = postmortems[index]
             return StableHasher.digest { hasher in
                 hasher.combine(p.id)
-                hasher.combine(p.date.map { $0.year * 10_000 + $0.month * 100 + $0.day } ?? -1)
+                hasher.combine(p.date?.number ?? -1)
                 hasher.combine(p.related)
                 hasher.combine(p.body.linkedPostmortems)
                 hasher.combine(p.causes.map(\.key))

@@ -165,13 +165,8 @@ public enum LoadStage {
     /// A written cause key close to one used earlier (by date, then id) is a
     /// warning where it is written: one cause under two keys hides its recurrences.
     static func closeCauseKeys(_ postmortems: [Postmortem]) -> [Diagnostic] {
-        // By date, then id; undated between the dates of the year 9998 and those of 9999 (where the
-        // date's text, "9999" for none, put them). Each sort key made once, its date as a number.
-        func day(_ p: Postmortem) -> Int {
-            guard let date = p.date else { return 99_990_000 }
-            return date.year * 10_000 + date.month * 100 + date.day
-        }
-        let keyed: [(key: (Int, String), postmortem: Postmortem)] = postmortems.map { ((day($0), $0.id), $0) }
+        // By date, then id; each sort key made once, its date as a number.
+        let keyed: [(key: (Int, String), postmortem: Postmortem)] = postmortems.map { ((CalendarDate.sortNumber($0.date), $0.id), $0) }
         let chronological = keyed.sorted { $0.key < $1.key }.map(\.postmortem)
         var firstUse: [String: Postmortem] = [:]
         var keys: [String] = []

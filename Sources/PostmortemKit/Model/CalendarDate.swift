@@ -46,6 +46,12 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         }
     }
 
+    /// The date as one number, YYYYMMDD (2024-03-08 is 20240308): numbers compare as the dates do.
+    public var number: Int { year * 10_000 + month * 100 + day }
+
+    /// `number`, and for no date 99990000: where the text "9999" put it, after every date before the year 9999.
+    static func sortNumber(_ date: CalendarDate?) -> Int { date?.number ?? 99_990_000 }
+
     /// `YYYY-MM-DD`.
     public var description: String {
         func pad(_ value: Int, _ width: Int) -> String {

@@ -68,7 +68,7 @@ struct ActionItemLists: Sendable {
         }
         // By rank, due date (none after any date before the year 9999) and id; each key made once, not per comparison.
         func key(_ entry: Entry) -> (Int, Int, String) {
-            (entry.rank, entry.item.due.map { $0.year * 10_000 + $0.month * 100 + $0.day } ?? 99_990_000, entry.postmortem.id)
+            (entry.rank, CalendarDate.sortNumber(entry.item.due), entry.postmortem.id)
         }
         entries = ordered.flatMap { p in p.recurrenceFix.map { Entry(item: $0, postmortem: p, rank: rank($0)) } }
             .map { (key: key($0), entry: $0) }.sorted { $0.key < $1.key }.map(\.entry)

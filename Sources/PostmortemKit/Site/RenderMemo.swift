@@ -260,7 +260,7 @@ struct PageKeys: Sendable {
                 hasher.combine(group.name)
                 hasher.combine(group.path)
                 hasher.combine(group.postmortems.count)
-                hasher.combine(group.lastSeen.map { $0.year * 10_000 + $0.month * 100 + $0.day } ?? -1)
+                hasher.combine(group.lastSeen?.number ?? -1)
             }
         }
     }
@@ -348,7 +348,7 @@ extension IncidentSample {
         hasher.combine(category)
         hasher.combine(services)
         hasher.combine(start.map(\.timeIntervalSinceReferenceDate) ?? .nan)
-        hasher.combine(day.map { $0.year * 10_000 + $0.month * 100 + $0.day } ?? -1)
+        hasher.combine(day?.number ?? -1)
         for figure in [timings.recover, timings.detect, timings.mitigate] {
             hasher.combine(figure?.minutes ?? .nan)
             hasher.combine(figure?.source.rawValue)
