@@ -9,15 +9,9 @@ extension RecurrenceAnalysis {
     static func analyze(_ postmortems: [Postmortem], timeZone: TimeZone, memo: DigestMemo?) -> [String: Recurrence] {
         guard let memo else { return analyze(postmortems, timeZone: timeZone) }
         defer { memo.finish() }
-        let key = inputKey(postmortems, timeZone: timeZone)
-        if let kept = memo.value(for: key, read: { (reader: inout ByteReader) throws(ByteReader.Malformed) in
-            try read(&reader, postmortems)
-        }) {
-            return kept
-        }
-        let result = analyze(postmortems, timeZone: timeZone)
-        memo.keep(key) { write(result, postmortems, to: &$0) }
-        return result
+        return memo.value(for: inputKey(postmortems, timeZone: timeZone),
+                          read: { (reader: inout ByteReader) throws(ByteReader.Malformed) in try read(&reader, postmortems) },
+                          write: { write($0, postmortems, to: &$1) }, make: { analyze(postmortems, timeZone: timeZone) })
     }
 
     /// A digest of what `analyze` reads of `postmortems` (in their order) and the time zone.

@@ -136,23 +136,19 @@ extension RelatedIncidents {
             TextSimilarity.neighbours(postmortems, memo: memos?.storyTerms, kept: memos?.storyNeighbours)
         }
 
-        let choices: [Choice]
-        if let memo = memos?.relatedChoices {
-            defer { memo.finish() }
-            let key = inputKey(postmortems, neighbours: textNeighbours, similarLimit: similarLimit)
-            if let kept = memo.value(for: key, read: { (reader: inout ByteReader) throws(ByteReader.Malformed) in
-                try Choice.read(&reader, count: members.count, positions: postmortems.count)
-            }) {
-                choices = kept
-            } else {
-                choices = choose(postmortems, members: members, position: position, isFirst: isFirst, values: values,
-                                 textNeighbours: textNeighbours, similarLimit: similarLimit)
-                memo.keep(key) { writer in Choice.write(choices, to: &writer) }
-            }
-        } else {
-            choices = choose(postmortems, members: members, position: position, isFirst: isFirst, values: values,
-                             textNeighbours: textNeighbours, similarLimit: similarLimit)
+        func chosen() -> [Choice] {
+            choose(postmortems, members: members, position: position, isFirst: isFirst, values: values,
+                   textNeighbours: textNeighbours, similarLimit: similarLimit)
         }
+        let choices = memos.map { memos in
+            defer { memos.relatedChoices.finish() }
+            return memos.relatedChoices.value(
+                for: inputKey(postmortems, neighbours: textNeighbours, similarLimit: similarLimit),
+                read: { (reader: inout ByteReader) throws(ByteReader.Malformed) in
+                    try Choice.read(&reader, count: members.count, positions: postmortems.count)
+                },
+                write: { Choice.write($0, to: &$1) }, make: chosen)
+        } ?? chosen()
 
         // Each choice described: the postmortems, the reasons, what is shared.
         let pages = Parallel.map(Array(zip(members, choices)), minimumChunk: 256) { member, choice -> RelatedIncidents in

@@ -137,13 +137,7 @@ enum SearchIndexPatch {
         for position in changed {
             let digest = last.documents[position]
             let read = { (reader: inout ByteReader) throws(ByteReader.Malformed) in try SearchPostings.KeptTerms(from: &reader) }
-            let old = keptBefore[digest].flatMap { bytes in
-                bytes.withUnsafeBytes { buffer -> SearchPostings.KeptTerms? in
-                    var reader = ByteReader(buffer)
-                    guard let terms = try? read(&reader), reader.isAtEnd else { return nil }
-                    return terms
-                }
-            } ?? memo?.peek(for: digest, read: read)
+            let old = keptBefore[digest].flatMap { ByteReader.whole($0, read) } ?? memo?.peek(for: digest, read: read)
             guard let old else {
                 removals = nil
                 break

@@ -92,6 +92,15 @@ struct ByteReader {
     /// Bytes that are cut short or are not what the reader expects.
     struct Malformed: Error {}
 
+    /// The value `read` reads from all of `bytes`; nil when it throws or leaves bytes unread.
+    static func whole<Value>(_ bytes: [UInt8], _ read: (inout ByteReader) throws(Malformed) -> Value) -> Value? {
+        bytes.withUnsafeBytes { buffer -> Value? in
+            var reader = ByteReader(buffer)
+            guard let value = try? read(&reader), reader.isAtEnd else { return nil }
+            return value
+        }
+    }
+
     static func need<Value>(_ value: Value?) throws(Malformed) -> Value {
         guard let value else { throw Malformed() }
         return value

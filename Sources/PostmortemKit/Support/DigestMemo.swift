@@ -141,18 +141,11 @@ final class DigestMemo: @unchecked Sendable {
 
     /// The last build's value for `digest`, read by `read`; nil when it had none (or not one `read` can read).
     func value<Value>(for digest: UInt64, read: (inout ByteReader) throws(ByteReader.Malformed) -> Value) -> Value? {
-        guard let place = ranges[digest], let bytes = Self.read(previous, place) else { return nil }
-        let value = bytes.withUnsafeBytes { buffer -> Value? in
-            var reader = ByteReader(buffer)
-            guard let value = try? read(&reader), reader.isAtEnd else { return nil }
-            return value
-        }
-        if value != nil {
-            lock.withLock {
-                guard used[digest] == nil else { return }
-                used[digest] = .some(nil)
-                readCount += 1
-            }
+        guard let value = peek(for: digest, read: read) else { return nil }
+        lock.withLock {
+            guard used[digest] == nil else { return }
+            used[digest] = .some(nil)
+            readCount += 1
         }
         return value
     }
@@ -162,11 +155,7 @@ final class DigestMemo: @unchecked Sendable {
     /// index patch reads the old terms of a few documents from a memo it leaves as it is).
     func peek<Value>(for digest: UInt64, read: (inout ByteReader) throws(ByteReader.Malformed) -> Value) -> Value? {
         guard let place = lock.withLock({ finished ? nil : ranges[digest] }), let bytes = Self.read(previous, place) else { return nil }
-        return bytes.withUnsafeBytes { buffer -> Value? in
-            var reader = ByteReader(buffer)
-            guard let value = try? read(&reader), reader.isAtEnd else { return nil }
-            return value
-        }
+        return ByteReader.whole(bytes, read)
     }
 
     /// Keeps the value for `digest` that this build made, as `write` writes it.
@@ -182,14 +171,19 @@ final class DigestMemo: @unchecked Sendable {
         }
     }
 
+    /// The value for `digest`: the last build's, read by `read`, else `make`'s, kept for the next build as `write` writes it.
+    func value<Value>(for digest: UInt64, read: (inout ByteReader) throws(ByteReader.Malformed) -> Value,
+                      write: (Value, inout ByteWriter) -> Void, make: () -> Value) -> Value {
+        if let value = value(for: digest, read: read) { return value }
+        let value = make()
+        keep(digest) { write(value, &$0) }
+        return value
+    }
+
     /// The value for `digest`: the last build's, else `make`'s (kept for the next build).
     func value<Value: ByteCodable>(for digest: UInt64, make: () -> Value) -> Value {
-        if let value = value(for: digest, read: { (reader: inout ByteReader) throws(ByteReader.Malformed) in try Value(from: &reader) }) {
-            return value
-        }
-        let value = make()
-        keep(digest) { value.write(to: &$0) }
-        return value
+        value(for: digest, read: { (reader: inout ByteReader) throws(ByteReader.Malformed) in try Value(from: &reader) },
+              write: { $0.write(to: &$1) }, make: make)
     }
 
     /// Values made by this build, and values read from the last one.
