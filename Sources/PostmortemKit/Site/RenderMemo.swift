@@ -67,8 +67,7 @@ struct MemoizedSink<Sink: SiteSink>: Sendable {
     /// file of the same key can be kept; true when it was made.
     @discardableResult
     func put(_ path: String, key: UInt64, page: Bool, make: () throws -> [UInt8]) throws -> Bool {
-        if let memo, let keeping = sink as? any KeepingSink, let stamp = memo.unchanged(path, key: key),
-           try keeping.keep(path, stamp: stamp) {
+        if let memo, let last = lastFile(path, key: key), try last.sink.keep(path, stamp: last.stamp) {
             memo.record(path, key: key, kept: true, page: page)
             return false
         }
@@ -79,15 +78,19 @@ struct MemoizedSink<Sink: SiteSink>: Sendable {
 
     /// Whether the last build's file at `path` had the key `key` and is still the one that build wrote.
     func hasPrevious(_ path: String, key: UInt64) -> Bool {
-        guard let memo, let keeping = sink as? any KeepingSink, let stamp = memo.unchanged(path, key: key) else { return false }
-        return keeping.hasPrevious(path, stamp: stamp)
+        lastFile(path, key: key).map { $0.sink.hasPrevious(path, stamp: $0.stamp) } ?? false
     }
 
     /// The bytes of the last build's file at `path`, when its key was `key`
     /// and the file is still the one that build wrote; else nil.
     func previous(_ path: String, key: UInt64) -> [UInt8]? {
+        lastFile(path, key: key).flatMap { $0.sink.previousBytes(path, stamp: $0.stamp) }
+    }
+
+    /// The sink that holds the last build's files, and the stamp the file at `path` had when its key was `key`.
+    private func lastFile(_ path: String, key: UInt64) -> (sink: any KeepingSink, stamp: FileIO.Stamp)? {
         guard let memo, let keeping = sink as? any KeepingSink, let stamp = memo.unchanged(path, key: key) else { return nil }
-        return keeping.previousBytes(path, stamp: stamp)
+        return (keeping, stamp)
     }
 }
 
