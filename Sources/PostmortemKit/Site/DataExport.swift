@@ -66,41 +66,41 @@ enum DataExport {
     /// are) gives for the array of every record.
     static func incidentsJSON(_ postmortems: [Postmortem], recurrences: [String: Recurrence] = [:],
                               definition: MetricsDefinition = .default) -> [UInt8] {
-        let plan = OutputPlan()
-        try? putIncidents(postmortems, recurrences: recurrences, definition: definition, keys: nil, memo: nil,
-                          into: MemoizedSink(sink: plan, memo: nil))
+        let plan = OutputPlan()  // puts into memory, which never fails
+        try? putJSON(postmortems, recurrences: recurrences, definition: definition, keys: nil, memo: nil,
+                     into: MemoizedSink(sink: plan, memo: nil))
         return plan.files[jsonPath] ?? []
     }
 
     static let jsonPath = "data/incidents.json", csvPath = "data/incidents.csv"
 
-    /// Puts `data/incidents.json` and `data/incidents.csv` into `sink`, their
-    /// records by `keys` (`PageKeys.record`): a record whose key the last
-    /// build had is copied from its file (`RecordFile`).
-    static func putIncidents<Sink: SiteSink>(_ postmortems: [Postmortem], recurrences: [String: Recurrence],
-                                             definition: MetricsDefinition, keys: [UInt64]?, memo: DigestMemo?,
-                                             into sink: MemoizedSink<Sink>, json: Bool = true, csv: Bool = true) throws {
-        // Without keys (no memo), every record is made: any key will do.
-        let keys = keys ?? postmortems.indices.map(UInt64.init)
-        func recurrence(_ index: Int) -> Recurrence { recurrences[postmortems[index].id] ?? Recurrence() }
-        if json {
-            // The encoder's array: `[`, each object indented one level, `,` and a line break between two, `]`.
-            try RecordFile.put(jsonPath, keys: keys, head: Array("[\n".utf8), separator: Array(",\n".utf8), tail: Array("\n]\n".utf8),
-                               memo: memo, into: sink) { index in
-                var writer = JSONWriter(pretty: true, capacity: 2_048, elementDepth: 1)
-                writeIncident(postmortems[index], recurrence: recurrence(index), definition: definition, into: &writer)
-                return writer.bytes
-            }
+    /// Puts `data/incidents.json` into `sink`, its records by `keys`
+    /// (`PageKeys.record`; without keys, every record is made): a record
+    /// whose key the last build had is copied from its file (`RecordFile`).
+    static func putJSON<Sink: SiteSink>(_ postmortems: [Postmortem], recurrences: [String: Recurrence], definition: MetricsDefinition,
+                                        keys: [UInt64]?, memo: DigestMemo?, into sink: MemoizedSink<Sink>) throws {
+        // The encoder's array: `[`, each object indented one level, `,` and a line break between two, `]`.
+        try RecordFile.put(jsonPath, keys: keys ?? postmortems.indices.map(UInt64.init), head: Array("[\n".utf8),
+                           separator: Array(",\n".utf8), tail: Array("\n]\n".utf8), memo: memo, into: sink) { index in
+            var writer = JSONWriter(pretty: true, capacity: 2_048, elementDepth: 1)
+            writeIncident(postmortems[index], recurrence: recurrences[postmortems[index].id] ?? Recurrence(),
+                          definition: definition, into: &writer)
+            return writer.bytes
         }
-        if csv {
-            var header = CSVWriter(capacity: 512)
-            for column in csvColumns { header.field(column, defuse: false) }
-            header.endRow()
-            try RecordFile.put(csvPath, keys: keys, head: header.bytes, memo: memo, into: sink) { index in
-                var row = CSVWriter(capacity: 600, byteOrderMark: false)
-                writeRow(postmortems[index], recurrence: recurrence(index), definition: definition, into: &row)
-                return row.bytes
-            }
+    }
+
+    /// Puts `data/incidents.csv` into `sink`, its rows by `keys`, as `putJSON` does.
+    static func putCSV<Sink: SiteSink>(_ postmortems: [Postmortem], recurrences: [String: Recurrence], definition: MetricsDefinition,
+                                       keys: [UInt64]?, memo: DigestMemo?, into sink: MemoizedSink<Sink>) throws {
+        var header = CSVWriter(capacity: 512)
+        for column in csvColumns { header.field(column, defuse: false) }
+        header.endRow()
+        try RecordFile.put(csvPath, keys: keys ?? postmortems.indices.map(UInt64.init), head: header.bytes,
+                           memo: memo, into: sink) { index in
+            var row = CSVWriter(capacity: 600, byteOrderMark: false)
+            writeRow(postmortems[index], recurrence: recurrences[postmortems[index].id] ?? Recurrence(),
+                     definition: definition, into: &row)
+            return row.bytes
         }
     }
 
@@ -117,9 +117,9 @@ enum DataExport {
     /// RFC 4180 CSV (`CSVWriter`): a record a line, lists joined with `; `.
     static func incidentsCSV(_ postmortems: [Postmortem], recurrences: [String: Recurrence] = [:],
                              definition: MetricsDefinition = .default) -> [UInt8] {
-        let plan = OutputPlan()
-        try? putIncidents(postmortems, recurrences: recurrences, definition: definition, keys: nil, memo: nil,
-                          into: MemoizedSink(sink: plan, memo: nil), json: false)
+        let plan = OutputPlan()  // puts into memory, which never fails
+        try? putCSV(postmortems, recurrences: recurrences, definition: definition, keys: nil, memo: nil,
+                    into: MemoizedSink(sink: plan, memo: nil))
         return plan.files[csvPath] ?? []
     }
 

@@ -218,8 +218,8 @@ public enum SiteRenderer {
         let recordKeys = Parallel.map(ordered, minimumChunk: 256) { keys.record($0, recurrence: recurrences[$0.id]) }
         var files: [(step: String, make: @Sendable () throws -> Void)] = [
             ("data: incidents.json", {
-                try DataExport.putIncidents(ordered, recurrences: recurrences, definition: configuration.metrics,
-                                            keys: recordKeys, memo: digests?.recordFiles, into: memoized, csv: false)
+                try DataExport.putJSON(ordered, recurrences: recurrences, definition: configuration.metrics,
+                                       keys: recordKeys, memo: digests?.recordFiles, into: memoized)
             }),
             ("search index", {
                 try SearchIndex.write(ordered, context: frozen, memo: digests?.searchTerms, state: digests?.searchIndex, into: memoized)
@@ -228,8 +228,8 @@ public enum SiteRenderer {
                 if ordered.count > IndexRows.pageSize { try sink.put(IndexRows.indexFile, IndexRows.script(ordered, context: frozen)) }
             }),
             ("data: incidents.csv", {
-                try DataExport.putIncidents(ordered, recurrences: recurrences, definition: configuration.metrics,
-                                            keys: recordKeys, memo: digests?.recordFiles, into: memoized, json: false)
+                try DataExport.putCSV(ordered, recurrences: recurrences, definition: configuration.metrics,
+                                      keys: recordKeys, memo: digests?.recordFiles, into: memoized)
             }),
             ("data: metrics", {
                 try sink.put("data/metrics.json", MetricsExport.json(metrics))
