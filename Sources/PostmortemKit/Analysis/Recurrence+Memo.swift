@@ -38,18 +38,10 @@ extension RecurrenceAnalysis {
         }
     }
 
-    /// The first position of each id: the postmortem `analyze` describes under it.
-    private static func firstPositions(_ postmortems: [Postmortem]) -> [String: Int] {
-        var positions: [String: Int] = [:]
-        positions.reserveCapacity(postmortems.count)
-        for (offset, p) in postmortems.enumerated() where positions[p.id] == nil { positions[p.id] = offset }
-        return positions
-    }
-
     /// For each position: 0 when it has no recurrence of its own, else 1 and
     /// its recurrence, incidents as positions and pending items as (position, item number).
     static func write(_ result: [String: Recurrence], _ postmortems: [Postmortem], to writer: inout ByteWriter) {
-        let positions = firstPositions(postmortems)
+        let positions = Postmortem.firstPositions(postmortems)
         func ids(_ list: [String]) {
             writer.append(UInt32(list.count))
             for id in list { writer.append(UInt32(positions[id] ?? Int(UInt32.max))) }

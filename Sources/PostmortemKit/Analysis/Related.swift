@@ -121,15 +121,9 @@ extension RelatedIncidents {
     static func index(_ postmortems: [Postmortem], similarLimit: Int = defaultSimilarLimit,
                       memos: DigestMemos?) -> [String: RelatedIncidents] {
         // Positions of the first postmortem of each id; later duplicates are left out.
-        var firstPosition: [String: Int] = [:]
-        for (offset, postmortem) in postmortems.enumerated() where firstPosition[postmortem.id] == nil {
-            firstPosition[postmortem.id] = offset
-        }
-        let position = firstPosition
-        let members = postmortems.indices.filter { position[postmortems[$0].id] == $0 }
-        var isMember = [Bool](repeating: false, count: postmortems.count)
-        for member in members { isMember[member] = true }
-        let isFirst = isMember
+        let position = Postmortem.firstPositions(postmortems)
+        let isFirst = postmortems.indices.map { position[postmortems[$0].id] == $0 }
+        let members = postmortems.indices.filter { isFirst[$0] }
         // Each postmortem's values, without repeats, in its own order (what likeness lists).
         let values = Parallel.map(postmortems, minimumChunk: 512) { Values($0) }
         let textNeighbours = Profile.measure("analysis: text similarity") {
@@ -156,8 +150,8 @@ extension RelatedIncidents {
             /// What `member` shares with `other`, in full (lists of the shared values).
             func likeness(_ other: Int) -> Similarity {
                 let mine = values[member], theirs = values[other]
-                // The cosine of the story, as a candidate's is (the first given).
-                let text = neighbours.first { $0.index == other && isFirst[other] }?.cosine ?? 0
+                // The cosine of the story, as a candidate's is (the first given; `other` is a member).
+                let text = neighbours.first { $0.index == other }?.cosine ?? 0
                 return Similarity(causeKeys: mine.causes.filter(theirs.causes.contains),
                                   categories: mine.categories.filter(theirs.categories.contains),
                                   services: mine.services.filter(theirs.services.contains),

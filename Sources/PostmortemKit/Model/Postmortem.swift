@@ -345,3 +345,14 @@ public struct ActionItem: Sendable, Hashable {
         self.ticket = ticket
     }
 }
+
+extension Postmortem {
+    /// The position in `postmortems` of the first postmortem of each id: the
+    /// one the analyses describe when ids repeat.
+    static func firstPositions(_ postmortems: [Postmortem]) -> [String: Int] {
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(postmortems.count)
+        for (offset, p) in postmortems.enumerated() where positions[p.id] == nil { positions[p.id] = offset }
+        return positions
+    }
+}
