@@ -26,13 +26,12 @@ import Testing
             previous[path].flatMap { Self.stamp($0) == stamp ? $0 : nil }
         }
 
-        /// The next build's site: this one's files as the previous ones, and a memo that knows their keys.
-        func next(keys: [String: UInt64]) -> (Site, RenderMemo) {
+        /// The next build's site: this one's files as the previous ones, and a memo that knows
+        /// their keys (the digest of their bytes, as `RecordFile` keys a file) and stamps.
+        func next() -> (Site, RenderMemo) {
             let site = Site()
             site.previous = made
-            let entries = made.compactMapValues { bytes in keys.isEmpty ? nil : bytes }.reduce(into: [String: RenderMemo.Entry]()) {
-                $0[$1.key] = RenderMemo.Entry(key: $1.value.withUnsafeBytes(BodyText.digest), stamp: Self.stamp($1.value))
-            }
+            let entries = made.mapValues { RenderMemo.Entry(key: $0.withUnsafeBytes(BodyText.digest), stamp: Self.stamp($0)) }
             return (site, RenderMemo(global: 0, previous: entries))
         }
     }
@@ -57,13 +56,13 @@ import Testing
         #expect(first.made[Self.path] == Array("[old0,old1,old2]".utf8))
 
         // Key 20 is gone, 40 is new, 30 moved to the front: two records copied, one made.
-        let (second, memo) = first.next(keys: [Self.path: 0])
+        let (second, memo) = first.next()
         let next = try put([30, 40, 10], into: second, memo: memo, digests: memoFile) { "new\($0)" }
         #expect(next == RecordFile.Counts(made: 1, copied: 2))
         #expect(second.made[Self.path] == Array("[old2,new1,old0]".utf8))
 
         // The same keys again: every record copied, and the file kept as it was.
-        let (third, same) = second.next(keys: [Self.path: 0])
+        let (third, same) = second.next()
         #expect(try put([30, 40, 10], into: third, memo: same, digests: memoFile) { _ in "unused" } == RecordFile.Counts(made: 0, copied: 3))
         #expect(third.made[Self.path] == second.made[Self.path])
         #expect(same.madePaths.isEmpty, "the file was kept, not made")
@@ -77,14 +76,14 @@ import Testing
         _ = try put([1, 2], into: first, memo: RenderMemo(global: 0), digests: memoFile) { "old\($0)" }
         // The same size and stamp, other bytes: the digest the memo kept tells them apart.
         first.made[Self.path] = Array("[odd0,old1]".utf8)
-        let (second, memo) = first.next(keys: [Self.path: 0])
+        let (second, memo) = first.next()
         let counts = try put([1, 2], into: second, memo: memo, digests: memoFile) { "new\($0)" }
         #expect(counts == RecordFile.Counts(made: 2, copied: 0))
         #expect(second.made[Self.path] == Array("[new0,new1]".utf8))
 
         // No memo of the last build (its cache gone): every record made.
         try FileManager.default.removeItem(at: memoFile)
-        let (third, fresh) = second.next(keys: [Self.path: 0])
+        let (third, fresh) = second.next()
         #expect(try put([1, 2], into: third, memo: fresh, digests: memoFile) { "again\($0)" } == RecordFile.Counts(made: 2, copied: 0))
     }
 }
