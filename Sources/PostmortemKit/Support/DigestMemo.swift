@@ -299,12 +299,14 @@ struct DigestMemos: Sendable {
 
     /// Memos in `folder`; none (nil) for memos that keep nothing.
     init(folder: URL?) {
-        storyTerms = DigestMemo(file: folder?.appendingPathComponent("story-terms.memo"), name: "story-terms")
-        storyNeighbours = DigestMemo(file: folder?.appendingPathComponent("story-neighbours.memo"), name: "story-neighbours")
-        searchTerms = DigestMemo(file: folder?.appendingPathComponent("search-terms.memo"), name: "search-terms")
-        recurrences = DigestMemo(file: folder?.appendingPathComponent("recurrences.memo"), name: "recurrences")
-        relatedChoices = DigestMemo(file: folder?.appendingPathComponent("related-choices.memo"), name: "related-choices")
-        searchIndex = DigestMemo(file: folder?.appendingPathComponent("search-index.memo"), name: "search-index")
-        recordFiles = DigestMemo(file: folder?.appendingPathComponent("record-files.memo"), name: "record-files")
+        /// The memo `name`, in the file `name.memo`.
+        func memo(_ name: String) -> DigestMemo { DigestMemo(file: folder?.appendingPathComponent(name + ".memo"), name: name) }
+        storyTerms = memo("story-terms")
+        storyNeighbours = memo("story-neighbours")
+        searchTerms = memo("search-terms")
+        recurrences = memo("recurrences")
+        relatedChoices = memo("related-choices")
+        searchIndex = memo("search-index")
+        recordFiles = memo("record-files")
     }
 }
