@@ -35,28 +35,26 @@ enum PlainText {
 
     static func join(_ text: String) -> String {
         var text = text
-        return text.withUTF8 { input -> String in
-            guard let base = input.baseAddress, memchr(base, 0x0A, input.count) != nil else {
-                return String(decoding: input, as: UTF8.self)
-            }
+        return text.withUTF8 { input -> String? in
+            // One line, most paragraphs: the text as it is, not a copy.
+            guard let base = input.baseAddress, memchr(base, 0x0A, input.count) != nil else { return nil }
             var output: [UInt8] = []
             output.reserveCapacity(input.count)
-            var index = 0
-            while index < input.count {
-                let byte = input[index]
-                guard byte == 0x0A else {
-                    output.append(byte)
-                    index += 1
-                    continue
-                }
-                index += 1
+            // Line by line (memchr), each copied whole; only the scalars on
+            // either side of a break are decoded.
+            var start = 0
+            while start < input.count, let found = memchr(base + start, 0x0A, input.count - start) {
+                let end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<end]))
+                start = end + 1
                 let previous = UTF8Scalars.last(in: output)
-                let next = UTF8Scalars.first(in: input, at: index)
+                let next = UTF8Scalars.first(in: input, at: start)
                 if let previous, let next, isCJKLike(previous) && isCJKLike(next) { continue }
                 output.append(0x20)
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: input[start...]))
             return String(decoding: output, as: UTF8.self)
-        }
+        } ?? text
     }
 
     static func isCJKLike(_ scalar: Unicode.Scalar) -> Bool {
@@ -67,7 +65,7 @@ enum PlainText {
     /// space U+3000) at either end.
     static func trimmed(_ text: String) -> String {
         var text = text
-        return text.withUTF8 { bytes -> String in
+        return text.withUTF8 { bytes -> String? in
             var start = 0, end = bytes.count
             while start < end {
                 if bytes[start] == 0x20 || (0x09...0x0D).contains(bytes[start]) { start += 1 }
@@ -79,8 +77,10 @@ enum PlainText {
                 else if end - start >= 3, bytes[end - 3] == 0xE3, bytes[end - 2] == 0x80, bytes[end - 1] == 0x80 { end -= 3 }
                 else { break }
             }
+            // Nothing to trim: the text as it is, not a copy.
+            guard start > 0 || end < bytes.count else { return nil }
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-        }
+        } ?? text
     }
 }
 

@@ -172,6 +172,12 @@ extension MarkdownDocument {
     func sections(headings: [OpaquePointer: HeadingEntry], texts: [OpaquePointer: String]) -> [Section] {
         var sections: [Section] = []
         var open: [(entry: HeadingEntry, text: String, first: String?)] = []
+        /// Adds a line to a section's text: lines joined by `\n`, with no
+        /// newline at the end, so `trimmed` seldom has to copy the text.
+        func add(_ line: String, to index: Int) {
+            if !open[index].text.isEmpty { open[index].text.append("\n") }
+            open[index].text.append(line)
+        }
         func close(downTo level: Int) {
             while let last = open.last, last.entry.level >= level {
                 open.removeLast()
@@ -184,14 +190,14 @@ extension MarkdownDocument {
             if let entry = headings[block] {
                 close(downTo: entry.level)
                 // A subsection's heading is part of the sections around it.
-                for index in open.indices { open[index].text += entry.text + "\n" }
+                for index in open.indices { add(entry.text, to: index) }
                 open.append((entry, "", nil))
                 continue
             }
             guard block.type != CMARK_NODE_CODE_BLOCK, block.type != CMARK_NODE_HTML_BLOCK else { continue }
             let text = blockText(block, texts: texts)
             for index in open.indices {
-                open[index].text += text + "\n"
+                add(text, to: index)
                 if open[index].first == nil, block.type == CMARK_NODE_PARAGRAPH { open[index].first = text }
             }
         }
@@ -203,9 +209,17 @@ extension MarkdownDocument {
     func blockText(_ block: OpaquePointer, texts: [OpaquePointer: String]) -> String {
         if let text = texts[block] { return text }
         var lines: [String] = []
-        for node in block.descendants {
-            if let text = texts[node] { lines.append(text) }
+        // Only blocks have a text (headings, paragraphs, tables), and none
+        // holds another that has one: the walk goes down through container
+        // blocks (lists, items, quotes), never into a block's inlines.
+        func collect(_ node: OpaquePointer) {
+            var child = node.firstChild
+            while let current = child {
+                if let text = texts[current] { lines.append(text) } else if current.isBlock { collect(current) }
+                child = current.next
+            }
         }
+        collect(block)
         return lines.joined(separator: "\n")
     }
 

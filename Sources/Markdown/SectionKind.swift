@@ -38,28 +38,30 @@ public enum SectionKind: String, Sendable, Hashable, CaseIterable {
         return names
     }()
 
-    /// The names by their first character, longest first, for prefix matches.
-    static let namesByFirstCharacter: [Character: [String]] = {
-        var grouped: [Character: [String]] = [:]
-        for name in names.keys {
-            if let first = name.first { grouped[first, default: []].append(name) }
+    /// The names as UTF-8 by their first byte, longest first: a heading's
+    /// normalised bytes are matched against these, with no `String` made.
+    static let namesByFirstByte: [[(name: [UInt8], kind: SectionKind)]] = {
+        var buckets = Array(repeating: [(name: [UInt8], kind: SectionKind)](), count: 256)
+        for (name, kind) in names {
+            let bytes = Array(name.utf8)
+            buckets[Int(bytes[0])].append((bytes, kind))
         }
-        return grouped.mapValues { $0.sorted { $0.utf8.count > $1.utf8.count } }
+        // Longest first; equal lengths by bytes, so the order is the same on every run.
+        return buckets.map { $0.sorted { $0.name.count != $1.name.count ? $0.name.count > $1.name.count : $0.name.lexicographicallyPrecedes($1.name) } }
     }()
 
     /// The kind a heading names, if any: `## 3. Root Cause(s):` is `.rootCause`.
     public static func of(heading: String) -> SectionKind? {
-        // Most headings are written plainly: try them as they are first.
-        if let kind = names[heading.lowercased()] { return kind }
-        let key = normalize(heading)
-        if let kind = names[key] { return kind }
-        // "Root cause analysis of the outage", "根本原因分析と対策": a known name
-        // followed by more words; the longest such name wins.
-        guard let first = key.first, let candidates = namesByFirstCharacter[first] else { return nil }
-        for name in candidates where key.utf8.count > name.utf8.count && key.utf8.starts(with: name.utf8) {
-            let next = key[key.utf8.index(key.startIndex, offsetBy: name.utf8.count)...].first
+        let key = normalizedBytes(heading)
+        guard let first = key.first else { return nil }
+        // A known name, or one followed by more words ("Root cause analysis of
+        // the outage", "根本原因分析と対策"): longest first, so the whole
+        // heading wins over a name it starts with, and a longer name over a shorter.
+        for (name, kind) in namesByFirstByte[Int(first)] where name.count <= key.count && key.starts(with: name) {
+            guard name.count < key.count else { return kind }
             // Japanese runs on without spaces; English needs a word break.
-            if let next, next == " " || next == ":" || !(next.isASCII && next.isLetter) { return names[name] }
+            let next = key[name.count]
+            if !(UInt8(ascii: "a")...UInt8(ascii: "z")).contains(next) { return kind }
         }
         return nil
     }
@@ -67,35 +69,87 @@ public enum SectionKind: String, Sendable, Hashable, CaseIterable {
     /// Lower case, full-width folded, leading numbering and symbols, a
     /// parenthesised part and a trailing colon dropped, white space collapsed.
     static func normalize(_ heading: String) -> String {
-        // Full-width letters and digits (ＡＰＩ, ３.) fold to ASCII; other text needs no folding.
-        let folded = heading.unicodeScalars.contains { (0xFF00...0xFFEF).contains($0.value) }
+        String(decoding: normalizedBytes(heading), as: UTF8.self)
+    }
+
+    /// `normalize` as UTF-8. ASCII, most of an English heading, is read as
+    /// bytes; other scalars through their Unicode properties, lower-cased
+    /// one by one as `String.lowercased()` does.
+    static func normalizedBytes(_ heading: String) -> [UInt8] {
+        // Full-width letters and digits (ＡＰＩ, ３.), U+FF00-FFEF (lead byte
+        // 0xEF in UTF-8), fold to ASCII; other text needs no folding.
+        let folded = heading.utf8.contains(0xEF) && heading.unicodeScalars.contains { (0xFF00...0xFFEF).contains($0.value) }
             ? heading.precomposedStringWithCompatibilityMapping : heading
-        var result = String.UnicodeScalarView()
-        var depth = 0
-        var started = false
-        var pendingSpace = false
-        for scalar in folded.lowercased().unicodeScalars {
-            switch scalar {
-            case "(", "[", "【": depth += 1; continue
-            case ")", "]", "】": depth = max(0, depth - 1); continue
-            default: break
+        var normalizer = HeadingNormalizer(capacity: folded.utf8.count)
+        for scalar in folded.unicodeScalars {
+            if scalar.isASCII {
+                let byte = UInt8(scalar.value)
+                normalizer.add(ascii: (0x41...0x5A).contains(byte) ? byte + 0x20 : byte)
+            } else if scalar.properties.changesWhenLowercased {
+                for lower in scalar.properties.lowercaseMapping.unicodeScalars { normalizer.add(lower) }
+            } else {
+                normalizer.add(scalar)
             }
-            guard depth == 0 else { continue }
-            let properties = scalar.properties
-            if properties.isWhitespace {
-                pendingSpace = started
-                continue
-            }
-            if !started {
-                // Numbering, emoji and punctuation before the words: "3. ", "🔥 ", "## ".
-                if properties.numericType != nil || !(properties.isAlphabetic) { continue }
-                started = true
-            }
-            if pendingSpace { result.append(" ") }
-            pendingSpace = false
-            result.append(scalar)
         }
-        while let last = result.last, last == ":" || last == "：" || last == " " { result.removeLast() }
-        return String(result)
+        return normalizer.finish()
+    }
+}
+
+/// The state of `SectionKind.normalizedBytes` over a heading's lower-cased scalars.
+private struct HeadingNormalizer {
+    var result: [UInt8] = []
+    /// How many brackets are open: their text is dropped.
+    var depth = 0
+    /// Whether the words began (numbering and symbols before them are dropped).
+    var started = false
+    var pendingSpace = false
+
+    init(capacity: Int) { result.reserveCapacity(capacity) }
+
+    mutating func add(ascii byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "("), UInt8(ascii: "["): depth += 1
+        case UInt8(ascii: ")"), UInt8(ascii: "]"): depth = max(0, depth - 1)
+        case _ where depth > 0: break
+        case 0x20, 0x09...0x0D: pendingSpace = started
+        default:
+            // Numbering and punctuation before the words: "3. ", "## ".
+            guard started || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) else { return }
+            started = true
+            if pendingSpace { result.append(0x20) }
+            pendingSpace = false
+            result.append(byte)
+        }
+    }
+
+    mutating func add(_ scalar: Unicode.Scalar) {
+        if scalar.isASCII { return add(ascii: UInt8(scalar.value)) }
+        switch scalar {
+        case "【": depth += 1; return
+        case "】": depth = max(0, depth - 1); return
+        default: break
+        }
+        guard depth == 0 else { return }
+        let properties = scalar.properties
+        if properties.isWhitespace {
+            pendingSpace = started
+            return
+        }
+        // Numbering, emoji and symbols before the words: "３. ", "🔥 ".
+        guard started || (properties.numericType == nil && properties.isAlphabetic) else { return }
+        started = true
+        if pendingSpace { result.append(0x20) }
+        pendingSpace = false
+        UTF8.encode(scalar) { result.append($0) }
+    }
+
+    /// The bytes without a trailing ":", "：" (U+FF1A, EF BC 9A) or space.
+    mutating func finish() -> [UInt8] {
+        while let last = result.last {
+            if last == UInt8(ascii: ":") || last == 0x20 { result.removeLast() }
+            else if result.count >= 3, last == 0x9A, result[result.count - 2] == 0xBC, result[result.count - 3] == 0xEF { result.removeLast(3) }
+            else { break }
+        }
+        return result
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Markdown
 
@@ -9,6 +10,34 @@ import Testing
     ])
     func slugs(heading: String, slug: String) {
         #expect(SlugSet.slug(heading) == slug)
+    }
+
+    @Test func decomposedTextIsComposedBeforeItsSlug() {
+        // か + the combining voicing mark is が; Å as A + ring is Å; the Ohm sign is Ω.
+        #expect(SlugSet.slug("か\u{3099}いよう") == "がいよう")
+        #expect(SlugSet.slug("A\u{30A}rsrapport") == "årsrapport")
+        #expect(SlugSet.slug("\u{2126}") == SlugSet.slug("\u{3A9}"))
+        #expect(!SlugSet.isComposed("か\u{3099}") && !SlugSet.isComposed("\u{2126}") && !SlugSet.isComposed("\u{F900}"))
+        #expect(SlugSet.isComposed("障害の概要とタイムライン（UTC）") && SlugSet.isComposed("Café — 한국어"))
+    }
+
+    /// Every scalar `isComposed` passes is its own composition and a starter
+    /// (combining class 0), alone and between others it passes: text made
+    /// of them is left as it is by NFC, which the slug then need not run.
+    @Test func textIsComposedSaysYesOnlyForScalarsNFCLeavesAlone() {
+        let passed = (0...0xFFFF).compactMap(Unicode.Scalar.init).filter { SlugSet.isComposed(String($0)) }
+        #expect(passed.count > 30_000)
+        for scalar in passed {
+            #expect(String(scalar).precomposedStringWithCanonicalMapping.unicodeScalars.elementsEqual([scalar]))
+            #expect(scalar.properties.canonicalCombiningClass == .notReordered)
+        }
+        // Pairs, a deterministic sample: nothing composes with what follows it.
+        var generator = DifferentialTests.Generator(state: 42)
+        for _ in 0..<20_000 {
+            let text = String(String.UnicodeScalarView([passed[generator.below(passed.count)],
+                                                         passed[generator.below(passed.count)]]))
+            #expect(text.precomposedStringWithCanonicalMapping.unicodeScalars.elementsEqual(text.unicodeScalars))
+        }
     }
 
     @Test func slugsAreUniqueAndAvoidReservedIDs() {
@@ -70,3 +99,4 @@ import Testing
         #expect(body.plainText == "管理画面が表示できない and then it recovered\n")
     }
 }
+
