@@ -129,8 +129,44 @@ public enum SiteRenderer {
         }
         let frozen = context
         page("index", to: "index.html") { frozen.index(ordered) }
-        let relations = Profile.measure("analysis: related and similar") { RelatedIncidents.index(ordered, memos: digests) }
-        let recurrences = Profile.measure("analysis: recurrences") { RecurrenceAnalysis.analyze(ordered, timeZone: configuration.timeZone, memo: digests?.recurrences) }
+        let language = configuration.language
+        let labels = context.labels
+        let today = context.today
+        // The analyses and what the overview pages are made of, in two lanes
+        // at once (each is one core's work, but related and similar, which
+        // runs on every core itself): related and similar, then the groups
+        // and the action-item lists; recurrences, then the statistics made
+        // from them.
+        let (overview, statistics) = Parallel.both({
+            let relations = Profile.measure("analysis: related and similar") { RelatedIncidents.index(ordered, memos: digests) }
+            let groups = Profile.measure("set-up: groups") {
+                // Causes, categories, services and tags: a page each, and rankings.
+                (causes: Group.make(ordered, kind: .causes, names: names, keys: { $0.causes.map(\.key) },
+                                    category: { key, members in members.lazy.flatMap(\.causes).first { $0.key == key }?.category }),
+                 categories: Group.make(ordered, kind: .categories, names: names, keys: { $0.causes.compactMap(\.category) },
+                                        name: { id in configuration.causeCategories.first { $0.id == id }?.label[language] ?? id }),
+                 services: Group.make(ordered, kind: .services, names: names, keys: \.services,
+                                      name: { id in configuration.service(id)?.label?[language] ?? id }),
+                 tags: Group.make(ordered, kind: .tags, names: names, keys: \.tags))
+            }
+            let actionItems = Profile.measure("set-up: action items") { ActionItemLists(ordered, today: today) }
+            return (relations: relations, groups: groups, actionItems: actionItems)
+        }, {
+            let recurrences = Profile.measure("analysis: recurrences") {
+                RecurrenceAnalysis.analyze(ordered, timeZone: configuration.timeZone, memo: digests?.recurrences)
+            }
+            // Trends: the statistics over the whole knowledge base, per configured period and per quarter.
+            return Profile.measure("set-up: statistics") {
+                let samples = IncidentSample.make(ordered, configuration: configuration, recurrences: recurrences)
+                let metrics = OutageMetrics.report(samples, configuration: configuration)
+                let quarterly = metrics.granularity == .quarter ? metrics
+                    : OutageMetrics.report(samples, configuration: configuration, granularity: .quarter)
+                return (recurrences: recurrences, samples: samples, metrics: metrics, quarterly: quarterly)
+            }
+        })
+        let relations = overview.relations, actionItems = overview.actionItems
+        let (causes, categories, services, tags) = overview.groups
+        let (recurrences, samples, metrics, quarterly) = statistics
         Memory.releaseFreedPages()
         let byID = Dictionary(ordered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for (index, postmortem) in ordered.enumerated() {
@@ -145,11 +181,6 @@ public enum SiteRenderer {
                                 recurrence: recurrence, postmortemsByID: byID)
             }
         }
-        let language = configuration.language
-        let labels = context.labels
-        // Causes, categories, services and tags: a page each, and rankings.
-        let causes = Group.make(ordered, kind: .causes, names: names, keys: { $0.causes.map(\.key) },
-                                category: { key, members in members.lazy.flatMap(\.causes).first { $0.key == key }?.category })
         page("groups", to: "causes/index.html") {
             frozen.groupsPage(causes, heading: labels["causes"] ?? "", lead: labels["causesLead"] ?? "",
                               nameLabel: labels["cause"] ?? "", showCategory: true, nav: "causes")
@@ -162,16 +193,12 @@ public enum SiteRenderer {
                                  recurrences: recurrences)
             }
         }
-        let categories = Group.make(ordered, kind: .categories, names: names, keys: { $0.causes.compactMap(\.category) },
-                                    name: { id in configuration.causeCategories.first { $0.id == id }?.label[language] ?? id })
         for group in categories {
             page("group", to: group.path, key: { keys.group(group.path, group, description: nil) }) {
                 frozen.groupPage(group, heading: group.name, description: nil,
                                  parent: (labels["causes"] ?? "", "causes/index.html"), nav: "causes")
             }
         }
-        let services = Group.make(ordered, kind: .services, names: names, keys: \.services,
-                                  name: { id in configuration.service(id)?.label?[language] ?? id })
         page("groups", to: "services/index.html") {
             frozen.groupsPage(services, heading: labels["servicesNav"] ?? "", lead: labels["servicesLead"] ?? "",
                               nameLabel: labels["service"] ?? "", showCategory: false, nav: "services")
@@ -181,14 +208,12 @@ public enum SiteRenderer {
                 frozen.servicePage(group)
             }
         }
-        let tags = Group.make(ordered, kind: .tags, names: names, keys: \.tags)
         for group in tags {
             page("group", to: group.path, key: { keys.group(group.path, group, description: nil) }) {
                 frozen.groupPage(group, heading: "#" + group.name, description: nil,
                                  parent: (labels["incidents"] ?? "", "index.html"), nav: "incidents")
             }
         }
-        let actionItems = ActionItemLists(ordered, today: context.today)
         page("action-items", to: "action-items.html", key: { keys.actionItems("action-items.html", actionItems) }) {
             frozen.actionItemsPage(actionItems)
         }
@@ -198,11 +223,6 @@ public enum SiteRenderer {
                 frozen.actionItemListPage(list, page: number)
             }
         }
-        // Trends: the statistics over the whole knowledge base, per configured period and per quarter.
-        let samples = IncidentSample.make(ordered, configuration: configuration, recurrences: recurrences)
-        let metrics = OutageMetrics.report(samples, configuration: configuration)
-        let quarterly = metrics.granularity == .quarter ? metrics
-            : OutageMetrics.report(samples, configuration: configuration, granularity: .quarter)
         page("trends", to: "trends.html", key: { keys.trends("trends.html", samples: samples, causes: causes) }) {
             frozen.trendsPage(metrics, samples: samples, quarterly: quarterly, causes: causes)
         }

@@ -64,6 +64,17 @@ enum Parallel {
         }
     }
 
+    /// `(first(), second())`, the two computed at once (one after the other
+    /// with one worker): for independent stages that are each one core's work.
+    static func both<A: Sendable, B: Sendable>(_ first: @Sendable () -> A, _ second: @Sendable () -> B) -> (A, B) {
+        guard workers > 1 else { return (first(), second()) }
+        let a = Results<A>(count: 1), b = Results<B>(count: 1)
+        DispatchQueue.concurrentPerform(iterations: 2) { lane in
+            if lane == 0 { a.set(0, first()) } else { b.set(0, second()) }
+        }
+        return (a.value(0), b.value(0))
+    }
+
     /// `items.forEach(body)` on all workers.
     static func forEach<Input: Sendable>(_ items: [Input], minimumChunk: Int = 8, _ body: @Sendable (Input) -> Void) {
         _ = map(items, minimumChunk: minimumChunk, body)
@@ -99,6 +110,9 @@ enum Parallel {
         }
 
         func set(_ index: Int, _ value: Output) { slots[index] = value }
+
+        /// Slot `index`, which was set.
+        func value(_ index: Int) -> Output { slots[index]! }
 
         /// Every slot, in order (each was set once by `concurrentPerform`, which returns only when all are done).
         func values() -> [Output] { UnsafeBufferPointer(start: slots, count: count).compactMap { $0 } }

@@ -71,8 +71,9 @@ public enum OutageMetrics {
                               through: CalendarDate? = nil) -> MetricsReport {
         let granularity = granularity ?? configuration.metrics.granularity
         let bounded = from != nil || through != nil
-        let chosen = samples.filter { sample in
-            guard let day = sample.day else { return !bounded }
+        // Without bounds every sample is chosen: no copy of them all.
+        let chosen = !bounded ? samples : samples.filter { sample in
+            guard let day = sample.day else { return false }
             return (from.map { day >= $0 } ?? true) && (through.map { day <= $0 } ?? true)
         }
         let gaps = gapsBetweenIncidents(chosen)
@@ -104,19 +105,31 @@ public enum OutageMetrics {
 
     /// Counts and statistics of a set of samples (MTBF left to the caller, who knows the neighbours).
     public static func overallFigures(_ samples: [IncidentSample]) -> MetricsReport.Overall {
+        // One pass over the samples, each read in place (a filtered copy
+        // retained every sample's texts and lists, for each period again).
         var overall = MetricsReport.Overall()
-        let counted = samples.filter(\.isCounted)
-        overall.incidents = counted.count
-        overall.nearMisses = samples.count(where: \.isNearMiss)
-        overall.drafts = samples.count(where: \.isDraft)
-        overall.ttr = Statistics(counted.compactMap { $0.timings.recover?.minutes })
-        overall.ttd = Statistics(counted.compactMap { $0.timings.detect?.minutes })
-        overall.ttm = Statistics(counted.compactMap { $0.timings.mitigate?.minutes })
-        overall.ttrInferred = counted.count { $0.timings.recover?.source == .inferred }
-        overall.withCauseKey = counted.count(where: \.hasCauseKey)
-        overall.recurrences = counted.count { $0.hasCauseKey && $0.isRecurrence }
+        var ttr: [Double] = [], ttd: [Double] = [], ttm: [Double] = []
+        for sample in samples {
+            if sample.isNearMiss { overall.nearMisses += 1 }
+            if sample.isDraft { overall.drafts += 1 }
+            guard sample.isCounted else { continue }
+            overall.incidents += 1
+            if let recover = sample.timings.recover {
+                ttr.append(recover.minutes)
+                if recover.source == .inferred { overall.ttrInferred += 1 }
+            }
+            if let detect = sample.timings.detect { ttd.append(detect.minutes) }
+            if let mitigate = sample.timings.mitigate { ttm.append(mitigate.minutes) }
+            if sample.hasCauseKey {
+                overall.withCauseKey += 1
+                if sample.isRecurrence { overall.recurrences += 1 }
+            }
+            if sample.day == nil { overall.undated += 1 }
+        }
+        overall.ttr = Statistics(ttr)
+        overall.ttd = Statistics(ttd)
+        overall.ttm = Statistics(ttm)
         overall.recurrenceRate = overall.withCauseKey == 0 ? nil : Double(overall.recurrences) / Double(overall.withCauseKey)
-        overall.undated = counted.count { $0.day == nil }
         return overall
     }
 
@@ -143,19 +156,26 @@ public enum OutageMetrics {
     /// order the most incidents first; samples without a value are left out.
     static func groups(_ samples: [IncidentSample], keys: (IncidentSample) -> [String],
                        order: [String]?) -> [MetricsReport.GroupFigures] {
-        var members: [String: [IncidentSample]] = [:]
-        for sample in samples { for value in Set(keys(sample)) { members[value, default: []].append(sample) } }
+        // Per value, how many samples have it and their times to recover (not the samples: copies).
+        var members: [String: (incidents: Int, ttr: [Double])] = [:]
+        for sample in samples {
+            let values = keys(sample)
+            let minutes = sample.timings.recover?.minutes
+            for value in values.count > 1 ? Array(Set(values)) : values {
+                members[value, default: (0, [])].incidents += 1
+                if let minutes { members[value, default: (0, [])].ttr.append(minutes) }
+            }
+        }
         let sorted: [String]
         if let order {
             let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
             sorted = members.keys.sorted { (rank[$0] ?? order.count, $0) < (rank[$1] ?? order.count, $1) }
         } else {
-            sorted = members.keys.sorted { (members[$0]?.count ?? 0, $1) > (members[$1]?.count ?? 0, $0) }
+            sorted = members.keys.sorted { (members[$0]?.incidents ?? 0, $1) > (members[$1]?.incidents ?? 0, $0) }
         }
         return sorted.map { value in
-            let group = members[value] ?? []
-            return MetricsReport.GroupFigures(key: value, incidents: group.count,
-                                              ttr: Statistics(group.compactMap { $0.timings.recover?.minutes }))
+            let group = members[value] ?? (0, [])
+            return MetricsReport.GroupFigures(key: value, incidents: group.incidents, ttr: Statistics(group.ttr))
         }
     }
 
