@@ -55,15 +55,33 @@ enum TextMeasures {
     static func counts(_ text: String) -> (words: Int, cjk: Int) {
         var words = 0, cjk = 0
         var inWord = false
-        for scalar in text.unicodeScalars {
-            if isCJK(scalar) {
-                cjk += 1
-                inWord = false
-            } else if scalar.isLetterOrDigit {
-                if !inWord { words += 1 }
-                inWord = true
-            } else {
-                inWord = false
+        var text = text
+        text.withUTF8 { bytes in
+            // ASCII, most of an English text, as bytes; other scalars decoded one by one.
+            var index = 0
+            while index < bytes.count {
+                let lead = bytes[index]
+                let isLetterOrDigit: Bool
+                if lead < 0x80 {
+                    let folded = lead | 0x20
+                    isLetterOrDigit = (lead >= 0x30 && lead <= 0x39) || (folded >= 0x61 && folded <= 0x7A)
+                    index += 1
+                } else {
+                    let scalar = UTF8Scalars.first(in: bytes, at: index) ?? "\u{FFFD}"
+                    index += lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+                    if isCJK(scalar) {
+                        cjk += 1
+                        inWord = false
+                        continue
+                    }
+                    isLetterOrDigit = scalar.isLetterOrDigit
+                }
+                if isLetterOrDigit {
+                    if !inWord { words += 1 }
+                    inWord = true
+                } else {
+                    inWord = false
+                }
             }
         }
         return (words, cjk)
@@ -77,7 +95,23 @@ enum TextMeasures {
 
     /// Cut at the last sentence end, else word break, before `limit`, with "…".
     static func shortened(_ text: String, limit: Int) -> String {
-        let characters = Array(text.split(whereSeparator: \.isNewline).joined(separator: " "))
+        // The text on one line (each run of line breaks a space, none at
+        // either end), only as far as the cut can reach: `limit + 1`
+        // characters, not the whole paragraph.
+        var characters: [Character] = []
+        characters.reserveCapacity(limit + 1)
+        var pendingSpace = false
+        for character in text {
+            if character.isNewline {
+                pendingSpace = !characters.isEmpty
+                continue
+            }
+            if pendingSpace { characters.append(" ") }
+            pendingSpace = false
+            guard characters.count <= limit else { break }
+            characters.append(character)
+            if characters.count > limit { break }
+        }
         guard characters.count > limit else { return String(characters) }
         // A sentence ends at 。！？ or at . ! ? before white space ("v2.36." and ".NET" go on).
         var sentenceEnd: Int?
