@@ -68,10 +68,12 @@ public enum Build {
         let templates = try options.templatesFolder.flatMap { folder in
             FileManager.default.fileExists(atPath: folder) ? try SourceDiscovery.list(in: folder) : nil
         }
-        let fingerprint = BuildRecord.fingerprint(
-            options: options, configurationFile: configurationFile,
-            today: CalendarDate(options.now, in: configuration.configuration.timeZone), listing: listing, templates: templates)
-        let previousRecord = BuildRecord.read(from: options.outputFolder)
+        let fingerprint = Profile.measure("record: fingerprint") {
+            BuildRecord.fingerprint(options: options, configurationFile: configurationFile,
+                                    today: CalendarDate(options.now, in: configuration.configuration.timeZone),
+                                    listing: listing, templates: templates)
+        }
+        let previousRecord = Profile.measure("record: read") { BuildRecord.read(from: options.outputFolder) }
         if let record = previousRecord?.summary, record.fingerprint == fingerprint,
            previousRecord?.siteIsIntact(in: options.outputFolder) == true {
             let check = CheckReport(configuration: configuration.configuration, load: LoadResult(postmortems: [], diagnostics: []),
@@ -92,8 +94,8 @@ public enum Build {
         guard check.errorCount == 0 else { return Result(check: check, written: nil, pages: 0, filesLoaded: filesLoaded) }
         Memory.releaseFreedPages()
         options.progress?("rendering and writing \(DiagnosticFormatter.plural(check.load.postmortems.count, "postmortem"))")
-        let theme = try Theme.load(overrides: options.templatesFolder)
-        let staging = try SiteWriter.Staging(output: options.outputFolder, sourceFolder: options.sourceFolder)
+        let theme = try Profile.measure("theme") { try Theme.load(overrides: options.templatesFolder) }
+        let staging = try Profile.measure("staging") { try SiteWriter.Staging(output: options.outputFolder, sourceFolder: options.sourceFolder) }
         let memo = RenderMemo(
             global: BuildRecord.globalKey(configurationFile: configurationFile, theme: theme,
                                           today: CalendarDate(options.now, in: check.configuration.timeZone)),
@@ -107,14 +109,14 @@ public enum Build {
             }
             try loadCache.requireEveryTextRead()
             let site = staging.placed
-            let record = BuildRecord(
+            let record = Profile.measure("record: make") { BuildRecord(
                 summary: BuildRecord.Summary(fingerprint: fingerprint, pages: summary.pageCount, filesWritten: site.count,
                                              fileCount: check.fileCount, skipped: check.skipped, diagnostics: check.diagnostics),
-                site: site, pageKeys: memo.pageKeys)
+                site: site, pageKeys: memo.pageKeys) }
             options.progress?("putting the site in place")
             let written = try Profile.measure("swap") { try staging.commit() }
             // Without a record the next build is a full one: a cache that cannot be written is no failure.
-            try? record.save(for: options.outputFolder)
+            Profile.measure("record: save") { try? record.save(for: options.outputFolder) }
             return Result(check: check, written: written, pages: summary.pageCount, pagesRendered: memo.pageCounts.rendered,
                           filesLoaded: filesLoaded, made: memo.madePaths,
                           workingState: WorkingState([summary.workingState as Any, record, memo, staging, loadCache, digests]))

@@ -74,6 +74,24 @@ import Testing
         #expect(long == String(repeating: "障", count: 50), "cut to 150 bytes, not in the middle of a character")
     }
 
+    @Test func urlPathsEscapeEachByteOutsideTheUnreservedSetAndKeepSlashes() {
+        let cases: [(String, String)] = [
+            ("incidents/INC-2024-00042.html", "incidents/INC-2024-00042.html"), ("a b/c.png", "a%20b/c.png"),
+            ("files/障害.png", "files/%E9%9A%9C%E5%AE%B3.png"), ("a//b/", "a//b/"), ("~x_y.z", "~x_y.z"),
+            ("100%/#?", "100%25/%23%3F"), ("", ""),
+        ]
+        for (path, expected) in cases {
+            #expect(SitePaths.urlPath(path) == expected, "\(path.debugDescription)")
+        }
+    }
+
+    @Test func windowsReservedStemsAreFoundWhateverFollowsThem() {
+        for name in ["CON", "con.txt", "Nul.tar.gz", "COM1", "lpt9.html", "aux", "COM¹.txt", "lpt³"] { #expect(SitePaths.isWindowsReserved(name), "\(name)") }
+        for name in ["console", "com10", "icon", "con_", "", ".con", "障害", "CON\u{301}", "nulé.txt"] {
+            #expect(!SitePaths.isWindowsReserved(name), "\(name.debugDescription)")
+        }
+    }
+
     /// A postmortem whose every name is hostile.
     static func hostilePostmortem(_ index: Int, _ names: [String]) -> SourceFile {
         func yaml(_ text: String) -> String {

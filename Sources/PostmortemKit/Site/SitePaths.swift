@@ -70,8 +70,10 @@ public enum SitePaths {
     }()
 
     static func isWindowsReserved(_ name: String) -> Bool {
-        let stem = name.prefix { $0 != "." }
-        return stem.count <= 4 && windowsReserved.contains(stem.lowercased())
+        // The names are at most five bytes long (`com¹`): a longer stem (in
+        // bytes, not characters: no grapheme breaking) is none of them.
+        let stem = name.utf8.prefix { $0 != UInt8(ascii: ".") }
+        return stem.count <= 5 && windowsReserved.contains(String(decoding: stem, as: UTF8.self).lowercased())
     }
 
     /// Already a file name (ASCII letters, digits, `-`, `_`, `.`; not
@@ -94,20 +96,28 @@ public enum SitePaths {
 
     /// `path` with each segment percent-encoded for a URL (`a b/c.png` → `a%20b/c.png`).
     public static func urlPath(_ path: String) -> String {
-        path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
-            var encoded = ""
-            for byte in segment.utf8 {
-                switch byte {
-                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                     UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
-                     UInt8(ascii: "."), UInt8(ascii: "~"):
-                    encoded.unicodeScalars.append(Unicode.Scalar(byte))
-                default:
-                    let digits = Array("0123456789ABCDEF")
-                    encoded += "%\(digits[Int(byte >> 4)])\(digits[Int(byte & 0xF)])"
-                }
+        func isKept(_ byte: UInt8) -> Bool {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
+                 UInt8(ascii: "."), UInt8(ascii: "~"), UInt8(ascii: "/"): true
+            default: false
             }
-            return encoded
-        }.joined(separator: "/")
+        }
+        // Nearly every path (an incident page's) needs no escaping: itself, not a copy.
+        guard !path.utf8.allSatisfy(isKept) else { return path }
+        let digits = Array("0123456789ABCDEF".utf8)
+        var encoded: [UInt8] = []
+        encoded.reserveCapacity(path.utf8.count * 3)
+        for byte in path.utf8 {
+            if isKept(byte) {
+                encoded.append(byte)
+            } else {
+                encoded.append(UInt8(ascii: "%"))
+                encoded.append(digits[Int(byte >> 4)])
+                encoded.append(digits[Int(byte & 0xF)])
+            }
+        }
+        return String(decoding: encoded, as: UTF8.self)
     }
 }
