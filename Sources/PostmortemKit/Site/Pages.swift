@@ -127,6 +127,14 @@ struct PageContext {
 
     /// A postmortem's table row; with `html`, also the row rendered by the theme (`FragmentCache`, once per root).
     func row(_ postmortem: Postmortem, root: String = "", html: Bool = true) -> IncidentRow {
+        guard let fragments else { return makeRow(postmortem, root: root) }
+        var row = fragments.rowView(postmortem, root: root)
+        if html { row.html = fragments.row(postmortem, root: root) }
+        return row
+    }
+
+    /// A postmortem's table row, without its HTML, made now.
+    func makeRow(_ postmortem: Postmortem, root: String) -> IncidentRow {
         let severity = postmortem.severity
         let categoryID = postmortem.primaryCause?.category
         let category = categoryLabel(categoryID)
@@ -152,8 +160,7 @@ struct PageContext {
             category: category, categoryURL: categoryID.map { root + names.path(.categories, $0) },
             ttr: recover.map { format.duration($0.minutes, approximate: $0.approximate) },
             ttrInferred: recover?.source == .inferred, facets: facets,
-            contentLang: contentLang(postmortem),
-            html: html ? fragments?.row(postmortem, root: root) ?? "" : "")
+            contentLang: contentLang(postmortem))
     }
 
     // MARK: Incident

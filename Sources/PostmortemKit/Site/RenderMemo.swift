@@ -119,6 +119,7 @@ final class FragmentCache: @unchecked Sendable {
     private let maker: PageContext
     private let lock = NSLock()
     private var fragments: [String: String] = [:]
+    private var rowViews: [String: IncidentRow] = [:]
 
     init(library: MustacheLibrary, maker: PageContext) {
         self.library = library
@@ -128,8 +129,21 @@ final class FragmentCache: @unchecked Sendable {
     /// The postmortem's row of an incident table on a page `root` away from the site's root.
     func row(_ postmortem: Postmortem, root: String) -> String {
         html(Self.rowPartial, key: root + "\u{0}" + postmortem.id) {
-            RowContext(row: maker.row(postmortem, root: root), labels: maker.labels)
+            RowContext(row: rowView(postmortem, root: root), labels: maker.labels)
         }
+    }
+
+    /// The postmortem's row without its HTML; made once for the pages one
+    /// folder down (`../`), where an incident's row is on its own page, on
+    /// each of its groups' pages and in their rows files (at 10,000, some
+    /// 60,000 rows were made for 10,000 postmortems). Rows of other roots,
+    /// each needed about once, are not kept.
+    func rowView(_ postmortem: Postmortem, root: String) -> IncidentRow {
+        guard root == "../" else { return maker.makeRow(postmortem, root: root) }
+        if let row = lock.withLock({ rowViews[postmortem.id] }) { return row }
+        let row = maker.makeRow(postmortem, root: root)
+        lock.withLock { rowViews[postmortem.id] = row }
+        return row
     }
 
     /// The link, badges and id of `postmortem` in an incident page's related or similar list (`entry`: its values).
