@@ -1036,7 +1036,7 @@ table.chart-table tbody th { font-weight: 500; }
 {{#related}}
 <li class="connection">
 {{{head}}}
-<ul class="reasons">{{#reasons}}<li class="reason{{#strong}} reason-strong{{/strong}}">{{text}}</li>{{/reasons}}</ul>
+{{{reasonList}}}
 </li>
 {{/related}}
 </ul>
@@ -1050,7 +1050,7 @@ table.chart-table tbody th { font-weight: 500; }
 {{#similar}}
 <li class="connection">
 {{{head}}}
-<ul class="reasons">{{#reasons}}<li class="reason{{#strong}} reason-strong{{/strong}}">{{text}}</li>{{/reasons}}</ul>
+{{{reasonList}}}
 </li>
 {{/similar}}
 </ul>
@@ -1256,6 +1256,10 @@ table.chart-table tbody th { font-weight: 500; }
 {{#after}}{{#url}}<a href="{{url}}">{{label}}</a>{{/url}}{{^url}}<span class="muted">{{label}}</span>{{/url}}
 {{/after}}
 </nav>
+
+"""##,
+        "partials/reasons.mustache": ##"""
+<ul class="reasons">{{#reasons}}<li class="reason{{#strong}} reason-strong{{/strong}}">{{text}}</li>{{/reasons}}</ul>
 
 """##,
         "partials/row-pager.mustache": ##"""

@@ -192,6 +192,7 @@ struct PageContext {
             entry["nearMiss"] = other.kind == .nearMiss
             entry["head"] = fragments?.connectionHead(other, entry: entry) ?? ""
             entry["reasons"] = reasons
+            entry["reasonList"] = fragments?.reasons(reasons) ?? ""
             return entry
         }
         func reason(_ key: String, _ values: [String] = [], strong: Bool = false) -> [String: Any] {

@@ -114,6 +114,7 @@ protocol KeepingSink: SiteSink {
 final class FragmentCache: @unchecked Sendable {
     static let rowPartial = "partials/incident-row"
     static let connectionPartial = "partials/connection"
+    static let reasonsPartial = "partials/reasons"
 
     private let library: MustacheLibrary
     private let maker: PageContext
@@ -149,6 +150,18 @@ final class FragmentCache: @unchecked Sendable {
     /// The link, badges and id of `postmortem` in an incident page's related or similar list (`entry`: its values).
     func connectionHead(_ postmortem: Postmortem, entry: [String: Any]) -> String {
         html(Self.connectionPartial, key: postmortem.id) { LabelledView(values: entry, labels: maker.labels) }
+    }
+
+    /// Why a related or similar incident is listed (`reasons`: each a
+    /// `text` and whether it is `strong`): one list for every entry that
+    /// gives the same reasons ("shared cause", "shared service: api"…), of
+    /// which there are far fewer than entries.
+    func reasons(_ reasons: [[String: Any]]) -> String {
+        var key = ""
+        for reason in reasons {
+            key += (reason["strong"] as? Bool == true ? "1" : "0") + (reason["text"] as? String ?? "") + "\u{0}"
+        }
+        return html(Self.reasonsPartial, key: key) { LabelledView(values: ["reasons": reasons], labels: maker.labels) }
     }
 
     private func html(_ partial: String, key: String, context: () -> Any) -> String {
