@@ -133,10 +133,10 @@ public enum SiteRenderer {
         let labels = context.labels
         let today = context.today
         // The analyses and what the overview pages are made of, in two lanes
-        // at once (each is one core's work, but related and similar, which
-        // runs on every core itself): related and similar, then the groups
-        // and the action-item lists; recurrences, then the statistics made
-        // from them.
+        // at once, each about one core's work (related and similar also
+        // spreads over every core itself): related and similar, then the
+        // groups and the action-item lists; recurrences, then the statistics
+        // made from them.
         let (overview, statistics) = Parallel.both({
             let relations = Profile.measure("analysis: related and similar") { RelatedIncidents.index(ordered, memos: digests) }
             let groups = Profile.measure("set-up: groups") {
