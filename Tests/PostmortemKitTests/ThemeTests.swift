@@ -69,5 +69,48 @@ import Testing
         inline.files["incident.mustache"] = Theme.builtIn.files["incident.mustache"]?.replacingOccurrences(of: "{{{head}}}\n", with: head)
         #expect(try page(inline) == builtIn)
     }
-}
 
+    /// The site's header and footer (once per folder and navigation entry)
+    /// and the reasons of related and similar entries (once per distinct
+    /// list) come from their partials; a theme can replace them, and a
+    /// layout or incident template that still writes them inline (their
+    /// values are on every page and entry) makes the same site.
+    @Test func headerFooterAndReasonsComeFromTheirPartials() throws {
+        let files = (1...4).map { n in
+            SourceFile(path: "p\(n).md", text: frontMatter("""
+                id: P\(n)
+                title: Pool exhausted \(n)
+                started_at: 2024-01-0\(n)T10:00Z
+                services: [api]
+                cause: {key: pool}
+                """))
+        }
+        let postmortems = LoadStage.load(files, configuration: .default).postmortems
+        func site(_ theme: Theme) throws -> [String: [UInt8]] {
+            try SiteRenderer.render(postmortems, configuration: .default, theme: theme, sourceFolder: "/tmp",
+                                    now: instant("2024-02-01T00:00Z")).files
+        }
+        let builtIn = try site(.builtIn)
+        let incident = String(decoding: builtIn["incidents/P1.html"] ?? [], as: UTF8.self)
+        #expect(incident.contains(##"<a class="skip" href="#main">"##) && incident.contains(#"<footer class="site-footer">"#))
+        #expect(incident.contains(#"<li><a href="../index.html" aria-current="page">"#))
+        #expect(incident.contains(#"<ul class="reasons"><li class="reason reason-strong">"#))
+
+        var inline = Theme.builtIn
+        let header = try #require(Theme.builtIn.files["partials/site-header.mustache"])
+        let footer = try #require(Theme.builtIn.files["partials/site-footer.mustache"])
+        let reasons = try #require(Theme.builtIn.files["partials/reasons.mustache"])
+        inline.files["layout.mustache"] = Theme.builtIn.files["layout.mustache"]?
+            .replacingOccurrences(of: "{{{siteHeader}}}\n", with: header).replacingOccurrences(of: "{{{siteFooter}}}\n", with: footer)
+        inline.files["incident.mustache"] = Theme.builtIn.files["incident.mustache"]?
+            .replacingOccurrences(of: "{{{reasonList}}}\n", with: reasons)
+        #expect(inline.files["layout.mustache"] != Theme.builtIn.files["layout.mustache"])
+        #expect(try site(inline) == builtIn)
+
+        var replaced = Theme.builtIn
+        replaced.files["partials/site-footer.mustache"] = "<footer>custom {{root}}x</footer>\n"
+        let custom = try site(replaced)
+        #expect(String(decoding: custom["index.html"] ?? [], as: UTF8.self).contains("<footer>custom x</footer>\n</body>"))
+        #expect(String(decoding: custom["incidents/P1.html"] ?? [], as: UTF8.self).contains("<footer>custom ../x</footer>\n</body>"))
+    }
+}

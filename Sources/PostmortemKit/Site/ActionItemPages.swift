@@ -115,8 +115,7 @@ extension PageContext {
     /// `action-items.html`: the exact counts, then each status's and each
     /// owner's first items, with a link to the list's pages when it has more.
     func actionItemsPage(_ lists: ActionItemLists) -> [String: Any] {
-        var page = base(pageTitle: labels["actionItems"] ?? "", root: "")
-        page["nav"] = ["actionItems": true]
+        var page = base(pageTitle: labels["actionItems"] ?? "", root: "", nav: "actionItems")
         page["statuses"] = lists.statuses.filter { !$0.entries.isEmpty }.map { list -> [String: Any] in
             ["id": "status-\(list.id)", "name": listName(list), "count": list.entries.count,
              "unfinished": (list.rank ?? 0) < 3, "items": list.entries.prefix(list.limit).map { actionItemView($0, root: "", showOwner: true) },
@@ -143,8 +142,8 @@ extension PageContext {
         let pages = list.pageCount
         let pageOf = (labels["pageOf"] ?? "{page} / {pages}")
             .replacingEvery("{page}", with: "\(number)").replacingEvery("{pages}", with: "\(pages)")
-        var page = base(pageTitle: "\(name) · \(labels["actionItems"] ?? "")" + (pages > 1 ? " · \(pageOf)" : ""), root: "../")
-        page["nav"] = ["actionItems": true]
+        var page = base(pageTitle: "\(name) · \(labels["actionItems"] ?? "")" + (pages > 1 ? " · \(pageOf)" : ""), root: "../",
+                        nav: "actionItems")
         page["heading"] = name
         page["count"] = list.entries.count
         page["pageOf"] = pageOf

@@ -1101,32 +1101,11 @@ table.chart-table tbody th { font-weight: 500; }
 {{/severityStyle}}<link rel="alternate" type="application/atom+xml" title="{{site.title}}" href="{{root}}feed.xml">
 </head>
 <body>
-<a class="skip" href="#main">{{t.skip}}</a>
-<header class="site-header">
-<div class="wrap">
-<a class="brand" href="{{root}}index.html">{{site.title}}</a>
-<nav aria-label="{{t.navigation}}">
-<ul>
-<li><a href="{{root}}index.html"{{#nav.incidents}} aria-current="page"{{/nav.incidents}}>{{t.incidents}}</a></li>
-<li><a href="{{root}}causes/index.html"{{#nav.causes}} aria-current="page"{{/nav.causes}}>{{t.causes}}</a></li>
-<li><a href="{{root}}services/index.html"{{#nav.services}} aria-current="page"{{/nav.services}}>{{t.servicesNav}}</a></li>
-<li><a href="{{root}}action-items.html"{{#nav.actionItems}} aria-current="page"{{/nav.actionItems}}>{{t.actionItems}}</a></li>
-<li><a href="{{root}}recurrences.html"{{#nav.recurrences}} aria-current="page"{{/nav.recurrences}}>{{t.recurrences}}</a></li>
-<li><a href="{{root}}trends.html"{{#nav.trends}} aria-current="page"{{/nav.trends}}>{{t.trends}}</a></li>
-</ul>
-</nav>
-<form class="site-search" action="{{root}}search.html" role="search">
-<label for="site-q" class="visually-hidden">{{t.searchLabel}}</label>
-<input type="search" id="site-q" name="q" placeholder="{{t.searchPlaceholder}}">
-</form>
-</div>
-</header>
+{{{siteHeader}}}
 <main id="main" class="wrap">
 {{$content}}{{/content}}
 </main>
-<footer class="site-footer">
-<div class="wrap">{{t.generated}} · <a href="{{root}}feed.xml">{{t.feed}}</a> · {{t.data}} <a href="{{root}}data/incidents.json">JSON</a> / <a href="{{root}}data/incidents.csv">CSV</a></div>
-</footer>
+{{{siteFooter}}}
 </body>
 </html>
 
@@ -1265,6 +1244,35 @@ table.chart-table tbody th { font-weight: 500; }
         "partials/row-pager.mustache": ##"""
 <p class="muted first-rows" id="first-rows">{{firstRows}}</p>
 <nav class="pager index-pager" id="index-pager" aria-label="{{t.pages}}" hidden data-page-of="{{t.pageOf}}" data-first="{{t.firstPage}}" data-previous="{{t.previousPage}}" data-next="{{t.nextPage}}" data-last="{{t.lastPage}}"></nav>
+
+"""##,
+        "partials/site-footer.mustache": ##"""
+<footer class="site-footer">
+<div class="wrap">{{t.generated}} · <a href="{{root}}feed.xml">{{t.feed}}</a> · {{t.data}} <a href="{{root}}data/incidents.json">JSON</a> / <a href="{{root}}data/incidents.csv">CSV</a></div>
+</footer>
+
+"""##,
+        "partials/site-header.mustache": ##"""
+<a class="skip" href="#main">{{t.skip}}</a>
+<header class="site-header">
+<div class="wrap">
+<a class="brand" href="{{root}}index.html">{{site.title}}</a>
+<nav aria-label="{{t.navigation}}">
+<ul>
+<li><a href="{{root}}index.html"{{#nav.incidents}} aria-current="page"{{/nav.incidents}}>{{t.incidents}}</a></li>
+<li><a href="{{root}}causes/index.html"{{#nav.causes}} aria-current="page"{{/nav.causes}}>{{t.causes}}</a></li>
+<li><a href="{{root}}services/index.html"{{#nav.services}} aria-current="page"{{/nav.services}}>{{t.servicesNav}}</a></li>
+<li><a href="{{root}}action-items.html"{{#nav.actionItems}} aria-current="page"{{/nav.actionItems}}>{{t.actionItems}}</a></li>
+<li><a href="{{root}}recurrences.html"{{#nav.recurrences}} aria-current="page"{{/nav.recurrences}}>{{t.recurrences}}</a></li>
+<li><a href="{{root}}trends.html"{{#nav.trends}} aria-current="page"{{/nav.trends}}>{{t.trends}}</a></li>
+</ul>
+</nav>
+<form class="site-search" action="{{root}}search.html" role="search">
+<label for="site-q" class="visually-hidden">{{t.searchLabel}}</label>
+<input type="search" id="site-q" name="q" placeholder="{{t.searchPlaceholder}}">
+</form>
+</div>
+</header>
 
 """##,
         "partials/stats-table.mustache": ##"""

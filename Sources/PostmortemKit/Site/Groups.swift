@@ -72,8 +72,7 @@ extension PageContext {
     /// postmortem's text in another language than the site's.
     func groupPage(_ group: Group, heading: String, description: String?, descriptionLang: String? = nil,
                    parent: (title: String, url: String), nav: String) -> [String: Any] {
-        var page = base(pageTitle: heading, root: "../")
-        page["nav"] = [nav: true]
+        var page = base(pageTitle: heading, root: "../", nav: nav)
         page["heading"] = heading
         if let description { page["description"] = description }
         page["descriptionLang"] = descriptionLang ?? false
@@ -157,8 +156,7 @@ extension PageContext {
     /// A ranking of groups: causes or services.
     func groupsPage(_ groups: [Group], heading: String, lead: String, nameLabel: String, showCategory: Bool,
                     nav: String) -> [String: Any] {
-        var page = base(pageTitle: heading, root: "../")
-        page["nav"] = [nav: true]
+        var page = base(pageTitle: heading, root: "../", nav: nav)
         page["heading"] = heading
         page["lead"] = lead
         page["nameLabel"] = nameLabel

@@ -20,13 +20,25 @@ struct PageContext {
         today = CalendarDate(now, in: configuration.timeZone)
     }
 
-    /// What every page has: the site, the labels, the way back to the root.
-    func base(pageTitle: String, root: String) -> [String: Any] {
-        var site: [String: Any] = ["title": configuration.title]
-        if let description = configuration.description { site["description"] = description }
+    /// What every page has: the site, the labels, the way back to the root,
+    /// the navigation entry it is under (`nav.<entry>` is true), and the
+    /// site's header and footer for that root and entry, rendered once
+    /// (`FragmentCache.siteHeader`).
+    func base(pageTitle: String, root: String, nav: String) -> [String: Any] {
+        let site = siteValues
         return ["site": site, "t": labels, "lang": configuration.language.rawValue, "root": root,
                 "pageTitle": pageTitle, "description": configuration.description ?? "",
-                "severityStyle": Self.severityStyle(configuration.severityLevels) ?? false]
+                "severityStyle": Self.severityStyle(configuration.severityLevels) ?? false,
+                "nav": [nav: true],
+                "siteHeader": fragments?.siteHeader(root: root, nav: nav, site: site) ?? "",
+                "siteFooter": fragments?.siteFooter(root: root, site: site) ?? ""]
+    }
+
+    /// `site` of every page: its title and description.
+    var siteValues: [String: Any] {
+        var site: [String: Any] = ["title": configuration.title]
+        if let description = configuration.description { site["description"] = description }
+        return site
     }
 
     /// The CSS class of a severity: `sev1`…`sev4` for the first four configured
@@ -67,8 +79,7 @@ struct PageContext {
     // MARK: Index
 
     func index(_ postmortems: [Postmortem]) -> [String: Any] {
-        var page = base(pageTitle: labels["incidents"] ?? "Incidents", root: "")
-        page["nav"] = ["incidents": true]
+        var page = base(pageTitle: labels["incidents"] ?? "Incidents", root: "", nav: "incidents")
         page.merge(incidentTable(postmortems, root: "", rowsFile: IndexRows.indexFile)) { $1 }
         // The index filters even one page of rows (the table's own).
         page["filters"] = filters(postmortems)
@@ -168,8 +179,7 @@ struct PageContext {
     func incident(_ postmortem: Postmortem, previous: Postmortem?, next: Postmortem?,
                   related: RelatedIncidents = RelatedIncidents(), recurrence: Recurrence = Recurrence(),
                   postmortemsByID: [String: Postmortem] = [:]) -> IncidentPage {
-        var base = base(pageTitle: postmortem.title, root: "../")
-        base["nav"] = ["incidents": true]
+        let base = base(pageTitle: postmortem.title, root: "../", nav: "incidents")
         let causes = postmortem.causes.map { cause in
             let category = categoryLabel(cause.category)
             return CauseView(key: cause.key, url: "../" + names.path(.causes, cause.key), category: category,

@@ -5,8 +5,7 @@ extension PageContext {
     /// come back most, and the fixes that escaped or were still pending.
     func recurrencesPage(_ ordered: [Postmortem], recurrences: [String: Recurrence], causes: [Group],
                          quarterly: MetricsReport) -> [String: Any] {
-        var page = base(pageTitle: labels["recurrences"] ?? "", root: "")
-        page["nav"] = ["recurrences": true]
+        var page = base(pageTitle: labels["recurrences"] ?? "", root: "", nav: "recurrences")
         let isRecurrence = { (p: Postmortem) in recurrences[p.id]?.isRecurrence ?? false }
         let recurring = ordered.filter { $0.kind == .incident && isRecurrence($0) }
         let escaped = recurring.filter { recurrences[$0.id]?.verdict == .escaped }

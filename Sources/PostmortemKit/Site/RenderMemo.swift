@@ -115,6 +115,10 @@ final class FragmentCache: @unchecked Sendable {
     static let rowPartial = "partials/incident-row"
     static let connectionPartial = "partials/connection"
     static let reasonsPartial = "partials/reasons"
+    static let headerPartial = "partials/site-header"
+    static let footerPartial = "partials/site-footer"
+    /// Every partial the cache renders: a theme must have them (the built-in one gives them to any other).
+    static let partials = [rowPartial, connectionPartial, reasonsPartial, headerPartial, footerPartial]
 
     private let library: MustacheLibrary
     private let maker: PageContext
@@ -162,6 +166,20 @@ final class FragmentCache: @unchecked Sendable {
             key += (reason["strong"] as? Bool == true ? "1" : "0") + (reason["text"] as? String ?? "") + "\u{0}"
         }
         return html(Self.reasonsPartial, key: key) { LabelledView(values: ["reasons": reasons], labels: maker.labels) }
+    }
+
+    /// The site's header (skip link, name, navigation with `nav` marked,
+    /// search) on a page `root` away from the site's root: the same on every
+    /// page of a folder and navigation entry, so made once for each.
+    func siteHeader(root: String, nav: String, site: [String: Any]) -> String {
+        html(Self.headerPartial, key: root + "\u{0}" + nav) {
+            LabelledView(values: ["root": root, "nav": [nav: true], "site": site], labels: maker.labels)
+        }
+    }
+
+    /// The site's footer on a page `root` away from the site's root, made once per root.
+    func siteFooter(root: String, site: [String: Any]) -> String {
+        html(Self.footerPartial, key: root) { LabelledView(values: ["root": root, "site": site], labels: maker.labels) }
     }
 
     private func html(_ partial: String, key: String, context: () -> Any) -> String {

@@ -198,8 +198,7 @@ extension PageContext {
     /// `search.html`: the form and the place for results; the script and the
     /// index do the rest in the browser.
     func searchPage(documentCount: Int) -> [String: Any] {
-        var page = base(pageTitle: labels["search"] ?? "Search", root: "")
-        page["nav"] = ["search": true]
+        var page = base(pageTitle: labels["search"] ?? "Search", root: "", nav: "search")
         page["documentCount"] = documentCount
         return page
     }

@@ -104,7 +104,7 @@ public enum SiteRenderer {
         memo: RenderMemo?, digests: DigestMemos?, into sink: some SiteSink
     ) throws -> RenderSummary {
         let library = try theme.library()
-        for partial in [FragmentCache.rowPartial, FragmentCache.connectionPartial, FragmentCache.reasonsPartial] where library.getTemplate(named: partial) == nil {
+        for partial in FragmentCache.partials where library.getTemplate(named: partial) == nil {
             throw Failure.template(partial)
         }
         var context = PageContext(configuration: configuration, now: now)

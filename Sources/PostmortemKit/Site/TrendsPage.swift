@@ -10,8 +10,7 @@ extension PageContext {
 
     func trendsPage(_ report: MetricsReport, samples: [IncidentSample], quarterly: MetricsReport,
                     causes: [Group]) -> [String: Any] {
-        var page = base(pageTitle: labels["trends"] ?? "", root: "")
-        page["nav"] = ["trends": true]
+        var page = base(pageTitle: labels["trends"] ?? "", root: "", nav: "trends")
         let definition = configuration.metrics
         page["definition"] = String(format: labels["trendsDefinition"] ?? "%@ %@",
                                     definition.recoveryEnd.rawValue, definition.recoveryStart.rawValue)
