@@ -86,10 +86,15 @@ enum PlainText {
 
 /// Decoding a single scalar at either end of UTF-8 bytes.
 enum UTF8Scalars {
+    /// How many bytes the scalar that `lead` begins takes.
+    static func length(lead: UInt8) -> Int {
+        lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+    }
+
     static func first(in bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Unicode.Scalar? {
         guard index < bytes.count else { return nil }
         let lead = bytes[index]
-        let length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        let length = length(lead: lead)
         guard index + length <= bytes.count else { return nil }
         var value = UInt32(lead) & [0x7F, 0x1F, 0x0F, 0x07][length - 1]
         for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }

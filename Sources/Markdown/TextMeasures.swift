@@ -33,15 +33,18 @@ extension Unicode.Scalar {
     /// A letter or digit of any script (what words are made of): ASCII
     /// answered at once, the rest by Unicode's properties, which are slow.
     public var isLetterOrDigit: Bool {
-        if isASCII {
-            let v = value | 0x20
-            return (value >= 0x30 && value <= 0x39) || (v >= 0x61 && v <= 0x7A)
-        }
+        if isASCII { return TextMeasures.isLetterOrDigit(ascii: UInt8(value)) }
         return properties.isAlphabetic || properties.numericType != nil
     }
 }
 
 enum TextMeasures {
+    /// An ASCII letter or digit.
+    static func isLetterOrDigit(ascii byte: UInt8) -> Bool {
+        let folded = byte | 0x20
+        return (byte >= 0x30 && byte <= 0x39) || (folded >= 0x61 && folded <= 0x7A)
+    }
+
     static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0xFF66...0xFF9F, 0x20000...0x2FA1F:
@@ -63,12 +66,11 @@ enum TextMeasures {
                 let lead = bytes[index]
                 let isLetterOrDigit: Bool
                 if lead < 0x80 {
-                    let folded = lead | 0x20
-                    isLetterOrDigit = (lead >= 0x30 && lead <= 0x39) || (folded >= 0x61 && folded <= 0x7A)
+                    isLetterOrDigit = Self.isLetterOrDigit(ascii: lead)
                     index += 1
                 } else {
                     let scalar = UTF8Scalars.first(in: bytes, at: index) ?? "\u{FFFD}"
-                    index += lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+                    index += UTF8Scalars.length(lead: lead)
                     if isCJK(scalar) {
                         cjk += 1
                         inWord = false
