@@ -9,34 +9,13 @@
 /// the file is always what making every record gives.
 enum RecordFile {
     /// Where each record of a written file is, by key.
-    struct State: ByteCodable, Equatable {
+    struct State: Equatable {
         /// `BodyText.digest` of the file's bytes.
         var file: UInt64
         var keys: [UInt64]
         /// Record `i` is `bytes[starts[i] ..< ends[i]]`.
         var starts: [UInt64]
         var ends: [UInt64]
-
-        init(file: UInt64, keys: [UInt64], starts: [UInt64], ends: [UInt64]) {
-            self.file = file
-            self.keys = keys
-            self.starts = starts
-            self.ends = ends
-        }
-
-        func write(to writer: inout ByteWriter) {
-            writer.append(file)
-            writer.write(keys)
-            writer.write(starts)
-            writer.write(ends)
-        }
-
-        init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
-            file = try reader.read()
-            keys = try reader.read()
-            starts = try reader.read()
-            ends = try reader.read()
-        }
     }
 
     /// Counts of the last `put`, for tests: records made, and copied from the last build's file.
@@ -89,5 +68,18 @@ enum RecordFile {
         try sink.put(path, key: file, page: false) { out }
         memo?.keep(name) { State(file: file, keys: keys, starts: starts, ends: ends).write(to: &$0) }
         return counts
+    }
+}
+
+extension RecordFile.State: ByteCodable {
+    func write(to writer: inout ByteWriter) {
+        writer.append(file)
+        writer.write(keys)
+        writer.write(starts)
+        writer.write(ends)
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        self.init(file: try reader.read(), keys: try reader.read(), starts: try reader.read(), ends: try reader.read())
     }
 }
