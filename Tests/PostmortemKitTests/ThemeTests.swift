@@ -34,25 +34,34 @@ import Testing
         #expect(throws: Theme.Failure.self) { try theme.library() }
     }
 
-    /// Related and similar entries show their incident's head as
-    /// `partials/connection` renders it once per incident; a theme can
-    /// replace the partial, and an incident template that still writes the
-    /// head inline (the values are on the entry too) gives the same page.
-    @Test func connectionHeadsComeFromTheirPartial() throws {
+    /// Four incidents of one cause and service, each related to the others.
+    static let poolIncidents: [Postmortem] = {
         let files = (1...4).map { n in
             SourceFile(path: "p\(n).md", text: frontMatter("""
                 id: P\(n)
                 title: Pool exhausted \(n)
                 severity: SEV\(n % 2 + 1)
                 started_at: 2024-01-0\(n)T10:00Z
+                services: [api]
                 cause: {key: pool}
                 """))
         }
-        let postmortems = LoadStage.load(files, configuration: .default).postmortems
+        return LoadStage.load(files, configuration: .default).postmortems
+    }()
+
+    /// Every file of the site of `poolIncidents` with `theme`.
+    static func site(_ theme: Theme) throws -> [String: [UInt8]] {
+        try SiteRenderer.render(poolIncidents, configuration: .default, theme: theme, sourceFolder: "/tmp",
+                                now: instant("2024-02-01T00:00Z")).files
+    }
+
+    /// Related and similar entries show their incident's head as
+    /// `partials/connection` renders it once per incident; a theme can
+    /// replace the partial, and an incident template that still writes the
+    /// head inline (the values are on the entry too) gives the same page.
+    @Test func connectionHeadsComeFromTheirPartial() throws {
         func page(_ theme: Theme) throws -> String {
-            let plan = try SiteRenderer.render(postmortems, configuration: .default, theme: theme, sourceFolder: "/tmp",
-                                               now: instant("2024-02-01T00:00Z"))
-            return String(decoding: plan.files["incidents/P1.html"] ?? [], as: UTF8.self)
+            String(decoding: try Self.site(theme)["incidents/P1.html"] ?? [], as: UTF8.self)
         }
         let builtIn = try page(.builtIn)
         #expect(builtIn.contains(#"<a class="connection-title" href="P2.html">Pool exhausted 2</a>"#
@@ -76,21 +85,7 @@ import Testing
     /// layout or incident template that still writes them inline (their
     /// values are on every page and entry) makes the same site.
     @Test func headerFooterAndReasonsComeFromTheirPartials() throws {
-        let files = (1...4).map { n in
-            SourceFile(path: "p\(n).md", text: frontMatter("""
-                id: P\(n)
-                title: Pool exhausted \(n)
-                started_at: 2024-01-0\(n)T10:00Z
-                services: [api]
-                cause: {key: pool}
-                """))
-        }
-        let postmortems = LoadStage.load(files, configuration: .default).postmortems
-        func site(_ theme: Theme) throws -> [String: [UInt8]] {
-            try SiteRenderer.render(postmortems, configuration: .default, theme: theme, sourceFolder: "/tmp",
-                                    now: instant("2024-02-01T00:00Z")).files
-        }
-        let builtIn = try site(.builtIn)
+        let builtIn = try Self.site(.builtIn)
         let incident = String(decoding: builtIn["incidents/P1.html"] ?? [], as: UTF8.self)
         #expect(incident.contains(##"<a class="skip" href="#main">"##) && incident.contains(#"<footer class="site-footer">"#))
         #expect(incident.contains(#"<li><a href="../index.html" aria-current="page">"#))
@@ -105,11 +100,11 @@ import Testing
         inline.files["incident.mustache"] = Theme.builtIn.files["incident.mustache"]?
             .replacingOccurrences(of: "{{{reasonList}}}\n", with: reasons)
         #expect(inline.files["layout.mustache"] != Theme.builtIn.files["layout.mustache"])
-        #expect(try site(inline) == builtIn)
+        #expect(try Self.site(inline) == builtIn)
 
         var replaced = Theme.builtIn
         replaced.files["partials/site-footer.mustache"] = "<footer>custom {{root}}x</footer>\n"
-        let custom = try site(replaced)
+        let custom = try Self.site(replaced)
         #expect(String(decoding: custom["index.html"] ?? [], as: UTF8.self).contains("<footer>custom x</footer>\n</body>"))
         #expect(String(decoding: custom["incidents/P1.html"] ?? [], as: UTF8.self).contains("<footer>custom ../x</footer>\n</body>"))
     }
