@@ -205,6 +205,7 @@ import Testing
         let names = ["index.html", "files/a b/ä.png", "back\\slash", "line\nbreak", "cr\rname", "trailing\\"]
         let text = String(decoding: SiteManifest.text(of: names), as: UTF8.self)
         #expect(text.hasPrefix(SiteManifest.header))
+        #expect(text.contains("\nback\\\\slash\n") && text.contains("\nline\\nbreak\n") && text.contains("\ncr\\rname\n"))
         let listed = text.dropFirst(SiteManifest.header.count).split(separator: "\n").map { SiteManifest.unescape(String($0)) }
         #expect(Set(listed) == Set(names) && listed.count == names.count)
     }

@@ -147,7 +147,7 @@ public enum SiteWriter {
             var stamp: FileIO.Stamp?
             if let old, let existing = FileIO.stamp(old), existing.isRegularFile, existing.size == Int64(bytes.count),
                FileIO.read(old) == bytes {
-                stamp = FileIO.link(old, file)
+                stamp = FileIO.link(old, file, stamp: existing)
             }
             let isNew = stamp == nil
             if stamp == nil {
@@ -165,7 +165,7 @@ public enum SiteWriter {
         /// Links the previous site's file of `path` into the new site, if it still has `stamp`.
         func keep(_ path: String, stamp: FileIO.Stamp) throws -> Bool {
             guard let old = previousFile(path, stamp: stamp) else { return false }
-            guard let linked = FileIO.link(old, try prepare(path)) else { return false }
+            guard let linked = FileIO.link(old, try prepare(path), stamp: stamp) else { return false }
             lock.withLock {
                 written += 1
                 stamps[path] = linked
@@ -219,10 +219,14 @@ public enum SiteWriter {
             var kept: [String] = []
             do {
                 if let previous, let previousOwn {
-                    kept = try SiteManifest.carry(SiteManifest.userEntries(of: previous, own: previousOwn),
-                                                  from: previous, to: staging, strict: true)
+                    kept = try Profile.measure("swap: user files") {
+                        try SiteManifest.carry(SiteManifest.userEntries(of: previous, own: previousOwn),
+                                               from: previous, to: staging, strict: true)
+                    }
                 }
-                _ = try FileIO.write(SiteManifest.text(of: own), to: staging.appendingPathComponent(markerName).path)
+                _ = try Profile.measure("swap: marker") {
+                    try FileIO.write(SiteManifest.text(of: own), to: staging.appendingPathComponent(markerName).path)
+                }
                 if fileManager.fileExists(atPath: target.path) {
                     try fileManager.moveItem(at: target, to: retired)
                 }
@@ -234,10 +238,12 @@ public enum SiteWriter {
             }
             // A file put in the old site while this build ran goes along too, before the old site goes.
             if let previousOwn, fileManager.fileExists(atPath: retired.path) {
-                kept += (try? SiteManifest.carry(SiteManifest.userEntries(of: retired, own: previousOwn),
-                                                 from: retired, to: target, strict: false)) ?? []
+                kept += Profile.measure("swap: late user files") {
+                    (try? SiteManifest.carry(SiteManifest.userEntries(of: retired, own: previousOwn),
+                                             from: retired, to: target, strict: false)) ?? []
+                }
             }
-            try? fileManager.removeItem(at: retired)
+            Profile.measure("swap: remove the old site") { try? fileManager.removeItem(at: retired) }
             return lock.withLock {
                 Report(filesWritten: written, filesChanged: changed, kept: SiteManifest.grouped(Array(Set(kept)), own: own))
             }
