@@ -111,6 +111,40 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: file))
     }
 
+    /// A head longer than the first read (many tags, long fields) is read in
+    /// two parts and comes back whole.
+    @Test func anEntryWhoseHeadIsLongerThanTheFirstReadReadsBack() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-head-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let source = root.appendingPathComponent("postmortems"), folder = root.appendingPathComponent("cache")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        let tags = (1...600).map { "      - long-tag-number-\($0)" }.joined(separator: "\n")
+        try Data("""
+            ---
+            id: INC-2026-001
+            title: A postmortem with a long head
+            date: 2026-11-02
+            severity: SEV2
+            tags:
+            \(tags)
+            ---
+
+            The body.
+            """.utf8).write(to: source.appendingPathComponent("long.md"))
+        let listing = try SourceDiscovery.list(in: source.path)
+        let configuration = ConfigurationLoader.Loaded(configuration: .default, diagnostics: [])
+        let inMemory = Check.run(listing, configuration: configuration, now: BuildCacheTests.now)
+        _ = Check.run(listing, configuration: configuration, now: BuildCacheTests.now, cache: LoadCache(folder: folder))
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first)
+        let sizes = try #require(Array(try Data(contentsOf: folder.appendingPathComponent(file))).withUnsafeBytes { LoadCache.Folder.sizes($0) })
+        #expect(LoadCache.Folder.headerSize + Int(sizes.head) > LoadCache.Folder.firstRead)
+        let cache = LoadCache(folder: folder)
+        let read = Check.run(listing, configuration: configuration, now: BuildCacheTests.now, cache: cache)
+        #expect(cache.lastCounts == (0, 1))
+        #expect(read.load.postmortems == inMemory.load.postmortems && read.load.postmortems.first?.tags.count == 600)
+        #expect(read.diagnostics == inMemory.diagnostics)
+    }
+
     /// Changes a byte of an entry's first text (its HTML), right after its head: the head still reads.
     static func damageTheFirstText(of entry: URL) throws {
         var bytes = try Data(contentsOf: entry)

@@ -63,8 +63,13 @@ enum FileIO {
     /// Exactly `count` bytes of the file open as `fd` from `offset` on; nil
     /// when it cannot be read or holds fewer there.
     static func read(_ fd: Int32, at offset: Int, count: Int) -> [UInt8]? {
-        var bytes = [UInt8](repeating: 0, count: count)
-        return bytes.withUnsafeMutableBytes { read(fd, at: offset, into: $0) } == count ? bytes : nil
+        // Not zeroed first: every byte is read over, or the array is not returned.
+        var complete = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            complete = read(fd, at: offset, into: UnsafeMutableRawBufferPointer(buffer)) == count
+            initialized = complete ? count : 0
+        }
+        return complete ? bytes : nil
     }
 
     /// Reads into `buffer` from `offset` until it is full or the file ends:
