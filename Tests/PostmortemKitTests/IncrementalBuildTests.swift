@@ -319,5 +319,27 @@ import Testing
         try space.edit("incident-9.md", "severity: SEV3\n---\n", "severity: SEV3\n---\n\nA wombatprism outage.\n")
         let (after, afterPatched) = try patched { try space.expectSameAsFullBuild("a body edit after a deletion") }
         #expect(afterPatched && madeShards(after) <= 3, "made \(madeShards(after)) of \(shards) shards")
+
+        // A short postmortem: the words an edit gives it land in shards that held none of its
+        // postings (a shard must keep everything it held), and leave them again.
+        try """
+        ---
+        id: INC-900
+        title: Short
+        date: 2025-06-15
+        severity: SEV3
+        ---
+
+        Short.
+
+        """.write(to: space.source.appendingPathComponent("incident-900.md"), atomically: false, encoding: .utf8)
+        _ = try space.expectSameAsFullBuild("a short postmortem added")
+        let words = "lynxamber otterbasalt heronflint bisoncobalt ibexgarnet"
+        try space.edit("incident-900.md", "Short.", "Short. \(words).")
+        let (short, shortPatched) = try patched { try space.expectSameAsFullBuild("words new to their shards") }
+        #expect(shortPatched && madeShards(short) >= 3, "made \(madeShards(short)) of \(shards) shards")
+        try space.edit("incident-900.md", "Short. \(words).", "Short.")
+        let (back, backPatched) = try patched { try space.expectSameAsFullBuild("those words taken out again") }
+        #expect(backPatched && madeShards(back) >= 3, "made \(madeShards(back)) of \(shards) shards")
     }
 }

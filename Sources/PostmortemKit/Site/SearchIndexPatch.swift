@@ -90,9 +90,10 @@ enum SearchIndexPatch {
         var terms = 0, termBytes = 0, postings = 0
         /// The edited documents' postings in it are their new ones: the shard stays as it is.
         var unchanged = false
-        /// When an edited document has a posting in the shard: the shard,
-        /// and the edited documents' postings (the few compared with what
-        /// the edits add; the others are gathered only for a shard that changes).
+        /// When an edited document has a posting in the shard, or the edits
+        /// add one: the shard, and the edited documents' postings in it (the
+        /// few compared with what the edits add; the others are gathered only
+        /// for a shard that changes).
         var touched: (bytes: [UInt8], parsed: SearchShard.Parsed, edited: Postings)?
     }
 
@@ -164,7 +165,11 @@ enum SearchIndexPatch {
                                  postings: parsed.documents.count)
             guard parsed.documents.contains(where: { edited[Int($0)] }) else {
                 // What the last build kept of the edited documents' terms must be what its shards hold.
-                return before.map { $0[number].isEmpty } ?? true ? shard : nil
+                guard before.map({ $0[number].isEmpty }) ?? true else { return nil }
+                // A shard that gets an edited document's postings, having held none of its
+                // documents', is laid out again from all it held and those.
+                if !added[number].isEmpty { shard.touched = (bytes, parsed, [:]) }
+                return shard
             }
             let old = postings(of: bytes, parsed, where: { edited[Int($0)] })
             if let before, before[number] != old { return nil }
