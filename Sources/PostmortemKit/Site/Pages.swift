@@ -80,9 +80,10 @@ struct PageContext {
 
     func index(_ postmortems: [Postmortem]) -> [String: Any] {
         var page = base(pageTitle: labels["incidents"] ?? "Incidents", root: "", nav: "incidents")
-        page.merge(incidentTable(postmortems, root: "", rowsFile: IndexRows.indexFile)) { $1 }
-        // The index filters even one page of rows (the table's own).
-        page["filters"] = filters(postmortems)
+        let table = incidentTable(postmortems, root: "", rowsFile: IndexRows.indexFile)
+        page.merge(table) { $1 }
+        // The index filters even one page of rows (a paged table has its filters already: every facet).
+        if table["filters"] == nil { page["filters"] = filters(postmortems) }
         let nearMisses = postmortems.count { $0.kind == .nearMiss }
         page["summaryLine"] = String(format: labels["summaryLine"] ?? "%d %d %d",
                                      postmortems.count, postmortems.count - nearMisses, nearMisses)
