@@ -105,6 +105,23 @@ import Testing
         """.write(to: space.source.appendingPathComponent("2026-11-25-widget-cache.md"), atomically: false, encoding: .utf8)
         _ = try space.expectSameAsFullBuild("a file added and one deleted")
 
+        // A postmortem added that shares nothing with the others: their bodies are not loaded again
+        // (their links find what they found), and their pages stay but for its neighbour's.
+        try """
+        ---
+        id: INC-2019-001
+        title: Back-office printer jammed
+        date: 2019-01-15
+        severity: SEV4
+        ---
+
+        The back-office printer jammed; nothing else was affected.
+        """.write(to: space.source.appendingPathComponent("2019-01-15-printer.md"), atomically: false, encoding: .utf8)
+        let quiet = try space.expectSameAsFullBuild("a postmortem added that shares nothing")
+        let incidentPages = quiet.made.filter { $0.hasPrefix("incidents/") }
+        #expect(quiet.filesLoaded.loaded == 1)
+        #expect(incidentPages.count <= 2, "\(incidentPages)")
+
         // The configuration, and another day: everything depends on them.
         let configuration = try String(contentsOf: space.configuration, encoding: .utf8)
         try configuration.replacingOccurrences(of: "title:", with: "title: New ")

@@ -19,8 +19,8 @@ import Testing
     }
 
     static func roundTrip(_ entry: LoadCache.Entry, path: String) -> LoadCache.Entry? {
-        let bytes = LoadCache.Folder.encoded(entry, path: path, generation: 7, index: 11)
-        guard let read = LoadCache.Folder.decoded(bytes, path: path, generation: 7), read.index == 11 else { return nil }
+        let bytes = LoadCache.Folder.encoded(entry, path: path, generation: 7, answers: 11)
+        guard let read = LoadCache.Folder.decoded(bytes, path: path, generation: 7), read.answers == 11 else { return nil }
         return read.entry
     }
 
@@ -55,7 +55,7 @@ import Testing
     @Test func damagedBytesReadAsNoEntry() throws {
         let entries = try Self.entries(of: packageRoot.appendingPathComponent("postmortems"))
         let (path, entry) = try #require(entries.first { $0.entry.finished.postmortem?.body.sections.count ?? 0 > 2 })
-        let bytes = LoadCache.Folder.encoded(entry, path: path, generation: 7, index: 11)
+        let bytes = LoadCache.Folder.encoded(entry, path: path, generation: 7, answers: 11)
         #expect(LoadCache.Folder.decoded(bytes, path: path, generation: 8) == nil, "another tool or configuration")
         #expect(LoadCache.Folder.decoded(bytes, path: path + "x", generation: 7) == nil, "another file's entry")
         #expect(LoadCache.Folder.decoded(bytes + [0], path: path, generation: 7) == nil)
@@ -244,16 +244,16 @@ import Testing
         #expect(third.filesLoaded == (2, count - 2))
         try expectSameSiteAsFromNothing(third)
         #expect(try Data(contentsOf: folder.appendingPathComponent(victim)).count > 100, "written anew")
-        // A new file changes the folder's index (links may now resolve): every body is finished again.
+        // A new file changes the folder's index, not what the other bodies' links find in it: it alone is loaded.
         try Data("---\nid: NEW-1\ntitle: New\nstatus: draft\n---\nSee [the pool](2024-03-08-admin-panel-down-pool-exhaustion.md).\n".utf8)
             .write(to: source.appendingPathComponent("new.md"))
         let fourth = try build(source, out)
-        #expect(fourth.filesLoaded == (count + 1, 0))
+        #expect(fourth.filesLoaded == (1, count))
         try expectSameSiteAsFromNothing(fourth)
-        // A file removed: its entry goes too, and the others were finished in another index.
+        // A file removed: its entry goes too; no other body linked to it.
         try FileManager.default.removeItem(at: source.appendingPathComponent("new.md"))
         let fifth = try build(source, out)
-        #expect(fifth.filesLoaded == (count, 0))
+        #expect(fifth.filesLoaded == (0, count))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).count == count)
         try expectSameSiteAsFromNothing(fifth)
         // The same index again: every entry is read.
@@ -261,5 +261,40 @@ import Testing
         let sixth = try build(source, out)
         #expect(sixth.filesLoaded == (0, count))
         try expectSameSiteAsFromNothing(sixth)
+        // A link to a file that is not there (a warning, whose "did you mean" reads every name): the
+        // body is loaded again when any file comes or goes; here the one it links to comes.
+        try (String(contentsOf: edited, encoding: .utf8) + "See [later](later.md) and [the chart](later.png).\n")
+            .write(to: edited, atomically: true, encoding: .utf8)
+        let seventh = try build(source, out)
+        #expect(seventh.filesLoaded == (1, count - 1))
+        #expect(seventh.check.diagnostics.count { $0.message.contains("later.md") } == 1)
+        try expectSameSiteAsFromNothing(seventh)
+        try Data("---\nid: LATER-1\ntitle: Later\nstatus: draft\n---\nLater.\n".utf8).write(to: source.appendingPathComponent("later.md"))
+        let eighth = try build(source, out)
+        #expect(eighth.filesLoaded == (2, count - 1))
+        #expect(eighth.check.diagnostics.count { $0.message.contains("later.md") } == 0)
+        try expectSameSiteAsFromNothing(eighth)
+        // The file its other link needs: that link resolves now, and the body is loaded again.
+        try Data([0x89, 0x50, 0x4E, 0x47]).write(to: source.appendingPathComponent("later.png"))
+        let ninth = try build(source, out)
+        #expect(ninth.filesLoaded == (1, count))
+        try expectSameSiteAsFromNothing(ninth)
+        // Its links all resolve: another file added leaves it alone, the one it links to removed does not.
+        try Data("---\nid: OTHER-1\ntitle: Other\nstatus: draft\n---\nOther.\n".utf8).write(to: source.appendingPathComponent("other.md"))
+        let tenth = try build(source, out)
+        #expect(tenth.filesLoaded == (1, count + 1))
+        try expectSameSiteAsFromNothing(tenth)
+        try FileManager.default.removeItem(at: source.appendingPathComponent("later.md"))
+        let eleventh = try build(source, out)
+        #expect(eleventh.filesLoaded == (1, count))
+        #expect(eleventh.check.diagnostics.count { $0.message.contains("later.md") } == 1)
+        try expectSameSiteAsFromNothing(eleventh)
+        // Its linked postmortem's id changed: the link goes to another page, so it is loaded again.
+        try Data("---\nid: LATER-2\ntitle: Later\nstatus: draft\n---\nLater.\n".utf8).write(to: source.appendingPathComponent("later.md"))
+        _ = try build(source, out)
+        try Data("---\nid: LATER-3\ntitle: Later\nstatus: draft\n---\nLater.\n".utf8).write(to: source.appendingPathComponent("later.md"))
+        let thirteenth = try build(source, out)
+        #expect(thirteenth.filesLoaded == (2, count))
+        try expectSameSiteAsFromNothing(thirteenth)
     }
 }

@@ -92,6 +92,9 @@ public struct Similarity: Sendable, Hashable {
             + services * Weight.service + tags * Weight.tag + Int((text * Weight.text).rounded())
     }
 
+    /// The cosine as pages show it, a whole percentage.
+    public var textPercent: Int { Int((text * 100).rounded()) }
+
     public var isEmpty: Bool { causeKeys.isEmpty && categories.isEmpty && services.isEmpty && tags.isEmpty && text == 0 }
 }
 

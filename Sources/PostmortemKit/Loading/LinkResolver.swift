@@ -35,6 +35,40 @@ public struct SourceIndex: Sendable {
     }
 }
 
+/// What a body's links read of the folder's index, so that a load of the
+/// body is reused while those reads give the same answers (a postmortem
+/// added or removed elsewhere does not load every other body again): the
+/// paths its links looked up, or the whole index when a broken link's
+/// "did you mean" note was made from every name in it.
+enum IndexReads: Sendable, Equatable {
+    /// Postmortem paths (`p` + path) and file paths (`f` + path) looked up, in order.
+    case paths([String])
+    case whole
+
+    /// The answers the reads get from `index` (whose `digest` is `indexDigest`,
+    /// made once for every body): the same digest, the same links and diagnostics.
+    func digest(in index: SourceIndex, indexDigest: UInt64) -> UInt64 {
+        switch self {
+        case .whole:
+            return StableHasher.digest { hasher in
+                hasher.combine("whole")
+                hasher.combine(indexDigest)
+            }
+        case let .paths(paths):
+            return StableHasher.digest { hasher in
+                hasher.combine("paths")
+                for path in paths {
+                    hasher.combine(path)
+                    let target = String(path.dropFirst())
+                    if path.hasPrefix("p") { hasher.combine(index.postmortemIDs[target]) } else {
+                        hasher.combine(index.assets.contains(target))
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Turns the links of one body into links of the site: a relative link to
 /// another postmortem's `.md` file goes to its page, a link to a file next
 /// to the postmortems goes to its copy under `files/`; a link to neither is
@@ -50,6 +84,8 @@ struct LinkResolver {
     private(set) var attachments: [String] = []
     private(set) var linkedPostmortems: [String] = []
     private(set) var diagnostics: [Diagnostic] = []
+    /// What the links read of the index.
+    private(set) var reads = IndexReads.paths([])
 
     init(index: SourceIndex, relativePath: String, lineOffset: Int, source: SourceText) {
         self.index = index
@@ -76,7 +112,9 @@ struct LinkResolver {
         }
         let lower = target.lowercased()
         if lower.hasSuffix(".md") || lower.hasSuffix(".markdown") {
+            read("p" + target)
             guard let id = index.postmortemIDs[target] else {
+                reads = .whole
                 warn(link, .brokenLink, "link to '\(url)', but there is no postmortem '\(target)' in the source folder",
                      note: (index.postmortemNames ?? Suggestion.Candidates(index.postmortemIDs.keys)).note(for: target))
                 return nil
@@ -84,13 +122,22 @@ struct LinkResolver {
             if !linkedPostmortems.contains(id) { linkedPostmortems.append(id) }
             return SitePaths.incidentFile(id: id) + suffix
         }
+        read("f" + target)
         guard index.assets.contains(target) else {
+            reads = .whole
             warn(link, .brokenLink, "link to '\(url)', but '\(target)' does not exist in the source folder",
                  note: (index.assetNames ?? Suggestion.Candidates(index.assets)).note(for: target))
             return nil
         }
         if !attachments.contains(target) { attachments.append(target) }
         return "../\(SitePaths.filesFolder)/" + SitePaths.urlPath(target) + suffix
+    }
+
+    private mutating func read(_ path: String) {
+        if case var .paths(paths) = reads, !paths.contains(path) {
+            paths.append(path)
+            reads = .paths(paths)
+        }
     }
 
     mutating func warn(_ link: LinkReference, _ code: DiagnosticCode, _ message: String, note: String?) {

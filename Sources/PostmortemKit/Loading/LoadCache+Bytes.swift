@@ -12,12 +12,29 @@ extension LoadCache.Entry: ByteCodable {
         writer.write(id)
         writer.write(finished.postmortem)
         writer.write(finished.diagnostics)
+        writer.write(finished.reads)
     }
 
     init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
         digest = try reader.read()
         id = try reader.read()
-        finished = LoadedFile(postmortem: try reader.read(), diagnostics: try reader.read())
+        finished = LoadedFile(postmortem: try reader.read(), diagnostics: try reader.read(), reads: try reader.read())
+    }
+}
+
+extension IndexReads: ByteCodable {
+    func write(to writer: inout ByteWriter) {
+        switch self {
+        case .whole:
+            writer.write(true)
+        case let .paths(paths):
+            writer.write(false)
+            writer.write(paths)
+        }
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        self = try reader.read(Bool.self) ? .whole : .paths(try reader.read())
     }
 }
 

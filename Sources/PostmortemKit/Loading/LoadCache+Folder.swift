@@ -8,7 +8,7 @@ extension LoadCache {
     /// that did not change, writes those of the files it loaded, and leaves
     /// the others alone.
     ///
-    ///     "PMKB-LOAD\n"  format: UInt32  generation: UInt64  index: UInt64
+    ///     "PMKB-LOAD\n"  format: UInt32  generation: UInt64  answers: UInt64
     ///     head: UInt64  texts: UInt64                     (the sizes of the two parts below)
     ///     path: String  the entry, each long text as where it is below   (`head` bytes)
     ///     the long texts: the body's HTML, plain text and sections, and   (`texts` bytes)
@@ -22,7 +22,8 @@ extension LoadCache {
     ///
     /// The generation is a digest of the format, the tool (its executable's
     /// stamp) and the configuration: an entry of another one is not read.
-    /// The index is the folder's index the entry's body was finished in. An
+    /// The answers are the digest of what the entry's links read of the
+    /// folder's index when it was finished (`IndexReads.digest`). An
     /// entry that is cut short, of another path or not one at all reads as
     /// none, and its file is loaded again: the cache never changes what a
     /// build makes, only how fast. A text that reads back other than its
@@ -30,8 +31,8 @@ extension LoadCache {
     struct Folder: Sendable {
         static let magic = Array("PMKB-LOAD\n".utf8)
         /// Bumped whenever the bytes of an entry change (`LoadCache+Bytes`).
-        static let format: UInt32 = 4
-        /// The magic, the format, the generation, the index and the two sizes.
+        static let format: UInt32 = 5
+        /// The magic, the format, the generation, the answers and the two sizes.
         static let headerSize = magic.count + 4 + 8 * 4
         /// Bytes read at first: the whole head of nearly every entry (heads
         /// of the benchmark's corpus are 3.4 KB, at most 4.9 KB; the rest of
@@ -68,7 +69,7 @@ extension LoadCache {
 
         /// The entry of `path` when it is of this generation and its file's bytes had `digest`;
         /// its texts are left in the file.
-        func entry(_ path: String, digest: UInt64) -> (entry: Entry, index: UInt64)? {
+        func entry(_ path: String, digest: UInt64) -> (entry: Entry, answers: UInt64)? {
             let location = file(of: path)
             let fd = open(location, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { return nil }
@@ -97,9 +98,9 @@ extension LoadCache {
             return (head, texts)
         }
 
-        /// The entry a whole entry file's bytes hold for `path`, with the index
-        /// it was finished in, its texts in memory; nil for any other bytes.
-        static func decoded(_ bytes: [UInt8], path: String, generation: UInt64) -> (entry: Entry, index: UInt64)? {
+        /// The entry a whole entry file's bytes hold for `path`, with its
+        /// answers, its texts in memory; nil for any other bytes.
+        static func decoded(_ bytes: [UInt8], path: String, generation: UInt64) -> (entry: Entry, answers: UInt64)? {
             bytes.withUnsafeBytes { decoded($0, path: path, generation: generation, fileSize: bytes.count, texts: nil) }
         }
 
@@ -107,10 +108,10 @@ extension LoadCache {
         /// entry file of `fileSize` bytes: its texts are left in `texts`, or,
         /// without it, read from `buffer`, which then holds the whole file.
         static func decoded(_ buffer: UnsafeRawBufferPointer, path: String, generation: UInt64, fileSize: Int,
-                            texts file: TextFile?) -> (entry: Entry, index: UInt64)? {
+                            texts file: TextFile?) -> (entry: Entry, answers: UInt64)? {
             var reader = ByteReader(buffer)
             guard fileSize >= headerSize, reader.take(magic.count).map(Array.init) == magic, reader.uint32() == format,
-                  reader.uint64() == generation, let index = reader.uint64(), let (head, texts) = sizes(buffer),
+                  reader.uint64() == generation, let answers = reader.uint64(), let (head, texts) = sizes(buffer),
                   head <= UInt64(fileSize - headerSize), texts == UInt64(fileSize - headerSize) - head,
                   headerSize + Int(head) <= buffer.count else { return nil }
             let headEnd = headerSize + Int(head)
@@ -123,11 +124,11 @@ extension LoadCache {
             }
             var body = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[headerSize..<headEnd]), texts: source)
             guard body.string() == path, let entry = try? body.read(Entry.self), body.isAtEnd else { return nil }
-            return (entry, index)
+            return (entry, answers)
         }
 
         /// The whole file of an entry, its long texts set apart after its head.
-        static func encoded(_ entry: Entry, path: String, generation: UInt64, index: UInt64) -> [UInt8] {
+        static func encoded(_ entry: Entry, path: String, generation: UInt64, answers: UInt64) -> [UInt8] {
             var head = ByteWriter()
             head.texts = []
             head.bytes.reserveCapacity(4096)
@@ -140,7 +141,7 @@ extension LoadCache {
             writer.bytes += magic
             writer.append(format)
             writer.append(generation)
-            writer.append(index)
+            writer.append(answers)
             writer.append(UInt64(head.bytes.count))
             writer.append(UInt64(texts.count))
             writer.bytes += head.bytes
@@ -153,12 +154,12 @@ extension LoadCache {
             try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         }
 
-        /// Writes the entry of the postmortem at `path`, finished in the folder's
-        /// index `index`, and returns it with its texts left in the file written;
+        /// Writes the entry of the postmortem at `path`, whose links' reads of
+        /// the index got `answers`, and returns it with its texts left in the file written;
         /// the entry as it was when the file cannot be written (no failure: the
         /// next build loads that file again).
-        func keep(_ entry: Entry, path: String, index: UInt64) -> Entry {
-            let bytes = Self.encoded(entry, path: path, generation: generation, index: index)
+        func keep(_ entry: Entry, path: String, answers: UInt64) -> Entry {
+            let bytes = Self.encoded(entry, path: path, generation: generation, answers: answers)
             let location = file(of: path)
             guard (try? FileIO.replace(bytes, at: location)) != nil else { return entry }
             let text = TextFile(path: location, failures: failures)

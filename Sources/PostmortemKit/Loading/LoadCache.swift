@@ -5,8 +5,8 @@ import Glibc
 /// files that changed: per file, the digest of its bytes, its id, and its
 /// finished postmortem with its diagnostics. A file's entry is reused while
 /// its bytes and the configuration are the same and, since its links point
-/// into the whole folder, while the folder's index of ids and files is the
-/// one it was finished with; when only the index changed, the id still
+/// into the folder, while what its links read of the folder's index of ids
+/// and files (`IndexReads`) gets the answers it got; when they changed, the id still
 /// spares reading the front matter of an unchanged file to know it.
 ///
 /// `serve` keeps one in memory across its rebuilds; `build` keeps its
@@ -23,20 +23,20 @@ public final class LoadCache: @unchecked Sendable {
 
     /// The last build's entries, read-only.
     enum Snapshot: Sendable {
-        /// Kept in memory (`serve`): the entries by `SourceFile.path`, all finished in the folder's index `index`
-        /// (`SourceIndex.digest`) with the configuration `configurationKey`.
-        case memory(configurationKey: String, index: UInt64, entries: [String: Entry])
+        /// Kept in memory (`serve`): the entries by `SourceFile.path`, each with the digest of the
+        /// answers its links' reads got (`IndexReads.digest`), all with the configuration `configurationKey`.
+        case memory(configurationKey: String, entries: [String: (entry: Entry, answers: UInt64)])
         /// Kept on disk (`build`): each entry read when asked for.
         case folder(Folder)
 
-        /// The file's entry when its bytes are the same, and the index it was finished in.
-        func entry(_ file: SourceFile, digest: UInt64) -> (entry: Entry, index: UInt64)? {
+        /// The file's entry when its bytes are the same, and the digest of the answers its links' reads got.
+        func entry(_ file: SourceFile, digest: UInt64) -> (entry: Entry, answers: UInt64)? {
             switch self {
             case let .folder(folder):
                 return folder.entry(file.path, digest: digest)
-            case let .memory(_, index, entries):
-                guard let entry = entries[file.path], entry.digest == digest else { return nil }
-                return (entry, index)
+            case let .memory(_, entries):
+                guard let kept = entries[file.path], kept.entry.digest == digest else { return nil }
+                return kept
             }
         }
     }
@@ -79,7 +79,7 @@ public final class LoadCache: @unchecked Sendable {
     func snapshot(configurationKey: String) -> Snapshot? {
         if let folder { return .folder(Folder(url: folder, configurationKey: configurationKey, failures: textFailures)) }
         return lock.withLock {
-            guard case let .memory(kept, _, _)? = snapshot, kept == configurationKey else { return nil }
+            guard case let .memory(kept, _)? = snapshot, kept == configurationKey else { return nil }
             return snapshot
         }
     }
@@ -93,18 +93,19 @@ public final class LoadCache: @unchecked Sendable {
         return kept
     }
 
-    /// Keeps this build's entries (`path`: `SourceFile.path`; `reused`: read
-    /// from the cache, unchanged): in memory, or, on disk, where `folder`
-    /// wrote them already, by removing the entries of files that are gone.
-    func store(configurationKey: String, index: UInt64, entries: [(path: String, entry: Entry, reused: Bool)]) {
+    /// Keeps this build's entries (`path`: `SourceFile.path`; `answers`: the
+    /// digest of what its links read of the index; `reused`: read from the
+    /// cache, unchanged): in memory, or, on disk, where `folder` wrote them
+    /// already, by removing the entries of files that are gone.
+    func store(configurationKey: String, entries: [(path: String, entry: Entry, answers: UInt64, reused: Bool)]) {
         let reused = entries.count { $0.reused }
         if let folder {
             Folder(url: folder, configurationKey: configurationKey).removeAllBut(entries.map(\.path))
         } else {
-            var kept: [String: Entry] = [:]
+            var kept: [String: (entry: Entry, answers: UInt64)] = [:]
             kept.reserveCapacity(entries.count)
-            for item in entries { kept[item.path] = item.entry }
-            lock.withLock { snapshot = .memory(configurationKey: configurationKey, index: index, entries: kept) }
+            for item in entries { kept[item.path] = (item.entry, item.answers) }
+            lock.withLock { snapshot = .memory(configurationKey: configurationKey, entries: kept) }
         }
         lock.withLock { lastCounts = (entries.count - reused, reused) }
     }

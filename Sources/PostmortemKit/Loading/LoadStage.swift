@@ -28,15 +28,15 @@ public enum LoadStage {
         let previous = cache?.snapshot(configurationKey: configurationKey)
         /// A file's first half: its entry of the last build when its bytes are the same, else its front matter read now.
         enum Half: Sendable {
-            /// The last build's entry, finished in the folder's index `index`.
-            case kept(LoadCache.Entry, index: UInt64)
+            /// The last build's entry, whose links' reads of the index got `answers` (`IndexReads.digest`).
+            case kept(LoadCache.Entry, answers: UInt64)
             case prepared(PreparedFile)
         }
         let firsts = Profile.measure("load: front matter") {
             Parallel.map(inputs) { input -> (file: SourceFile, digest: UInt64, half: Half) in
                 let file = input.read()
                 let digest = file.contents.digest
-                let half: Half = previous?.entry(file, digest: digest).map { Half.kept($0.entry, index: $0.index) }
+                let half: Half = previous?.entry(file, digest: digest).map { Half.kept($0.entry, answers: $0.answers) }
                     ?? .prepared(loader.prepare(file))
                 guard input.isOnDisk, case .bytes = file.contents else { return (file, digest, half) }
                 // The bytes are read again for the body.
@@ -60,11 +60,16 @@ public enum LoadStage {
         let indexDigest = index.digest
         // `build` writes each entry as soon as it is finished and keeps only where its texts are.
         let keeper = cache?.folder(configurationKey: configurationKey)
-        // Each file's entry, and whether it came from the last build.
+        // Each file's entry, the answers its links' reads got, and whether it came from the last build:
+        // an entry is reused while its reads get the answers they got (a postmortem added elsewhere
+        // changes the index, not what most bodies' links find in it).
         let finishing = Profile.measure("load: bodies") {
-            Parallel.map(Array(zip(inputs, firsts))) { input, first -> (LoadCache.Entry, reused: Bool) in
+            Parallel.map(Array(zip(inputs, firsts))) { input, first -> (LoadCache.Entry, answers: UInt64, reused: Bool) in
                 var (file, digest, half) = first
-                if case let .kept(entry, index) = half, index == indexDigest { return (entry, true) }
+                if case let .kept(entry, answers) = half,
+                   entry.finished.reads.digest(in: finishedIndex, indexDigest: indexDigest) == answers {
+                    return (entry, answers, true)
+                }
                 var prepared: PreparedFile
                 if input.isOnDisk {
                     // Read again; a file changed since its front matter was read is loaded as it is now.
@@ -83,22 +88,23 @@ public enum LoadStage {
                     prepared = loader.prepare(file)
                 }
                 var loaded = loader.finish(prepared, index: finishedIndex)
+                let answers = loaded.reads.digest(in: finishedIndex, indexDigest: indexDigest)
                 loaded.postmortem?.revision = revision(of: file, digest: digest, configurationKey: configurationKey,
-                                                       index: indexDigest)
+                                                       answers: answers)
                 let entry = LoadCache.Entry(digest: digest, id: prepared.isText ? prepared.id : nil, finished: loaded)
-                return (keeper?.keep(entry, path: file.path, index: indexDigest) ?? entry, false)
+                return (keeper?.keep(entry, path: file.path, answers: answers) ?? entry, answers, false)
             }
         }
         var postmortems: [Postmortem] = []
         var diagnostics: [Diagnostic] = []
-        for (entry, _) in finishing {
+        for (entry, _, _) in finishing {
             diagnostics += entry.finished.diagnostics
             if let postmortem = entry.finished.postmortem { postmortems.append(postmortem) }
         }
         if let cache {
             Profile.measure("load: keep in cache") {
-                cache.store(configurationKey: configurationKey, index: indexDigest,
-                            entries: zip(inputs, finishing).map { ($0.path, $1.0, $1.reused) })
+                cache.store(configurationKey: configurationKey,
+                            entries: zip(inputs, finishing).map { ($0.path, $1.0, $1.answers, $1.reused) })
             }
         }
         diagnostics += Profile.measure("load: across files") { crossFileDiagnostics(postmortems) }
@@ -106,10 +112,11 @@ public enum LoadStage {
         return LoadResult(postmortems: postmortems, diagnostics: diagnostics)
     }
 
-    /// What a postmortem is made from, as a digest: its file, the configuration, the index of the folder.
-    static func revision(of file: SourceFile, digest: UInt64, configurationKey: String, index: UInt64) -> UInt64 {
+    /// What a postmortem is made from, as a digest: its file, the configuration, and what its
+    /// links found in the folder's index (`answers`, `IndexReads.digest`).
+    static func revision(of file: SourceFile, digest: UInt64, configurationKey: String, answers: UInt64) -> UInt64 {
         StableHasher.digest { hasher in
-            hasher.combine(index)
+            hasher.combine(answers)
             hasher.combine(configurationKey)
             hasher.combine(file.path)
             hasher.combine(file.relativePath)

@@ -7,6 +7,8 @@ import Markdown
 public struct LoadedFile: Sendable {
     public var postmortem: Postmortem?
     public var diagnostics: [Diagnostic]
+    /// What its body's links read of the folder's index: the load holds while those reads give the same answers.
+    var reads = IndexReads.paths([])
 }
 
 /// A file with its text decoded and its front matter read: the first half
@@ -114,7 +116,7 @@ public struct PostmortemLoader: Sendable {
             diagnostics += missingFieldWarnings(postmortem, matter: prepared.matter, source: source)
         }
         diagnostics += inferredWarnings(postmortem.inferred, source: source)
-        return LoadedFile(postmortem: postmortem, diagnostics: diagnostics)
+        return LoadedFile(postmortem: postmortem, diagnostics: diagnostics, reads: links.reads)
     }
 
     /// The times the body gives where the front matter gives none.

@@ -219,7 +219,7 @@ struct PageContext {
             if !shared.categories.isEmpty { reasons.append(reason("similarCategory", shared.categories.map { categoryLabel($0) ?? $0 })) }
             if !shared.services.isEmpty { reasons.append(reason("similarService", shared.services)) }
             if !shared.tags.isEmpty { reasons.append(reason("similarTag", shared.tags)) }
-            if shared.text > 0 { reasons.append(reason("similarText", ["\(Int((shared.text * 100).rounded())) %"])) }
+            if shared.text > 0 { reasons.append(reason("similarText", ["\(shared.textPercent) %"])) }
             return reasons
         }
         let relatedEntries = related.related.map { item in

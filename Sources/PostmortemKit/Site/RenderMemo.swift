@@ -250,18 +250,21 @@ struct PageKeys: Sendable {
             combine(previous, into: &hasher)
             combine(next, into: &hasher)
             // What two postmortems share is made from their values, which their revisions hold: of it, only
-            // the cosine of their stories (which depends on every story) is not.
+            // the cosine of their stories (which depends on every story, so moves a little with any
+            // postmortem added) is not. The page reads it as a related incident's nothing, and as a
+            // similar one's whole percentage and score: those, not the cosine, are what the key holds.
             hasher.combine(related.related.count)
             for item in related.related {
                 combine(item.postmortem, into: &hasher)
                 hasher.combine(item.reasons.count)
                 for reason in item.reasons { hasher.combine(reason.rawValue) }
-                hasher.combine(item.shared.text)
             }
             hasher.combine(related.similar.count)
             for item in related.similar {
                 combine(item.postmortem, into: &hasher)
-                hasher.combine(item.shared.text)
+                hasher.combine(item.shared.text > 0)
+                hasher.combine(item.shared.textPercent)
+                hasher.combine(item.score)
             }
             for id in recurrence.recurrenceOf + ["/"] + recurrence.recurredBy {
                 hasher.combine(id)
