@@ -264,6 +264,56 @@ import Testing
         #expect(try String(contentsOf: space.out.appendingPathComponent(rows), encoding: .utf8).contains("Incident seven"))
     }
 
+    /// The cosines of similar stories depend on every story, so a postmortem
+    /// added moves them all a little; pages show each as a whole percentage.
+    /// No incident page is rendered again whose bytes stay the same.
+    @Test func aPostmortemAddedRendersOnlyTheIncidentPagesItChanges() throws {
+        let space = try Workspace()
+        defer { try? FileManager.default.removeItem(at: space.root) }
+        try FileManager.default.removeItem(at: space.source)
+        try FileManager.default.createDirectory(at: space.source, withIntermediateDirectories: true)
+        func write(_ number: Int, date: String, _ story: String) throws {
+            try """
+            ---
+            id: INC-\(number)
+            title: Incident \(number)
+            date: \(date)
+            severity: SEV3
+            ---
+
+            ## Root cause
+
+            \(story)
+
+            """.write(to: space.source.appendingPathComponent("incident-\(number).md"), atomically: false, encoding: .utf8)
+        }
+        // Three pairs of similar stories among others.
+        let stories = [
+            "The checkout replica fell behind the primary and reservations read stale stock.",
+            "Replica lag on the checkout database made reservations read stale stock.",
+            "A certificate for the mail relay expired and receipts bounced.",
+            "The mail relay certificate was not renewed, so receipts bounced.",
+            "A cron job purged the image cache and thumbnails timed out.",
+            "The thumbnail cache was purged by a cron job and thumbnails timed out.",
+            "The office printer jammed.", "A power cut in the server room.",
+            "DNS records pointed at the old load balancer.", "The vendor's payment API rate limited our calls.",
+        ]
+        for (index, story) in stories.enumerated() {
+            try write(index + 1, date: "2025-\(String(format: "%02d", index + 1))-10", story)
+        }
+        _ = try space.build(into: space.out)
+        let before = try files(space.out)
+        let shown = before.filter { $0.key.hasPrefix("incidents/") && String(decoding: $0.value, as: UTF8.self).contains(" %）") }
+        #expect(shown.count == 6, "each of the pairs shows the other's percentage")
+        // An older postmortem like none of them: some percentages move by one, the others stay.
+        try write(11, date: "2024-12-10", "A disk filled up on the build server.")
+        let added = try space.expectSameAsFullBuild("a postmortem added")
+        let after = try files(space.out)
+        let rendered = added.made.filter { $0.hasPrefix("incidents/") }
+        #expect(rendered.contains("incidents/INC-11.html") && rendered.count < stories.count)
+        #expect(rendered.filter { before[$0] == after[$0] }.isEmpty, "rendered, the same bytes: \(rendered)")
+    }
+
     /// After a body edit the search index is patched: only the shards that
     /// hold the edited document's changed terms are written, and the index
     /// is byte for byte a full build's. A shard changed by hand, a deleted
