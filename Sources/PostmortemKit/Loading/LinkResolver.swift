@@ -41,28 +41,32 @@ public struct SourceIndex: Sendable {
 /// paths its links looked up, or the whole index when a broken link's
 /// "did you mean" note was made from every name in it.
 enum IndexReads: Sendable, Equatable {
-    /// Postmortem paths (`p` + path) and file paths (`f` + path) looked up, in order.
-    case paths([String])
+    /// The postmortem paths and the other files' paths looked up, each in the order first looked up.
+    case paths(postmortems: [String], files: [String])
     case whole
+
+    /// No link looked anything up.
+    static let none = IndexReads.paths(postmortems: [], files: [])
 
     /// The answers the reads get from `index` (whose `digest` is `indexDigest`,
     /// made once for every body): the same digest, the same links and diagnostics.
     func digest(in index: SourceIndex, indexDigest: UInt64) -> UInt64 {
-        switch self {
-        case .whole:
-            return StableHasher.digest { hasher in
-                hasher.combine("whole")
+        StableHasher.digest { hasher in
+            switch self {
+            case .whole:
+                hasher.combine(true)
                 hasher.combine(indexDigest)
-            }
-        case let .paths(paths):
-            return StableHasher.digest { hasher in
-                hasher.combine("paths")
-                for path in paths {
+            case let .paths(postmortems, files):
+                hasher.combine(false)
+                hasher.combine(postmortems.count)
+                for path in postmortems {
                     hasher.combine(path)
-                    let target = String(path.dropFirst())
-                    if path.hasPrefix("p") { hasher.combine(index.postmortemIDs[target]) } else {
-                        hasher.combine(index.assets.contains(target))
-                    }
+                    hasher.combine(index.postmortemIDs[path])
+                }
+                hasher.combine(files.count)
+                for path in files {
+                    hasher.combine(path)
+                    hasher.combine(index.assets.contains(path))
                 }
             }
         }
@@ -85,7 +89,7 @@ struct LinkResolver {
     private(set) var linkedPostmortems: [String] = []
     private(set) var diagnostics: [Diagnostic] = []
     /// What the links read of the index.
-    private(set) var reads = IndexReads.paths([])
+    private(set) var reads = IndexReads.none
 
     init(index: SourceIndex, relativePath: String, lineOffset: Int, source: SourceText) {
         self.index = index
@@ -112,7 +116,7 @@ struct LinkResolver {
         }
         let lower = target.lowercased()
         if lower.hasSuffix(".md") || lower.hasSuffix(".markdown") {
-            read("p" + target)
+            read(target, file: false)
             guard let id = index.postmortemIDs[target] else {
                 reads = .whole
                 warn(link, .brokenLink, "link to '\(url)', but there is no postmortem '\(target)' in the source folder",
@@ -122,7 +126,7 @@ struct LinkResolver {
             if !linkedPostmortems.contains(id) { linkedPostmortems.append(id) }
             return SitePaths.incidentFile(id: id) + suffix
         }
-        read("f" + target)
+        read(target, file: true)
         guard index.assets.contains(target) else {
             reads = .whole
             warn(link, .brokenLink, "link to '\(url)', but '\(target)' does not exist in the source folder",
@@ -133,11 +137,12 @@ struct LinkResolver {
         return "../\(SitePaths.filesFolder)/" + SitePaths.urlPath(target) + suffix
     }
 
-    private mutating func read(_ path: String) {
-        if case var .paths(paths) = reads, !paths.contains(path) {
-            paths.append(path)
-            reads = .paths(paths)
-        }
+    /// Notes that a link looked `target` up among the postmortems, or with `file` among the other files.
+    private mutating func read(_ target: String, file: Bool) {
+        guard case .paths(var postmortems, var files) = reads else { return }
+        if file, !files.contains(target) { files.append(target) }
+        if !file, !postmortems.contains(target) { postmortems.append(target) }
+        reads = .paths(postmortems: postmortems, files: files)
     }
 
     mutating func warn(_ link: LinkReference, _ code: DiagnosticCode, _ message: String, note: String?) {

@@ -27,14 +27,15 @@ extension IndexReads: ByteCodable {
         switch self {
         case .whole:
             writer.write(true)
-        case let .paths(paths):
+        case let .paths(postmortems, files):
             writer.write(false)
-            writer.write(paths)
+            writer.write(postmortems)
+            writer.write(files)
         }
     }
 
     init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
-        self = try reader.read(Bool.self) ? .whole : .paths(try reader.read())
+        self = try reader.read(Bool.self) ? .whole : .paths(postmortems: try reader.read(), files: try reader.read())
     }
 }
 

@@ -31,7 +31,7 @@ extension LoadCache {
     struct Folder: Sendable {
         static let magic = Array("PMKB-LOAD\n".utf8)
         /// Bumped whenever the bytes of an entry change (`LoadCache+Bytes`).
-        static let format: UInt32 = 5
+        static let format: UInt32 = 6
         /// The magic, the format, the generation, the answers and the two sizes.
         static let headerSize = magic.count + 4 + 8 * 4
         /// Bytes read at first: the whole head of nearly every entry (heads

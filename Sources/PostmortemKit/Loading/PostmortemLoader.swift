@@ -8,7 +8,7 @@ public struct LoadedFile: Sendable {
     public var postmortem: Postmortem?
     public var diagnostics: [Diagnostic]
     /// What its body's links read of the folder's index: the load holds while those reads give the same answers.
-    var reads = IndexReads.paths([])
+    var reads = IndexReads.none
 }
 
 /// A file with its text decoded and its front matter read: the first half
