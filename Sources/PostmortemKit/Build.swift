@@ -13,6 +13,10 @@ public enum Build {
         public var progress: (@Sendable (String) -> Void)?
         /// Kept by a long-running process (`serve`) so each build loads only the files that changed.
         public var loadCache: LoadCache?
+        /// How recent a source file's change makes the next build read the
+        /// files rather than trust their stamps (`BuildRecord.fingerprint`);
+        /// tests that build again at once set 0.
+        var racyWindow = BuildRecord.racyWindow
 
         public init(sourceFolder: String = "postmortems", outputFolder: String = "_site", configurationPath: String? = nil,
                     templatesFolder: String? = nil, now: Date = Date(), progress: (@Sendable (String) -> Void)? = nil) {
@@ -71,7 +75,7 @@ public enum Build {
         let fingerprint = Profile.measure("record: fingerprint") {
             BuildRecord.fingerprint(options: options, configurationFile: configurationFile,
                                     today: CalendarDate(options.now, in: configuration.configuration.timeZone),
-                                    listing: listing, templates: templates)
+                                    listing: listing, templates: templates, racyWindow: options.racyWindow)
         }
         let previousRecord = Profile.measure("record: read") { BuildRecord.read(from: options.outputFolder) }
         if let record = previousRecord?.summary, record.fingerprint == fingerprint,

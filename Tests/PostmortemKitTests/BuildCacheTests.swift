@@ -16,10 +16,59 @@ import Testing
         return (source, root.appendingPathComponent("site"), root)
     }
 
-    func build(_ source: URL, _ out: URL, now: Date = now) throws -> Build.Result {
-        try Build.run(Build.Options(sourceFolder: source.path, outputFolder: out.path,
+    /// A build; `racyWindow` 0 trusts the stamps of files written just before
+    /// (these tests build again at once), the default does not.
+    func build(_ source: URL, _ out: URL, now: Date = now, racyWindow: Int64 = 0) throws -> Build.Result {
+        var options = Build.Options(sourceFolder: source.path, outputFolder: out.path,
                                     configurationPath: packageRoot.appendingPathComponent("postmortem.yml").path,
-                                    templatesFolder: nil, now: now))
+                                    templatesFolder: nil, now: now)
+        options.racyWindow = racyWindow
+        return try Build.run(options)
+    }
+
+    /// An edit that keeps the file's size and sets its modification time
+    /// back (`touch -r`, `cp -p`, `rsync -t` do; so do two saves within one
+    /// tick of the file system's clock) still makes a real build: the
+    /// change time, which no program sets back, is in the fingerprint.
+    @Test func anEditThatKeepsTheSizeAndTheModificationTimeIsSeen() throws {
+        let (source, out, root) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try build(source, out)
+        #expect(try build(source, out).upToDate)
+        let file = source.appendingPathComponent("2024-03-08-admin-panel-down-pool-exhaustion.md")
+        var before = stat()
+        #expect(stat(file.path, &before) == 0)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let edited = text.replacingOccurrences(of: "PgBouncer", with: "PGBOUNCER")
+        #expect(edited != text && edited.utf8.count == text.utf8.count)
+        try Data(edited.utf8).write(to: file)
+        var times = [before.st_atim, before.st_mtim]
+        #expect(utimensat(AT_FDCWD, file.path, &times, 0) == 0)
+        var after = stat()
+        #expect(stat(file.path, &after) == 0)
+        #expect(FileIO.Stamp(after) == FileIO.Stamp(before), "size, modification time and inode are as they were")
+        let again = try build(source, out)
+        #expect(!again.upToDate && again.written?.filesChanged ?? 0 > 0)
+        let page = try String(contentsOf: out.appendingPathComponent(SitePaths.incidentPage(id: "INC-2024-002")), encoding: .utf8)
+        #expect(page.contains("PGBOUNCER"))
+    }
+
+    /// A build right after an edit cannot tell that edit from one made in
+    /// the same tick after it looked: its record is never taken as
+    /// up to date. The next build reads the files (nothing to render) and
+    /// leaves a record the one after trusts.
+    @Test func aBuildRightAfterAnEditLeavesARecordTheNextDoesNotTrust() throws {
+        let (source, out, root) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        // The sample was copied a moment ago: every file is recent.
+        let first = try build(source, out, racyWindow: BuildRecord.racyWindow)
+        let second = try build(source, out, racyWindow: BuildRecord.racyWindow)
+        #expect(!second.upToDate && second.pagesRendered == 0 && second.written?.filesChanged == 0)
+        #expect(second.pages == first.pages)
+        // Once the files are older than the window, a record is trusted again.
+        let third = try build(source, out)
+        #expect(!third.upToDate && third.pagesRendered == 0)
+        #expect(try build(source, out).upToDate)
     }
 
     func inode(_ url: URL) throws -> Int? {

@@ -17,7 +17,9 @@ struct BuildRecord: Sendable {
     /// Bumped whenever the record or the site's making changes in a way the
     /// tool's stamp would not show (4: the configuration's digest is
     /// `SourceFile.Contents.digest`, no longer FNV-1a). A record of another
-    /// format is not read: the next build is a full one.
+    /// format is not read: the next build is a full one. (The fingerprint
+    /// with change times needs no new format: an old record's fingerprint
+    /// simply no longer matches.)
     static let format = 4
     static let file = "build.record"
 
@@ -92,10 +94,26 @@ struct BuildRecord: Sendable {
 
     /// The digest of everything a build's output depends on: the tool, the
     /// day, the configuration, and the path and stamp of every file of the
-    /// source and template folders, in hexadecimal.
+    /// source and template folders (with its change time), in hexadecimal.
+    ///
+    /// A stamp tells a file from its earlier self only when the file was not
+    /// written again within the same tick of the file system's clock: two
+    /// saves of the same size a few milliseconds apart (or on a file system
+    /// that keeps whole seconds) can leave the same times. As git does with
+    /// "racily clean" files, a listing in which some file changed less than
+    /// `racyWindow` before it was taken gets a fingerprint no later build
+    /// makes, so the next build reads the files (through the load cache)
+    /// instead of trusting their stamps. (A file dated in the future keeps
+    /// every build reading the files, as it should.)
     static func fingerprint(options: Build.Options, configurationFile: SourceFile?, today: CalendarDate,
-                            listing: SourceDiscovery.Listing, templates: SourceDiscovery.Listing?) -> String {
+                            listing: SourceDiscovery.Listing, templates: SourceDiscovery.Listing?,
+                            racyWindow: Int64 = racyWindow, listedAt: Int64 = wallClockNanoseconds()) -> String {
+        let recent = listedAt - racyWindow
+        let racy = [listing, templates].contains { listing in
+            listing?.stamps.values.contains { max($0.modified, $0.changed) >= recent } ?? false
+        }
         let digest = StableHasher.digest { hasher in
+            if racy { hasher.combine("racy \(listedAt)") }
             hasher.combine("postmortem-kb build \(format)")
             hasher.combine(toolStamp)
             hasher.combine("\(today)")
@@ -105,7 +123,10 @@ struct BuildRecord: Sendable {
                 hasher.combine(listing.stamps.count)
                 for path in listing.stamps.keys.sortedByUTF8() {
                     hasher.combine(path)
-                    if let stamp = listing.stamps[path] { hasher.combine(stamp) }
+                    if let stamp = listing.stamps[path] {
+                        hasher.combine(stamp)
+                        hasher.combine(UInt64(bitPattern: stamp.changed))
+                    }
                 }
             }
             files(listing)
@@ -113,6 +134,18 @@ struct BuildRecord: Sendable {
             if let templates { files(templates) }
         }
         return StableHasher.hex(digest)
+    }
+
+    /// How recent a change makes a listing racy (see `fingerprint`): two
+    /// seconds, the coarsest clock of the file systems a team may keep
+    /// postmortems on (FAT); Linux's own keep a few milliseconds at most.
+    static let racyWindow: Int64 = 2_000_000_000
+
+    /// The wall clock, in nanoseconds since 1970, as file times count.
+    static func wallClockNanoseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
     }
 
     /// The configuration file's path and the digest of its contents ("none" without one).

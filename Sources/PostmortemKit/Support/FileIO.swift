@@ -13,8 +13,27 @@ enum FileIO {
         var modified: Int64
         var inode: UInt64
         var isRegularFile: Bool
+        /// The inode's change time (ctime), in nanoseconds: unlike the
+        /// modification time no program can set it back (`touch -r`,
+        /// `cp -p`, `rsync -t` do), so the sources' fingerprint reads it.
+        /// Neither compared nor stored: a build's hard links to a site file
+        /// change it whenever they are made or removed.
+        var changed: Int64 = 0
 
         var description: String { "\(size) \(modified) \(inode)" }
+
+        static func == (a: Stamp, b: Stamp) -> Bool {
+            a.size == b.size && a.modified == b.modified && a.inode == b.inode && a.isRegularFile == b.isRegularFile
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(size)
+            hasher.combine(modified)
+            hasher.combine(inode)
+            hasher.combine(isRegularFile)
+        }
+
+        enum CodingKeys: String, CodingKey { case size, modified, inode, isRegularFile }
     }
 
     /// The stamp of `path` (a symbolic link is followed), nil when it does not exist.
@@ -297,6 +316,7 @@ extension FileIO.Stamp {
         modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
         inode = UInt64(info.st_ino)
         isRegularFile = (info.st_mode & S_IFMT) == S_IFREG
+        changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
     }
 }
 
