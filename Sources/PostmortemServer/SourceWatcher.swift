@@ -1,13 +1,17 @@
 import Foundation
+import Glibc
 
-/// What `serve` watches, by polling: the size and modification time of every
+/// What `serve` watches, by polling: the size, modification and change times of every
 /// file below the postmortems and templates folders and of the configuration
 /// file. Portable (no inotify or FSEvents), and cheap at a few hundred files.
 struct SourceWatcher: Sendable {
-    /// A file's size and modification time; a file that vanished has none.
+    /// A file's size, modification time and change time (ctime, which no
+    /// program sets back as `touch -r` or `cp -p` set the modification
+    /// time), in nanoseconds; a file that vanished has none.
     struct Stamp: Hashable, Sendable {
         var size: Int
-        var modified: Double
+        var modified: Int64
+        var changed: Int64
     }
 
     var folders: [String]
@@ -20,9 +24,11 @@ struct SourceWatcher: Sendable {
         var stamps: [String: Stamp] = [:]
         let keys: [URLResourceKey] = [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey]
         func add(_ url: URL) {
-            guard let values = try? url.resourceValues(forKeys: Set(keys)), values.isRegularFile == true else { return }
-            stamps[url.path] = Stamp(size: values.fileSize ?? 0,
-                                     modified: values.contentModificationDate?.timeIntervalSinceReferenceDate ?? 0)
+            var info = stat()
+            guard stat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return }
+            stamps[url.path] = Stamp(size: Int(info.st_size),
+                                     modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+                                     changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec))
         }
         let skipped = excluded.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         for folder in folders {

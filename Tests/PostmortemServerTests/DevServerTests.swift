@@ -285,5 +285,17 @@ struct Workspace {
         #expect(SourceWatcher.changes(from: before, to: after) == [a.path, b.path, config.path].sorted())
         try FileManager.default.removeItem(at: b)
         #expect(SourceWatcher.changes(from: after, to: watcher.snapshot()) == [b.path])
+        // The same size, the modification time set back (`touch -r`, `cp -p`): the change time tells.
+        let settled = watcher.snapshot()
+        // Past the file system clock's tick (a few milliseconds), or the change time could be the same.
+        Thread.sleep(forTimeInterval: 0.05)
+        var old = stat()
+        #expect(stat(a.path, &old) == 0)
+        try Data("ab".utf8).write(to: a)
+        var times = [old.st_atim, old.st_mtim]
+        #expect(utimensat(AT_FDCWD, a.path, &times, 0) == 0)
+        let restored = watcher.snapshot()
+        #expect(restored[a.path]?.size == settled[a.path]?.size && restored[a.path]?.modified == settled[a.path]?.modified)
+        #expect(SourceWatcher.changes(from: settled, to: restored) == [a.path])
     }
 }
