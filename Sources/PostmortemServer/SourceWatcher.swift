@@ -22,7 +22,6 @@ struct SourceWatcher: Sendable {
     /// Every watched file's stamp, by path. Hidden files (editors' swap files) are left out.
     func snapshot() -> [String: Stamp] {
         var stamps: [String: Stamp] = [:]
-        let keys: [URLResourceKey] = [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey]
         func add(_ url: URL) {
             var info = stat()
             guard stat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return }
@@ -33,7 +32,7 @@ struct SourceWatcher: Sendable {
         let skipped = excluded.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         for folder in folders {
             let root = URL(fileURLWithPath: folder, isDirectory: true)
-            guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: keys,
+            guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [],
                                                                   options: [.skipsHiddenFiles]) else { continue }
             while let url = enumerator.nextObject() as? URL {
                 if let skipped, url.standardizedFileURL.path == skipped {
