@@ -75,7 +75,7 @@ public enum Build {
         let fingerprint = Profile.measure("record: fingerprint") {
             BuildRecord.fingerprint(options: options, configurationFile: configurationFile,
                                     today: CalendarDate(options.now, in: configuration.configuration.timeZone),
-                                    listing: listing, templates: templates, racyWindow: options.racyWindow)
+                                    listing: listing, templates: templates)
         }
         let previousRecord = Profile.measure("record: read") { BuildRecord.read(from: options.outputFolder) }
         if let record = previousRecord?.summary, record.fingerprint == fingerprint,

@@ -25,9 +25,8 @@ struct SourceWatcher: Sendable {
         func add(_ url: URL) {
             var info = stat()
             guard stat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return }
-            stamps[url.path] = Stamp(size: Int(info.st_size),
-                                     modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
-                                     changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec))
+            stamps[url.path] = Stamp(size: Int(info.st_size), modified: info.st_mtim.nanoseconds,
+                                     changed: info.st_ctim.nanoseconds)
         }
         let skipped = excluded.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         for folder in folders {

@@ -101,14 +101,14 @@ struct BuildRecord: Sendable {
     /// saves of the same size a few milliseconds apart (or on a file system
     /// that keeps whole seconds) can leave the same times. As git does with
     /// "racily clean" files, a listing in which some file changed less than
-    /// `racyWindow` before it was taken gets a fingerprint no later build
+    /// `options.racyWindow` before it was taken gets a fingerprint no later build
     /// makes, so the next build reads the files (through the load cache)
     /// instead of trusting their stamps. (A file dated in the future keeps
     /// every build reading the files, as it should.)
     static func fingerprint(options: Build.Options, configurationFile: SourceFile?, today: CalendarDate,
-                            listing: SourceDiscovery.Listing, templates: SourceDiscovery.Listing?,
-                            racyWindow: Int64 = racyWindow, listedAt: Int64 = wallClockNanoseconds()) -> String {
-        let recent = listedAt - racyWindow
+                            listing: SourceDiscovery.Listing, templates: SourceDiscovery.Listing?) -> String {
+        let listedAt = wallClockNanoseconds()
+        let recent = listedAt - options.racyWindow
         let racy = [listing, templates].contains { listing in
             listing?.stamps.values.contains { max($0.modified, $0.changed) >= recent } ?? false
         }
@@ -145,7 +145,7 @@ struct BuildRecord: Sendable {
     static func wallClockNanoseconds() -> Int64 {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+        return now.nanoseconds
     }
 
     /// The configuration file's path and the digest of its contents ("none" without one).

@@ -8,7 +8,7 @@ import Glibc
 enum FileIO {
     /// What tells a file apart from its earlier self without reading it:
     /// size, modification time to the nanosecond, inode and kind.
-    struct Stamp: Hashable, Sendable, Codable, CustomStringConvertible {
+    struct Stamp: Hashable, Sendable, CustomStringConvertible {
         var size: Int64
         var modified: Int64
         var inode: UInt64
@@ -16,8 +16,8 @@ enum FileIO {
         /// The inode's change time (ctime), in nanoseconds: unlike the
         /// modification time no program can set it back (`touch -r`,
         /// `cp -p`, `rsync -t` do), so the sources' fingerprint reads it.
-        /// Neither compared nor stored: a build's hard links to a site file
-        /// change it whenever they are made or removed.
+        /// Not compared (nor stored in the build record): a build's hard links
+        /// to a site file change it whenever they are made or removed.
         var changed: Int64 = 0
 
         var description: String { "\(size) \(modified) \(inode)" }
@@ -32,8 +32,6 @@ enum FileIO {
             hasher.combine(inode)
             hasher.combine(isRegularFile)
         }
-
-        enum CodingKeys: String, CodingKey { case size, modified, inode, isRegularFile }
     }
 
     /// The stamp of `path` (a symbolic link is followed), nil when it does not exist.
@@ -313,11 +311,17 @@ enum FileIO {
 extension FileIO.Stamp {
     init(_ info: stat) {
         size = Int64(info.st_size)
-        modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        modified = info.st_mtim.nanoseconds
         inode = UInt64(info.st_ino)
         isRegularFile = (info.st_mode & S_IFMT) == S_IFREG
-        changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+        changed = info.st_ctim.nanoseconds
     }
+}
+
+extension timespec {
+    /// The time in nanoseconds since 1970, as file times and the wall clock count
+    /// (public for `serve`'s watcher, which reads file times too).
+    public var nanoseconds: Int64 { Int64(tv_sec) * 1_000_000_000 + Int64(tv_nsec) }
 }
 
 extension StableHasher {
