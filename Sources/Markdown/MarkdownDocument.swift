@@ -33,10 +33,21 @@ public final class MarkdownDocument {
 
     /// Parses `text` with libcmark, then applies the extension layer.
     public convenience init(_ text: String, options: MarkdownOptions = .default) {
-        self.init(text, options: options, depth: 0, notes: NodeNotes())
+        self.init(utf8: Array(text.utf8), options: options, depth: 0, notes: NodeNotes())
     }
 
-    init(_ text: String, options: MarkdownOptions, depth: Int, notes: NodeNotes) {
+    /// Parses UTF-8 bytes as the `cmark` command does: no `String` made of
+    /// them, and bytes that are not UTF-8 passed through to the HTML as
+    /// libcmark passes them (a `String` made of that HTML repairs them).
+    public convenience init(utf8 bytes: [UInt8], options: MarkdownOptions = .default) {
+        self.init(utf8: bytes, options: options, depth: 0, notes: NodeNotes())
+    }
+
+    convenience init(_ text: String, options: MarkdownOptions, depth: Int, notes: NodeNotes) {
+        self.init(utf8: Array(text.utf8), options: options, depth: depth, notes: notes)
+    }
+
+    init(utf8 text: [UInt8], options: MarkdownOptions, depth: Int, notes: NodeNotes) {
         self.options = options
         self.depth = depth
         self.notes = notes
@@ -54,7 +65,8 @@ public final class MarkdownDocument {
         hasShifts = false
         cachedReferenceDefinitions = nil
         hiddenDefinitions = [:]
-        (root, source, candidates, cachedReferenceDefinitions) = Self.prepare(text + "\n\n" + definitions, options: options, layered: true)
+        (root, source, candidates, cachedReferenceDefinitions) = Self.prepare(text + Array("\n\n".utf8) + Array(definitions.utf8),
+                                                                             options: options, layered: true)
         applyLayers(candidates)
     }
 
@@ -69,11 +81,11 @@ public final class MarkdownDocument {
 
     /// The parsed tree, with reference definitions that cmark-gfm reads as
     /// a table's text made text first (see `TableLayer.definitionsReadAsText`).
-    static func prepare(_ text: String, options: MarkdownOptions, layered: Bool)
+    static func prepare(_ text: [UInt8], options: MarkdownOptions, layered: Bool)
         -> (OpaquePointer, SourceLines, LayerCandidates?, (String, [String: String])?)
     {
-        let source = SourceLines(text, marks: layered)
-        guard layered else { return (parse(text, options: options), source, nil, nil) }
+        let source = SourceLines(utf8: text, marks: layered)
+        guard layered else { return (parse(text, then: "", options: options), source, nil, nil) }
         // The document's reference definitions come with its one parse: a
         // probe paragraph for each label it may define, taken out after.
         let labels = candidateLabels(in: source)
@@ -86,7 +98,7 @@ public final class MarkdownDocument {
             definitions = readProbe(root, labels: labels, sourceLines: source.count, detach: true)
             if definitions == nil {
                 cmark_node_free(root)
-                root = parse(text, options: options)
+                root = parse(text, then: "", options: options)
             }
         }
         let candidates = LayerCandidates(root: root, source: source)
@@ -94,9 +106,8 @@ public final class MarkdownDocument {
         guard !offsets.isEmpty else { return (root, source, candidates, definitions) }
         var bytes = source.bytes
         for offset in offsets.sorted(by: >) { bytes.insert(UInt8(ascii: "\\"), at: offset) }
-        let escaped = String(decoding: bytes, as: UTF8.self)
         cmark_node_free(root)
-        return (parse(escaped, options: options), SourceLines(escaped, marks: true), nil, nil)
+        return (parse(bytes, then: "", options: options), SourceLines(utf8: bytes, marks: true), nil, nil)
     }
 
     deinit { cmark_node_free(root) }
@@ -152,9 +163,18 @@ public final class MarkdownDocument {
 
     /// The document rendered to HTML by libcmark.
     public func html() -> String {
-        guard let rendered = cmark_render_html(root, options.cmarkFlags) else { return "" }
+        withHTML { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// `body` given the document rendered to HTML by libcmark, as libcmark's
+    /// own bytes: no `String` made of them (its UTF-8 check costs about as
+    /// much as a tenth of the render), no copy.
+    public func withHTML<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        guard let rendered = cmark_render_html(root, options.cmarkFlags) else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
         defer { free(rendered) }
-        return String(cString: rendered)
+        return try rendered.withMemoryRebound(to: UInt8.self, capacity: 1) { start in
+            try body(UnsafeBufferPointer(start: start, count: strlen(rendered)))
+        }
     }
 
     /// The index of `node`'s note, if the layer gave it one.

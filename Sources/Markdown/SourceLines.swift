@@ -13,7 +13,11 @@ struct SourceLines {
     let marks: LineMarks?
 
     init(_ text: String, marks scan: Bool = false) {
-        bytes = Array(text.utf8)
+        self.init(utf8: Array(text.utf8), marks: scan)
+    }
+
+    init(utf8 bytes: [UInt8], marks scan: Bool = false) {
+        self.bytes = bytes
         var starts = [0]
         // Not an optional mutated in the loop: that copies the lists a line.
         var marks = LineMarks()

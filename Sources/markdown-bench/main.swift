@@ -7,36 +7,43 @@ import Markdown
 
 let arguments = CommandLine.arguments.dropFirst()
 
-// `--render FILE [--plain]` does what the `cmark` command does, once, in a
-// process of its own: reads FILE, renders it (with the layer, or with
-// libcmark alone when `--plain`), writes the HTML to standard output and
-// frees the tree. Timed beside `cmark FILE`, process against process, it
+// `--render FILE [--plain] [--strings]` does what the `cmark` command does,
+// once, in a process of its own: reads FILE, renders it (with the layer, or
+// with libcmark alone when `--plain`), writes the HTML to standard output and
+// frees the tree (not held by top-level code: a `let` there is a global,
+// never freed). Timed beside `cmark FILE`, process against process, it
 // compares the layer with the cmark command on the same footing.
 if arguments.first == "--render", arguments.count >= 2 {
     let path = arguments[arguments.startIndex + 1]
-    // As the cmark command does: the file read once into the text's own
-    // storage, the HTML written from its own; no copy in between.
-    guard let text = readText(path) else {
+    // As the cmark command does: the file's bytes read once, the HTML
+    // written from libcmark's own buffer; no copy and no `String` between
+    // (`--strings` makes both, as the site does for its templates).
+    guard let bytes = readBytes(path) else {
         FileHandle.standardError.write(Data("markdown-bench: cannot read \(path)\n".utf8))
         exit(1)
     }
-    let plainOnly = arguments.contains("--plain")
-    let document = MarkdownDocument(text, options: MarkdownOptions(extensions: !plainOnly))
-    var html = document.html()
-    html.withUTF8 { bytes in
-        var offset = 0
-        while offset < bytes.count {
-            let written = write(1, bytes.baseAddress! + offset, bytes.count - offset)
-            if written <= 0 { exit(1) }
-            offset += written
-        }
+    let options = MarkdownOptions(extensions: !arguments.contains("--plain"))
+    if arguments.contains("--strings") {
+        var html = MarkdownDocument(String(decoding: bytes, as: UTF8.self), options: options).html()
+        html.withUTF8 { writeAll($0) }
+    } else {
+        MarkdownDocument(utf8: bytes, options: options).withHTML { writeAll($0) }
     }
     exit(0)
 }
 
-/// The file at `path` as text (invalid UTF-8 repaired, as `String(decoding:)`
-/// does), read straight into the string's storage.
-func readText(_ path: String) -> String? {
+/// Writes `bytes` to standard output, or exits.
+func writeAll(_ bytes: UnsafeBufferPointer<UInt8>) {
+    var offset = 0
+    while offset < bytes.count {
+        let written = write(1, bytes.baseAddress! + offset, bytes.count - offset)
+        if written <= 0 { exit(1) }
+        offset += written
+    }
+}
+
+/// The bytes of the file at `path`, read straight into the array's storage.
+func readBytes(_ path: String) -> [UInt8]? {
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
@@ -44,16 +51,14 @@ func readText(_ path: String) -> String? {
     guard fstat(fd, &info) == 0 else { return nil }
     let size = Int(info.st_size)
     var failed = false
-    let text = String(unsafeUninitializedCapacity: size) { buffer in
-        var offset = 0
-        while offset < size {
-            let count = read(fd, buffer.baseAddress! + offset, size - offset)
-            if count <= 0 { failed = count < 0; break }
-            offset += count
+    let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+        while count < size {
+            let read = read(fd, buffer.baseAddress! + count, size - count)
+            if read <= 0 { failed = read < 0; break }
+            count += read
         }
-        return offset
     }
-    return failed ? nil : text
+    return failed ? nil : bytes
 }
 
 guard let folder = arguments.first else {
