@@ -53,6 +53,8 @@ public enum Build {
         public var pagesRendered: Int = 0
         /// Postmortem files loaded, and files whose last load was read from the load cache (`LoadCache`).
         public var filesLoaded = (loaded: 0, cached: 0)
+        /// Of the files read from the load cache, those not read themselves: their stamps vouched for their bytes.
+        public var filesUnread = 0
         /// The pages rendered and the rows files made, not kept from the last build (`RenderMemo`), in UTF-8 order.
         public var made: [String] = []
         /// Every postmortem and what the render stage made of them, freed with the result (`RenderSummary.workingState`).
@@ -90,7 +92,8 @@ public enum Build {
         let cacheFolder = BuildRecord.cacheFolder(of: options.outputFolder)
         let loadCache = options.loadCache ?? LoadCache(folder: cacheFolder.appendingPathComponent("load"))
         let check = Profile.measure("read and load") { Check.run(listing, configuration: configuration, now: options.now, cache: loadCache,
-                                                          configurationKey: BuildRecord.configurationDigest(configurationFile))
+                                                          configurationKey: BuildRecord.configurationDigest(configurationFile),
+                                                          racyWindow: options.racyWindow)
         }
         // The checks read the fields' sites their diagnostics cite (`FieldSites`).
         try loadCache.requireEveryTextRead()
@@ -122,7 +125,7 @@ public enum Build {
             // Without a record the next build is a full one: a cache that cannot be written is no failure.
             Profile.measure("record: save") { try? record.save(for: options.outputFolder) }
             return Result(check: check, written: written, pages: summary.pageCount, pagesRendered: memo.pageCounts.rendered,
-                          filesLoaded: filesLoaded, made: memo.madePaths,
+                          filesLoaded: filesLoaded, filesUnread: loadCache.lastUnread, made: memo.madePaths,
                           workingState: WorkingState([summary.workingState as Any, record, memo, staging, loadCache, digests]))
         } catch {
             staging.abandon()

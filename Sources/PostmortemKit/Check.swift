@@ -37,12 +37,13 @@ public enum Check {
     /// Reads and loads the files of `listing` with a configuration already
     /// loaded, then applies its policy rules.
     static func run(_ listing: SourceDiscovery.Listing, configuration loadedConfiguration: ConfigurationLoader.Loaded,
-                    now: Date, cache: LoadCache? = nil, configurationKey: String = "") -> CheckReport {
+                    now: Date, cache: LoadCache? = nil, configurationKey: String = "",
+                    racyWindow: Int64 = BuildRecord.racyWindow) -> CheckReport {
         // Each file is read when the load stage loads it.
         let sources = SourceDiscovery.sources(listing)
         let configuration = loadedConfiguration.configuration
         var load = LoadStage.load(inputs: sources, assets: listing.assets, configuration: configuration,
-                                  cache: cache, configurationKey: configurationKey)
+                                  cache: cache, configurationKey: configurationKey, racyWindow: racyWindow)
         if configuration.policy != Policy() {
             var texts: [String: String] = [:]
             if configuration.policy.personalData {

@@ -71,6 +71,37 @@ import Testing
         #expect(try build(source, out).upToDate)
     }
 
+    /// A file whose stamp is old enough, and the one it had when its bytes
+    /// were read, is not read again; one changed within the window before
+    /// the listing is, until a build reads it under an old enough stamp.
+    @Test func filesWhoseStampsVouchForThemAreNotRead() throws {
+        let (source, out, root) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let window: Int64 = 200_000_000
+        let files = try FileManager.default.contentsOfDirectory(atPath: source.path).filter { $0.hasSuffix(".md") }.sorted()
+        let count = files.count
+        // Copied a moment ago: every stamp is within the window; each file is read.
+        let first = try build(source, out, racyWindow: window)
+        #expect(first.filesLoaded == (count, 0) && first.filesUnread == 0)
+        Thread.sleep(forTimeInterval: 0.25)
+        // Read again (the last listing was too close to the files' changes), found the same, and restamped.
+        let second = try build(source, out, racyWindow: window)
+        #expect(second.filesLoaded == (0, count) && second.filesUnread == 0)
+        // Now only the edited file is read.
+        let edited = source.appendingPathComponent(files[0])
+        try (String(contentsOf: edited, encoding: .utf8) + "\nOne more line.\n").write(to: edited, atomically: false, encoding: .utf8)
+        let third = try build(source, out, racyWindow: window)
+        #expect(third.filesLoaded == (1, count - 1) && third.filesUnread == count - 1)
+        let id = try #require(third.check.load.postmortems.first { $0.source.relativePath == files[0] }?.id)
+        let page = try String(contentsOf: out.appendingPathComponent(SitePaths.incidentPage(id: id)), encoding: .utf8)
+        #expect(page.contains("One more line."))
+        // A file touched keeps its bytes under a new stamp: read, found the same, kept.
+        let touched = source.appendingPathComponent(files[1])
+        #expect(utimensat(AT_FDCWD, touched.path, nil, 0) == 0)
+        let fourth = try build(source, out, racyWindow: 0)
+        #expect(fourth.filesLoaded == (0, count) && fourth.filesUnread == count - 1)
+    }
+
     func inode(_ url: URL) throws -> Int? {
         try FileManager.default.attributesOfItem(atPath: url.path)[.systemFileNumber] as? Int
     }

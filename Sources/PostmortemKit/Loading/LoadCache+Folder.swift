@@ -9,6 +9,7 @@ extension LoadCache {
     /// the others alone.
     ///
     ///     "PMKB-LOAD\n"  format: UInt32  generation: UInt64  answers: UInt64
+    ///     stamp: size, modified, changed: Int64  inode: UInt64  listedAt: Int64
     ///     head: UInt64  texts: UInt64                     (the sizes of the two parts below)
     ///     path: String  the entry, each long text as where it is below   (`head` bytes)
     ///     the long texts: the body's HTML, plain text and sections, and   (`texts` bytes)
@@ -23,7 +24,12 @@ extension LoadCache {
     /// The generation is a digest of the format, the tool (its executable's
     /// stamp) and the configuration: an entry of another one is not read.
     /// The answers are the digest of what the entry's links read of the
-    /// folder's index when it was finished (`IndexReads.digest`). An
+    /// folder's index when it was finished (`IndexReads.digest`). The stamp
+    /// is its source file's before its bytes were read (all zero: none),
+    /// rewritten in place when a later build reads the same bytes under a
+    /// new stamp (`restamp`); a build that finds the file stamped so, long
+    /// enough after that listing, takes the entry without reading the file
+    /// (`SourceStamp.vouches`). An
     /// entry that is cut short, of another path or not one at all reads as
     /// none, and its file is loaded again: the cache never changes what a
     /// build makes, only how fast. A text that reads back other than its
@@ -31,9 +37,12 @@ extension LoadCache {
     struct Folder: Sendable {
         static let magic = Array("PMKB-LOAD\n".utf8)
         /// Bumped whenever the bytes of an entry change (`LoadCache+Bytes`).
-        static let format: UInt32 = 6
-        /// The magic, the format, the generation, the answers and the two sizes.
-        static let headerSize = magic.count + 4 + 8 * 4
+        static let format: UInt32 = 7
+        /// Where the stamp is in an entry's file: after the magic, the format, the generation and the answers.
+        static let stampOffset = magic.count + 4 + 8 * 2
+        static let stampSize = 8 * 5
+        /// The magic, the format, the generation, the answers, the stamp and the two sizes.
+        static let headerSize = stampOffset + stampSize + 8 * 2
         /// Bytes read at first: the whole head of nearly every entry (heads
         /// of the benchmark's corpus are 3.4 KB, at most 4.9 KB; the rest of
         /// a file, the texts, is 20 KB more that a build mostly never reads).
@@ -70,6 +79,19 @@ extension LoadCache {
         /// The entry of `path` when it is of this generation and its file's bytes had `digest`;
         /// its texts are left in the file.
         func entry(_ path: String, digest: UInt64) -> (entry: Entry, answers: UInt64)? {
+            entry(path) { _ in true }.flatMap { $0.entry.digest == digest ? $0 : nil }
+        }
+
+        /// The entry of `path` when it is of this generation and the stamp
+        /// its file has now vouches for the bytes it was made from
+        /// (`SourceStamp.vouches`); its texts are left in the file.
+        func entry(_ path: String, stamp: SourceStamp, window: Int64) -> (entry: Entry, answers: UInt64)? {
+            entry(path) { recorded in recorded.map { stamp.vouches(for: $0, window: window) } ?? false }
+        }
+
+        /// The entry of `path` when it is of this generation and `accept`
+        /// takes its stamp, looked at before the rest is decoded.
+        private func entry(_ path: String, accept: (SourceStamp?) -> Bool) -> (entry: Entry, answers: UInt64)? {
             let location = file(of: path)
             let fd = open(location, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { return nil }
@@ -77,7 +99,8 @@ extension LoadCache {
             var info = stat()
             guard fstat(fd, &info) == 0, info.st_size >= Self.headerSize else { return nil }
             let size = Int(info.st_size)
-            guard var bytes = FileIO.read(fd, at: 0, count: min(size, Self.firstRead)) else { return nil }
+            guard var bytes = FileIO.read(fd, at: 0, count: min(size, Self.firstRead)),
+                  accept(bytes.withUnsafeBytes(Self.stamp)) else { return nil }
             // A head longer than the first read: the rest of it.
             let headEnd = bytes.withUnsafeBytes { Self.sizes($0) }.map { Self.headerSize &+ Int(clamping: $0.head) } ?? 0
             if headEnd > bytes.count, headEnd <= size {
@@ -85,9 +108,38 @@ extension LoadCache {
                 bytes += rest
             }
             let text = TextFile(path: location, failures: failures)
-            guard let read = bytes.withUnsafeBytes({ Self.decoded($0, path: path, generation: generation, fileSize: size, texts: text) }),
-                  read.entry.digest == digest else { return nil }
-            return read
+            return bytes.withUnsafeBytes { Self.decoded($0, path: path, generation: generation, fileSize: size, texts: text) }
+        }
+
+        /// The stamp of an entry's first bytes; nil when there is none.
+        static func stamp(_ buffer: UnsafeRawBufferPointer) -> SourceStamp? {
+            guard buffer.count >= headerSize else { return nil }
+            var reader = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[stampOffset..<(stampOffset + stampSize)]))
+            guard let size = reader.uint64(), let modified = reader.uint64(), let changed = reader.uint64(),
+                  let inode = reader.uint64(), let listedAt = reader.uint64(), listedAt != 0 else { return nil }
+            return SourceStamp(size: Int64(bitPattern: size), modified: Int64(bitPattern: modified),
+                               changed: Int64(bitPattern: changed), inode: inode, listedAt: Int64(bitPattern: listedAt))
+        }
+
+        /// The bytes of `stamp` in an entry's header (all zero for none).
+        static func stampBytes(_ stamp: SourceStamp?) -> [UInt8] {
+            var writer = ByteWriter()
+            for value in [stamp?.size ?? 0, stamp?.modified ?? 0, stamp?.changed ?? 0] { writer.append(UInt64(bitPattern: value)) }
+            writer.append(stamp?.inode ?? 0)
+            writer.append(UInt64(bitPattern: stamp?.listedAt ?? 0))
+            return writer.bytes
+        }
+
+        /// Gives the entry of `path`, whose bytes this build read and found
+        /// those of the entry, `stamp`: the stamp its file had before they
+        /// were read. In place, the entry's only bytes that change; a failure
+        /// leaves the old stamp, which the next build does not trust.
+        func restamp(_ path: String, _ stamp: SourceStamp) {
+            let fd = open(file(of: path), O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { return }
+            defer { close(fd) }
+            let bytes = Self.stampBytes(stamp)
+            _ = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(Self.stampOffset)) }
         }
 
         /// The sizes of the head and of the texts, from an entry's first bytes.
@@ -111,7 +163,8 @@ extension LoadCache {
                             texts file: TextFile?) -> (entry: Entry, answers: UInt64)? {
             var reader = ByteReader(buffer)
             guard fileSize >= headerSize, reader.take(magic.count).map(Array.init) == magic, reader.uint32() == format,
-                  reader.uint64() == generation, let answers = reader.uint64(), let (head, texts) = sizes(buffer),
+                  reader.uint64() == generation, let answers = reader.uint64(), reader.take(stampSize) != nil,
+                  let (head, texts) = sizes(buffer),
                   head <= UInt64(fileSize - headerSize), texts == UInt64(fileSize - headerSize) - head,
                   headerSize + Int(head) <= buffer.count else { return nil }
             let headEnd = headerSize + Int(head)
@@ -128,7 +181,7 @@ extension LoadCache {
         }
 
         /// The whole file of an entry, its long texts set apart after its head.
-        static func encoded(_ entry: Entry, path: String, generation: UInt64, answers: UInt64) -> [UInt8] {
+        static func encoded(_ entry: Entry, path: String, generation: UInt64, answers: UInt64, stamp: SourceStamp? = nil) -> [UInt8] {
             var head = ByteWriter()
             head.texts = []
             head.bytes.reserveCapacity(4096)
@@ -142,6 +195,7 @@ extension LoadCache {
             writer.append(format)
             writer.append(generation)
             writer.append(answers)
+            writer.bytes += stampBytes(stamp)
             writer.append(UInt64(head.bytes.count))
             writer.append(UInt64(texts.count))
             writer.bytes += head.bytes
@@ -155,11 +209,12 @@ extension LoadCache {
         }
 
         /// Writes the entry of the postmortem at `path`, whose links' reads of
-        /// the index got `answers`, and returns it with its texts left in the file written;
+        /// the index got `answers` and whose file had `stamp` before its bytes
+        /// were read, and returns it with its texts left in the file written;
         /// the entry as it was when the file cannot be written (no failure: the
         /// next build loads that file again).
-        func keep(_ entry: Entry, path: String, answers: UInt64) -> Entry {
-            let bytes = Self.encoded(entry, path: path, generation: generation, answers: answers)
+        func keep(_ entry: Entry, path: String, answers: UInt64, stamp: SourceStamp? = nil) -> Entry {
+            let bytes = Self.encoded(entry, path: path, generation: generation, answers: answers, stamp: stamp)
             let location = file(of: path)
             guard (try? FileIO.replace(bytes, at: location)) != nil else { return entry }
             let text = TextFile(path: location, failures: failures)

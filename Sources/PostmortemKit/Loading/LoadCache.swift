@@ -24,8 +24,9 @@ public final class LoadCache: @unchecked Sendable {
     /// The last build's entries, read-only.
     enum Snapshot: Sendable {
         /// Kept in memory (`serve`): the entries by `SourceFile.path`, each with the digest of the
-        /// answers its links' reads got (`IndexReads.digest`), all with the configuration `configurationKey`.
-        case memory(configurationKey: String, entries: [String: (entry: Entry, answers: UInt64)])
+        /// answers its links' reads got (`IndexReads.digest`) and the stamp its file had when its
+        /// bytes were read, all with the configuration `configurationKey`.
+        case memory(configurationKey: String, entries: [String: Kept])
         /// Kept on disk (`build`): each entry read when asked for.
         case folder(Folder)
 
@@ -36,9 +37,53 @@ public final class LoadCache: @unchecked Sendable {
                 return folder.entry(file.path, digest: digest)
             case let .memory(_, entries):
                 guard let kept = entries[file.path], kept.entry.digest == digest else { return nil }
-                return kept
+                return (kept.entry, kept.answers)
             }
         }
+
+        /// The entry of the file at `path`, unread, when its stamp now
+        /// vouches that its bytes are those the entry was made from
+        /// (`SourceStamp.vouches`): what spares reading every unchanged file.
+        func entry(_ path: String, stamp: SourceStamp, window: Int64) -> (entry: Entry, answers: UInt64)? {
+            switch self {
+            case let .folder(folder):
+                return folder.entry(path, stamp: stamp, window: window)
+            case let .memory(_, entries):
+                guard let kept = entries[path], let recorded = kept.stamp, stamp.vouches(for: recorded, window: window) else {
+                    return nil
+                }
+                return (kept.entry, kept.answers)
+            }
+        }
+    }
+
+    /// An entry kept in memory, with what the next build checks it against.
+    struct Kept: Sendable {
+        var entry: Entry
+        var answers: UInt64
+        var stamp: SourceStamp?
+    }
+
+    /// One file's entry as this build leaves it (`store`).
+    struct Stored: Sendable {
+        /// `SourceFile.path`.
+        var path: String
+        var entry: Entry
+        /// The digest of what its links read of the index.
+        var answers: UInt64
+        /// The stamp its file had before its bytes were read (or before the last build read them).
+        var stamp: SourceStamp?
+        var reuse: Reuse
+    }
+
+    /// How a build came by a file's entry.
+    enum Reuse: Sendable {
+        /// Loaded from its bytes.
+        case none
+        /// Kept from the last build, its bytes read and found the same.
+        case byDigest
+        /// Kept from the last build, its bytes not read: its stamp vouched for them.
+        case byStamp
     }
 
     private let lock = NSLock()
@@ -48,6 +93,8 @@ public final class LoadCache: @unchecked Sendable {
     private let folder: URL?
     /// Files loaded and reused by the last build, for tests and `--verbose`.
     public private(set) var lastCounts = (loaded: 0, reused: 0)
+    /// Of the files the last build reused, how many it did not even read (`Reuse.byStamp`).
+    public private(set) var lastUnread = 0
 
     /// A cache kept in memory, for a process that builds again and again (`serve`).
     public init() { folder = nil }
@@ -93,20 +140,29 @@ public final class LoadCache: @unchecked Sendable {
         return kept
     }
 
-    /// Keeps this build's entries (`path`: `SourceFile.path`; `answers`: the
-    /// digest of what its links read of the index; `reused`: read from the
-    /// cache, unchanged): in memory, or, on disk, where `folder` wrote them
-    /// already, by removing the entries of files that are gone.
-    func store(configurationKey: String, entries: [(path: String, entry: Entry, answers: UInt64, reused: Bool)]) {
-        let reused = entries.count { $0.reused }
+    /// Keeps this build's entries: in memory, or, on disk, where `folder`
+    /// wrote them already, by removing the entries of files that are gone
+    /// and giving those whose bytes were read and found the same the stamp
+    /// their files have now, which the next build may trust.
+    func store(configurationKey: String, entries: [Stored]) {
+        let reused = entries.count { $0.reuse != .none }
         if let folder {
-            Folder(url: folder, configurationKey: configurationKey).removeAllBut(entries.map(\.path))
+            let kept = Folder(url: folder, configurationKey: configurationKey)
+            kept.removeAllBut(entries.map(\.path))
+            let restamped = entries.filter { $0.reuse == .byDigest && $0.stamp != nil }
+            Parallel.forEach(restamped, minimumChunk: 64) { item in
+                if let stamp = item.stamp { kept.restamp(item.path, stamp) }
+            }
         } else {
-            var kept: [String: (entry: Entry, answers: UInt64)] = [:]
+            var kept: [String: Kept] = [:]
             kept.reserveCapacity(entries.count)
-            for item in entries { kept[item.path] = (item.entry, item.answers) }
+            for item in entries { kept[item.path] = Kept(entry: item.entry, answers: item.answers, stamp: item.stamp) }
             lock.withLock { snapshot = .memory(configurationKey: configurationKey, entries: kept) }
         }
-        lock.withLock { lastCounts = (entries.count - reused, reused) }
+        let unread = entries.count { $0.reuse == .byStamp }
+        lock.withLock {
+            lastCounts = (entries.count - reused, reused)
+            lastUnread = unread
+        }
     }
 }

@@ -22,21 +22,29 @@ public enum LoadStage {
     /// `load`, reading each file of the disk when its turn comes: its bytes
     /// for its front matter, and again for its body (files are read faster
     /// than they are loaded, and no file's bytes are held between the two).
+    ///
+    /// A file whose stamp vouches that it holds the bytes of its entry of
+    /// the last build (`SourceStamp.vouches`, within `racyWindow`) is not
+    /// read at all, unless what its links read of the index changed.
     static func load(inputs: [SourceInput], assets: Set<String> = [], configuration: SiteConfiguration,
-                     cache: LoadCache? = nil, configurationKey: String = "") -> LoadResult {
+                     cache: LoadCache? = nil, configurationKey: String = "",
+                     racyWindow: Int64 = BuildRecord.racyWindow) -> LoadResult {
         let loader = PostmortemLoader(configuration: configuration)
         let previous = cache?.snapshot(configurationKey: configurationKey)
         /// A file's first half: its entry of the last build when its bytes are the same, else its front matter read now.
         enum Half: Sendable {
             /// The last build's entry, whose links' reads of the index got `answers` (`IndexReads.digest`).
-            case kept(LoadCache.Entry, answers: UInt64)
+            case kept(LoadCache.Entry, answers: UInt64, byStamp: Bool)
             case prepared(PreparedFile)
         }
         let firsts = Profile.measure("load: front matter") {
             Parallel.map(inputs) { input -> (file: SourceFile, digest: UInt64, half: Half) in
+                if let stamp = input.stamp, let kept = previous?.entry(input.path, stamp: stamp, window: racyWindow) {
+                    return (input.unread, kept.entry.digest, .kept(kept.entry, answers: kept.answers, byStamp: true))
+                }
                 let file = input.read()
                 let digest = file.contents.digest
-                let half: Half = previous?.entry(file, digest: digest).map { Half.kept($0.entry, answers: $0.answers) }
+                let half: Half = previous?.entry(file, digest: digest).map { Half.kept($0.entry, answers: $0.answers, byStamp: false) }
                     ?? .prepared(loader.prepare(file))
                 guard input.isOnDisk, case .bytes = file.contents else { return (file, digest, half) }
                 // The bytes are read again for the body.
@@ -50,7 +58,7 @@ public enum LoadStage {
         var index = SourceIndex(assets: assets)
         for (file, _, half) in firsts {
             let id: String? = switch half {
-            case let .kept(entry, _): entry.id
+            case let .kept(entry, _, _): entry.id
             case let .prepared(prepared): prepared.isText ? prepared.id : nil
             }
             if let id, index.postmortemIDs[file.relativePath] == nil { index.postmortemIDs[file.relativePath] = id }
@@ -64,11 +72,11 @@ public enum LoadStage {
         // an entry is reused while its reads get the answers they got (a postmortem added elsewhere
         // changes the index, not what most bodies' links find in it).
         let finishing = Profile.measure("load: bodies") {
-            Parallel.map(Array(zip(inputs, firsts))) { input, first -> (LoadCache.Entry, answers: UInt64, reused: Bool) in
+            Parallel.map(Array(zip(inputs, firsts))) { input, first -> (LoadCache.Entry, answers: UInt64, reuse: LoadCache.Reuse) in
                 var (file, digest, half) = first
-                if case let .kept(entry, answers) = half,
+                if case let .kept(entry, answers, byStamp) = half,
                    entry.finished.reads.digest(in: finishedIndex, indexDigest: indexDigest) == answers {
-                    return (entry, answers, true)
+                    return (entry, answers, byStamp ? .byStamp : .byDigest)
                 }
                 var prepared: PreparedFile
                 if input.isOnDisk {
@@ -92,7 +100,7 @@ public enum LoadStage {
                 loaded.postmortem?.revision = revision(of: file, digest: digest, configurationKey: configurationKey,
                                                        answers: answers)
                 let entry = LoadCache.Entry(digest: digest, id: prepared.isText ? prepared.id : nil, finished: loaded)
-                return (keeper?.keep(entry, path: file.path, answers: answers) ?? entry, answers, false)
+                return (keeper?.keep(entry, path: file.path, answers: answers, stamp: input.stamp) ?? entry, answers, .none)
             }
         }
         var postmortems: [Postmortem] = []
@@ -103,8 +111,10 @@ public enum LoadStage {
         }
         if let cache {
             Profile.measure("load: keep in cache") {
-                cache.store(configurationKey: configurationKey,
-                            entries: zip(inputs, finishing).map { ($0.path, $1.0, $1.answers, $1.reused) })
+                cache.store(configurationKey: configurationKey, entries: zip(inputs, finishing).map { input, finished in
+                    LoadCache.Stored(path: input.path, entry: finished.0, answers: finished.answers, stamp: input.stamp,
+                                     reuse: finished.reuse)
+                })
             }
         }
         diagnostics += Profile.measure("load: across files") { crossFileDiagnostics(postmortems) }

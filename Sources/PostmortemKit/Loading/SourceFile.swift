@@ -108,6 +108,11 @@ public enum SourceDiscovery {
         public var assets: Set<String>
         /// Relative path → stamp, for every file above.
         var stamps: [String: FileIO.Stamp]
+        /// The wall clock (nanoseconds since 1970) before the first file was
+        /// looked at: a file whose stamp is older than this by a tick of its
+        /// file system's clock cannot change after its stamp was taken without
+        /// changing its stamp (see `BuildRecord.fingerprint`). 0: unknown.
+        var startedAt: Int64 = 0
         /// Warnings about what was left out: symbolic links that lead outside the folder.
         public var diagnostics: [Diagnostic] = []
 
@@ -128,6 +133,7 @@ public enum SourceDiscovery {
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory),
               isDirectory.boolValue else { throw Failure.notAFolder(folder) }
         let root = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
+        let startedAt = BuildRecord.wallClockNanoseconds()
         var relativePaths: [String] = []
         var skipped: [String] = []
         var assets = Set<String>()
@@ -165,7 +171,7 @@ public enum SourceDiscovery {
         skipped.sort { $0.utf8Precedes($1) }
         diagnostics.sort { $0.location < $1.location }
         return Listing(folder: folder, root: root, markdown: relativePaths, skipped: skipped, assets: assets, stamps: stamps,
-                       diagnostics: diagnostics)
+                       startedAt: startedAt, diagnostics: diagnostics)
     }
 
     /// What to tell of an entry the walk could not take: an error when it may
@@ -204,7 +210,8 @@ public enum SourceDiscovery {
     static func sources(_ listing: Listing) -> [SourceInput] {
         let root = listing.root.path
         return listing.markdown.map { relative in
-            .disk(path: listing.displayPath(relative), relativePath: relative, absolute: root + "/" + relative)
+            .disk(path: listing.displayPath(relative), relativePath: relative, absolute: root + "/" + relative,
+                  stamp: listing.stamps[relative].map { SourceStamp($0, listedAt: listing.startedAt) })
         }
     }
 
@@ -222,12 +229,27 @@ public enum SourceDiscovery {
 /// being loaded, not of every file of the folder (718 MB at 100,000).
 enum SourceInput: Sendable {
     case file(SourceFile)
-    case disk(path: String, relativePath: String, absolute: String)
+    /// A file of the disk, with its stamp from the listing (nil: none taken).
+    case disk(path: String, relativePath: String, absolute: String, stamp: SourceStamp?)
 
     var path: String {
         switch self {
         case let .file(file): file.path
-        case let .disk(path, _, _): path
+        case let .disk(path, _, _, _): path
+        }
+    }
+
+    /// The file's stamp from the listing, when it is on disk.
+    var stamp: SourceStamp? {
+        if case let .disk(_, _, _, stamp) = self { return stamp }
+        return nil
+    }
+
+    /// The file as known without reading it: its paths, no bytes.
+    var unread: SourceFile {
+        switch self {
+        case let .file(file): file
+        case let .disk(path, relativePath, _, _): SourceFile(path: path, relativePath: relativePath, contents: .bytes([]))
         }
     }
 
@@ -240,8 +262,44 @@ enum SourceInput: Sendable {
     func read() -> SourceFile {
         switch self {
         case let .file(file): file
-        case let .disk(path, relativePath, absolute):
+        case let .disk(path, relativePath, absolute, _):
             SourceFile(path: path, relativePath: relativePath, contents: SourceDiscovery.read(absolute))
         }
+    }
+}
+
+/// A source file's stamp as the listing took it, and when the listing began:
+/// what lets a build trust that a file whose stamp is the one its bytes were
+/// read with still holds those bytes, without reading them again.
+struct SourceStamp: Sendable, Hashable {
+    var size: Int64
+    var modified: Int64
+    /// The change time (ctime), which no program can set back.
+    var changed: Int64
+    var inode: UInt64
+    /// `SourceDiscovery.Listing.startedAt` of the listing that took it.
+    var listedAt: Int64
+
+    init(size: Int64, modified: Int64, changed: Int64, inode: UInt64, listedAt: Int64) {
+        self.size = size
+        self.modified = modified
+        self.changed = changed
+        self.inode = inode
+        self.listedAt = listedAt
+    }
+
+    init(_ stamp: FileIO.Stamp, listedAt: Int64) {
+        self.init(size: stamp.size, modified: stamp.modified, changed: stamp.changed, inode: stamp.inode, listedAt: listedAt)
+    }
+
+    /// Whether the file now stamped `self` holds the bytes it held when it
+    /// was stamped `recorded` (and read after): the same size, times and
+    /// inode, and both times older than `recorded`'s listing by more than
+    /// `window`, so that no write within the same tick of the file system's
+    /// clock can have followed that listing's look at the file unseen (git's
+    /// "racily clean" rule; `BuildRecord.fingerprint` keeps the same).
+    func vouches(for recorded: SourceStamp, window: Int64) -> Bool {
+        size == recorded.size && modified == recorded.modified && changed == recorded.changed && inode == recorded.inode
+            && recorded.listedAt > 0 && max(modified, changed) < recorded.listedAt - window
     }
 }

@@ -101,16 +101,20 @@ struct BuildRecord: Sendable {
     /// saves of the same size a few milliseconds apart (or on a file system
     /// that keeps whole seconds) can leave the same times. As git does with
     /// "racily clean" files, a listing in which some file changed less than
-    /// `options.racyWindow` before it was taken gets a fingerprint no later build
+    /// `options.racyWindow` before it began gets a fingerprint no later build
     /// makes, so the next build reads the files (through the load cache)
     /// instead of trusting their stamps. (A file dated in the future keeps
     /// every build reading the files, as it should.)
     static func fingerprint(options: Build.Options, configurationFile: SourceFile?, today: CalendarDate,
                             listing: SourceDiscovery.Listing, templates: SourceDiscovery.Listing?) -> String {
         let listedAt = wallClockNanoseconds()
-        let recent = listedAt - options.racyWindow
+        // Measured from when each listing began: a file written in the same
+        // tick as its stamp, after the walk looked at it, is then caught
+        // however long the walk took.
         let racy = [listing, templates].contains { listing in
-            listing?.stamps.values.contains { max($0.modified, $0.changed) >= recent } ?? false
+            guard let listing else { return false }
+            let recent = listing.startedAt - options.racyWindow
+            return listing.stamps.values.contains { max($0.modified, $0.changed) >= recent }
         }
         let digest = StableHasher.digest { hasher in
             if racy { hasher.combine("racy \(listedAt)") }
