@@ -229,7 +229,8 @@ import Testing
     }
 
     /// A group of more than a page of incidents keeps its rows in a data
-    /// file; it is made again only when one of its members changes.
+    /// file, as the index does; each is made again only when a row it holds
+    /// changes, not when a member's body does.
     @Test func aPagedGroupsRowsAreMadeOnlyWhenItsMembersChange() throws {
         let space = try Workspace()
         defer { try? FileManager.default.removeItem(at: space.root) }
@@ -258,10 +259,23 @@ import Testing
         let outside = try space.expectSameAsFullBuild("an incident outside the group")
         #expect(outside.made.contains("incidents/INC-1.html") && !outside.made.contains(rows))
 
+        #expect(!outside.made.contains(IndexRows.indexFile))
+
+        try space.edit("incident-8.md", "Incident number 8.", "Incident number eight, its body edited.")
+        let body = try space.expectSameAsFullBuild("a member's body")
+        #expect(body.made.contains("incidents/INC-8.html"))
+        #expect(!body.made.contains(rows) && !body.made.contains(IndexRows.indexFile))
+
         try space.edit("incident-7.md", "title: Incident 7", "title: Incident seven")
         let inside = try space.expectSameAsFullBuild("a member's title")
-        #expect(inside.made.contains(rows))
+        #expect(inside.made.contains(rows) && inside.made.contains(IndexRows.indexFile))
         #expect(try String(contentsOf: space.out.appendingPathComponent(rows), encoding: .utf8).contains("Incident seven"))
+
+        // A time to recover read from the body shows in the rows.
+        try space.edit("incident-9.md", "Incident number 9.", "Incident number 9.\n\nTime to recovery: 148 minutes")
+        let inferred = try space.expectSameAsFullBuild("a time to recover inferred from the body")
+        #expect(inferred.made.contains(rows) && inferred.made.contains(IndexRows.indexFile))
+        #expect(try String(contentsOf: space.out.appendingPathComponent(IndexRows.indexFile), encoding: .utf8).contains("148"))
     }
 
     /// The cosines of similar stories depend on every story, so a postmortem

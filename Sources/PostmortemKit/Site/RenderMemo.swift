@@ -202,11 +202,15 @@ struct PageKeys: Sendable {
     let revisions: [String: UInt64]
     /// Every postmortem, in the site's order.
     let all: UInt64
+    /// Postmortem id → what its row in a table shows (`PageContext.makeRow`),
+    /// which a body edit leaves alone unless it changes an inferred time to
+    /// recover or the language; the configuration is in `global`.
+    let rowDigests: [String: UInt64]
 
-    init(global: UInt64, ordered: [Postmortem], names: PageNames) {
+    init(global: UInt64, ordered: [Postmortem], names: PageNames, metrics: MetricsDefinition = .default) {
         self.global = global
         let digests = Parallel.map(ordered, minimumChunk: 256) { p in
-            StableHasher.digest { hasher in
+            (revision: StableHasher.digest { hasher in
                 hasher.combine(p.revision)
                 for cause in p.causes {
                     hasher.combine(names.path(.causes, cause.key))
@@ -214,12 +218,47 @@ struct PageKeys: Sendable {
                 }
                 hasher.combine(p.services.map { names.path(.services, $0) })
                 hasher.combine(p.tags.map { names.path(.tags, $0) })
-            }
+            }, row: Self.row(p, names: names, metrics: metrics))
         }
-        revisions = Dictionary(zip(ordered.map(\.id), digests), uniquingKeysWith: { first, _ in first })
+        let ids = ordered.map(\.id)
+        revisions = Dictionary(zip(ids, digests.map(\.revision)), uniquingKeysWith: { first, _ in first })
+        rowDigests = Dictionary(zip(ids, digests.map(\.row)), uniquingKeysWith: { first, _ in first })
         all = StableHasher.digest { hasher in
             hasher.combine(digests.count)
-            for digest in digests { hasher.combine(digest) }
+            for digest in digests { hasher.combine(digest.revision) }
+        }
+    }
+
+    /// Everything `PageContext.makeRow` reads of `p` and of the site's names.
+    static func row(_ p: Postmortem, names: PageNames, metrics: MetricsDefinition) -> UInt64 {
+        StableHasher.digest { hasher in
+            hasher.combine(p.id)
+            hasher.combine(p.title)
+            hasher.combine(p.kind.rawValue)
+            hasher.combine(p.status.rawValue)
+            hasher.combine(p.date?.number ?? -1)
+            hasher.combine(p.severity)
+            hasher.combine(p.services)
+            hasher.combine(p.services.map { names.path(.services, $0) })
+            let category = p.primaryCause?.category
+            hasher.combine(category)
+            hasher.combine(category.map { names.path(.categories, $0) })
+            let recover = p.timings(metrics).recover
+            hasher.combine(recover?.minutes ?? .nan)
+            hasher.combine(recover?.approximate ?? false)
+            hasher.combine(recover?.source.rawValue)
+            hasher.combine(p.language.rawValue)
+        }
+    }
+
+    /// A file of rows (`IndexRows`) at `path`: its postmortems' rows, in order.
+    func rows(_ path: String, _ postmortems: [Postmortem]) -> UInt64 {
+        key("rows", path) { hasher in
+            hasher.combine(postmortems.count)
+            for p in postmortems {
+                hasher.combine(p.id)
+                hasher.combine(rowDigests[p.id] ?? 0)
+            }
         }
     }
 
@@ -382,8 +421,9 @@ extension ActionItem {
         hasher.combine(title)
         hasher.combine(owner)
         hasher.combine(status.rawValue)
-        hasher.combine(due.map { "\($0)" })
-        hasher.combine(completed.map { "\($0)" })
+        // As numbers, not text: keys combine every item of every postmortem.
+        hasher.combine(due?.number ?? -1)
+        hasher.combine(completed?.number ?? -1)
         hasher.combine(ticket)
     }
 }

@@ -120,7 +120,7 @@ public enum SiteRenderer {
         context.names = PageNames(ordered)
         let names = context.names
         context.fragments = FragmentCache(library: library, maker: context)
-        let keys = PageKeys(global: memo?.global ?? 0, ordered: ordered, names: names)
+        let keys = PageKeys(global: memo?.global ?? 0, ordered: ordered, names: names, metrics: configuration.metrics)
         /// Pages are independent: each job makes its view and renders it, all of them on every core.
         var jobs: [PageJob] = []
         func page(_ template: String, to path: String, key: (@Sendable () -> UInt64)? = nil,
@@ -232,7 +232,7 @@ public enum SiteRenderer {
         page("search", to: "search.html") { frozen.searchPage(documentCount: ordered.count) }
         let memoized = MemoizedSink(sink: sink, memo: memo)
         // The files made from every postmortem (or a group's), each on its own.
-        // A paged group's rows are made again only when its members changed (as its page).
+        // The rows files are made again only when a row they hold changed (`PageKeys.rows`).
         let paged = (causes + categories + services + tags).filter { $0.postmortems.count > IndexRows.pageSize }
         let pagePaths = jobs.map(\.path)
         let recordKeys = Parallel.map(ordered, minimumChunk: 256) { keys.record($0, recurrence: recurrences[$0.id]) }
@@ -245,7 +245,11 @@ public enum SiteRenderer {
                 try SearchIndex.write(ordered, context: frozen, memo: digests?.searchTerms, state: digests?.searchIndex, into: memoized)
             }),
             ("data: index rows", {
-                if ordered.count > IndexRows.pageSize { try sink.put(IndexRows.indexFile, IndexRows.script(ordered, context: frozen)) }
+                // Made again only when a row changed: a body edit leaves it alone.
+                guard ordered.count > IndexRows.pageSize else { return }
+                try memoized.put(IndexRows.indexFile, key: keys.rows(IndexRows.indexFile, ordered), page: false) {
+                    IndexRows.script(ordered, context: frozen)
+                }
             }),
             ("data: incidents.csv", {
                 try DataExport.putCSV(ordered, recurrences: recurrences, definition: configuration.metrics,
@@ -266,8 +270,7 @@ public enum SiteRenderer {
         files += paged.map { group in
             ("data: groups' rows", {
                 let path = IndexRows.rowsFile(group)
-                try memoized.put(path, key: keys.group(path, group, description: nil, recurrences: recurrences, template: "rows"),
-                                 page: false) {
+                try memoized.put(path, key: keys.rows(path, group.postmortems), page: false) {
                     IndexRows.script(group.postmortems, context: frozen, root: "../")
                 }
             })
