@@ -155,12 +155,16 @@ import Testing
         // Nor any figure of the trends page, whose key holds its samples, not the postmortems' revisions.
         #expect(!body.made.contains("trends.html") && body.made.contains("incidents/INC-2024-002.html"))
         #expect(!body.made.contains("action-items.html"), "its key holds the items and their incidents' titles only")
+        // Nor the pages made of rows: their keys hold what the rows show.
+        for page in ["index.html", "causes/index.html", "services/index.html"] {
+            #expect(!body.made.contains(page), "\(page) is made of rows the edit left alone")
+        }
 
         // A cause key: both are computed again, and kept for the next build.
         try space.edit("2024-03-08-admin-panel-down-pool-exhaustion.md", "key: db-connection-pool-exhaustion", "key: zone-outage")
         let cause = try space.expectSameAsFullBuild("a cause key")
         #expect(cause.made.contains("data/incidents.json") && cause.made.contains("data/incidents.csv"))
-        #expect(cause.made.contains("trends.html"))
+        #expect(cause.made.contains("trends.html") && cause.made.contains("causes/index.html"))
         let second = stamps()
         #expect(zip(second, first).allSatisfy { $0 != nil && $0 != $1 })
 

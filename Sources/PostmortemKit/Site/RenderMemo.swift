@@ -251,14 +251,35 @@ struct PageKeys: Sendable {
         }
     }
 
-    /// A file of rows (`IndexRows`) at `path`: its postmortems' rows, in order.
-    func rows(_ path: String, _ postmortems: [Postmortem]) -> UInt64 {
-        key("rows", path) { hasher in
-            hasher.combine(postmortems.count)
-            for p in postmortems {
-                hasher.combine(p.id)
-                hasher.combine(rowDigests[p.id] ?? 0)
+    /// A file of rows (`IndexRows`) at `path`, or a page made of nothing
+    /// but its postmortems' rows and their facets (`template` "index": the
+    /// first rows, the filters, the counts): those rows, in order.
+    func rows(_ path: String, _ postmortems: [Postmortem], template: String = "rows") -> UInt64 {
+        key(template, path) { hasher in combineRows(postmortems, into: &hasher) }
+    }
+
+    /// A page ranking `groups` (`PageContext.groupsPage`): each group's
+    /// name, page, category, size and last date, and its members' rows,
+    /// which hold the times to recover its figures are made from.
+    func groups(_ path: String, _ groups: [Group]) -> UInt64 {
+        key("groups", path) { hasher in
+            hasher.combine(groups.count)
+            for group in groups {
+                hasher.combine(group.key)
+                hasher.combine(group.name)
+                hasher.combine(group.path)
+                hasher.combine(group.category)
+                hasher.combine(group.lastSeen?.number ?? -1)
+                combineRows(group.postmortems, into: &hasher)
             }
+        }
+    }
+
+    private func combineRows(_ postmortems: [Postmortem], into hasher: inout StableHasher) {
+        hasher.combine(postmortems.count)
+        for p in postmortems {
+            hasher.combine(p.id)
+            hasher.combine(rowDigests[p.id] ?? 0)
         }
     }
 

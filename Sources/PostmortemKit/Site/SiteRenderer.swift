@@ -128,7 +128,8 @@ public enum SiteRenderer {
             jobs.append(PageJob(template: template, path: path, key: key ?? { keys.overview(template, path) }, view: view))
         }
         let frozen = context
-        page("index", to: "index.html") { frozen.index(ordered) }
+        // The index is its rows (the first page, the filters, the counts): a body edit leaves it alone.
+        page("index", to: "index.html", key: { keys.rows("index.html", ordered, template: "index") }) { frozen.index(ordered) }
         let language = configuration.language
         let labels = context.labels
         let today = context.today
@@ -181,7 +182,7 @@ public enum SiteRenderer {
                                 recurrence: recurrence, postmortemsByID: byID)
             }
         }
-        page("groups", to: "causes/index.html") {
+        page("groups", to: "causes/index.html", key: { keys.groups("causes/index.html", causes) }) {
             frozen.groupsPage(causes, heading: labels["causes"] ?? "", lead: labels["causesLead"] ?? "",
                               nameLabel: labels["cause"] ?? "", showCategory: true, nav: "causes")
         }
@@ -199,7 +200,7 @@ public enum SiteRenderer {
                                  parent: (labels["causes"] ?? "", "causes/index.html"), nav: "causes")
             }
         }
-        page("groups", to: "services/index.html") {
+        page("groups", to: "services/index.html", key: { keys.groups("services/index.html", services) }) {
             frozen.groupsPage(services, heading: labels["servicesNav"] ?? "", lead: labels["servicesLead"] ?? "",
                               nameLabel: labels["service"] ?? "", showCategory: false, nav: "services")
         }
