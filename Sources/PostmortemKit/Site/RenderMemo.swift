@@ -251,6 +251,11 @@ struct PageKeys: Sendable {
         }
     }
 
+    /// A page that shows nothing of the postmortems but how many there are (`search.html`).
+    func count(_ path: String, _ count: Int) -> UInt64 {
+        key("count", path) { $0.combine(count) }
+    }
+
     /// A file of rows (`IndexRows`) at `path`, or a page made of nothing
     /// but its postmortems' rows and their facets (`template` "index": the
     /// first rows, the filters, the counts): those rows, in order.
@@ -303,32 +308,42 @@ struct PageKeys: Sendable {
         key(template, path) { $0.combine(all) }
     }
 
+    /// An incident's page: its postmortem's revision; of every other
+    /// postmortem it links to (the previous and next, the related and
+    /// similar ones, its recurrences and their pending fixes) what its row
+    /// shows (title, date, severity, kind, language), not its revision, so
+    /// a body edit renders that one page again, not its neighbours'.
     func incident(_ path: String, _ postmortem: Postmortem, previous: Postmortem?, next: Postmortem?,
                   related: RelatedIncidents, recurrence: Recurrence) -> UInt64 {
         key("incident", path) { hasher in
             combine(postmortem, into: &hasher)
-            combine(previous, into: &hasher)
-            combine(next, into: &hasher)
-            // What two postmortems share is made from their values, which their revisions hold: of it, only
-            // the cosine of their stories (which depends on every story, so moves a little with any
-            // postmortem added) is not. The page reads it as a related incident's nothing, and as a
-            // similar one's whole percentage and score: those, not the cosine, are what the key holds.
+            combineRow(previous, into: &hasher)
+            combineRow(next, into: &hasher)
+            // What two postmortems share is listed value by value; of their stories, only the cosine
+            // (which depends on every story, so moves a little with any postmortem added) is not: the
+            // page reads it as a related incident's nothing, and as a similar one's whole percentage
+            // and score, which the key holds.
             hasher.combine(related.related.count)
             for item in related.related {
-                combine(item.postmortem, into: &hasher)
+                combineRow(item.postmortem, into: &hasher)
                 hasher.combine(item.reasons.count)
                 for reason in item.reasons { hasher.combine(reason.rawValue) }
+                hasher.combine(item.shared.causeKeys)
             }
             hasher.combine(related.similar.count)
             for item in related.similar {
-                combine(item.postmortem, into: &hasher)
+                combineRow(item.postmortem, into: &hasher)
+                hasher.combine(item.shared.causeKeys)
+                hasher.combine(item.shared.categories)
+                hasher.combine(item.shared.services)
+                hasher.combine(item.shared.tags)
                 hasher.combine(item.shared.text > 0)
                 hasher.combine(item.shared.textPercent)
                 hasher.combine(item.score)
             }
             for id in recurrence.recurrenceOf + ["/"] + recurrence.recurredBy {
                 hasher.combine(id)
-                hasher.combine(revisions[id] ?? 0)
+                hasher.combine(rowDigests[id] ?? 0)
             }
             hasher.combine(recurrence.recurrenceOfCount)
             hasher.combine(recurrence.recurredByCount)
@@ -337,10 +352,17 @@ struct PageKeys: Sendable {
             for pending in recurrence.pendingItems {
                 hasher.combine(pending.id)
                 // Its title carries its postmortem's language.
-                hasher.combine(revisions[pending.id] ?? 0)
+                hasher.combine(rowDigests[pending.id] ?? 0)
                 pending.item.combine(into: &hasher)
             }
         }
+    }
+
+    /// What a link to `postmortem` shows: its row's digest.
+    private func combineRow(_ postmortem: Postmortem?, into hasher: inout StableHasher) {
+        guard let postmortem else { return hasher.combine(0 as UInt64) }
+        hasher.combine(postmortem.id)
+        hasher.combine(rowDigests[postmortem.id] ?? 0)
     }
 
     /// A postmortem's record in the data files (`DataExport`): the postmortem
@@ -418,20 +440,26 @@ struct PageKeys: Sendable {
         }
     }
 
-    /// A cause, category, service or tag page (or its rows file, `template`
-    /// "rows"): its group's members and, on a cause page, the verdict on
-    /// each of their recurrences.
-    func group(_ path: String, _ group: Group, description: String?, recurrences: [String: Recurrence]? = nil,
-               template: String = "group") -> UInt64 {
-        key(template, path) { hasher in
+    /// A cause, category, service or tag page: its group's name and
+    /// members' rows (the table, the figures, the time strip); on a cause
+    /// page (`recurrences` given) also the verdict on each member's
+    /// recurrence and its promised fixes, and the description with the
+    /// member it comes from (whose language it is in). Not the members'
+    /// revisions: a body edit leaves the pages alone.
+    func group(_ path: String, _ group: Group, description: Group.Description?,
+               recurrences: [String: Recurrence]? = nil) -> UInt64 {
+        key("group", path) { hasher in
             hasher.combine(group.key)
             hasher.combine(group.name)
             hasher.combine(group.category)
-            hasher.combine(description)
-            hasher.combine(group.postmortems.count)
+            hasher.combine(description?.text)
+            hasher.combine(description?.postmortem.id)
+            combineRows(group.postmortems, into: &hasher)
+            guard let recurrences else { return }
             for member in group.postmortems {
-                combine(member, into: &hasher)
-                if let recurrences { hasher.combine(recurrences[member.id]?.verdict?.rawValue) }
+                hasher.combine(recurrences[member.id]?.verdict?.rawValue)
+                hasher.combine(member.recurrenceFix.count)
+                for item in member.recurrenceFix { item.combine(into: &hasher) }
             }
         }
     }

@@ -189,7 +189,7 @@ public enum SiteRenderer {
         for group in causes {
             // Its language is its postmortem's, a member whose revision the key holds.
             let description = group.causeDescription
-            page("group", to: group.path, key: { keys.group(group.path, group, description: description?.text, recurrences: recurrences) }) {
+            page("group", to: group.path, key: { keys.group(group.path, group, description: description, recurrences: recurrences) }) {
                 frozen.causePage(group, description: description, parent: (labels["causes"] ?? "", "causes/index.html"),
                                  recurrences: recurrences)
             }
@@ -230,7 +230,10 @@ public enum SiteRenderer {
         page("recurrences", to: "recurrences.html") {
             frozen.recurrencesPage(ordered, recurrences: recurrences, causes: causes, quarterly: quarterly)
         }
-        page("search", to: "search.html") { frozen.searchPage(documentCount: ordered.count) }
+        let documentCount = ordered.count
+        page("search", to: "search.html", key: { keys.count("search.html", documentCount) }) {
+            frozen.searchPage(documentCount: documentCount)
+        }
         let memoized = MemoizedSink(sink: sink, memo: memo)
         // The files made from every postmortem (or a group's), each on its own.
         // The rows files are made again only when a row they hold changed (`PageKeys.rows`).
