@@ -251,6 +251,53 @@ struct PageKeys: Sendable {
         }
     }
 
+    /// `recurrences.html` (`PageContext.recurrencesPage`): each postmortem's
+    /// row, primary cause and recurrence (verdict, earlier incidents,
+    /// pending fixes with their postmortems' rows), the quarterly figures it
+    /// charts, and the recurring causes it ranks. Not the revisions.
+    func recurrences(_ path: String, _ ordered: [Postmortem], recurrences: [String: Recurrence], quarterly: MetricsReport,
+                     causes: [Group], names: PageNames) -> UInt64 {
+        key("recurrences", path) { hasher in
+            hasher.combine(ordered.count)
+            for p in ordered {
+                hasher.combine(p.id)
+                hasher.combine(rowDigests[p.id] ?? 0)
+                let cause = p.primaryCause?.key
+                hasher.combine(cause)
+                hasher.combine(cause.map { names.path(.causes, $0) })
+                guard let recurrence = recurrences[p.id] else { hasher.combine(-1); continue }
+                hasher.combine(recurrence.verdict?.rawValue)
+                hasher.combine(recurrence.recurrenceOf)
+                hasher.combine(recurrence.recurrenceOfCount)
+                hasher.combine(recurrence.pendingCount)
+                hasher.combine(recurrence.pendingItems.count)
+                for pending in recurrence.pendingItems {
+                    hasher.combine(pending.id)
+                    hasher.combine(rowDigests[pending.id] ?? 0)
+                    pending.item.combine(into: &hasher)
+                }
+            }
+            let overall = quarterly.overall
+            hasher.combine(overall.withCauseKey)
+            hasher.combine(overall.recurrences)
+            hasher.combine(overall.recurrenceRate ?? -1)
+            hasher.combine(quarterly.periods.count)
+            for period in quarterly.periods {
+                hasher.combine(period.period.description)
+                hasher.combine(period.withCauseKey)
+                hasher.combine(period.recurrences)
+            }
+            let recurring = causes.filter { $0.postmortems.count >= 2 }.prefix(10)
+            hasher.combine(recurring.count)
+            for group in recurring {
+                hasher.combine(group.name)
+                hasher.combine(group.path)
+                hasher.combine(group.postmortems.count)
+                hasher.combine(group.lastSeen?.number ?? -1)
+            }
+        }
+    }
+
     /// A page that shows nothing of the postmortems but how many there are (`search.html`).
     func count(_ path: String, _ count: Int) -> UInt64 {
         key("count", path) { $0.combine(count) }

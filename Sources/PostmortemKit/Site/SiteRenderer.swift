@@ -227,7 +227,9 @@ public enum SiteRenderer {
         page("trends", to: "trends.html", key: { keys.trends("trends.html", samples: samples, causes: causes) }) {
             frozen.trendsPage(metrics, samples: samples, quarterly: quarterly, causes: causes)
         }
-        page("recurrences", to: "recurrences.html") {
+        page("recurrences", to: "recurrences.html", key: {
+            keys.recurrences("recurrences.html", ordered, recurrences: recurrences, quarterly: quarterly, causes: causes, names: names)
+        }) {
             frozen.recurrencesPage(ordered, recurrences: recurrences, causes: causes, quarterly: quarterly)
         }
         let documentCount = ordered.count
