@@ -300,6 +300,7 @@ struct SourceStamp: Sendable, Hashable {
     /// "racily clean" rule; `BuildRecord.fingerprint` keeps the same).
     func vouches(for recorded: SourceStamp, window: Int64) -> Bool {
         size == recorded.size && modified == recorded.modified && changed == recorded.changed && inode == recorded.inode
-            && recorded.listedAt > 0 && max(modified, changed) < recorded.listedAt - window
+            && recorded.listedAt > 0
+            && !BuildRecord.isRacy(modified: modified, changed: changed, listedAt: recorded.listedAt, window: window)
     }
 }

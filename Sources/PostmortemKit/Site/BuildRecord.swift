@@ -113,8 +113,8 @@ struct BuildRecord: Sendable {
         // however long the walk took.
         let racy = [listing, templates].contains { listing in
             guard let listing else { return false }
-            let recent = listing.startedAt - options.racyWindow
-            return listing.stamps.values.contains { max($0.modified, $0.changed) >= recent }
+            return listing.stamps.values.contains { isRacy(modified: $0.modified, changed: $0.changed, listedAt: listing.startedAt,
+                                                           window: options.racyWindow) }
         }
         let digest = StableHasher.digest { hasher in
             if racy { hasher.combine("racy \(listedAt)") }
@@ -144,6 +144,13 @@ struct BuildRecord: Sendable {
     /// seconds, the coarsest clock of the file systems a team may keep
     /// postmortems on (FAT); Linux's own keep a few milliseconds at most.
     static let racyWindow: Int64 = 2_000_000_000
+
+    /// Whether a file modified and changed at these times may have been
+    /// written again, unseen, after a listing that began at `listedAt` looked
+    /// at it: it changed less than `window` before that listing began.
+    static func isRacy(modified: Int64, changed: Int64, listedAt: Int64, window: Int64) -> Bool {
+        max(modified, changed) >= listedAt - window
+    }
 
     /// The wall clock, in nanoseconds since 1970, as file times count.
     static func wallClockNanoseconds() -> Int64 {

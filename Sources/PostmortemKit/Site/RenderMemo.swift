@@ -207,7 +207,7 @@ struct PageKeys: Sendable {
     /// recover or the language; the configuration is in `global`.
     let rowDigests: [String: UInt64]
 
-    init(global: UInt64, ordered: [Postmortem], names: PageNames, metrics: MetricsDefinition = .default) {
+    init(global: UInt64, ordered: [Postmortem], names: PageNames, metrics: MetricsDefinition) {
         self.global = global
         let digests = Parallel.map(ordered, minimumChunk: 256) { p in
             (revision: StableHasher.digest { hasher in
@@ -260,8 +260,7 @@ struct PageKeys: Sendable {
         key("recurrences", path) { hasher in
             hasher.combine(ordered.count)
             for p in ordered {
-                hasher.combine(p.id)
-                hasher.combine(rowDigests[p.id] ?? 0)
+                combineRow(p.id, into: &hasher)
                 let cause = p.primaryCause?.key
                 hasher.combine(cause)
                 hasher.combine(cause.map { names.path(.causes, $0) })
@@ -270,12 +269,7 @@ struct PageKeys: Sendable {
                 hasher.combine(recurrence.recurrenceOf)
                 hasher.combine(recurrence.recurrenceOfCount)
                 hasher.combine(recurrence.pendingCount)
-                hasher.combine(recurrence.pendingItems.count)
-                for pending in recurrence.pendingItems {
-                    hasher.combine(pending.id)
-                    hasher.combine(rowDigests[pending.id] ?? 0)
-                    pending.item.combine(into: &hasher)
-                }
+                combinePending(recurrence.pendingItems, into: &hasher)
             }
             let overall = quarterly.overall
             hasher.combine(overall.withCauseKey)
@@ -329,9 +323,22 @@ struct PageKeys: Sendable {
 
     private func combineRows(_ postmortems: [Postmortem], into hasher: inout StableHasher) {
         hasher.combine(postmortems.count)
-        for p in postmortems {
-            hasher.combine(p.id)
-            hasher.combine(rowDigests[p.id] ?? 0)
+        for p in postmortems { combineRow(p.id, into: &hasher) }
+    }
+
+    /// What a link to postmortem `id` shows: its row's digest.
+    private func combineRow(_ id: String, into hasher: inout StableHasher) {
+        hasher.combine(id)
+        hasher.combine(rowDigests[id] ?? 0)
+    }
+
+    /// Pending fixes as a list shows them: each item, and its postmortem's
+    /// row (whose language its title is in).
+    private func combinePending(_ items: [Recurrence.PendingItem], into hasher: inout StableHasher) {
+        hasher.combine(items.count)
+        for pending in items {
+            combineRow(pending.id, into: &hasher)
+            pending.item.combine(into: &hasher)
         }
     }
 
@@ -388,28 +395,19 @@ struct PageKeys: Sendable {
                 hasher.combine(item.shared.textPercent)
                 hasher.combine(item.score)
             }
-            for id in recurrence.recurrenceOf + ["/"] + recurrence.recurredBy {
-                hasher.combine(id)
-                hasher.combine(rowDigests[id] ?? 0)
-            }
+            for id in recurrence.recurrenceOf + ["/"] + recurrence.recurredBy { combineRow(id, into: &hasher) }
             hasher.combine(recurrence.recurrenceOfCount)
             hasher.combine(recurrence.recurredByCount)
             hasher.combine(recurrence.verdict?.rawValue)
             hasher.combine(recurrence.pendingCount)
-            for pending in recurrence.pendingItems {
-                hasher.combine(pending.id)
-                // Its title carries its postmortem's language.
-                hasher.combine(rowDigests[pending.id] ?? 0)
-                pending.item.combine(into: &hasher)
-            }
+            combinePending(recurrence.pendingItems, into: &hasher)
         }
     }
 
     /// What a link to `postmortem` shows: its row's digest.
     private func combineRow(_ postmortem: Postmortem?, into hasher: inout StableHasher) {
         guard let postmortem else { return hasher.combine(0 as UInt64) }
-        hasher.combine(postmortem.id)
-        hasher.combine(rowDigests[postmortem.id] ?? 0)
+        combineRow(postmortem.id, into: &hasher)
     }
 
     /// A postmortem's record in the data files (`DataExport`): the postmortem
