@@ -23,8 +23,10 @@ let package = Package(
             pkgConfig: "libcmark",
             providers: [.apt(["libcmark-dev"])]
         ),
+        // A region allocator for libcmark's trees (cmark's own allocator hooks).
+        .target(name: "CmarkArena"),
         // A thin Swift layer over cmark's node and iterator API.
-        .target(name: "Markdown", dependencies: ["Ccmark"]),
+        .target(name: "Markdown", dependencies: ["Ccmark", "CmarkArena"]),
         // The domain: model, loading, diagnostics, analysis, rendering.
         .target(
             name: "PostmortemKit",

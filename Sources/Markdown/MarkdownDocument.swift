@@ -31,26 +31,36 @@ public final class MarkdownDocument {
     /// this bound is never reached by honest input, only by a bug.
     static let maxDepth = 8
 
+    /// Where the tree's memory comes from: a region given back with the
+    /// document (`options.pooledMemory`), shared with its fragments and
+    /// tables, or none (`malloc`, the tree freed node by node).
+    let region: MemoryRegion?
+
     /// Parses `text` with libcmark, then applies the extension layer.
     public convenience init(_ text: String, options: MarkdownOptions = .default) {
-        self.init(utf8: Array(text.utf8), options: options, depth: 0, notes: NodeNotes())
+        self.init(utf8: Array(text.utf8), options: options, depth: 0, notes: NodeNotes(),
+                  region: options.pooledMemory ? MemoryRegion() : nil)
     }
 
     /// Parses UTF-8 bytes as the `cmark` command does: no `String` made of
     /// them, and bytes that are not UTF-8 passed through to the HTML as
     /// libcmark passes them (a `String` made of that HTML repairs them).
     public convenience init(utf8 bytes: [UInt8], options: MarkdownOptions = .default) {
-        self.init(utf8: bytes, options: options, depth: 0, notes: NodeNotes())
+        self.init(utf8: bytes, options: options, depth: 0, notes: NodeNotes(),
+                  region: options.pooledMemory ? MemoryRegion() : nil)
     }
 
-    convenience init(_ text: String, options: MarkdownOptions, depth: Int, notes: NodeNotes) {
-        self.init(utf8: Array(text.utf8), options: options, depth: depth, notes: notes)
+    convenience init(_ text: String, options: MarkdownOptions, depth: Int, notes: NodeNotes, region: MemoryRegion?) {
+        self.init(utf8: Array(text.utf8), options: options, depth: depth, notes: notes, region: region)
     }
 
-    init(utf8 text: [UInt8], options: MarkdownOptions, depth: Int, notes: NodeNotes) {
+    init(utf8 text: [UInt8], options: MarkdownOptions, depth: Int, notes: NodeNotes, region: MemoryRegion?) {
         self.options = options
         self.depth = depth
         self.notes = notes
+        self.region = region
+        let previous = MemoryRegion.enter(region)
+        defer { MemoryRegion.leave(previous) }
         noteOwner = notes.newOwner()
         let layered = options.extensions && depth < Self.maxDepth
         var candidates: LayerCandidates?
@@ -61,7 +71,7 @@ public final class MarkdownDocument {
         // Once more with those definitions at the end, where they define
         // their labels for the whole document and show nothing.
         let definitions = hiddenDefinitions.keys.sorted().compactMap { hiddenDefinitions[$0] }.joined()
-        cmark_node_free(root)
+        MemoryRegion.discard(root)
         hasShifts = false
         cachedReferenceDefinitions = nil
         hiddenDefinitions = [:]
@@ -70,13 +80,21 @@ public final class MarkdownDocument {
         applyLayers(candidates)
     }
 
+    /// `body` with this document's region current: every call into cmark
+    /// that may allocate runs in one (the public entry points).
+    func inRegion<Result>(_ body: () throws -> Result) rethrows -> Result {
+        let previous = MemoryRegion.enter(region)
+        defer { MemoryRegion.leave(previous) }
+        return try body()
+    }
+
     /// `blocks` are the candidates of the tree as it is, when known.
     func applyLayers(_ blocks: LayerCandidates?) {
         let blocks = blocks ?? LayerCandidates(root: root, source: source)
         let detached = TableLayer.apply(to: self, candidates: blocks.tableBlocks)
         TaskListLayer.apply(to: self, items: blocks.items)
         // Freed only now: items collected above may lie inside them.
-        for node in detached { cmark_node_free(node) }
+        for node in detached { MemoryRegion.discard(node) }
     }
 
     /// The parsed tree, with reference definitions that cmark-gfm reads as
@@ -97,7 +115,7 @@ public final class MarkdownDocument {
         if !labels.isEmpty {
             definitions = readProbe(root, labels: labels, sourceLines: source.count, detach: true)
             if definitions == nil {
-                cmark_node_free(root)
+                MemoryRegion.discard(root)
                 root = parse(text, then: "", options: options)
             }
         }
@@ -106,11 +124,14 @@ public final class MarkdownDocument {
         guard !offsets.isEmpty else { return (root, source, candidates, definitions) }
         var bytes = source.bytes
         for offset in offsets.sorted(by: >) { bytes.insert(UInt8(ascii: "\\"), at: offset) }
-        cmark_node_free(root)
+        MemoryRegion.discard(root)
         return (parse(bytes, then: "", options: options), SourceLines(utf8: bytes, marks: true), nil, nil)
     }
 
-    deinit { cmark_node_free(root) }
+    /// A tree in a region goes with it; one from `malloc` is freed here.
+    deinit {
+        if region == nil { cmark_node_free(root) }
+    }
 
     static func parse(_ text: String, options: MarkdownOptions) -> OpaquePointer {
         parse(text, then: "", options: options)
@@ -131,17 +152,15 @@ public final class MarkdownDocument {
     static func parse(_ body: UnsafeBufferPointer<UInt8>, then suffix: String, options: MarkdownOptions) -> OpaquePointer {
         var suffix = suffix
         var parsed: OpaquePointer?
-        if suffix.isEmpty {
-            parsed = body.withMemoryRebound(to: CChar.self) { cmark_parse_document($0.baseAddress, $0.count, options.cmarkFlags) }
-        } else if let parser = cmark_parser_new(options.cmarkFlags) {
+        if let parser = cmark_parser_new_with_mem(options.cmarkFlags, MemoryRegion.allocator) {
             feed(parser, body)
-            suffix.withUTF8 { feed(parser, $0) }
+            if !suffix.isEmpty { suffix.withUTF8 { feed(parser, $0) } }
             parsed = cmark_parser_finish(parser)
             cmark_parser_free(parser)
         }
         // cmark returns nil only when it cannot allocate; an empty document
         // keeps every later walk well defined.
-        return parsed ?? cmark_node_new(CMARK_NODE_DOCUMENT)!
+        return parsed ?? MemoryRegion.node(CMARK_NODE_DOCUMENT)!
     }
 
     private static func feed(_ parser: OpaquePointer, _ bytes: UnsafeBufferPointer<UInt8>) {
@@ -152,6 +171,10 @@ public final class MarkdownDocument {
     /// The first heading of `level` at the top level of the document, as plain
     /// text (inline markup dropped, code spans kept), with its 1-based line.
     public func firstHeading(level: Int) -> Heading? {
+        inRegion { firstHeadingInRegion(level: level) }
+    }
+
+    private func firstHeadingInRegion(level: Int) -> Heading? {
         for node in root.children where node.type == CMARK_NODE_HEADING && node.headingLevel == level {
             let text = PlainText.of(node).trimmingCharacters(in: .whitespaces)
             if !text.isEmpty {
@@ -170,8 +193,9 @@ public final class MarkdownDocument {
     /// own bytes: no `String` made of them (its UTF-8 check costs about as
     /// much as a tenth of the render), no copy.
     public func withHTML<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
-        guard let rendered = cmark_render_html(root, options.cmarkFlags) else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
-        defer { free(rendered) }
+        let rendered = inRegion { cmark_render_html(root, options.cmarkFlags) }
+        guard let rendered else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        defer { MemoryRegion.release(rendered) }
         return try rendered.withMemoryRebound(to: UInt8.self, capacity: 1) { start in
             try body(UnsafeBufferPointer(start: start, count: strlen(rendered)))
         }
@@ -369,9 +393,15 @@ public struct MarkdownOptions: Sendable, Hashable {
     /// obsolete `align="right"` that cmark-gfm writes.
     public var alignmentClasses: Bool
 
+    /// A document's tree taken from one region of memory and given back
+    /// with the document (on by default); off, each node is allocated and
+    /// freed on its own, as cmark does by default: for measuring.
+    public var pooledMemory: Bool
+
     public init(unsafeHTML: Bool = false, smartPunctuation: Bool = false, extensions: Bool = true,
-                alignmentClasses: Bool = false) {
+                alignmentClasses: Bool = false, pooledMemory: Bool = true) {
         self.unsafeHTML = unsafeHTML
+        self.pooledMemory = pooledMemory
         self.smartPunctuation = smartPunctuation
         self.extensions = extensions
         self.alignmentClasses = alignmentClasses

@@ -67,7 +67,7 @@ enum NodeFactory {
     /// A custom node whose markup was made a C string once by the caller
     /// (cmark copies it): a table makes its tags once, not once a cell.
     static func custom(_ type: cmark_node_type, enter: CString, exit: CString) -> OpaquePointer? {
-        guard let node = cmark_node_new(type) else { return nil }
+        guard let node = MemoryRegion.node(type) else { return nil }
         _ = enter.bytes.withUnsafeBufferPointer { cmark_node_set_on_enter(node, $0.baseAddress) }
         _ = exit.bytes.withUnsafeBufferPointer { cmark_node_set_on_exit(node, $0.baseAddress) }
         return node

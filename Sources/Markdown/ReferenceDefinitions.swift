@@ -22,7 +22,7 @@ extension MarkdownDocument {
         if !labels.isEmpty {
             let probed = Self.parse(source.bytes, then: Self.probe(labels),
                                     options: MarkdownOptions(unsafeHTML: true, extensions: false))
-            defer { cmark_node_free(probed) }
+            defer { MemoryRegion.discard(probed) }
             found = Self.readProbe(probed, labels: labels, sourceLines: source.count, detach: false) ?? found
         }
         cachedReferenceDefinitions = found
@@ -64,7 +64,7 @@ extension MarkdownDocument {
             }
             if detach {
                 cmark_node_unlink(paragraph)
-                cmark_node_free(paragraph)
+                MemoryRegion.discard(paragraph)
             }
         }
         return (result, defined)

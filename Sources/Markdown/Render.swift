@@ -10,6 +10,10 @@ extension MarkdownDocument {
         _ settings: RenderSettings = RenderSettings(),
         resolveLink: (LinkReference) -> String? = { _ in nil }
     ) -> RenderedBody {
+        inRegion { renderInRegion(settings, resolveLink: resolveLink) }
+    }
+
+    private func renderInRegion(_ settings: RenderSettings, resolveLink: (LinkReference) -> String?) -> RenderedBody {
         var slugs = SlugSet(reserved: settings.reservedIDs)
         var headings: [HeadingEntry] = []
         var headingNodes: [(OpaquePointer, HeadingEntry)] = []
@@ -112,14 +116,14 @@ extension MarkdownDocument {
         if let table = currentTable { tables.append(table) }
         for node in joinedBreaks {
             cmark_node_unlink(node)
-            cmark_node_free(node)
+            MemoryRegion.discard(node)
         }
         for image in remoteImages { replaceWithLink(image) }
         let sections = sections(headings: Dictionary(uniqueKeysWithValues: headingNodes.map { ($0.0, $0.1) }), texts: texts)
         for (node, entry) in headingNodes {
             if let title = settings.leadingTitle, node == root.firstChild, entry.level == 1, entry.text == title {
                 cmark_node_unlink(node)
-                cmark_node_free(node)
+                MemoryRegion.discard(node)
                 continue
             }
             giveID(to: node, entry: entry, demote: settings.demoteHeadings)
@@ -152,20 +156,20 @@ extension MarkdownDocument {
     /// Puts a link to the image's address, holding its alternative text (or
     /// the address), where the image was.
     func replaceWithLink(_ image: OpaquePointer) {
-        guard let link = cmark_node_new(CMARK_NODE_LINK) else { return }
+        guard let link = MemoryRegion.node(CMARK_NODE_LINK) else { return }
         cmark_node_set_url(link, cmark_node_get_url(image))
         cmark_node_set_title(link, cmark_node_get_title(image))
         while let child = cmark_node_first_child(image) {
             cmark_node_unlink(child)
             cmark_node_append_child(link, child)
         }
-        if cmark_node_first_child(link) == nil, let text = cmark_node_new(CMARK_NODE_TEXT) {
+        if cmark_node_first_child(link) == nil, let text = MemoryRegion.node(CMARK_NODE_TEXT) {
             cmark_node_set_literal(text, cmark_node_get_url(image))
             cmark_node_append_child(link, text)
         }
         cmark_node_insert_before(image, link)
         cmark_node_unlink(image)
-        cmark_node_free(image)
+        MemoryRegion.discard(image)
     }
 
     /// Top-level headings cut the body into sections.
@@ -239,7 +243,7 @@ extension MarkdownDocument {
         cmark_node_insert_before(heading, wrapper)
         if let shift = shift(of: heading) { setShift(shift, of: wrapper) }
         cmark_node_unlink(heading)
-        cmark_node_free(heading)
+        MemoryRegion.discard(heading)
     }
 }
 

@@ -1,7 +1,7 @@
 /// Everything the rest of the program needs from a body, from one walk:
 /// the HTML, the outline, the links, the text for summaries, search and
 /// the inference of facts.
-public struct RenderedBody: Sendable {
+public struct RenderedBody: Sendable, Equatable {
     public var html: String
     /// Every heading, in document order, with its unique id.
     public var headings: [HeadingEntry]

@@ -28,10 +28,15 @@ final class TableData {
     let tagOfColumn: [Int]
     /// The `noteOwner` of the document that built the table.
     let builder: Int
+    /// The region `cells` lives in (kept while this lives), none when its
+    /// nodes came from `malloc` and are freed here.
+    let region: MemoryRegion?
 
     init(cells: OpaquePointer?, columns: Int, bytes: [UInt8], cellRanges: [Range<Int>], headingOfCell: [OpaquePointer?],
-         kinds: [CellKind], rowLines: [Int], alignments: [TableSyntax.Alignment], builder: Int) {
+         kinds: [CellKind], rowLines: [Int], alignments: [TableSyntax.Alignment], builder: Int,
+         region: MemoryRegion?) {
         self.cells = cells
+        self.region = region
         self.columns = columns
         self.bytes = bytes
         self.cellRanges = cellRanges
@@ -53,7 +58,7 @@ final class TableData {
     }
 
     deinit {
-        if let cells { cmark_node_free(cells) }
+        if region == nil, let cells { cmark_node_free(cells) }
     }
 
     /// The cells of row `row` (0: the header) as plain text: in a row with
@@ -157,7 +162,7 @@ final class TableData {
 
     static func render(_ node: OpaquePointer, options: MarkdownOptions) -> [UInt8]? {
         guard let rendered = cmark_render_html(node, options.cmarkFlags) else { return nil }
-        defer { free(rendered) }
+        defer { MemoryRegion.release(rendered) }
         return rendered.withMemoryRebound(to: UInt8.self, capacity: 1) { pointer in
             Array(UnsafeBufferPointer(start: pointer, count: strlen(rendered)))
         }

@@ -130,7 +130,7 @@ enum TableLayer {
         // serve the next table: a paragraph or heading holds no block that
         // was collected (the blocks after it wait in `detached`).
         cmark_node_unlink(block)
-        cmark_node_free(block)
+        MemoryRegion.discard(block)
     }
 
     /// A block's lines for table finding. A setext heading's text may be
@@ -206,7 +206,7 @@ enum TableLayer {
         for line in lines.dropLast() {
             text += line.content.string + "\n"
             let parsed = MarkdownDocument.parse(text, options: options)
-            defer { cmark_node_free(parsed) }
+            defer { MemoryRegion.discard(parsed) }
             guard parsed.firstChild == nil else { break }
             count += 1
         }
@@ -266,13 +266,13 @@ enum TableLayer {
         cmark_node_insert_after(anchor, placeholder)
         insertFragment(text(through: last), firstLine: first.number, before: placeholder, document: document)
         cmark_node_unlink(placeholder)
-        cmark_node_free(placeholder)
+        MemoryRegion.discard(placeholder)
     }
 
     /// Whether the last block of `text` may take in lines that follow it.
     static func continues(_ text: String, options: MarkdownOptions, nextLineFollows: Bool) -> Bool {
         let parsed = MarkdownDocument.parse(text, options: options)
-        defer { cmark_node_free(parsed) }
+        defer { MemoryRegion.discard(parsed) }
         var node = parsed
         while let last = cmark_node_last_child(node), last.isBlock { node = last }
         var block: OpaquePointer? = node
@@ -298,7 +298,7 @@ enum TableLayer {
         var options = document.options
         options.extensions = extensions
         let fragment = MarkdownDocument(text + "\n\n" + definitions, options: options, depth: document.depth + 1,
-                                        notes: document.notes)
+                                        notes: document.notes, region: document.region)
         for child in fragment.root.children {
             // Reference definitions leave no node; a lone paragraph of them is dropped by cmark.
             guard child.startLine <= fragmentLineCount(text) else { continue }
@@ -374,8 +374,8 @@ enum TableLayer {
         }
         let parsed = parsedCells.isEmpty ? nil : MarkdownDocument.parse(miniBytes, then: "", options: document.options)
         let headings = parsed?.children.filter { $0.type == CMARK_NODE_HEADING } ?? []
-        guard headings.count == parsedCells.count, let table = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else {
-            if let parsed { cmark_node_free(parsed) }
+        guard headings.count == parsedCells.count, let table = MemoryRegion.node(CMARK_NODE_CUSTOM_BLOCK) else {
+            if let parsed { MemoryRegion.discard(parsed) }
             return nil
         }
         var headingOfCell = [OpaquePointer?](repeating: nil, count: cellRanges.count)
@@ -384,7 +384,8 @@ enum TableLayer {
         rowLines.reserveCapacity(found.rowIndices.count + 1)
         for index in found.rowIndices { rowLines.append(lines[index].number) }
         let data = TableData(cells: parsed, columns: columns, bytes: bytes, cellRanges: cellRanges, headingOfCell: headingOfCell,
-                             kinds: kinds, rowLines: rowLines, alignments: found.alignments, builder: document.noteOwner)
+                             kinds: kinds, rowLines: rowLines, alignments: found.alignments, builder: document.noteOwner,
+                             region: document.region)
         data.setHTML(of: table, options: document.options)
         document.setKind(.table(data), of: table)
         return table

@@ -7,7 +7,7 @@ import Markdown
 
 let arguments = CommandLine.arguments.dropFirst()
 
-// `--render FILE [--plain] [--strings]` does what the `cmark` command does,
+// `--render FILE [--plain] [--strings] [--malloc]` does what the `cmark` command does,
 // once, in a process of its own: reads FILE, renders it (with the layer, or
 // with libcmark alone when `--plain`), writes the HTML to standard output and
 // frees the tree (not held by top-level code: a `let` there is a global,
@@ -22,7 +22,9 @@ if arguments.first == "--render", arguments.count >= 2 {
         FileHandle.standardError.write(Data("markdown-bench: cannot read \(path)\n".utf8))
         exit(1)
     }
-    let options = MarkdownOptions(extensions: !arguments.contains("--plain"))
+    // `--malloc`: each node allocated and freed on its own, as the cmark
+    // command does, instead of from the document's region.
+    let options = MarkdownOptions(extensions: !arguments.contains("--plain"), pooledMemory: !arguments.contains("--malloc"))
     if arguments.contains("--strings") {
         var html = MarkdownDocument(String(decoding: bytes, as: UTF8.self), options: options).html()
         html.withUTF8 { writeAll($0) }
@@ -62,7 +64,7 @@ func readBytes(_ path: String) -> [UInt8]? {
 }
 
 guard let folder = arguments.first else {
-    FileHandle.standardError.write(Data("usage: markdown-bench FOLDER [RUNS [MODE]] | markdown-bench --render FILE [--plain]\n".utf8))
+    FileHandle.standardError.write(Data("usage: markdown-bench FOLDER [RUNS [MODE]] | markdown-bench --render FILE [--plain] [--strings] [--malloc]\n".utf8))
     exit(2)
 }
 let runs = arguments.dropFirst().first.flatMap { Int($0) } ?? 5
