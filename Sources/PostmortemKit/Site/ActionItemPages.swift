@@ -18,9 +18,26 @@ struct ActionItemLists: Sendable {
 
     struct Entry: Sendable {
         let item: ActionItem
-        let postmortem: Postmortem
+        /// The postmortem by reference: an entry is copied into several
+        /// lists, and a `Postmortem` copied retains each of its texts and
+        /// lists (about 2 % of an edit rebuild's CPU at 10,000).
+        private let source: Source
         /// 0 overdue, 1 in progress, 2 open, 3 done, 4 won't do.
         let rank: Int
+
+        init(item: ActionItem, source: Source, rank: Int) {
+            self.item = item
+            self.source = source
+            self.rank = rank
+        }
+
+        var postmortem: Postmortem { source.postmortem }
+    }
+
+    /// A postmortem shared by the entries of its items.
+    final class Source: Sendable {
+        let postmortem: Postmortem
+        init(_ postmortem: Postmortem) { self.postmortem = postmortem }
     }
 
     /// One list: a status's or an owner's items, and its own pages when it is too long for `action-items.html`.
@@ -70,8 +87,13 @@ struct ActionItemLists: Sendable {
         func key(_ entry: Entry) -> (Int, Int, String) {
             (entry.rank, CalendarDate.sortNumber(entry.item.due), entry.postmortem.id)
         }
-        entries = ordered.flatMap { p in p.recurrenceFix.map { Entry(item: $0, postmortem: p, rank: rank($0)) } }
-            .map { (key: key($0), entry: $0) }.sorted { $0.key < $1.key }.map(\.entry)
+        let made = ordered.flatMap { p -> [Entry] in
+            guard !p.recurrenceFix.isEmpty else { return [] }
+            let source = Source(p)
+            return p.recurrenceFix.map { Entry(item: $0, source: source, rank: rank($0)) }
+        }
+        let keys = made.map(key)
+        entries = made.indices.sorted { keys[$0] < keys[$1] }.map { made[$0] }
         var byRank: [[Entry]] = Array(repeating: [], count: 5)
         for entry in entries { byRank[entry.rank].append(entry) }
         statuses = byRank.enumerated().map { rank, items in
