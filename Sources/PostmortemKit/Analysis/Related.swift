@@ -29,22 +29,70 @@ public struct RelatedIncident: Sendable, Hashable {
         case linksHere = "links-here"
     }
 
-    public var postmortem: Postmortem
+    public var postmortem: Postmortem {
+        get { source.postmortem }
+        set { source = SharedPostmortem(newValue) }
+    }
+    /// The postmortem, shared with the other pages that list it.
+    private var source: SharedPostmortem
     /// In the order of `Reason.allCases`, each once.
     public var reasons: [Reason]
     /// What the two have in common too (a shared cause key: a recurrence the author linked).
     public var shared: Similarity
 
     public var id: String { postmortem.id }
+
+    public init(postmortem: Postmortem, reasons: [Reason], shared: Similarity) {
+        self.init(source: SharedPostmortem(postmortem), reasons: reasons, shared: shared)
+    }
+
+    init(source: SharedPostmortem, reasons: [Reason], shared: Similarity) {
+        self.source = source
+        self.reasons = reasons
+        self.shared = shared
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        (a.source === b.source || a.postmortem == b.postmortem) && a.reasons == b.reasons && a.shared == b.shared
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(postmortem)
+        hasher.combine(reasons)
+        hasher.combine(shared)
+    }
 }
 
 /// A postmortem that looks like another one, and what they share.
 public struct SimilarIncident: Sendable, Hashable {
-    public var postmortem: Postmortem
+    public var postmortem: Postmortem {
+        get { source.postmortem }
+        set { source = SharedPostmortem(newValue) }
+    }
+    /// The postmortem, shared with the other pages that list it.
+    private var source: SharedPostmortem
     public var shared: Similarity
 
     public var id: String { postmortem.id }
     public var score: Int { shared.score }
+
+    public init(postmortem: Postmortem, shared: Similarity) {
+        self.init(source: SharedPostmortem(postmortem), shared: shared)
+    }
+
+    init(source: SharedPostmortem, shared: Similarity) {
+        self.source = source
+        self.shared = shared
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        (a.source === b.source || a.postmortem == b.postmortem) && a.shared == b.shared
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(postmortem)
+        hasher.combine(shared)
+    }
 }
 
 /// What two postmortems have in common, each list in the order of the
@@ -147,7 +195,9 @@ extension RelatedIncidents {
                 write: { Choice.write($0, to: &$1) }, make: chosen)
         } ?? chosen()
 
-        // Each choice described: the postmortems, the reasons, what is shared.
+        // Each choice described: the postmortems (each shared by every page
+        // that lists it), the reasons, what is shared.
+        let sources = Parallel.map(postmortems, minimumChunk: 1024) { SharedPostmortem($0) }
         let pages = Parallel.map(Array(zip(members, choices)), minimumChunk: 256) { member, choice -> RelatedIncidents in
             let neighbours = textNeighbours[member]
             /// What `member` shares with `other`, in full (lists of the shared values).
@@ -161,11 +211,11 @@ extension RelatedIncidents {
                                   tags: mine.tags.filter(theirs.tags.contains), text: text)
             }
             let related = zip(choice.related, choice.reasons).map { other, reasons in
-                RelatedIncident(postmortem: postmortems[Int(other)],
+                RelatedIncident(source: sources[Int(other)],
                                 reasons: RelatedIncident.Reason.allCases.filter { reasons & Scratch.bit($0) != 0 },
                                 shared: likeness(Int(other)))
             }
-            let similar = choice.similar.map { SimilarIncident(postmortem: postmortems[Int($0)], shared: likeness(Int($0))) }
+            let similar = choice.similar.map { SimilarIncident(source: sources[Int($0)], shared: likeness(Int($0))) }
             return RelatedIncidents(related: related, similar: similar)
         }
         var result: [String: RelatedIncidents] = [:]

@@ -18,26 +18,18 @@ struct ActionItemLists: Sendable {
 
     struct Entry: Sendable {
         let item: ActionItem
-        /// The postmortem by reference: an entry is copied into several
-        /// lists, and a `Postmortem` copied retains each of its texts and
-        /// lists (about 2 % of an edit rebuild's CPU at 10,000).
-        private let source: Source
+        /// The postmortem by reference: an entry is copied into several lists.
+        private let source: SharedPostmortem
         /// 0 overdue, 1 in progress, 2 open, 3 done, 4 won't do.
         let rank: Int
 
-        init(item: ActionItem, source: Source, rank: Int) {
+        init(item: ActionItem, source: SharedPostmortem, rank: Int) {
             self.item = item
             self.source = source
             self.rank = rank
         }
 
         var postmortem: Postmortem { source.postmortem }
-    }
-
-    /// A postmortem shared by the entries of its items.
-    final class Source: Sendable {
-        let postmortem: Postmortem
-        init(_ postmortem: Postmortem) { self.postmortem = postmortem }
     }
 
     /// One list: a status's or an owner's items, and its own pages when it is too long for `action-items.html`.
@@ -89,7 +81,7 @@ struct ActionItemLists: Sendable {
         }
         let made = ordered.flatMap { p -> [Entry] in
             guard !p.recurrenceFix.isEmpty else { return [] }
-            let source = Source(p)
+            let source = SharedPostmortem(p)
             return p.recurrenceFix.map { Entry(item: $0, source: source, rank: rank($0)) }
         }
         let keys = made.map(key)
