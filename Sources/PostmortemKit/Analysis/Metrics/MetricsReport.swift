@@ -79,37 +79,47 @@ public enum OutageMetrics {
         let gaps = gapsBetweenIncidents(chosen)
         var overall = overallFigures(chosen)
         overall.mtbfDays = mean(gaps.map(\.days))
-        let dated = chosen.filter { $0.day != nil }
+        // Samples by position in `chosen`, never copied: a copy retains
+        // each of a sample's texts and lists, for each period again.
+        let dated = chosen.indices.filter { chosen[$0].day != nil }
         var periods: [MetricsReport.PeriodFigures] = []
-        let days = dated.compactMap(\.day)
+        let days = dated.compactMap { chosen[$0].day }
         if let first = from ?? days.min(), let last = through ?? days.max(), first <= last {
-            var members: [Period: [IncidentSample]] = [:]
-            for sample in dated {
-                if let day = sample.day { members[Period(day, granularity), default: []].append(sample) }
+            var members: [Period: [Int]] = [:]
+            for index in dated {
+                if let day = chosen[index].day { members[Period(day, granularity), default: []].append(index) }
             }
             var gapsByPeriod: [Period: [Double]] = [:]
             for gap in gaps { gapsByPeriod[Period(gap.day, granularity), default: []].append(gap.days) }
             let lastPeriod = Period(last, granularity)
             let firstPeriod = from == nil ? Period.start(Period(first, granularity), within: lastPeriod) : Period(first, granularity)
             periods = Period.range(firstPeriod, through: lastPeriod).map { period in
-                periodFigures(period, members[period] ?? [], gaps: gapsByPeriod[period] ?? [], configuration: configuration)
+                periodFigures(period, chosen, at: members[period] ?? [], gaps: gapsByPeriod[period] ?? [], configuration: configuration)
             }
         }
         var result = MetricsReport(granularity: granularity, timeZone: configuration.timeZoneName,
                                    definition: configuration.metrics, overall: overall, periods: periods)
-        let counted = dated.filter(\.isCounted)
-        result.severities = groups(counted, keys: { $0.severity.map { [$0] } ?? [] }, order: configuration.severityLevels.map(\.id)).map(\.key)
-        result.categories = groups(counted, keys: { $0.category.map { [$0] } ?? [] }, order: configuration.causeCategories.map(\.id)).map(\.key)
+        let counted = dated.filter { chosen[$0].isCounted }
+        result.severities = groups(chosen, at: counted, keys: { $0.severity.map { [$0] } ?? [] },
+                                   order: configuration.severityLevels.map(\.id)).map(\.key)
+        result.categories = groups(chosen, at: counted, keys: { $0.category.map { [$0] } ?? [] },
+                                   order: configuration.causeCategories.map(\.id)).map(\.key)
         return result
     }
 
     /// Counts and statistics of a set of samples (MTBF left to the caller, who knows the neighbours).
     public static func overallFigures(_ samples: [IncidentSample]) -> MetricsReport.Overall {
+        overallFigures(samples, at: samples.indices)
+    }
+
+    /// `overallFigures` of the samples at `indices`.
+    static func overallFigures(_ samples: [IncidentSample], at indices: some Sequence<Int>) -> MetricsReport.Overall {
         // One pass over the samples, each read in place (a filtered copy
         // retained every sample's texts and lists, for each period again).
         var overall = MetricsReport.Overall()
         var ttr: [Double] = [], ttd: [Double] = [], ttm: [Double] = []
-        for sample in samples {
+        for index in indices {
+            let sample = samples[index]
             if sample.isNearMiss { overall.nearMisses += 1 }
             if sample.isDraft { overall.drafts += 1 }
             guard sample.isCounted else { continue }
@@ -133,9 +143,9 @@ public enum OutageMetrics {
         return overall
     }
 
-    static func periodFigures(_ period: Period, _ samples: [IncidentSample], gaps: [Double],
+    static func periodFigures(_ period: Period, _ samples: [IncidentSample], at indices: [Int], gaps: [Double],
                               configuration: SiteConfiguration) -> MetricsReport.PeriodFigures {
-        let overall = overallFigures(samples)
+        let overall = overallFigures(samples, at: indices)
         var figures = MetricsReport.PeriodFigures(period: period)
         figures.incidents = overall.incidents
         figures.nearMisses = overall.nearMisses
@@ -145,9 +155,11 @@ public enum OutageMetrics {
         figures.recurrences = overall.recurrences
         figures.withCauseKey = overall.withCauseKey
         figures.mtbfDays = mean(gaps)
-        let counted = samples.filter(\.isCounted)
-        figures.bySeverity = groups(counted, keys: { $0.severity.map { [$0] } ?? [] }, order: configuration.severityLevels.map(\.id))
-        figures.byCategory = groups(counted, keys: { $0.category.map { [$0] } ?? [] }, order: configuration.causeCategories.map(\.id))
+        let counted = indices.filter { samples[$0].isCounted }
+        figures.bySeverity = groups(samples, at: counted, keys: { $0.severity.map { [$0] } ?? [] },
+                                    order: configuration.severityLevels.map(\.id))
+        figures.byCategory = groups(samples, at: counted, keys: { $0.category.map { [$0] } ?? [] },
+                                    order: configuration.causeCategories.map(\.id))
         return figures
     }
 
@@ -156,9 +168,16 @@ public enum OutageMetrics {
     /// order the most incidents first; samples without a value are left out.
     static func groups(_ samples: [IncidentSample], keys: (IncidentSample) -> [String],
                        order: [String]?) -> [MetricsReport.GroupFigures] {
+        groups(samples, at: samples.indices, keys: keys, order: order)
+    }
+
+    /// `groups` of the samples at `indices`.
+    static func groups(_ samples: [IncidentSample], at indices: some Sequence<Int>, keys: (IncidentSample) -> [String],
+                       order: [String]?) -> [MetricsReport.GroupFigures] {
         // Per value, how many samples have it and their times to recover (not the samples: copies).
         var members: [String: (incidents: Int, ttr: [Double])] = [:]
-        for sample in samples {
+        for index in indices {
+            let sample = samples[index]
             let values = keys(sample)
             let minutes = sample.timings.recover?.minutes
             for value in values.count > 1 ? Array(Set(values)) : values {
@@ -181,8 +200,8 @@ public enum OutageMetrics {
 
     /// For each counted incident after the first: the days since the one before, and the day it began.
     static func gapsBetweenIncidents(_ samples: [IncidentSample]) -> [(day: CalendarDate, days: Double)] {
-        let starts = samples.filter(\.isCounted).compactMap { s -> (Date, CalendarDate, String)? in
-            guard let start = s.start, let day = s.day else { return nil }
+        let starts = samples.compactMap { s -> (Date, CalendarDate, String)? in
+            guard s.isCounted, let start = s.start, let day = s.day else { return nil }
             return (start, day, s.id)
         }.sorted { ($0.0, $0.2) < ($1.0, $1.2) }
         return zip(starts, starts.dropFirst()).map { earlier, later in
