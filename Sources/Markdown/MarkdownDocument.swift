@@ -4,8 +4,11 @@ import Foundation
 /// A parsed Markdown document: the one owner of a cmark node tree, with the
 /// GFM table and task-list layer applied on top of cmark's own AST.
 ///
-/// Every query is one walk over cmark's tree; the tree is freed in `deinit`,
-/// so no path can leak it. Not `Sendable`: a document lives on one task.
+/// Every query is one walk over cmark's tree. The tree's memory is the
+/// document's region (`MemoryRegion`), given back with the document and the
+/// tables it built, or, without one, freed node by node in `deinit`: no path
+/// can leak it. Not `Sendable`: a document lives on one task, and each of
+/// its entry points runs on one thread with its region current.
 public final class MarkdownDocument {
     private(set) var root: OpaquePointer
     private(set) var source: SourceLines
