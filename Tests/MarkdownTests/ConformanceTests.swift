@@ -44,6 +44,30 @@ struct ConformanceTests {
         #expect(exact + normalized == examples.count)
     }
 
+    /// The allocator changes no byte: every example of both files, with the
+    /// layer and without, renders the same from a region as node by node
+    /// from `malloc` (the HTML and all that `render` reads).
+    @Test func everyExampleRendersTheSameFromARegionAsFromMalloc() {
+        let examples = Self.spec + Self.extensions
+        #expect(examples.count > 600)
+        var same = 0
+        for example in examples {
+            for extensions in [true, false] {
+                let pooled = MarkdownOptions(unsafeHTML: true, extensions: extensions)
+                var unpooled = pooled
+                unpooled.pooledMemory = false
+                let fromRegion = MarkdownDocument(example.markdown, options: pooled)
+                let fromMalloc = MarkdownDocument(example.markdown, options: unpooled)
+                if fromRegion.html() == fromMalloc.html(), fromRegion.render() == fromMalloc.render() {
+                    same += 1
+                } else {
+                    Issue.record("\(example) (extensions: \(extensions)) renders differently from a region")
+                }
+            }
+        }
+        #expect(same == 2 * examples.count)
+    }
+
     @Test func plainCommonMarkExamplesRenderAsLibcmarkAlone() {
         let plain = Self.spec.filter { $0.info.isEmpty }
         #expect(plain.count == 649)
