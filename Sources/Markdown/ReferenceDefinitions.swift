@@ -63,7 +63,6 @@ extension MarkdownDocument {
                 defined[label.lowercased()] = line
             }
             if detach {
-                cmark_node_unlink(paragraph)
                 MemoryRegion.discard(paragraph)
             }
         }

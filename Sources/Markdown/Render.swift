@@ -115,14 +115,12 @@ extension MarkdownDocument {
         }
         if let table = currentTable { tables.append(table) }
         for node in joinedBreaks {
-            cmark_node_unlink(node)
             MemoryRegion.discard(node)
         }
         for image in remoteImages { replaceWithLink(image) }
         let sections = sections(headings: Dictionary(uniqueKeysWithValues: headingNodes.map { ($0.0, $0.1) }), texts: texts)
         for (node, entry) in headingNodes {
             if let title = settings.leadingTitle, node == root.firstChild, entry.level == 1, entry.text == title {
-                cmark_node_unlink(node)
                 MemoryRegion.discard(node)
                 continue
             }
@@ -168,7 +166,6 @@ extension MarkdownDocument {
             cmark_node_append_child(link, text)
         }
         cmark_node_insert_before(image, link)
-        cmark_node_unlink(image)
         MemoryRegion.discard(image)
     }
 
@@ -242,7 +239,6 @@ extension MarkdownDocument {
         }
         cmark_node_insert_before(heading, wrapper)
         if let shift = shift(of: heading) { setShift(shift, of: wrapper) }
-        cmark_node_unlink(heading)
         MemoryRegion.discard(heading)
     }
 }

@@ -129,7 +129,6 @@ enum TableLayer {
         // Freed now, while its nodes are in the cache and their memory can
         // serve the next table: a paragraph or heading holds no block that
         // was collected (the blocks after it wait in `detached`).
-        cmark_node_unlink(block)
         MemoryRegion.discard(block)
     }
 
@@ -265,7 +264,6 @@ enum TableLayer {
         guard let placeholder = NodeFactory.customBlock(enter: "", exit: "") else { return }
         cmark_node_insert_after(anchor, placeholder)
         insertFragment(text(through: last), firstLine: first.number, before: placeholder, document: document)
-        cmark_node_unlink(placeholder)
         MemoryRegion.discard(placeholder)
     }
 

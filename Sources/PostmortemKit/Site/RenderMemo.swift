@@ -351,8 +351,7 @@ struct PageKeys: Sendable {
         }
     }
 
-    private func combine(_ postmortem: Postmortem?, into hasher: inout StableHasher) {
-        guard let postmortem else { return hasher.combine(0 as UInt64) }
+    private func combine(_ postmortem: Postmortem, into hasher: inout StableHasher) {
         hasher.combine(postmortem.id)
         hasher.combine(revisions[postmortem.id] ?? postmortem.revision)
     }

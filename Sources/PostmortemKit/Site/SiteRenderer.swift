@@ -187,7 +187,7 @@ public enum SiteRenderer {
                               nameLabel: labels["cause"] ?? "", showCategory: true, nav: "causes")
         }
         for group in causes {
-            // Its language is its postmortem's, a member whose revision the key holds.
+            // Its language is its postmortem's: the key holds which member that is, and the member's row.
             let description = group.causeDescription
             page("group", to: group.path, key: { keys.group(group.path, group, description: description, recurrences: recurrences) }) {
                 frozen.causePage(group, description: description, parent: (labels["causes"] ?? "", "causes/index.html"),
