@@ -55,6 +55,8 @@ public enum Build {
         public var filesLoaded = (loaded: 0, cached: 0)
         /// Of the files read from the load cache, those not read themselves: their stamps vouched for their bytes.
         public var filesUnread = 0
+        /// Whether the overview (index, groups, action items, trends, recurrences) was the last build's, taken as it is (`Overview`).
+        public var overviewKept = false
         /// The pages rendered and the rows files made, not kept from the last build (`RenderMemo`), in UTF-8 order.
         public var made: [String] = []
         /// Every postmortem and what the render stage made of them, freed with the result (`RenderSummary.workingState`).
@@ -102,18 +104,33 @@ public enum Build {
         Memory.releaseFreedPages()
         options.progress?("rendering and writing \(DiagnosticFormatter.plural(check.load.postmortems.count, "postmortem"))")
         let theme = try Profile.measure("theme") { try Theme.load(overrides: options.templatesFolder) }
-        let staging = try Profile.measure("staging") { try SiteWriter.Staging(output: options.outputFolder, sourceFolder: options.sourceFolder) }
-        let memo = RenderMemo(
-            global: BuildRecord.globalKey(configurationFile: configurationFile, theme: theme,
-                                          today: CalendarDate(options.now, in: check.configuration.timeZone)),
-            previous: previousRecord?.memoEntries ?? [:])
-        let digests = Profile.measure("memos: read") { DigestMemos(folder: cacheFolder) }
-        do {
-            let summary = try Profile.measure("render and write (wall)") {
-                try SiteRenderer.render(check.load.postmortems, configuration: check.configuration, theme: theme,
-                                        sourceFolder: options.sourceFolder, now: options.now, memo: memo,
-                                        digests: digests, into: staging)
+        let global = BuildRecord.globalKey(configurationFile: configurationFile, theme: theme,
+                                           today: CalendarDate(options.now, in: check.configuration.timeZone))
+        /// The render stage into a new staging folder, with the last build's memos.
+        func render(keepingOverview: Bool) throws -> (SiteWriter.Staging, RenderMemo, DigestMemos, RenderSummary) {
+            let staging = try Profile.measure("staging") { try SiteWriter.Staging(output: options.outputFolder, sourceFolder: options.sourceFolder) }
+            let memo = RenderMemo(global: global, previous: previousRecord?.memoEntries ?? [:])
+            let digests = Profile.measure("memos: read") { DigestMemos(folder: cacheFolder) }
+            do {
+                let summary = try Profile.measure("render and write (wall)") {
+                    try SiteRenderer.render(check.load.postmortems, configuration: check.configuration, theme: theme,
+                                            sourceFolder: options.sourceFolder, now: options.now, memo: memo,
+                                            digests: digests, keepingOverview: keepingOverview, into: staging)
+                }
+                return (staging, memo, digests, summary)
+            } catch {
+                staging.abandon()
+                throw error
             }
+        }
+        let (staging, memo, digests, summary): (SiteWriter.Staging, RenderMemo, DigestMemos, RenderSummary)
+        do {
+            (staging, memo, digests, summary) = try render(keepingOverview: true)
+        } catch is SiteRenderer.OverviewChanged {
+            // A file of the last build's overview changed while this one ran: made anew.
+            (staging, memo, digests, summary) = try render(keepingOverview: false)
+        }
+        do {
             try loadCache.requireEveryTextRead()
             let site = staging.placed
             let record = Profile.measure("record: make") { BuildRecord(
@@ -125,7 +142,8 @@ public enum Build {
             // Without a record the next build is a full one: a cache that cannot be written is no failure.
             Profile.measure("record: save") { try? record.save(for: options.outputFolder) }
             return Result(check: check, written: written, pages: summary.pageCount, pagesRendered: memo.pageCounts.rendered,
-                          filesLoaded: filesLoaded, filesUnread: loadCache.lastUnread, made: memo.madePaths,
+                          filesLoaded: filesLoaded, filesUnread: loadCache.lastUnread, overviewKept: summary.overviewKept,
+                          made: memo.madePaths,
                           workingState: WorkingState([summary.workingState as Any, record, memo, staging, loadCache, digests]))
         } catch {
             staging.abandon()

@@ -59,6 +59,9 @@ struct BuildCommand: ParsableCommand {
         if !result.upToDate {
             output.note("files loaded: \(result.filesLoaded.loaded), read from the load cache: \(result.filesLoaded.cached)"
                 + " (\(result.filesUnread) of them unread: their stamps vouched for their bytes)")
+            output.note(result.overviewKept
+                ? "overview: the last build's, nothing it shows changed (index, groups, action items, trends, recurrences)"
+                : "overview: made")
         }
         output.note("skipped as index pages: \(result.check.skipped.isEmpty ? "none" : result.check.skipped.joined(separator: ", "))")
         // The process ends here: its memory goes with it, not freed value by value (tenths of a second at 10,000).

@@ -40,7 +40,9 @@ extension IndexReads: ByteCodable {
 }
 
 extension Postmortem: ByteCodable {
-    func write(to writer: inout ByteWriter) {
+    /// Every field but the body, the fields' sites and the digests: what
+    /// `outwardDigest` is made of, and the head of the bytes in the load cache.
+    private func writeOutwardFields(to writer: inout ByteWriter) {
         writer.write(id)
         writer.write(title)
         writer.write(date)
@@ -59,10 +61,24 @@ extension Postmortem: ByteCodable {
         writer.write(authors)
         writer.write(description)
         writer.write(language)
-        writer.write(body)
         writer.write(inferred)
         writer.write(source)
         writer.write(origins)
+    }
+
+    /// The digest of every field but the body's own parts and the fields'
+    /// sites (`outward`), from their bytes: a field added to the postmortem's
+    /// bytes is in it too.
+    var outwardDigest: UInt64 {
+        var writer = ByteWriter()
+        writer.bytes.reserveCapacity(1024)
+        writeOutwardFields(to: &writer)
+        return StableHasher.digest { $0.combine(writer.bytes) }
+    }
+
+    func write(to writer: inout ByteWriter) {
+        writeOutwardFields(to: &writer)
+        writer.write(body)
         // Read by diagnostics only: set apart with the texts, when the writer sets them apart.
         if writer.texts != nil {
             var sites = ByteWriter()
@@ -74,6 +90,7 @@ extension Postmortem: ByteCodable {
             FieldSites.encode(fieldSites, sourcePath: source.path, into: &writer)
         }
         writer.write(revision)
+        writer.write(outward)
     }
 
     init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
@@ -85,8 +102,9 @@ extension Postmortem: ByteCodable {
         let recurrenceFix: [ActionItem] = try reader.read(), related: [String] = try reader.read()
         let tags: [String] = try reader.read(), authors: [String] = try reader.read()
         let description: String? = try reader.read(), language: Language = try reader.read()
-        let body: Body = try reader.read(), inferred: InferredTimes = try reader.read()
+        let inferred: InferredTimes = try reader.read()
         let source: Source = try reader.read(), origins: Origins = try reader.read()
+        let body: Body = try reader.read()
         let sites: FieldSites
         switch try ByteReader.need(reader.byte()) {
         case 0:
@@ -107,7 +125,7 @@ extension Postmortem: ByteCodable {
                   milestones: milestones, duration: duration, impact: impact, causes: causes, trigger: trigger,
                   recurrenceFix: recurrenceFix, related: related, tags: tags, authors: authors,
                   description: description, language: language, body: body, inferred: inferred, source: source,
-                  origins: origins, fieldSites: sites, revision: try reader.read())
+                  origins: origins, fieldSites: sites, revision: try reader.read(), outward: try reader.read())
     }
 }
 

@@ -97,8 +97,11 @@ public enum LoadStage {
                 }
                 var loaded = loader.finish(prepared, index: finishedIndex)
                 let answers = loaded.reads.digest(in: finishedIndex, indexDigest: indexDigest)
-                loaded.postmortem?.revision = revision(of: file, digest: digest, configurationKey: configurationKey,
-                                                       answers: answers)
+                if var postmortem = loaded.postmortem {
+                    postmortem.revision = revision(of: file, digest: digest, configurationKey: configurationKey, answers: answers)
+                    postmortem.outward = postmortem.outwardDigest
+                    loaded.postmortem = postmortem
+                }
                 let entry = LoadCache.Entry(digest: digest, id: prepared.isText ? prepared.id : nil, finished: loaded)
                 return (keeper?.keep(entry, path: file.path, answers: answers, stamp: input.stamp) ?? entry, answers, .none)
             }

@@ -34,6 +34,7 @@ public struct Postmortem: Sendable, Hashable {
         var origins: Origins
         var fieldSites: FieldSites
         var revision: UInt64 = 0
+        var outward: UInt64 = 0
     }
 
     private final class Storage: Sendable {
@@ -53,13 +54,13 @@ public struct Postmortem: Sendable, Hashable {
          services: [String], milestones: Milestones, duration: StatedDuration?, impact: Impact?, causes: [Cause],
          trigger: String?, recurrenceFix: [ActionItem], related: [String], tags: [String], authors: [String],
          description: String?, language: Language, body: Body, inferred: InferredTimes, source: Source,
-         origins: Origins, fieldSites: FieldSites, revision: UInt64 = 0) {
+         origins: Origins, fieldSites: FieldSites, revision: UInt64 = 0, outward: UInt64 = 0) {
         storage = Storage(Fields(id: id, title: title, date: date, status: status, kind: kind, severity: severity,
                               services: services, milestones: milestones, duration: duration, impact: impact,
                               causes: causes, trigger: trigger, recurrenceFix: recurrenceFix, related: related,
                               tags: tags, authors: authors, description: description, language: language, body: body,
                               inferred: inferred, source: source, origins: origins, fieldSites: fieldSites,
-                              revision: revision))
+                              revision: revision, outward: outward))
     }
 
     public static func == (lhs: Postmortem, rhs: Postmortem) -> Bool {
@@ -180,6 +181,17 @@ public struct Postmortem: Sendable, Hashable {
     public var revision: UInt64 {
         get { storage.fields.revision }
         set { update { $0.revision = newValue } }
+    }
+    /// A digest of everything of the postmortem but its body's own parts
+    /// (HTML, text, outline, sections, links) and where its fields stand:
+    /// every value any page but its own can show of it, its row, causes,
+    /// services, tags, promised fixes, times (inferred ones too), title and
+    /// language among them (`outwardDigest`, set by the load stage; 0 when
+    /// unknown). While no postmortem's changed, nor their order, the
+    /// overview pages and files are the last build's (`SiteRenderer`).
+    public var outward: UInt64 {
+        get { storage.fields.outward }
+        set { update { $0.outward = newValue } }
     }
 
     public enum Status: String, Sendable, Hashable, CaseIterable {

@@ -38,6 +38,9 @@ public final class RenderMemo: @unchecked Sendable {
         return entry.stamp
     }
 
+    /// The key the last build's file at `path` had.
+    func previousKey(_ path: String) -> UInt64? { previous[path]?.key }
+
     /// `path` has `key` in this build; a page (not a data file) counts as rendered or kept.
     func record(_ path: String, key: UInt64, kept: Bool, page: Bool = true) {
         lock.withLock {

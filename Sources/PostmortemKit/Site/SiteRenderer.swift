@@ -39,6 +39,8 @@ public final class OutputPlan: SiteSink, @unchecked Sendable {
 /// What the render stage made, besides the files.
 public struct RenderSummary: Sendable {
     public var pageCount: Int
+    /// Whether the overview was the last build's, taken as it is (`Overview`).
+    public var overviewKept = false
     /// What the render stage worked with (its pages' jobs, the analyses,
     /// the groups), kept alive with the summary rather than freed as the
     /// stage returns: a process that exits after the build (`postmortem
@@ -58,7 +60,8 @@ struct PageJob: Sendable {
     let template: String
     let path: String
     let key: @Sendable () -> UInt64
-    let view: @Sendable () -> Any
+    /// Throws `SiteRenderer.OverviewChanged` for a page kept from the last build whose file changed since.
+    let view: @Sendable () throws -> Any
 }
 
 /// One piece of the render stage's work: a page, or a data file made from many postmortems.
@@ -70,6 +73,11 @@ enum RenderWork: Sendable {
 /// The render stage: postmortems and configuration in, the site's files out.
 /// Reads nothing from disk; the clock comes in as `now`.
 public enum SiteRenderer {
+    /// A page or file of the overview the last build made, taken as it is
+    /// (`Overview`), was changed or removed since the check before the
+    /// pages: the build starts again, making the overview.
+    struct OverviewChanged: Error {}
+
     public enum Failure: Error, CustomStringConvertible {
         case template(String)
         public var description: String {
@@ -98,10 +106,12 @@ public enum SiteRenderer {
                    memo: memo, digests: nil, into: sink)
     }
 
-    /// `render`, with the per-postmortem work of the last build (`DigestMemos`).
+    /// `render`, with the per-postmortem work of the last build (`DigestMemos`);
+    /// `keepingOverview` lets it take the last build's overview as it is
+    /// (`Overview`).
     static func render(
         _ postmortems: [Postmortem], configuration: SiteConfiguration, theme: Theme, sourceFolder: String, now: Date,
-        memo: RenderMemo?, digests: DigestMemos?, into sink: some SiteSink
+        memo: RenderMemo?, digests: DigestMemos?, keepingOverview: Bool = true, into sink: some SiteSink
     ) throws -> RenderSummary {
         let library = try theme.library()
         for partial in FragmentCache.partials where library.getTemplate(named: partial) == nil {
@@ -121,6 +131,12 @@ public enum SiteRenderer {
         let names = context.names
         context.fragments = FragmentCache(library: library, maker: context)
         let keys = PageKeys(global: memo?.global ?? 0, ordered: ordered, names: names, metrics: configuration.metrics)
+        let memoized = MemoizedSink(sink: sink, memo: memo)
+        // The overview of the last build, when nothing it is made of changed and its files are as that build left them.
+        let overviewKey = memo.flatMap { Overview.key(ordered, global: $0.global) }
+        let keptOverview = keepingOverview
+            ? overviewKey.flatMap { key in digests.flatMap { Overview.kept(for: key, memo: $0.overview, keys: memo, sink: memoized) } }
+            : nil
         /// Pages are independent: each job makes its view and renders it, all of them on every core.
         var jobs: [PageJob] = []
         func page(_ template: String, to path: String, key: (@Sendable () -> UInt64)? = nil,
@@ -128,8 +144,6 @@ public enum SiteRenderer {
             jobs.append(PageJob(template: template, path: path, key: key ?? { keys.overview(template, path) }, view: view))
         }
         let frozen = context
-        // The index is its rows (the first page, the filters, the counts): a body edit leaves it alone.
-        page("index", to: "index.html", key: { keys.rows("index.html", ordered, template: "index") }) { frozen.index(ordered) }
         let language = configuration.language
         let labels = context.labels
         let today = context.today
@@ -137,9 +151,10 @@ public enum SiteRenderer {
         // at once, each about one core's work (related and similar also
         // spreads over every core itself): related and similar, then the
         // groups and the action-item lists; recurrences, then the statistics
-        // made from them.
+        // made from them. A kept overview needs none of the set-up.
         let (overview, statistics) = Parallel.both({
             let relations = Profile.measure("analysis: related and similar") { RelatedIncidents.index(ordered, memos: digests) }
+            guard keptOverview == nil else { return (relations: relations, setUp: nil as OverviewGroups?) }
             let groups = Profile.measure("set-up: groups") {
                 // Causes, categories, services and tags: a page each, and rankings.
                 (causes: Group.make(ordered, kind: .causes, names: names, keys: { $0.causes.map(\.key) },
@@ -151,23 +166,22 @@ public enum SiteRenderer {
                  tags: Group.make(ordered, kind: .tags, names: names, keys: \.tags))
             }
             let actionItems = Profile.measure("set-up: action items") { ActionItemLists(ordered, today: today) }
-            return (relations: relations, groups: groups, actionItems: actionItems)
+            return (relations: relations, setUp: OverviewGroups(groups: groups, actionItems: actionItems))
         }, {
             let recurrences = Profile.measure("analysis: recurrences") {
                 RecurrenceAnalysis.analyze(ordered, timeZone: configuration.timeZone, memo: digests?.recurrences)
             }
+            guard keptOverview == nil else { return (recurrences: recurrences, figures: nil as OverviewFigures?) }
             // Trends: the statistics over the whole knowledge base, per configured period and per quarter.
             return Profile.measure("set-up: statistics") {
                 let samples = IncidentSample.make(ordered, configuration: configuration, recurrences: recurrences)
                 let metrics = OutageMetrics.report(samples, configuration: configuration)
                 let quarterly = metrics.granularity == .quarter ? metrics
                     : OutageMetrics.report(samples, configuration: configuration, granularity: .quarter)
-                return (recurrences: recurrences, samples: samples, metrics: metrics, quarterly: quarterly)
+                return (recurrences: recurrences, figures: OverviewFigures(samples: samples, metrics: metrics, quarterly: quarterly))
             }
         })
-        let relations = overview.relations, actionItems = overview.actionItems
-        let (causes, categories, services, tags) = overview.groups
-        let (recurrences, samples, metrics, quarterly) = statistics
+        let relations = overview.relations, recurrences = statistics.recurrences
         Memory.releaseFreedPages()
         let byID = Dictionary(ordered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for (index, postmortem) in ordered.enumerated() {
@@ -182,67 +196,114 @@ public enum SiteRenderer {
                                 recurrence: recurrence, postmortemsByID: byID)
             }
         }
-        page("groups", to: "causes/index.html", key: { keys.groups("causes/index.html", causes) }) {
-            frozen.groupsPage(causes, heading: labels["causes"] ?? "", lead: labels["causesLead"] ?? "",
-                              nameLabel: labels["cause"] ?? "", showCategory: true, nav: "causes")
-        }
-        for group in causes {
-            // Its language is its postmortem's: the key holds which member that is, and the member's row.
-            let description = group.causeDescription
-            page("group", to: group.path, key: { keys.group(group.path, group, description: description, recurrences: recurrences) }) {
-                frozen.causePage(group, description: description, parent: (labels["causes"] ?? "", "causes/index.html"),
-                                 recurrences: recurrences)
+        // The overview: the index, the groups' pages and rankings, the action
+        // items, trends and recurrences, and the files of rows and figures.
+        var files: [(step: String, make: @Sendable () throws -> Void)] = []
+        var overviewEntries: [Overview.Entry] = []
+        if let keptOverview {
+            // As the last build left them: taken as they are, never made (`Overview.kept` checked every one).
+            for entry in keptOverview where entry.template != nil {
+                jobs.append(PageJob(template: entry.template ?? "", path: entry.path, key: { entry.key },
+                                    view: { throw OverviewChanged() }))
             }
-        }
-        for group in categories {
-            page("group", to: group.path, key: { keys.group(group.path, group, description: nil) }) {
-                frozen.groupPage(group, heading: group.name, description: nil,
-                                 parent: (labels["causes"] ?? "", "causes/index.html"), nav: "causes")
+            let data = keptOverview.filter { $0.template == nil }
+            files.append(("data: overview files", {
+                for entry in data { try memoized.put(entry.path, key: entry.key, page: false) { throw OverviewChanged() } }
+            }))
+        } else if let setUp = overview.setUp, let figures = statistics.figures {
+            let (causes, categories, services, tags) = setUp.groups
+            let actionItems = setUp.actionItems
+            let (samples, metrics, quarterly) = (figures.samples, figures.metrics, figures.quarterly)
+            let first = jobs.count
+            // The index is its rows (the first page, the filters, the counts): a body edit leaves it alone.
+            page("index", to: "index.html", key: { keys.rows("index.html", ordered, template: "index") }) { frozen.index(ordered) }
+            page("groups", to: "causes/index.html", key: { keys.groups("causes/index.html", causes) }) {
+                frozen.groupsPage(causes, heading: labels["causes"] ?? "", lead: labels["causesLead"] ?? "",
+                                  nameLabel: labels["cause"] ?? "", showCategory: true, nav: "causes")
             }
-        }
-        page("groups", to: "services/index.html", key: { keys.groups("services/index.html", services) }) {
-            frozen.groupsPage(services, heading: labels["servicesNav"] ?? "", lead: labels["servicesLead"] ?? "",
-                              nameLabel: labels["service"] ?? "", showCategory: false, nav: "services")
-        }
-        for group in services {
-            page("group", to: group.path, key: { keys.group(group.path, group, description: nil) }) {
-                frozen.servicePage(group)
+            for group in causes {
+                // Its language is its postmortem's: the key holds which member that is, and the member's row.
+                let description = group.causeDescription
+                page("group", to: group.path, key: { keys.group(group.path, group, description: description, recurrences: recurrences) }) {
+                    frozen.causePage(group, description: description, parent: (labels["causes"] ?? "", "causes/index.html"),
+                                     recurrences: recurrences)
+                }
             }
-        }
-        for group in tags {
-            page("group", to: group.path, key: { keys.group(group.path, group, description: nil) }) {
-                frozen.groupPage(group, heading: "#" + group.name, description: nil,
-                                 parent: (labels["incidents"] ?? "", "index.html"), nav: "incidents")
+            for group in categories {
+                page("group", to: group.path, key: { keys.group(group.path, group, description: nil) }) {
+                    frozen.groupPage(group, heading: group.name, description: nil,
+                                     parent: (labels["causes"] ?? "", "causes/index.html"), nav: "causes")
+                }
             }
-        }
-        page("action-items", to: "action-items.html", key: { keys.actionItems("action-items.html", actionItems) }) {
-            frozen.actionItemsPage(actionItems)
-        }
-        for (list, number) in actionItems.pages {
-            let path = list.path(page: number)
-            page("action-item-list", to: path, key: { keys.actionItemList(path, list, page: number) }) {
-                frozen.actionItemListPage(list, page: number)
+            page("groups", to: "services/index.html", key: { keys.groups("services/index.html", services) }) {
+                frozen.groupsPage(services, heading: labels["servicesNav"] ?? "", lead: labels["servicesLead"] ?? "",
+                                  nameLabel: labels["service"] ?? "", showCategory: false, nav: "services")
             }
-        }
-        page("trends", to: "trends.html", key: { keys.trends("trends.html", samples: samples, causes: causes) }) {
-            frozen.trendsPage(metrics, samples: samples, quarterly: quarterly, causes: causes)
-        }
-        page("recurrences", to: "recurrences.html", key: {
-            keys.recurrences("recurrences.html", ordered, recurrences: recurrences, quarterly: quarterly, causes: causes, names: names)
-        }) {
-            frozen.recurrencesPage(ordered, recurrences: recurrences, causes: causes, quarterly: quarterly)
+            for group in services {
+                page("group", to: group.path, key: { keys.group(group.path, group, description: nil) }) {
+                    frozen.servicePage(group)
+                }
+            }
+            for group in tags {
+                page("group", to: group.path, key: { keys.group(group.path, group, description: nil) }) {
+                    frozen.groupPage(group, heading: "#" + group.name, description: nil,
+                                     parent: (labels["incidents"] ?? "", "index.html"), nav: "incidents")
+                }
+            }
+            page("action-items", to: "action-items.html", key: { keys.actionItems("action-items.html", actionItems) }) {
+                frozen.actionItemsPage(actionItems)
+            }
+            for (list, number) in actionItems.pages {
+                let path = list.path(page: number)
+                page("action-item-list", to: path, key: { keys.actionItemList(path, list, page: number) }) {
+                    frozen.actionItemListPage(list, page: number)
+                }
+            }
+            page("trends", to: "trends.html", key: { keys.trends("trends.html", samples: samples, causes: causes) }) {
+                frozen.trendsPage(metrics, samples: samples, quarterly: quarterly, causes: causes)
+            }
+            page("recurrences", to: "recurrences.html", key: {
+                keys.recurrences("recurrences.html", ordered, recurrences: recurrences, quarterly: quarterly, causes: causes, names: names)
+            }) {
+                frozen.recurrencesPage(ordered, recurrences: recurrences, causes: causes, quarterly: quarterly)
+            }
+            overviewEntries = jobs[first...].map { Overview.Entry(path: $0.path, template: $0.template) }
+            // The files made from every postmortem (or a group's) that only change with the overview.
+            // The rows files are made again only when a row they hold changed (`PageKeys.rows`).
+            if ordered.count > IndexRows.pageSize {
+                overviewEntries.append(Overview.Entry(path: IndexRows.indexFile, template: nil))
+                files.append(("data: index rows", {
+                    // Made again only when a row changed: a body edit leaves it alone.
+                    try memoized.put(IndexRows.indexFile, key: keys.rows(IndexRows.indexFile, ordered), page: false) {
+                        IndexRows.script(ordered, context: frozen)
+                    }
+                }))
+            }
+            overviewEntries += ["data/metrics.json", "data/metrics.csv"].map { Overview.Entry(path: $0, template: nil) }
+            files.append(("data: metrics", {
+                for (path, bytes) in [("data/metrics.json", MetricsExport.json(metrics)), ("data/metrics.csv", MetricsExport.csv(metrics))] {
+                    try memoized.put(path, key: StableHasher.digest { $0.combine(bytes) }, page: false) { bytes }
+                }
+            }))
+            let paged = (causes + categories + services + tags).filter { $0.postmortems.count > IndexRows.pageSize }
+            overviewEntries += paged.map { Overview.Entry(path: IndexRows.rowsFile($0), template: nil) }
+            files += paged.map { group in
+                ("data: groups' rows", {
+                    let path = IndexRows.rowsFile(group)
+                    try memoized.put(path, key: keys.rows(path, group.postmortems), page: false) {
+                        IndexRows.script(group.postmortems, context: frozen, root: "../")
+                    }
+                })
+            }
         }
         let documentCount = ordered.count
         page("search", to: "search.html", key: { keys.count("search.html", documentCount) }) {
             frozen.searchPage(documentCount: documentCount)
         }
-        let memoized = MemoizedSink(sink: sink, memo: memo)
-        // The files made from every postmortem (or a group's), each on its own.
-        // The rows files are made again only when a row they hold changed (`PageKeys.rows`).
-        let paged = (causes + categories + services + tags).filter { $0.postmortems.count > IndexRows.pageSize }
+        // The files made from every postmortem, each on its own.
         let pagePaths = jobs.map(\.path)
         let recordKeys = Parallel.map(ordered, minimumChunk: 256) { keys.record($0, recurrence: recurrences[$0.id]) }
-        var files: [(step: String, make: @Sendable () throws -> Void)] = [
+        let dataFiles: [(step: String, make: @Sendable () throws -> Void)] = [
             ("data: incidents.json", {
                 try DataExport.putJSON(ordered, recurrences: recurrences, definition: configuration.metrics,
                                        keys: recordKeys, memo: digests?.recordFiles, into: memoized)
@@ -250,20 +311,9 @@ public enum SiteRenderer {
             ("search index", {
                 try SearchIndex.write(ordered, context: frozen, memo: digests?.searchTerms, state: digests?.searchIndex, into: memoized)
             }),
-            ("data: index rows", {
-                // Made again only when a row changed: a body edit leaves it alone.
-                guard ordered.count > IndexRows.pageSize else { return }
-                try memoized.put(IndexRows.indexFile, key: keys.rows(IndexRows.indexFile, ordered), page: false) {
-                    IndexRows.script(ordered, context: frozen)
-                }
-            }),
             ("data: incidents.csv", {
                 try DataExport.putCSV(ordered, recurrences: recurrences, definition: configuration.metrics,
                                       keys: recordKeys, memo: digests?.recordFiles, into: memoized)
-            }),
-            ("data: metrics", {
-                try sink.put("data/metrics.json", MetricsExport.json(metrics))
-                try sink.put("data/metrics.csv", MetricsExport.csv(metrics))
             }),
             ("data: feed, sitemap, theme files", {
                 for asset in theme.assets { try sink.put(asset.path, Array(asset.text.utf8)) }
@@ -273,14 +323,8 @@ public enum SiteRenderer {
                 }
             }),
         ]
-        files += paged.map { group in
-            ("data: groups' rows", {
-                let path = IndexRows.rowsFile(group)
-                try memoized.put(path, key: keys.rows(path, group.postmortems), page: false) {
-                    IndexRows.script(group.postmortems, context: frozen, root: "../")
-                }
-            })
-        }
+        // The long ones first.
+        files.insert(contentsOf: dataFiles, at: 0)
         // Pages and files are independent: all of them on every core, the
         // long files first so the pages fill the cores around them.
         let work = files.map { RenderWork.file(step: $0.step, make: $0.make) } + jobs.map(RenderWork.page)
@@ -292,7 +336,7 @@ public enum SiteRenderer {
             case let .page(job):
                 try memoized.put(job.path, key: job.key(), page: true) {
                     let started = Profile.start()
-                    let view = job.view()
+                    let view = try job.view()
                     let built = Profile.start()
                     guard let html = library.render(ViewBox.wrap(view), withTemplate: job.template) else {
                         throw Failure.template(job.template)
@@ -304,14 +348,22 @@ public enum SiteRenderer {
             }
         }
         Profile.add("pages and data files (wall)", since: started)
+        // The overview made, with the key of each of its files, for the next build.
+        if let overviewKey, let digests, let memo, keptOverview == nil {
+            let made = memo.pageKeys
+            let entries = overviewEntries.compactMap { entry in made[entry.path].map { Overview.Entry(path: entry.path, template: entry.template, key: $0) } }
+            if entries.count == overviewEntries.count {
+                digests.overview.keep(overviewKey) { Overview.Entry.write(entries, to: &$0) }
+            }
+        }
+        digests?.overview.finish()
         digests?.recordFiles.finish()
         let root = URL(fileURLWithPath: sourceFolder, isDirectory: true).standardizedFileURL
         for attachment in Set(postmortems.flatMap(\.body.attachments)).sorted() {
             try sink.copy("\(SitePaths.filesFolder)/\(attachment)", from: root.appendingPathComponent(attachment).path)
         }
-        return RenderSummary(pageCount: jobs.count, workingState: WorkingState([
-            jobs, work, relations, recurrences, byID, causes, categories, services, tags, actionItems, samples, metrics,
-            quarterly, recordKeys, context, keys,
+        return RenderSummary(pageCount: jobs.count, overviewKept: keptOverview != nil, workingState: WorkingState([
+            jobs, work, relations, recurrences, byID, overview.setUp as Any, statistics.figures as Any, recordKeys, context, keys,
         ]))
     }
 }

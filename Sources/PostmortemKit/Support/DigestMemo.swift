@@ -296,6 +296,8 @@ struct DigestMemos: Sendable {
     let searchIndex: DigestMemo
     /// Where each record is in the last build's data files (`RecordFile`): a value per file.
     let recordFiles: DigestMemo
+    /// The overview pages and files of the site, for what they are made of (`SiteRenderer.Overview`): one value.
+    let overview: DigestMemo
 
     /// Memos in `folder`; none (nil) for memos that keep nothing.
     init(folder: URL?) {
@@ -308,5 +310,6 @@ struct DigestMemos: Sendable {
         relatedChoices = memo("related-choices")
         searchIndex = memo("search-index")
         recordFiles = memo("record-files")
+        overview = memo("overview")
     }
 }
