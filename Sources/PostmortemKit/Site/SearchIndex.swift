@@ -78,37 +78,80 @@ enum SearchIndex {
     /// document's terms (`writeTerms`), which `memo` keeps a document at a
     /// time. `state` keeps what the next build needs to patch this one's.
     static func write<Sink: SiteSink>(_ ordered: [Postmortem], context: PageContext, memo: DigestMemo? = nil,
-                                      state: DigestMemo? = nil, into sink: MemoizedSink<Sink>) throws {
-        let documents: [Document] = Profile.measure("search index: documents") { Self.documents(ordered, context: context) }
-        let digests = Profile.measure("search index: digests") { Parallel.map(documents, minimumChunk: 256, SearchPostings.digest) }
-        let patched = try state?.value(for: 0, read: SearchIndexState.init(from:)).flatMap { last in
+                                      state: DigestMemo? = nil, global: UInt64 = 0, into sink: MemoizedSink<Sink>) throws {
+        let last = state?.value(for: 0, read: SearchIndexState.init(from:))
+        let revisions = ordered.map(\.revision)
+        // The documents whose postmortems are the last build's (by revision, under the same global key) have
+        // the digests they had: those are not made, unless the whole index is (`writeTerms`).
+        let known: [Bool] = {
+            guard let last, global != 0, last.global == global, last.revisions.count == ordered.count,
+                  last.documents.count == ordered.count else { return [Bool](repeating: false, count: ordered.count) }
+            return zip(revisions, last.revisions).map { $0 != 0 && $0 == $1 }
+        }()
+        let unknown = known.indices.filter { !known[$0] }
+        let made = Profile.measure("search index: documents") {
+            Dictionary(uniqueKeysWithValues: zip(unknown, Self.documents(unknown.map { ordered[$0] }, context: context)))
+        }
+        var digests = last.map { last in known.indices.map { known[$0] ? last.documents[$0] : 0 } }
+            ?? [UInt64](repeating: 0, count: ordered.count)
+        Profile.measure("search index: digests") {
+            for (position, digest) in zip(unknown, Parallel.map(unknown.map { made[$0]! }, minimumChunk: 256, SearchPostings.digest)) {
+                digests[position] = digest
+            }
+        }
+        /// The documents at `positions`: those made above, and the others made now, together.
+        func documents(at positions: [Int]) -> [Document] {
+            let missing = positions.filter { made[$0] == nil }
+            let extra = Dictionary(uniqueKeysWithValues: zip(missing, Self.documents(missing.map { ordered[$0] }, context: context)))
+            return positions.map { made[$0] ?? extra[$0]! }
+        }
+        func document(_ position: Int) -> Document { documents(at: [position])[0] }
+        let patched = try last.flatMap { last in
             try Profile.measure("search index: patch") {
-                try SearchIndexPatch.apply(to: last, documents: documents, digests: digests, terms: memo, into: sink)
+                try SearchIndexPatch.apply(to: last, document: document, digests: digests, terms: memo, into: sink)
             }
         }
         // After a patch the memo stays as the last full index left it: the edited documents' terms came from their fields.
         if patched != nil { memo?.leave() }
-        let made = try patched ?? writeTerms(documents, digests: digests, memo: memo, into: sink)
-        state?.keep(0) { made.write(to: &$0) }
+        var index = try patched ?? writeTerms(documents(at: Array(ordered.indices)), digests: digests, memo: memo, into: sink)
+        index.revisions = revisions
+        index.global = global
+        state?.keep(0) { index.write(to: &$0) }
         state?.finish()
         let started = Profile.start()
         defer { Profile.add("search index: document lists", since: started) }
-        // [[url, id, title, date, severity, status, summary]…], script-safe (see `JSONWriter.scriptSafe`).
-        for start in stride(from: 0, to: documents.count, by: chunk) {
-            let part = documents[start..<min(start + chunk, documents.count)]
-            var json = JSONWriter(scriptSafe: true, capacity: 300 * part.count + 64)
-            json.bytes += "POSTMORTEM_SEARCH_DOCS(\(start / chunk),".utf8
-            json.beginArray()
-            for d in part {
-                json.beginArray()
-                for field in [d.url, d.id, d.title, d.date ?? "", d.severity ?? "", d.status, d.summary] { json.string(field) }
-                json.endArray()
+        // [[url, id, title, date, severity, status, summary]…], script-safe (see `JSONWriter.scriptSafe`). A list
+        // whose postmortems are all the last build's (by revision) is that build's file, kept without being made.
+        for start in stride(from: 0, to: ordered.count, by: chunk) {
+            let range = start..<min(start + chunk, ordered.count)
+            let key = StableHasher.digest { hasher in
+                hasher.combine(global)
+                hasher.combine(ordered.count)
+                hasher.combine(start)
+                for position in range { hasher.combine(revisions[position]) }
             }
-            json.endArray()
-            json.raw(");\n")
-            try sink.sink.put("data/search/docs-\(start / chunk).js", json.bytes)
+            let path = "data/search/docs-\(start / chunk).js"
+            let list = { () -> [UInt8] in
+                var json = JSONWriter(scriptSafe: true, capacity: 300 * range.count + 64)
+                json.bytes += "POSTMORTEM_SEARCH_DOCS(\(start / chunk),".utf8
+                json.beginArray()
+                for d in documents(at: Array(range)) {
+                    json.beginArray()
+                    for field in [d.url, d.id, d.title, d.date ?? "", d.severity ?? "", d.status, d.summary] { json.string(field) }
+                    json.endArray()
+                }
+                json.endArray()
+                json.raw(");\n")
+                return json.bytes
+            }
+            // Without a global key (tests), or with a revision unknown, every list is made.
+            if global != 0, !range.contains(where: { revisions[$0] == 0 }) {
+                try sink.put(path, key: key, page: false, make: list)
+            } else {
+                try sink.sink.put(path, list())
+            }
         }
-        let manifest = #"{"chunk":\#(chunk),"documents":\#(documents.count),"shards":\#(made.shardKeys.count),"version":2}"#
+        let manifest = #"{"chunk":\#(chunk),"documents":\#(ordered.count),"shards":\#(index.shardKeys.count),"version":2}"#
         try sink.sink.put("data/search-index.js", Array("window.POSTMORTEM_SEARCH = \(manifest);\n".utf8))
     }
 

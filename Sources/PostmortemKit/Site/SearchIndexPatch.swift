@@ -13,6 +13,12 @@ struct SearchIndexState: ByteCodable, Equatable {
     var shardSizes: [UInt64]
     /// Terms of documents the memo does not hold, as it would hold them (`SearchPostings.KeptTerms`).
     var patchedTerms: [KeptDocument]
+    /// Each document's postmortem's revision, in the index's order, and the
+    /// key of what every document is made from besides (`RenderMemo.global`):
+    /// while both are the same, a document is too, and its digest is the one
+    /// above, without making the document (0: unknown).
+    var revisions: [UInt64] = []
+    var global: UInt64 = 0
 
     struct KeptDocument: ByteCodable, Equatable {
         var digest: UInt64
@@ -42,6 +48,8 @@ struct SearchIndexState: ByteCodable, Equatable {
         writer.write(shardKeys)
         writer.write(shardSizes)
         writer.write(patchedTerms)
+        writer.write(revisions)
+        writer.append(global)
     }
 
     init(documents: [UInt64], shardKeys: [UInt64], shardSizes: [UInt64], patchedTerms: [KeptDocument] = []) {
@@ -56,6 +64,8 @@ struct SearchIndexState: ByteCodable, Equatable {
         shardKeys = try reader.read()
         shardSizes = try reader.read()
         patchedTerms = try reader.read()
+        revisions = try reader.read()
+        global = try ByteReader.need(reader.uint64())
         guard shardSizes.count == 3 * shardKeys.count else { throw ByteReader.Malformed() }
     }
 }
@@ -102,7 +112,8 @@ enum SearchIndexPatch {
     /// is the memo of the last full index's terms: with the state's, it
     /// holds the edited documents' old terms, so only the shards where
     /// those differ from the new ones are read back (else every shard is).
-    static func apply<Sink: SiteSink>(to last: SearchIndexState, documents: [SearchIndex.Document], digests: [UInt64],
+    /// `document(position)` makes the document at `position`: only the edited ones are asked for.
+    static func apply<Sink: SiteSink>(to last: SearchIndexState, document: (Int) -> SearchIndex.Document, digests: [UInt64],
                                       terms memo: DigestMemo? = nil, into sink: MemoizedSink<Sink>) throws -> SearchIndexState? {
         let count = digests.count
         let shardCount = last.shardKeys.count
@@ -118,7 +129,7 @@ enum SearchIndexPatch {
         var additions = [Postings](repeating: [:], count: shardCount)
         var patchedTerms: [SearchIndexState.KeptDocument] = []
         for position in changed {
-            let run = SearchPostings.make(documents[position...position])
+            let run = SearchPostings.make([document(position)][...])
             for posting in run.termIDs.indices {
                 let term = run.terms.withTerm(Int(run.termIDs[posting])) { Array($0) }
                 additions[shard(of: term)][term, default: []].append(Posting(document: Int32(position), score: run.scores[posting]))

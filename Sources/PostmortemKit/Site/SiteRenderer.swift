@@ -309,7 +309,8 @@ public enum SiteRenderer {
                                        keys: recordKeys, memo: digests?.recordFiles, into: memoized)
             }),
             ("search index", {
-                try SearchIndex.write(ordered, context: frozen, memo: digests?.searchTerms, state: digests?.searchIndex, into: memoized)
+                try SearchIndex.write(ordered, context: frozen, memo: digests?.searchTerms, state: digests?.searchIndex,
+                                      global: memo?.global ?? 0, into: memoized)
             }),
             ("data: incidents.csv", {
                 try DataExport.putCSV(ordered, recurrences: recurrences, definition: configuration.metrics,
