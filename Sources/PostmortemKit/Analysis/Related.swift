@@ -159,7 +159,7 @@ extension RelatedIncidents {
     /// first (undated last), then by id; a postmortem never lists itself, and
     /// a related postmortem is not listed again as similar.
     public static func index(_ postmortems: [Postmortem], similarLimit: Int = defaultSimilarLimit) -> [String: RelatedIncidents] {
-        index(postmortems, similarLimit: similarLimit, memos: nil)
+        index(postmortems, similarLimit: similarLimit, memos: nil).pages
     }
 
     /// `index`, with the last build's memos: the stories' terms and
@@ -169,8 +169,10 @@ extension RelatedIncidents {
     /// story neighbours: when none of them changed (an edit of a body outside
     /// its root cause and links), the last build's choices are read back
     /// and only described.
+    /// With `memos`, also the digest of what the choices are made from
+    /// (`inputKey`): while it is the same, so is every page's choice.
     static func index(_ postmortems: [Postmortem], similarLimit: Int = defaultSimilarLimit,
-                      memos: DigestMemos?) -> [String: RelatedIncidents] {
+                      memos: DigestMemos?) -> (pages: [String: RelatedIncidents], inputKey: UInt64?) {
         // Positions of the first postmortem of each id; later duplicates are left out.
         let position = Postmortem.firstPositions(postmortems)
         let isFirst = postmortems.indices.map { position[postmortems[$0].id] == $0 }
@@ -185,10 +187,11 @@ extension RelatedIncidents {
             choose(postmortems, members: members, position: position, isFirst: isFirst, values: values,
                    textNeighbours: textNeighbours, similarLimit: similarLimit)
         }
+        let key = memos.map { _ in inputKey(postmortems, neighbours: textNeighbours, similarLimit: similarLimit) }
         let choices = memos.map { memos in
             defer { memos.relatedChoices.finish() }
             return memos.relatedChoices.value(
-                for: inputKey(postmortems, neighbours: textNeighbours, similarLimit: similarLimit),
+                for: key ?? 0,
                 read: { (reader: inout ByteReader) throws(ByteReader.Malformed) in
                     try Choice.read(&reader, count: members.count, positions: postmortems.count)
                 },
@@ -221,7 +224,7 @@ extension RelatedIncidents {
         var result: [String: RelatedIncidents] = [:]
         result.reserveCapacity(members.count)
         for (member, page) in zip(members, pages) { result[postmortems[member].id] = page }
-        return result
+        return (result, key)
     }
 
     /// What every member's page lists, in the order of `members`: backlinks and likenesses come from

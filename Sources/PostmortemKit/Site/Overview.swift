@@ -81,3 +81,48 @@ struct OverviewFigures: Sendable {
     var metrics: MetricsReport
     var quarterly: MetricsReport
 }
+
+/// The incident pages' keys of the last build (`DigestMemos.incidentKeys`).
+/// An incident page's key (`PageKeys.incident`) is made of its own
+/// postmortem's revision and of what the others show of themselves on it:
+/// its neighbours' rows, its related and similar entries (what the related
+/// choices are made from, `RelatedIncidents.inputKey`, and what the
+/// postmortems share), its recurrences. All of those are made of the
+/// overview's key and the related choices' key: while both are the same,
+/// a page whose postmortem kept its revision has the key it had, and only
+/// the edited postmortems' pages need a key made.
+enum IncidentKeys {
+    struct Entry: Sendable, Equatable {
+        var revision: UInt64
+        var key: UInt64
+    }
+
+    /// The key the entries are kept under; nil without both keys.
+    static func key(overview: UInt64?, relations: UInt64?) -> UInt64? {
+        guard let overview, let relations else { return nil }
+        return StableHasher.digest { hasher in
+            hasher.combine(overview)
+            hasher.combine(relations)
+        }
+    }
+
+    /// Each page's entry, in the site's order.
+    static func write(_ entries: [Entry], to writer: inout ByteWriter) {
+        writer.append(UInt32(entries.count))
+        for entry in entries {
+            writer.append(entry.revision)
+            writer.append(entry.key)
+        }
+    }
+
+    static func read(_ reader: inout ByteReader) throws(ByteReader.Malformed) -> [Entry] {
+        let count = Int(try ByteReader.need(reader.uint32()))
+        guard count * 16 <= reader.remaining else { throw ByteReader.Malformed() }
+        var entries: [Entry] = []
+        entries.reserveCapacity(count)
+        for _ in 0..<count {
+            entries.append(Entry(revision: try ByteReader.need(reader.uint64()), key: try ByteReader.need(reader.uint64())))
+        }
+        return entries
+    }
+}

@@ -181,16 +181,22 @@ public enum SiteRenderer {
                 return (recurrences: recurrences, figures: OverviewFigures(samples: samples, metrics: metrics, quarterly: quarterly))
             }
         })
-        let relations = overview.relations, recurrences = statistics.recurrences
+        let relations = overview.relations.pages, recurrences = statistics.recurrences
         Memory.releaseFreedPages()
         let byID = Dictionary(ordered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // The incident pages' keys of the last build, when all but their own postmortems is the same.
+        let incidentsKey = IncidentKeys.key(overview: overviewKey, relations: overview.relations.inputKey)
+        let lastIncidents = incidentsKey.flatMap { key in digests?.incidentKeys.value(for: key, read: IncidentKeys.read) }
+            .flatMap { $0.count == ordered.count ? $0 : nil }
         for (index, postmortem) in ordered.enumerated() {
             let newer = index > 0 ? ordered[index - 1] : nil
             let older = index + 1 < ordered.count ? ordered[index + 1] : nil
             let path = SitePaths.incidentPage(id: postmortem.id)
             let related = relations[postmortem.id] ?? RelatedIncidents(), recurrence = recurrences[postmortem.id] ?? Recurrence()
+            let last = lastIncidents?[index]
             page("incident", to: path, key: {
-                keys.incident(path, postmortem, previous: older, next: newer, related: related, recurrence: recurrence)
+                if let last, postmortem.revision != 0, last.revision == postmortem.revision { return last.key }
+                return keys.incident(path, postmortem, previous: older, next: newer, related: related, recurrence: recurrence)
             }) {
                 frozen.incident(postmortem, previous: older, next: newer, related: related,
                                 recurrence: recurrence, postmortemsByID: byID)
@@ -349,15 +355,23 @@ public enum SiteRenderer {
             }
         }
         Profile.add("pages and data files (wall)", since: started)
+        let made = memo?.pageKeys ?? [:]
         // The overview made, with the key of each of its files, for the next build.
-        if let overviewKey, let digests, let memo, keptOverview == nil {
-            let made = memo.pageKeys
+        if let overviewKey, let digests, keptOverview == nil {
             let entries = overviewEntries.compactMap { entry in made[entry.path].map { Overview.Entry(path: entry.path, template: entry.template, key: $0) } }
             if entries.count == overviewEntries.count {
                 digests.overview.keep(overviewKey) { Overview.Entry.write(entries, to: &$0) }
             }
         }
         digests?.overview.finish()
+        // Each incident page's postmortem revision and key, for the next build.
+        if let incidentsKey, let digests {
+            let entries = ordered.compactMap { p in made[SitePaths.incidentPage(id: p.id)].map { IncidentKeys.Entry(revision: p.revision, key: $0) } }
+            if entries.count == ordered.count, entries != lastIncidents {
+                digests.incidentKeys.keep(incidentsKey) { IncidentKeys.write(entries, to: &$0) }
+            }
+        }
+        digests?.incidentKeys.finish()
         digests?.recordFiles.finish()
         let root = URL(fileURLWithPath: sourceFolder, isDirectory: true).standardizedFileURL
         for attachment in Set(postmortems.flatMap(\.body.attachments)).sorted() {

@@ -298,6 +298,8 @@ struct DigestMemos: Sendable {
     let recordFiles: DigestMemo
     /// The overview pages and files of the site, for what they are made of (`SiteRenderer.Overview`): one value.
     let overview: DigestMemo
+    /// Every incident page's postmortem revision and key, for what the rest of their keys is made of (`IncidentKeys`): one value.
+    let incidentKeys: DigestMemo
 
     /// Memos in `folder`; none (nil) for memos that keep nothing.
     init(folder: URL?) {
@@ -311,5 +313,6 @@ struct DigestMemos: Sendable {
         searchIndex = memo("search-index")
         recordFiles = memo("record-files")
         overview = memo("overview")
+        incidentKeys = memo("incident-keys")
     }
 }
