@@ -159,7 +159,7 @@ extension RelatedIncidents {
     /// first (undated last), then by id; a postmortem never lists itself, and
     /// a related postmortem is not listed again as similar.
     public static func index(_ postmortems: [Postmortem], similarLimit: Int = defaultSimilarLimit) -> [String: RelatedIncidents] {
-        index(postmortems, similarLimit: similarLimit, memos: nil).pages
+        index(postmortems, similarLimit: similarLimit, memos: nil).pages.all
     }
 
     /// `index`, with the last build's memos: the stories' terms and
@@ -170,9 +170,11 @@ extension RelatedIncidents {
     /// its root cause and links), the last build's choices are read back
     /// and only described.
     /// With `memos`, also the digest of what the choices are made from
-    /// (`inputKey`): while it is the same, so is every page's choice.
+    /// (`inputKey`): while it is the same, so is every page's choice. Each
+    /// page's choice is described when it is asked for (`Pages`): a rebuild
+    /// that renders one page describes one.
     static func index(_ postmortems: [Postmortem], similarLimit: Int = defaultSimilarLimit,
-                      memos: DigestMemos?) -> (pages: [String: RelatedIncidents], inputKey: UInt64?) {
+                      memos: DigestMemos?) -> (pages: Pages, inputKey: UInt64?) {
         // Positions of the first postmortem of each id; later duplicates are left out.
         let position = Postmortem.firstPositions(postmortems)
         let isFirst = postmortems.indices.map { position[postmortems[$0].id] == $0 }
@@ -198,11 +200,44 @@ extension RelatedIncidents {
                 write: { Choice.write($0, to: &$1) }, make: chosen)
         } ?? chosen()
 
-        // Each choice described: the postmortems (each shared by every page
-        // that lists it), the reasons, what is shared.
-        let sources = Parallel.map(postmortems, minimumChunk: 1024) { SharedPostmortem($0) }
-        let pages = Parallel.map(Array(zip(members, choices)), minimumChunk: 256) { member, choice -> RelatedIncidents in
-            let neighbours = textNeighbours[member]
+        var choiceOf = [Int32](repeating: -1, count: postmortems.count)
+        for (number, member) in members.enumerated() { choiceOf[member] = Int32(number) }
+        return (Pages(postmortems: postmortems, position: position, choiceOf: choiceOf, choices: choices, values: values,
+                      neighbours: textNeighbours), key)
+    }
+
+    /// Every page's choice, described (the postmortems, the reasons, what is
+    /// shared) when the page is asked for.
+    struct Pages: Sendable {
+        let postmortems: [Postmortem]
+        /// Id → position of its first postmortem.
+        let position: [String: Int]
+        /// Position → its choice's number, -1 for a later postmortem of a repeated id.
+        let choiceOf: [Int32]
+        let choices: [Choice]
+        let values: [Values]
+        let neighbours: [[(index: Int, cosine: Double)]]
+
+        /// The page of the postmortem `id` (the first of that id); nil for an id no postmortem has.
+        subscript(id: String) -> RelatedIncidents? {
+            position[id].map(describe)
+        }
+
+        /// Every page, by id.
+        var all: [String: RelatedIncidents] {
+            let members = postmortems.indices.filter { choiceOf[$0] >= 0 }
+            let pages = Parallel.map(members, minimumChunk: 256, describe)
+            var result: [String: RelatedIncidents] = [:]
+            result.reserveCapacity(members.count)
+            for (member, page) in zip(members, pages) { result[postmortems[member].id] = page }
+            return result
+        }
+
+        /// The page of the postmortem at `member`, the first of its id.
+        func describe(_ member: Int) -> RelatedIncidents {
+            let number = Int(choiceOf[member])
+            guard number >= 0 else { return RelatedIncidents() }
+            let choice = choices[number], neighbours = neighbours[member]
             /// What `member` shares with `other`, in full (lists of the shared values).
             func likeness(_ other: Int) -> Similarity {
                 let mine = values[member], theirs = values[other]
@@ -214,17 +249,13 @@ extension RelatedIncidents {
                                   tags: mine.tags.filter(theirs.tags.contains), text: text)
             }
             let related = zip(choice.related, choice.reasons).map { other, reasons in
-                RelatedIncident(source: sources[Int(other)],
+                RelatedIncident(source: SharedPostmortem(postmortems[Int(other)]),
                                 reasons: RelatedIncident.Reason.allCases.filter { reasons & Scratch.bit($0) != 0 },
                                 shared: likeness(Int(other)))
             }
-            let similar = choice.similar.map { SimilarIncident(source: sources[Int($0)], shared: likeness(Int($0))) }
+            let similar = choice.similar.map { SimilarIncident(source: SharedPostmortem(postmortems[Int($0)]), shared: likeness(Int($0))) }
             return RelatedIncidents(related: related, similar: similar)
         }
-        var result: [String: RelatedIncidents] = [:]
-        result.reserveCapacity(members.count)
-        for (member, page) in zip(members, pages) { result[postmortems[member].id] = page }
-        return (result, key)
     }
 
     /// What every member's page lists, in the order of `members`: backlinks and likenesses come from

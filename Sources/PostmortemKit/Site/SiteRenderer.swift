@@ -192,13 +192,16 @@ public enum SiteRenderer {
             let newer = index > 0 ? ordered[index - 1] : nil
             let older = index + 1 < ordered.count ? ordered[index + 1] : nil
             let path = SitePaths.incidentPage(id: postmortem.id)
-            let related = relations[postmortem.id] ?? RelatedIncidents(), recurrence = recurrences[postmortem.id] ?? Recurrence()
+            let recurrence = recurrences[postmortem.id] ?? Recurrence()
             let last = lastIncidents?[index]
+            // Described when its key or its view needs it: a page whose key is the last build's and is kept, never.
+            let id = postmortem.id
             page("incident", to: path, key: {
                 if let last, postmortem.revision != 0, last.revision == postmortem.revision { return last.key }
-                return keys.incident(path, postmortem, previous: older, next: newer, related: related, recurrence: recurrence)
+                return keys.incident(path, postmortem, previous: older, next: newer, related: relations[id] ?? RelatedIncidents(),
+                                     recurrence: recurrence)
             }) {
-                frozen.incident(postmortem, previous: older, next: newer, related: related,
+                frozen.incident(postmortem, previous: older, next: newer, related: relations[id] ?? RelatedIncidents(),
                                 recurrence: recurrence, postmortemsByID: byID)
             }
         }
