@@ -9,11 +9,8 @@ import Testing
 
     /// A copy of the sample knowledge base and a place for its site, removed by `cleanUp`.
     func workspace() throws -> (source: URL, out: URL, root: URL) {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-cache-\(UUID().uuidString)")
-        let source = root.appendingPathComponent("postmortems")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("postmortems"), to: source)
-        return (source, root.appendingPathComponent("site"), root)
+        let copy = try SampleCopy("cache")
+        return (copy.source, copy.out, copy.root)
     }
 
     /// A build; `racyWindow` 0 trusts the stamps of files written just before

@@ -10,30 +10,9 @@ import Testing
     static let configuration = packageRoot.appendingPathComponent("postmortem.yml").path
     static let file = "2024-03-08-admin-panel-down-pool-exhaustion.md"
 
-    struct Space {
-        let root: URL, source: URL, out: URL
+    typealias Space = SampleCopy
 
-        /// Replaces `old` with `new` in the postmortem's file.
-        func replace(_ old: String, with new: String, in file: String = OverviewTests.file) throws {
-            let url = source.appendingPathComponent(file)
-            let text = try String(contentsOf: url, encoding: .utf8)
-            #expect(text.contains(old), "the sample still has \(old)")
-            try Data(text.replacingOccurrences(of: old, with: new).utf8).write(to: url)
-        }
-
-        func append(_ line: String, to file: String = OverviewTests.file) throws {
-            let url = source.appendingPathComponent(file)
-            try Data((try String(contentsOf: url, encoding: .utf8) + "\n" + line + "\n").utf8).write(to: url)
-        }
-    }
-
-    func space() throws -> Space {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-overview-\(UUID().uuidString)")
-        let source = root.appendingPathComponent("postmortems")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("postmortems"), to: source)
-        return Space(root: root, source: source, out: root.appendingPathComponent("site"))
-    }
+    func space() throws -> Space { try SampleCopy("overview") }
 
     func options(_ space: Space, out: URL? = nil) -> Build.Options {
         var options = Build.Options(sourceFolder: space.source.path, outputFolder: (out ?? space.out).path,
@@ -56,7 +35,7 @@ import Testing
         let space = try space()
         defer { try? FileManager.default.removeItem(at: space.root) }
         #expect(try !build(space).overviewKept, "a first build has no overview to keep")
-        try space.append("A line about the fix.")
+        try space.append("A line about the fix.", to: Self.file)
         let bodyEdit = try build(space)
         #expect(bodyEdit.overviewKept)
         #expect(bodyEdit.pagesRendered == 1, "only the edited postmortem's page: \(bodyEdit.made)")
@@ -70,7 +49,7 @@ import Testing
         #expect(try files(space.out) == fresh(space))
 
         // The next body edit finds the overview as the title edit left it.
-        try space.append("A second line.")
+        try space.append("A second line.", to: Self.file)
         #expect(try build(space).overviewKept)
         #expect(try files(space.out) == fresh(space))
     }
@@ -97,7 +76,7 @@ import Testing
         let original = try Data(contentsOf: trends)
         try FileManager.default.removeItem(at: trends)
         try Data("edited by hand".utf8).write(to: trends)
-        try space.append("A line about the fix.")
+        try space.append("A line about the fix.", to: Self.file)
         let result = try build(space)
         #expect(!result.overviewKept, "the last build's overview is not all there")
         #expect(try Data(contentsOf: trends) == original)
@@ -120,7 +99,7 @@ import Testing
         let space = try space()
         defer { try? FileManager.default.removeItem(at: space.root) }
         try build(space)
-        try space.append("A line about the fix.")
+        try space.append("A line about the fix.", to: Self.file)
         let options = options(space)
         let configurationFile = try Check.configurationFile(path: Self.configuration)
         let check = try Check.run(folder: space.source.path, configurationFile: configurationFile, now: Self.day)
@@ -137,5 +116,15 @@ import Testing
                                     digests: DigestMemos(folder: BuildRecord.cacheFolder(of: options.outputFolder)),
                                     into: ChangingSink(staging: staging))
         }
+    }
+}
+
+extension SampleCopy {
+    /// Replaces `old` with `new` in the postmortem `file`.
+    fileprivate func replace(_ old: String, with new: String, in file: String = OverviewTests.file) throws {
+        let url = source.appendingPathComponent(file)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        #expect(text.contains(old), "the sample still has \(old)")
+        try Data(text.replacingOccurrences(of: old, with: new).utf8).write(to: url)
     }
 }

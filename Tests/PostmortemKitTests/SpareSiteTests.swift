@@ -10,28 +10,9 @@ import Testing
     static let day = Date(timeIntervalSince1970: 1_764_547_200)  // 2025-12-01T00:00Z
     static let configuration = packageRoot.appendingPathComponent("postmortem.yml").path
 
-    struct Space {
-        let root: URL, source: URL, out: URL
-        var spare: URL { BuildRecord.cacheFolder(of: out.path).appendingPathComponent(SiteWriter.Staging.spareName) }
+    typealias Space = SampleCopy
 
-        func page(_ id: String) -> URL { out.appendingPathComponent(SitePaths.incidentPage(id: id)) }
-        func sparePage(_ id: String) -> URL { spare.appendingPathComponent(SitePaths.incidentPage(id: id)) }
-
-        /// Adds a line to the end of a postmortem's body.
-        func edit(_ file: String, _ line: String) throws {
-            let url = source.appendingPathComponent(file)
-            let text = try String(contentsOf: url, encoding: .utf8)
-            try Data((text + "\n" + line + "\n").utf8).write(to: url)
-        }
-    }
-
-    func space() throws -> Space {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-spare-\(UUID().uuidString)")
-        let source = root.appendingPathComponent("postmortems")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("postmortems"), to: source)
-        return Space(root: root, source: source, out: root.appendingPathComponent("site"))
-    }
+    func space() throws -> Space { try SampleCopy("spare") }
 
     @discardableResult
     func build(_ space: Space, out: URL? = nil, configuration: String = configuration) throws -> Build.Result {
@@ -63,7 +44,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: space.spare.path), "a first build retires no site")
         let index = space.out.appendingPathComponent("search.html")
         let indexInode = inode(index)
-        try space.edit(Self.first, "First edit.")
+        try space.append("First edit.", to: Self.first)
         try build(space)
         #expect(FileManager.default.fileExists(atPath: space.spare.path), "the retired site is kept")
         let afterFirst = try Data(contentsOf: space.page(Self.firstID))
@@ -74,7 +55,7 @@ import Testing
 
         // The next edit rewrites the page the spare shares with the site in place: the
         // new page must be a new file, or the retired site would change under it.
-        try space.edit(Self.first, "Second edit.")
+        try space.append("Second edit.", to: Self.first)
         let result = try build(space)
         #expect(result.pagesRendered >= 1 && result.written?.filesChanged ?? 0 >= 1)
         #expect(try Data(contentsOf: space.sparePage(Self.firstID)) == afterFirst, "the retired page is as it was")
@@ -88,7 +69,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: space.root) }
         let fileManager = FileManager.default
         try build(space)
-        try space.edit(Self.first, "First edit.")
+        try space.append("First edit.", to: Self.first)
         try build(space)
         let spare = space.spare
         // A stray file and folder; a folder where a page goes; a file where a folder goes;
@@ -103,7 +84,7 @@ import Testing
         try fileManager.removeItem(at: spare.appendingPathComponent("search.html"))
         try Data("other bytes".utf8).write(to: spare.appendingPathComponent("search.html"))
 
-        try space.edit(Self.first, "Second edit.")
+        try space.append("Second edit.", to: Self.first)
         try build(space)
         let site = try files(space.out)
         #expect(site == (try fresh(space)))
@@ -132,7 +113,7 @@ import Testing
         let space = try space()
         defer { try? FileManager.default.removeItem(at: space.root) }
         try build(space)
-        try space.edit(Self.first, "First edit.")
+        try space.append("First edit.", to: Self.first)
         try build(space)
         let before = try files(space.out)
         let staging = try SiteWriter.Staging(output: space.out.path, sourceFolder: space.source.path)
@@ -141,7 +122,7 @@ import Testing
         staging.abandon()
         #expect(try files(space.out) == before)
         #expect(FileManager.default.fileExists(atPath: space.spare.path))
-        try space.edit(Self.first, "Second edit.")
+        try space.append("Second edit.", to: Self.first)
         try build(space)
         #expect(try files(space.out) == fresh(space))
     }
@@ -154,4 +135,11 @@ extension SpareSiteTests {
         try build(space, out: out, configuration: configuration)
         return try files(out)
     }
+}
+
+extension SampleCopy {
+    /// Where the retired site waits, and the page of `id` in the site and in the spare.
+    fileprivate var spare: URL { BuildRecord.cacheFolder(of: out.path).appendingPathComponent(SiteWriter.Staging.spareName) }
+    fileprivate func page(_ id: String) -> URL { out.appendingPathComponent(SitePaths.incidentPage(id: id)) }
+    fileprivate func sparePage(_ id: String) -> URL { spare.appendingPathComponent(SitePaths.incidentPage(id: id)) }
 }

@@ -76,6 +76,27 @@ extension FileManager {
     }
 }
 
+/// A copy of the sample knowledge base (`postmortems/`) in a new temporary
+/// folder `root`, with a place for its site (`out`): remove `root` when done.
+struct SampleCopy {
+    let root: URL, source: URL, out: URL
+
+    /// The folder's name starts with `pmkb-` and `name`.
+    init(_ name: String) throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-\(name)-\(UUID().uuidString)")
+        source = root.appendingPathComponent("postmortems")
+        out = root.appendingPathComponent("site")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("postmortems"), to: source)
+    }
+
+    /// Adds a line to the end of the body of the postmortem `file`.
+    func append(_ line: String, to file: String) throws {
+        let url = source.appendingPathComponent(file)
+        try Data((try String(contentsOf: url, encoding: .utf8) + "\n" + line + "\n").utf8).write(to: url)
+    }
+}
+
 /// Every file below `folder`, relative path → bytes: a built site, to compare whole.
 func files(_ folder: URL) throws -> [String: Data] {
     var result: [String: Data] = [:]

@@ -22,11 +22,8 @@ import Testing
     }
 
     func workspace() throws -> Workspace {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-user-files-\(UUID().uuidString)")
-        let source = root.appendingPathComponent("postmortems")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("postmortems"), to: source)
-        return Workspace(root: root, source: source, out: root.appendingPathComponent("site"))
+        let copy = try SampleCopy("user-files")
+        return Workspace(root: copy.root, source: copy.source, out: copy.out)
     }
 
     /// The user's files, put into `out`: path → bytes.
