@@ -39,6 +39,8 @@ import Testing
         let bodyEdit = try build(space)
         #expect(bodyEdit.overviewKept)
         #expect(bodyEdit.pagesRendered == 1, "only the edited postmortem's page: \(bodyEdit.made)")
+        #expect(!bodyEdit.made.contains(DataExport.jsonPath) && !bodyEdit.made.contains(DataExport.csvPath),
+                "the data files show no body: kept with the overview")
         #expect(try files(space.out) == fresh(space))
 
         // The title shows in every list: the overview is made, and shows it.
@@ -46,6 +48,7 @@ import Testing
         let titleEdit = try build(space)
         #expect(!titleEdit.overviewKept)
         #expect(titleEdit.made.contains("index.html"))
+        #expect(titleEdit.made.contains(DataExport.jsonPath) && titleEdit.made.contains(DataExport.csvPath))
         #expect(try files(space.out) == fresh(space))
 
         // The next body edit finds the overview as the title edit left it.

@@ -412,12 +412,14 @@ struct PageKeys: Sendable {
         combineRow(postmortem.id, into: &hasher)
     }
 
-    /// A postmortem's record in the data files (`DataExport`): the postmortem
-    /// (whose revision holds the configuration, so the metrics' definition)
-    /// and its recurrences.
+    /// A postmortem's record in the data files (`DataExport`): its outward
+    /// fields (no record shows a body's own parts; the metrics' definition
+    /// is in `global`) and its recurrences. A body edit leaves it alone.
     func record(_ postmortem: Postmortem, recurrence: Recurrence?) -> UInt64 {
         key("record", "") { hasher in
-            combine(postmortem, into: &hasher)
+            hasher.combine(postmortem.id)
+            // A postmortem made other than by the load stage has no outward digest: its revision.
+            if postmortem.outward != 0 { hasher.combine(postmortem.outward) } else { combine(postmortem, into: &hasher) }
             let recurrence = recurrence ?? Recurrence()
             hasher.combine(recurrence.recurrenceOf + ["/"] + recurrence.recurredBy)
             hasher.combine(recurrence.recurrenceOfCount)

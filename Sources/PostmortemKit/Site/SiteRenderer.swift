@@ -311,19 +311,10 @@ public enum SiteRenderer {
         }
         // The files made from every postmortem, each on its own.
         let pagePaths = jobs.map(\.path)
-        let recordKeys = Parallel.map(ordered, minimumChunk: 256) { keys.record($0, recurrence: recurrences[$0.id]) }
-        let dataFiles: [(step: String, make: @Sendable () throws -> Void)] = [
-            ("data: incidents.json", {
-                try DataExport.putJSON(ordered, recurrences: recurrences, definition: configuration.metrics,
-                                       keys: recordKeys, memo: digests?.recordFiles, into: memoized)
-            }),
+        var dataFiles: [(step: String, make: @Sendable () throws -> Void)] = [
             ("search index", {
                 try SearchIndex.write(ordered, context: frozen, memo: digests?.searchTerms, state: digests?.searchIndex,
                                       global: memo?.global ?? 0, into: memoized)
-            }),
-            ("data: incidents.csv", {
-                try DataExport.putCSV(ordered, recurrences: recurrences, definition: configuration.metrics,
-                                      keys: recordKeys, memo: digests?.recordFiles, into: memoized)
             }),
             ("data: feed, sitemap, theme files", {
                 for asset in theme.assets { try sink.put(asset.path, Array(asset.text.utf8)) }
@@ -333,6 +324,22 @@ public enum SiteRenderer {
                 }
             }),
         ]
+        // The records of every postmortem: made of their outward fields and
+        // recurrences, so part of the overview (a kept overview kept them above).
+        var recordKeys: [UInt64] = []
+        if keptOverview == nil {
+            recordKeys = Parallel.map(ordered, minimumChunk: 256) { keys.record($0, recurrence: recurrences[$0.id]) }
+            let frozenKeys = recordKeys
+            overviewEntries += [DataExport.jsonPath, DataExport.csvPath].map { Overview.Entry(path: $0, template: nil) }
+            dataFiles.insert(("data: incidents.json", {
+                try DataExport.putJSON(ordered, recurrences: recurrences, definition: configuration.metrics,
+                                       keys: frozenKeys, memo: digests?.recordFiles, into: memoized)
+            }), at: 0)
+            dataFiles.insert(("data: incidents.csv", {
+                try DataExport.putCSV(ordered, recurrences: recurrences, definition: configuration.metrics,
+                                      keys: frozenKeys, memo: digests?.recordFiles, into: memoized)
+            }), at: 2)
+        }
         // The long ones first.
         files.insert(contentsOf: dataFiles, at: 0)
         // Pages and files are independent: all of them on every core, the
@@ -375,7 +382,8 @@ public enum SiteRenderer {
             }
         }
         digests?.incidentKeys.finish()
-        digests?.recordFiles.finish()
+        // A kept overview kept the data files without reading where their records are: left for the next build.
+        if keptOverview == nil { digests?.recordFiles.finish() } else { digests?.recordFiles.leave() }
         let root = URL(fileURLWithPath: sourceFolder, isDirectory: true).standardizedFileURL
         for attachment in Set(postmortems.flatMap(\.body.attachments)).sorted() {
             try sink.copy("\(SitePaths.filesFolder)/\(attachment)", from: root.appendingPathComponent(attachment).path)
