@@ -190,6 +190,18 @@ public enum SiteWriter {
 
         /// Links the previous site's file of `path` into the new site, if it still has `stamp`.
         func keep(_ path: String, stamp: FileIO.Stamp) throws -> Bool {
+            // A spare's entry that is the site's file as it was stamped (the same inode, size and
+            // modification time) is the file in place: one `lstat`, and the site in place is not looked at.
+            if reusing, previousOwn.map({ $0.contains(path) }) ?? true {
+                var info = stat()
+                if lstat(stagingPath + "/" + path, &info) == 0, FileIO.Stamp(info) == stamp {
+                    lock.withLock {
+                        written += 1
+                        stamps[path] = stamp
+                    }
+                    return true
+                }
+            }
             guard let old = previousFile(path, stamp: stamp) else { return false }
             guard let linked = place(old, at: try prepare(path), stamp: stamp) else { return false }
             lock.withLock {
