@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PostmortemKit
 
@@ -36,6 +37,36 @@ import Testing
                            + "if it is another cause, leave it"],
                        source: "  key: DB Pool Exhaustion", file: "b.md"),
         ])
+    }
+
+    /// The close keys are kept for the keys in their order of first use: a
+    /// build whose keys are the last build's reads the answer back, and a
+    /// key added finds them again. The warnings are the same either way.
+    @Test func closeKeysAreReadBackWhileTheKeysAreTheSame() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-close-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("close-cause-keys.memo")
+        var files = [
+            ("b.md", frontMatter("id: B\ndate: 2024-05-01\ncause:\n  key: DB Pool Exhaustion\n  summary: again")),
+            ("a.md", frontMatter("id: A\ndate: 2024-01-01\ncause: {key: db-connection-pool-exhaustion}")),
+        ]
+        func warnings() -> (diagnostics: [Diagnostic], counts: (made: Int, read: Int)) {
+            let postmortems = loadAll(files).postmortems
+            let memo = DigestMemo(file: file, name: "close-cause-keys")
+            let found = LoadStage.closeCauseKeys(postmortems, memo: memo)
+            #expect(found == LoadStage.closeCauseKeys(postmortems), "the memo never changes the warnings")
+            return (found, memo.counts)
+        }
+        let first = warnings()
+        #expect(first.diagnostics.count == 1)
+        #expect(first.counts == (1, 0))
+        let again = warnings()
+        #expect(again.diagnostics == first.diagnostics)
+        #expect(again.counts == (0, 1), "the same keys: read back")
+        files.append(("c.md", frontMatter("id: C\ndate: 2024-06-01\ncause: {key: db-connection-pool-exhaustions}")))
+        let added = warnings()
+        #expect(added.counts == (1, 0), "a key added: found again")
+        #expect(added.diagnostics.count == 2)
     }
 
     @Test func keysDerivedFromSummariesAreNotCheckedForCloseness() {

@@ -140,6 +140,12 @@ public final class LoadCache: @unchecked Sendable {
         return kept
     }
 
+    /// Where `build` keeps which cause keys are close (`LoadStage.closeCauseKeys`),
+    /// beside the entries' folder; nil for a cache kept in memory.
+    func closeKeysMemo() -> DigestMemo? {
+        folder.map { DigestMemo(file: $0.deletingLastPathComponent().appendingPathComponent("close-cause-keys.memo"), name: "close-cause-keys") }
+    }
+
     /// Keeps this build's entries: in memory, or, on disk, where `folder`
     /// wrote them already, by removing the entries of files that are gone
     /// and giving those whose bytes were read and found the same the stamp

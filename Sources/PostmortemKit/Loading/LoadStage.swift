@@ -123,7 +123,7 @@ public enum LoadStage {
                 })
             }
         }, {
-            Profile.measure("load: across files") { crossFileDiagnostics(finished) }
+            Profile.measure("load: across files") { crossFileDiagnostics(finished, memo: cache?.closeKeysMemo()) }
         })
         diagnostics += acrossFiles
         diagnostics.sort { ($0.location, $0.severity) < ($1.location, $1.severity) }
@@ -145,9 +145,9 @@ public enum LoadStage {
     /// Duplicate ids (an error on every file after the first that uses the
     /// id), different ids that would share a page, and `related` ids that
     /// name no postmortem.
-    static func crossFileDiagnostics(_ postmortems: [Postmortem]) -> [Diagnostic] {
+    static func crossFileDiagnostics(_ postmortems: [Postmortem], memo: DigestMemo? = nil) -> [Diagnostic] {
         // The close cause keys (half the work at 10,000) beside the rest.
-        let (rest, closeKeys) = Parallel.both({ idDiagnostics(postmortems) }, { closeCauseKeys(postmortems) })
+        let (rest, closeKeys) = Parallel.both({ idDiagnostics(postmortems) }, { closeCauseKeys(postmortems, memo: memo) })
         return rest.ids + closeKeys + rest.related
     }
 
@@ -196,7 +196,9 @@ public enum LoadStage {
 
     /// A written cause key close to one used earlier (by date, then id) is a
     /// warning where it is written: one cause under two keys hides its recurrences.
-    static func closeCauseKeys(_ postmortems: [Postmortem]) -> [Diagnostic] {
+    /// `memo` keeps which keys are close for the keys in their order of first
+    /// use: the last build's answer while no key was added, removed or moved.
+    static func closeCauseKeys(_ postmortems: [Postmortem], memo: DigestMemo? = nil) -> [Diagnostic] {
         // By date, then id; each sort key made once, its date as a number.
         let keyed: [(key: (Int, String), postmortem: Postmortem)] = postmortems.map { ((CalendarDate.sortNumber($0.date), $0.id), $0) }
         let chronological = keyed.sorted { $0.key < $1.key }.map(\.postmortem)
@@ -208,7 +210,15 @@ public enum LoadStage {
                 keys.append(cause.key)
             }
         }
-        return CauseKeyProximity.closeToEarlier(keys).sorted { $0.key < $1.key }.compactMap { key, earlier in
+        let close: [String: String]
+        if let memo {
+            let digest = StableHasher.digest { $0.combine(keys) }
+            close = memo.value(for: digest) { CloseKeys(CauseKeyProximity.closeToEarlier(keys)) }.pairs
+            memo.finish()
+        } else {
+            close = CauseKeyProximity.closeToEarlier(keys)
+        }
+        return close.sorted { $0.key < $1.key }.compactMap { key, earlier in
             guard let postmortem = firstUse[key], let other = firstUse[earlier],
                   let site = postmortem.fieldSites[FrontMatter.causeKeySite(key)] else { return nil }
             return site.diagnostic(
@@ -223,5 +233,24 @@ public enum LoadStage {
         postmortem.fieldSites[field]
             ?? fallback.flatMap { postmortem.fieldSites[$0] }
             ?? FieldSite(location: SourceLocation(file: postmortem.source.path, line: 1, column: 1), lineText: "")
+    }
+}
+
+/// The keys close to an earlier one, and that one (`LoadStage.closeCauseKeys`), as the memo keeps them.
+struct CloseKeys: ByteCodable {
+    var pairs: [String: String]
+
+    init(_ pairs: [String: String]) { self.pairs = pairs }
+
+    func write(to writer: inout ByteWriter) {
+        let sorted = pairs.sorted { $0.key < $1.key }
+        writer.write(sorted.map(\.key))
+        writer.write(sorted.map(\.value))
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        let keys: [String] = try reader.read(), earlier: [String] = try reader.read()
+        guard keys.count == earlier.count else { throw ByteReader.Malformed() }
+        pairs = Dictionary(zip(keys, earlier), uniquingKeysWith: { first, _ in first })
     }
 }
