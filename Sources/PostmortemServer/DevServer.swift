@@ -56,6 +56,8 @@ public actor DevServer {
     let loadCache = LoadCache()
     let state = BuildState()
     let watcher: SourceWatcher
+    /// With inotify, the polls between two looks made anyway (10 s at the default 0.3 s).
+    static let lookEvery = 33
     private var server: HTTPServer?
     private var serverTask: Task<Void, Never>?
     private var watchTask: Task<Void, Never>?
@@ -132,23 +134,34 @@ public actor DevServer {
         serverTask = nil
     }
 
-    /// Polls the watched files; after a change, waits until two looks agree
-    /// (an editor's save, a `git checkout` of many files), then rebuilds.
+    /// Looks at the watched files every poll (on Linux, only when inotify
+    /// saw something happen, and every `lookEvery` polls in case it missed
+    /// it); after a change, waits until two looks agree (an editor's save, a
+    /// `git checkout` of many files), then rebuilds.
     private func watch(from baseline: [String: SourceWatcher.Stamp]) async {
         var last = baseline
         var quiet = 0
+        let wakeup = SourceWatcher.Wakeup()
+        /// A look, and the folders it looked into watched.
+        func look() -> [String: SourceWatcher.Stamp] {
+            let (stamps, folders) = watcher.look()
+            wakeup?.watch(folders + watcher.files.map { ($0 as NSString).deletingLastPathComponent }.map { $0.isEmpty ? "." : $0 })
+            return stamps
+        }
+        // Watched before the first look of the loop: a change after it is noticed.
+        if wakeup != nil { last = look() }
+        if last != baseline { await rebuild() }
         while !Task.isCancelled {
             try? await Task.sleep(for: options.pollInterval)
-            var current = watcher.snapshot()
-            if current == last {
-                quiet += 1
-                // About every 15 s a comment on the page streams: closed pages are noticed and dropped.
-                if quiet % 50 == 0 { await reload.ping() }
-                continue
-            }
+            quiet += 1
+            // About every 15 s a comment on the page streams: closed pages are noticed and dropped.
+            if quiet % 50 == 0 { await reload.ping() }
+            if let wakeup, !wakeup.pending(), quiet % Self.lookEvery != 0 { continue }
+            var current = look()
+            if current == last { continue }
             while !Task.isCancelled {
                 try? await Task.sleep(for: options.pollInterval)
-                let again = watcher.snapshot()
+                let again = look()
                 if again == current { break }
                 current = again
             }

@@ -298,4 +298,33 @@ struct Workspace {
         #expect(restored[a.path]?.size == settled[a.path]?.size && restored[a.path]?.modified == settled[a.path]?.modified)
         #expect(SourceWatcher.changes(from: settled, to: restored) == [a.path])
     }
+
+    /// On Linux, inotify says when a watched folder (or one below it, once
+    /// looked into) changed, so an idle `serve` does not list 10,000 files
+    /// three times a second; the notices are read once.
+    @Test func theWakeupHearsOfAChangeBelowTheWatchedFolders() throws {
+        #if os(Linux)
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-wakeup-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let nested = root.appendingPathComponent("2024/03")
+        try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
+        try Data("a".utf8).write(to: nested.appendingPathComponent("a.md"))
+        let watcher = SourceWatcher(folders: [root.path], files: [], excluded: nil)
+        let wakeup = try #require(SourceWatcher.Wakeup())
+        let look = watcher.look()
+        #expect(Set(look.folders) == [root.path, root.path + "/2024", root.path + "/2024/03"])
+        wakeup.watch(look.folders)
+        #expect(!wakeup.pending(), "nothing happened yet")
+        try Data("b".utf8).write(to: nested.appendingPathComponent("a.md"))
+        #expect(wakeup.pending(), "a file written two folders down")
+        #expect(!wakeup.pending(), "each notice is read once")
+        // A folder made after the look is heard of in its parent, and watched after the next look.
+        let later = root.appendingPathComponent("2025")
+        try FileManager.default.createDirectory(at: later, withIntermediateDirectories: true)
+        #expect(wakeup.pending())
+        wakeup.watch(watcher.look().folders)
+        try Data("c".utf8).write(to: later.appendingPathComponent("c.md"))
+        #expect(wakeup.pending())
+        #endif
+    }
 }
