@@ -179,14 +179,15 @@ extension RelatedIncidents {
         let position = Postmortem.firstPositions(postmortems)
         let isFirst = postmortems.indices.map { position[postmortems[$0].id] == $0 }
         let members = postmortems.indices.filter { isFirst[$0] }
-        // Each postmortem's values, without repeats, in its own order (what likeness lists).
-        let values = Parallel.map(postmortems, minimumChunk: 512) { Values($0) }
+        // Each postmortem's values, without repeats, in its own order (what likeness lists): made
+        // for choosing; choices read back describe the few pages asked for from their postmortems.
+        let allValues = Once { Parallel.map(postmortems, minimumChunk: 512) { Values($0) } }
         let textNeighbours = Profile.measure("analysis: text similarity") {
             TextSimilarity.neighbours(postmortems, memo: memos?.storyTerms, kept: memos?.storyNeighbours)
         }
 
         func chosen() -> [Choice] {
-            choose(postmortems, members: members, position: position, isFirst: isFirst, values: values,
+            choose(postmortems, members: members, position: position, isFirst: isFirst, values: allValues.value,
                    textNeighbours: textNeighbours, similarLimit: similarLimit)
         }
         let key = memos.map { _ in inputKey(postmortems, neighbours: textNeighbours, similarLimit: similarLimit) }
@@ -202,7 +203,7 @@ extension RelatedIncidents {
 
         var choiceOf = [Int32](repeating: -1, count: postmortems.count)
         for (number, member) in members.enumerated() { choiceOf[member] = Int32(number) }
-        return (Pages(postmortems: postmortems, position: position, choiceOf: choiceOf, choices: choices, values: values,
+        return (Pages(postmortems: postmortems, position: position, choiceOf: choiceOf, choices: choices, values: allValues.ifMade,
                       neighbours: textNeighbours), key)
     }
 
@@ -215,7 +216,8 @@ extension RelatedIncidents {
         /// Position → its choice's number, -1 for a later postmortem of a repeated id.
         let choiceOf: [Int32]
         let choices: [Choice]
-        let values: [Values]
+        /// Every postmortem's values, when they were made for choosing; else each page's are made when described.
+        let values: [Values]?
         let neighbours: [[(index: Int, cosine: Double)]]
 
         /// The page of the postmortem `id` (the first of that id); nil for an id no postmortem has.
@@ -240,7 +242,7 @@ extension RelatedIncidents {
             let choice = choices[number], neighbours = neighbours[member]
             /// What `member` shares with `other`, in full (lists of the shared values).
             func likeness(_ other: Int) -> Similarity {
-                let mine = values[member], theirs = values[other]
+                let mine = values?[member] ?? Values(postmortems[member]), theirs = values?[other] ?? Values(postmortems[other])
                 // The cosine of the story, as a candidate's is (the first given; `other` is a member).
                 let text = neighbours.first { $0.index == other }?.cosine ?? 0
                 return Similarity(causeKeys: mine.causes.filter(theirs.causes.contains),
@@ -326,14 +328,20 @@ extension RelatedIncidents {
         let digests = Parallel.map(Array(postmortems.indices), minimumChunk: 512) { index in
             let p = postmortems[index]
             return StableHasher.digest { hasher in
-                hasher.combine(p.id)
-                hasher.combine(p.date?.number ?? -1)
-                hasher.combine(p.related)
+                // The id, date, `related`, causes, services and tags are outward fields: their digest
+                // holds them (a postmortem made other than by the load stage has none: the fields).
+                if p.outward != 0 {
+                    hasher.combine(p.outward)
+                } else {
+                    hasher.combine(p.id)
+                    hasher.combine(p.date?.number ?? -1)
+                    hasher.combine(p.related)
+                    hasher.combine(p.causes.map(\.key))
+                    hasher.combine(p.causes.map { $0.category ?? "\u{0}" })
+                    hasher.combine(p.services)
+                    hasher.combine(p.tags)
+                }
                 hasher.combine(p.body.linkedPostmortems)
-                hasher.combine(p.causes.map(\.key))
-                hasher.combine(p.causes.map { $0.category ?? "\u{0}" })
-                hasher.combine(p.services)
-                hasher.combine(p.tags)
                 hasher.combine(neighbours[index].count)
                 for (other, cosine) in neighbours[index] {
                     hasher.combine(other)

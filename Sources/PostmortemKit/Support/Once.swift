@@ -10,6 +10,9 @@ final class Once<Value: Sendable>: @unchecked Sendable {
 
     init(_ make: @escaping @Sendable () -> Value) { self.make = make }
 
+    /// The value if something asked for it already; nil (and nothing made) if not.
+    var ifMade: Value? { lock.withLock { made } }
+
     /// The value; the first call makes it while the others wait.
     var value: Value {
         lock.withLock {
