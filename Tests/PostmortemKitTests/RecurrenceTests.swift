@@ -41,6 +41,38 @@ import Testing
         #expect(c.pendingItems.map(\.id) == ["B"] && c.pendingItems.map(\.item.title) == ["Pool alerts"])
     }
 
+    /// The memo gives what the analysis gives: made by the first build,
+    /// read back by the next (each incident's when asked for), and a value
+    /// that is not the postmortems' read as none, so the analysis runs again.
+    @Test func recurrencesReadBackFromTheMemoAreTheAnalysis() throws {
+        let postmortems = try MemoryTests.sample()
+        let expected = RecurrenceAnalysis.analyze(postmortems, timeZone: Self.utc)
+        #expect(expected.values.contains { $0.isRecurrence && !$0.pendingItems.isEmpty }, "the sample has recurrences with pending fixes")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-recurrences-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("recurrences.memo")
+        func analyzed(_ postmortems: [Postmortem]) -> (Recurrences, (made: Int, read: Int)) {
+            let memo = DigestMemo(file: file, name: "recurrences")
+            let result = RecurrenceAnalysis.analyze(postmortems, timeZone: Self.utc, memo: memo)
+            return (result, memo.counts)
+        }
+        let (made, first) = analyzed(postmortems)
+        #expect(first == (1, 0))
+        #expect(made.all == expected)
+        let (kept, second) = analyzed(postmortems)
+        #expect(second == (0, 1))
+        for p in postmortems { #expect(kept[p.id] == expected[p.id], "\(p.id)") }
+        #expect(kept.all == expected)
+        #expect(kept["no-such-id"] == nil)
+
+        // A value of other postmortems under the same key (as if the key failed to tell): not read.
+        let bytes = try #require(DigestMemo(file: file, name: "recurrences").peek(for: RecurrenceAnalysis.inputKey(postmortems, timeZone: Self.utc)) {
+            (reader: inout ByteReader) throws(ByteReader.Malformed) in reader.take(reader.remaining).map(Array.init) ?? []
+        })
+        #expect(throws: ByteReader.Malformed.self) { try Recurrences.Kept(bytes, Array(postmortems.prefix(3))) }
+        #expect(throws: ByteReader.Malformed.self) { try Recurrences.Kept(bytes + [1], postmortems) }
+    }
+
     @Test func theAnswerDoesNotDependOnFileOrderAndLinksAreSymmetric() {
         let expected = RecurrenceAnalysis.analyze(incidents(Self.chain), timeZone: Self.utc)
         for order in [[0, 1, 2], [2, 1, 0], [1, 0, 2], [1, 2, 0]] {

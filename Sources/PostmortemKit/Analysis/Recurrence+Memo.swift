@@ -6,12 +6,22 @@ import Foundation
 /// that changes none of them (a body, a title, an impact) reads them back
 /// instead of analysing every incident again.
 extension RecurrenceAnalysis {
-    static func analyze(_ postmortems: [Postmortem], timeZone: TimeZone, memo: DigestMemo?) -> [String: Recurrence] {
-        guard let memo else { return analyze(postmortems, timeZone: timeZone) }
+    /// The recurrences of `postmortems`, from `memo` when the last build
+    /// analysed the same input: checked whole, then each incident's read
+    /// when asked for (`Recurrences`), so a rebuild that renders one page
+    /// reads one.
+    static func analyze(_ postmortems: [Postmortem], timeZone: TimeZone, memo: DigestMemo?) -> Recurrences {
+        guard let memo else { return Recurrences(made: analyze(postmortems, timeZone: timeZone)) }
         defer { memo.finish() }
-        return memo.value(for: inputKey(postmortems, timeZone: timeZone),
-                          read: { (reader: inout ByteReader) throws(ByteReader.Malformed) in try read(&reader, postmortems) },
-                          write: { write($0, postmortems, to: &$1) }, make: { analyze(postmortems, timeZone: timeZone) })
+        let key = inputKey(postmortems, timeZone: timeZone)
+        if let kept = memo.value(for: key, read: { (reader: inout ByteReader) throws(ByteReader.Malformed) in
+            try Recurrences.Kept(reader.take(reader.remaining).map(Array.init) ?? [], postmortems)
+        }) {
+            return Recurrences(kept: kept)
+        }
+        let made = analyze(postmortems, timeZone: timeZone)
+        memo.keep(key) { write(made, postmortems, to: &$0) }
+        return Recurrences(made: made)
     }
 
     /// A digest of what `analyze` reads of `postmortems` (in their order) and the time zone.
@@ -69,8 +79,9 @@ extension RecurrenceAnalysis {
         }
     }
 
-    /// What `write` wrote, for the same postmortems; malformed when a position or item is not theirs.
-    static func read(_ reader: inout ByteReader, _ postmortems: [Postmortem]) throws(ByteReader.Malformed) -> [String: Recurrence] {
+    /// The recurrence `write` wrote at the reader (after its byte 1), for
+    /// the same postmortems; malformed when a position or item is not theirs.
+    static func readOne(_ reader: inout ByteReader, _ postmortems: [Postmortem]) throws(ByteReader.Malformed) -> Recurrence {
         func position() throws(ByteReader.Malformed) -> Int {
             let value = Int(try ByteReader.need(reader.uint32()))
             guard value < postmortems.count else { throw ByteReader.Malformed() }
@@ -89,31 +100,123 @@ extension RecurrenceAnalysis {
             guard value <= UInt64(postmortems.count) * UInt64(max(1, postmortems.count)) else { throw ByteReader.Malformed() }
             return Int(value)
         }
-        var result: [String: Recurrence] = [:]
-        for p in postmortems {
-            guard try ByteReader.need(reader.byte()) == 1 else { continue }
-            var recurrence = Recurrence()
-            recurrence.recurrenceOf = try ids()
-            recurrence.recurrenceOfCount = try count()
-            recurrence.recurredBy = try ids()
-            recurrence.recurredByCount = try count()
-            switch try ByteReader.need(reader.byte()) {
-            case 0: recurrence.verdict = nil
-            case 1: recurrence.verdict = .escaped
-            case 2: recurrence.verdict = .pending
-            default: throw ByteReader.Malformed()
-            }
-            let pending = Int(try ByteReader.need(reader.uint32()))
-            guard pending * 8 <= reader.remaining else { throw ByteReader.Malformed() }
-            for _ in 0..<pending {
-                let owner = postmortems[try position()]
-                let number = Int(try ByteReader.need(reader.uint32()))
-                guard number < owner.recurrenceFix.count else { throw ByteReader.Malformed() }
-                recurrence.pendingItems.append(Recurrence.PendingItem(id: owner.id, item: owner.recurrenceFix[number]))
-            }
-            recurrence.pendingCount = try count()
-            result[p.id] = recurrence
+        var recurrence = Recurrence()
+        recurrence.recurrenceOf = try ids()
+        recurrence.recurrenceOfCount = try count()
+        recurrence.recurredBy = try ids()
+        recurrence.recurredByCount = try count()
+        switch try ByteReader.need(reader.byte()) {
+        case 0: recurrence.verdict = nil
+        case 1: recurrence.verdict = .escaped
+        case 2: recurrence.verdict = .pending
+        default: throw ByteReader.Malformed()
         }
-        return result
+        let pending = Int(try ByteReader.need(reader.uint32()))
+        guard pending * 8 <= reader.remaining else { throw ByteReader.Malformed() }
+        for _ in 0..<pending {
+            let owner = postmortems[try position()]
+            let number = Int(try ByteReader.need(reader.uint32()))
+            guard number < owner.recurrenceFix.count else { throw ByteReader.Malformed() }
+            recurrence.pendingItems.append(Recurrence.PendingItem(id: owner.id, item: owner.recurrenceFix[number]))
+        }
+        recurrence.pendingCount = try count()
+        return recurrence
+    }
+}
+
+/// Every incident's recurrence, by id (the first postmortem of an id):
+/// made by this build, or kept by the last one, each read when asked for.
+struct Recurrences: Sendable {
+    private let made: [String: Recurrence]?
+    private let kept: Kept?
+
+    init(made: [String: Recurrence]) {
+        self.made = made
+        kept = nil
+    }
+
+    init(kept: Kept) {
+        made = nil
+        self.kept = kept
+    }
+
+    /// The recurrence of the postmortem `id`; nil when it has none.
+    subscript(id: String) -> Recurrence? {
+        if let made { return made[id] }
+        return kept?.recurrence(of: id)
+    }
+
+    /// Every recurrence, by id: a page of the overview reads most of them.
+    var all: [String: Recurrence] { made ?? kept?.all ?? [:] }
+
+    /// The memo's value of the last build, for the same postmortems in the
+    /// same order, checked whole when read (a position or item not theirs
+    /// makes it none), each recurrence decoded when asked for.
+    final class Kept: Sendable {
+        let bytes: [UInt8]
+        let postmortems: [Postmortem]
+        /// Position → where its recurrence starts in `bytes` (after its byte 1), -1 for none.
+        let starts: [Int32]
+        private let positions: Once<[String: Int]>
+
+        init(_ bytes: [UInt8], _ postmortems: [Postmortem]) throws(ByteReader.Malformed) {
+            guard bytes.count < Int(Int32.max) else { throw ByteReader.Malformed() }
+            var starts = [Int32](repeating: -1, count: postmortems.count)
+            let whole = bytes.withUnsafeBytes { buffer -> Bool in
+                var reader = ByteReader(buffer)
+                for position in postmortems.indices {
+                    guard let byte = reader.byte() else { return false }
+                    guard byte == 1 else { continue }
+                    starts[position] = Int32(buffer.count - reader.remaining)
+                    guard Self.skip(&reader, postmortems) else { return false }
+                }
+                return reader.isAtEnd
+            }
+            guard whole else { throw ByteReader.Malformed() }
+            self.bytes = bytes
+            self.postmortems = postmortems
+            self.starts = starts
+            positions = Once { Postmortem.firstPositions(postmortems) }
+        }
+
+        /// Past one recurrence, checked as `readOne` checks it but making nothing; false where `readOne` would fail.
+        static func skip(_ reader: inout ByteReader, _ postmortems: [Postmortem]) -> Bool {
+            let limit = UInt64(postmortems.count) * UInt64(max(1, postmortems.count))
+            func positions() -> Bool {
+                guard let count = reader.uint32(), Int(count) * 4 <= reader.remaining else { return false }
+                for _ in 0..<count { guard let position = reader.uint32(), Int(position) < postmortems.count else { return false } }
+                return true
+            }
+            func count() -> Bool { reader.uint64().map { $0 <= limit } ?? false }
+            guard positions(), count(), positions(), count(), let verdict = reader.byte(), verdict <= 2,
+                  let pending = reader.uint32(), Int(pending) * 8 <= reader.remaining else { return false }
+            for _ in 0..<pending {
+                guard let owner = reader.uint32(), Int(owner) < postmortems.count, let number = reader.uint32(),
+                      Int(number) < postmortems[Int(owner)].recurrenceFix.count else { return false }
+            }
+            return count()
+        }
+
+        func recurrence(of id: String) -> Recurrence? {
+            positions.value[id].flatMap(recurrence(at:))
+        }
+
+        /// The recurrence of the postmortem at `position`: checked when the value was read, so it reads.
+        func recurrence(at position: Int) -> Recurrence? {
+            let start = Int(starts[position])
+            guard start >= 0 else { return nil }
+            return bytes.withUnsafeBytes { buffer in
+                var reader = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[start...]))
+                return try? RecurrenceAnalysis.readOne(&reader, postmortems)
+            }
+        }
+
+        var all: [String: Recurrence] {
+            var result: [String: Recurrence] = [:]
+            for (position, p) in postmortems.enumerated() where starts[position] >= 0 && result[p.id] == nil {
+                result[p.id] = recurrence(at: position)
+            }
+            return result
+        }
     }
 }

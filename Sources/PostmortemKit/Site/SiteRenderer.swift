@@ -174,7 +174,7 @@ public enum SiteRenderer {
             guard keptOverview == nil else { return (recurrences: recurrences, figures: nil as OverviewFigures?) }
             // Trends: the statistics over the whole knowledge base, per configured period and per quarter.
             return Profile.measure("set-up: statistics") {
-                let samples = IncidentSample.make(ordered, configuration: configuration, recurrences: recurrences)
+                let samples = IncidentSample.make(ordered, configuration: configuration, recurrences: recurrences.all)
                 let metrics = OutageMetrics.report(samples, configuration: configuration)
                 let quarterly = metrics.granularity == .quarter ? metrics
                     : OutageMetrics.report(samples, configuration: configuration, granularity: .quarter)
@@ -192,17 +192,16 @@ public enum SiteRenderer {
             let newer = index > 0 ? ordered[index - 1] : nil
             let older = index + 1 < ordered.count ? ordered[index + 1] : nil
             let path = SitePaths.incidentPage(id: postmortem.id)
-            let recurrence = recurrences[postmortem.id] ?? Recurrence()
             let last = lastIncidents?[index]
             // Described when its key or its view needs it: a page whose key is the last build's and is kept, never.
             let id = postmortem.id
             page("incident", to: path, key: {
                 if let last, postmortem.revision != 0, last.revision == postmortem.revision { return last.key }
                 return keys.incident(path, postmortem, previous: older, next: newer, related: relations[id] ?? RelatedIncidents(),
-                                     recurrence: recurrence)
+                                     recurrence: recurrences[id] ?? Recurrence())
             }) {
                 frozen.incident(postmortem, previous: older, next: newer, related: relations[id] ?? RelatedIncidents(),
-                                recurrence: recurrence, postmortemsByID: byID)
+                                recurrence: recurrences[id] ?? Recurrence(), postmortemsByID: byID)
             }
         }
         // The overview: the index, the groups' pages and rankings, the action
@@ -223,6 +222,7 @@ public enum SiteRenderer {
             let (causes, categories, services, tags) = setUp.groups
             let actionItems = setUp.actionItems
             let (samples, metrics, quarterly) = (figures.samples, figures.metrics, figures.quarterly)
+            let recurrences = recurrences.all
             let first = jobs.count
             // The index is its rows (the first page, the filters, the counts): a body edit leaves it alone.
             page("index", to: "index.html", key: { keys.rows("index.html", ordered, template: "index") }) { frozen.index(ordered) }
@@ -328,6 +328,7 @@ public enum SiteRenderer {
         // recurrences, so part of the overview (a kept overview kept them above).
         var recordKeys: [UInt64] = []
         if keptOverview == nil {
+            let recurrences = recurrences.all
             recordKeys = Parallel.map(ordered, minimumChunk: 256) { keys.record($0, recurrence: recurrences[$0.id]) }
             let frozenKeys = recordKeys
             overviewEntries += [DataExport.jsonPath, DataExport.csvPath].map { Overview.Entry(path: $0, template: nil) }
