@@ -183,14 +183,14 @@ extension RelatedIncidents {
         // for choosing; choices read back describe the few pages asked for from their postmortems.
         let allValues = Once { Parallel.map(postmortems, minimumChunk: 512) { Values($0) } }
         let textNeighbours = Profile.measure("analysis: text similarity") {
-            TextSimilarity.neighbours(postmortems, memo: memos?.storyTerms, kept: memos?.storyNeighbours)
+            TextSimilarity.lazyNeighbours(postmortems, memo: memos?.storyTerms, kept: memos?.storyNeighbours)
         }
 
         func chosen() -> [Choice] {
             choose(postmortems, members: members, position: position, isFirst: isFirst, values: allValues.value,
-                   textNeighbours: textNeighbours, similarLimit: similarLimit)
+                   textNeighbours: textNeighbours.lists.value, similarLimit: similarLimit)
         }
-        let key = memos.map { _ in inputKey(postmortems, neighbours: textNeighbours, similarLimit: similarLimit) }
+        let key = memos.map { _ in inputKey(postmortems, stories: textNeighbours.key, similarLimit: similarLimit) }
         let choices = memos.map { memos in
             defer { memos.relatedChoices.finish() }
             return memos.relatedChoices.value(
@@ -204,7 +204,7 @@ extension RelatedIncidents {
         var choiceOf = [Int32](repeating: -1, count: postmortems.count)
         for (number, member) in members.enumerated() { choiceOf[member] = Int32(number) }
         return (Pages(postmortems: postmortems, position: position, choiceOf: choiceOf, choices: choices, values: allValues.ifMade,
-                      neighbours: textNeighbours), key)
+                      neighbours: textNeighbours.lists), key)
     }
 
     /// Every page's choice, described (the postmortems, the reasons, what is
@@ -218,7 +218,8 @@ extension RelatedIncidents {
         let choices: [Choice]
         /// Every postmortem's values, when they were made for choosing; else each page's are made when described.
         let values: [Values]?
-        let neighbours: [[(index: Int, cosine: Double)]]
+        /// Decoded when a page is first described.
+        let neighbours: Once<[[(index: Int, cosine: Double)]]>
 
         /// The page of the postmortem `id` (the first of that id); nil for an id no postmortem has.
         subscript(id: String) -> RelatedIncidents? {
@@ -239,7 +240,7 @@ extension RelatedIncidents {
         func describe(_ member: Int) -> RelatedIncidents {
             let number = Int(choiceOf[member])
             guard number >= 0 else { return RelatedIncidents() }
-            let choice = choices[number], neighbours = neighbours[member]
+            let choice = choices[number], neighbours = neighbours.value[member]
             /// What `member` shares with `other`, in full (lists of the shared values).
             func likeness(_ other: Int) -> Similarity {
                 let mine = values?[member] ?? Values(postmortems[member]), theirs = values?[other] ?? Values(postmortems[other])
@@ -322,9 +323,12 @@ extension RelatedIncidents {
         }.flatMap { $0 }
     }
 
-    /// A digest of everything `choose` reads: each postmortem's id, date, `related`, links and values, and
-    /// its story's neighbours (the limits are the tool's, whose stamp the memo's generation holds).
-    static func inputKey(_ postmortems: [Postmortem], neighbours: [[(index: Int, cosine: Double)]], similarLimit: Int) -> UInt64 {
+    /// A digest of everything `choose` reads: each postmortem's id, date,
+    /// `related`, links and values, and the stories' key
+    /// (`TextSimilarity.storiesKey`), of which every story's neighbours are
+    /// a pure function (the limits are the tool's, whose stamp the memo's
+    /// generation holds).
+    static func inputKey(_ postmortems: [Postmortem], stories: UInt64, similarLimit: Int) -> UInt64 {
         let digests = Parallel.map(Array(postmortems.indices), minimumChunk: 512) { index in
             let p = postmortems[index]
             return StableHasher.digest { hasher in
@@ -342,15 +346,11 @@ extension RelatedIncidents {
                     hasher.combine(p.tags)
                 }
                 hasher.combine(p.body.linkedPostmortems)
-                hasher.combine(neighbours[index].count)
-                for (other, cosine) in neighbours[index] {
-                    hasher.combine(other)
-                    hasher.combine(cosine)
-                }
             }
         }
         return StableHasher.digest { hasher in
             hasher.combine(similarLimit)
+            hasher.combine(stories)
             hasher.combine(digests.count)
             for digest in digests { hasher.combine(digest) }
         }

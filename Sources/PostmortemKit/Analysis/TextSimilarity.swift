@@ -22,17 +22,41 @@ public enum TextSimilarity {
     /// on every other story's, so one changed story computes them all again).
     static func neighbours(_ postmortems: [Postmortem], memo: DigestMemo? = nil,
                            kept: DigestMemo?) -> [[(index: Int, cosine: Double)]] {
-        guard let kept else { return neighbours(postmortems, memo: memo) }
-        defer { kept.finish() }
-        let key = StableHasher.digest { hasher in
-            hasher.combine(postmortems.count)
-            for postmortem in postmortems { hasher.combine(storyKey(postmortem)) }
+        lazyNeighbours(postmortems, memo: memo, kept: kept).lists.value
+    }
+
+    /// The digest of every story (`storyKey`) in order: what the neighbours
+    /// of every story are a pure function of.
+    static func storiesKey(_ postmortems: [Postmortem]) -> UInt64 {
+        let keys = Parallel.map(postmortems, minimumChunk: 512, storyKey)
+        return StableHasher.digest { hasher in
+            hasher.combine(keys.count)
+            for key in keys { hasher.combine(key) }
         }
-        if let lists = kept.value(for: key, read: { (reader: inout ByteReader) throws(ByteReader.Malformed) in
-            try Self.read(&reader, count: postmortems.count)
+    }
+
+    /// `neighbours(_:memo:kept:)`, with the stories' key: the lists kept by
+    /// the last build are decoded when first asked for (a rebuild that
+    /// reads the related choices back describes a page or two, and reads
+    /// none), the others computed now.
+    static func lazyNeighbours(_ postmortems: [Postmortem], memo: DigestMemo? = nil, kept: DigestMemo?)
+        -> (key: UInt64, lists: Once<[[(index: Int, cosine: Double)]]>) {
+        let key = storiesKey(postmortems)
+        guard let kept else {
+            let lists = neighbours(postmortems, memo: memo)
+            return (key, Once { lists })
+        }
+        defer { kept.finish() }
+        if let bytes = kept.value(for: key, read: { (reader: inout ByteReader) throws(ByteReader.Malformed) in
+            reader.take(reader.remaining).map(Array.init) ?? []
         }) {
             memo?.leave()
-            return lists
+            // Checked by the memo (its bytes are those written); should they still not read, computed.
+            return (key, Once {
+                ByteReader.whole(bytes) { (reader: inout ByteReader) throws(ByteReader.Malformed) in
+                    try Self.read(&reader, count: postmortems.count)
+                } ?? neighbours(postmortems)
+            })
         }
         let lists = neighbours(postmortems, memo: memo)
         kept.keep(key) { writer in
@@ -44,7 +68,7 @@ public enum TextSimilarity {
                 }
             }
         }
-        return lists
+        return (key, Once { lists })
     }
 
     /// Neighbour lists as `neighbours(_:memo:kept:)` keeps them: for each of
