@@ -57,6 +57,27 @@ import Testing
         #expect(try files(space.out) == fresh(space))
     }
 
+    /// A kept overview keys a page or two: their postmortems' digests are
+    /// made when asked for, and are those a table of all of them holds.
+    @Test func pageKeysMadeWhenAskedAreTheTable() throws {
+        let ordered = try MemoryTests.sample().sorted { $0.id.utf8Precedes($1.id) }
+        let byID = Dictionary(ordered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let names = PageNames(ordered)
+        let eager = PageKeys(global: 7, ordered: ordered, byID: byID, names: names, metrics: .default)
+        let lazy = PageKeys(global: 7, ordered: ordered, byID: byID, names: names, metrics: .default, eager: false)
+        for (index, p) in ordered.enumerated() {
+            let path = SitePaths.incidentPage(id: p.id)
+            let previous = index > 0 ? ordered[index - 1] : nil
+            func key(_ keys: PageKeys) -> UInt64 {
+                keys.incident(path, p, previous: previous, next: ordered.last, related: RelatedIncidents(), recurrence: Recurrence())
+            }
+            #expect(key(lazy) == key(eager), "\(p.id)")
+            #expect(lazy.record(p, recurrence: nil) == eager.record(p, recurrence: nil))
+        }
+        #expect(lazy.overview("trends", "trends.html") == eager.overview("trends", "trends.html"))
+        #expect(lazy.rows("index.html", ordered) == eager.rows("index.html", ordered))
+    }
+
     @Test func aPostmortemAddedOrRemovedMakesTheOverview() throws {
         let space = try space()
         defer { try? FileManager.default.removeItem(at: space.root) }

@@ -200,35 +200,82 @@ final class FragmentCache: @unchecked Sendable {
 /// The keys of the pages: what each page kind's view reads, as a digest.
 struct PageKeys: Sendable {
     let global: UInt64
-    /// Postmortem id → its revision and the paths of the pages its causes,
-    /// categories, services and tags link to (they change when another name clashes).
-    let revisions: [String: UInt64]
-    /// Every postmortem, in the site's order.
-    let all: UInt64
-    /// Postmortem id → what its row in a table shows (`PageContext.makeRow`),
-    /// which a body edit leaves alone unless it changes an inferred time to
-    /// recover or the language; the configuration is in `global`.
-    let rowDigests: [String: UInt64]
+    /// Each postmortem's digests, for every postmortem (`eager`, when the
+    /// overview is made: its pages read them all), or for the few a rebuild
+    /// asks for, made when asked from `byID`.
+    private let table: Table?
+    private let ordered: [Postmortem]
+    private let byID: [String: Postmortem]
+    private let names: PageNames
+    private let metrics: MetricsDefinition
 
-    init(global: UInt64, ordered: [Postmortem], names: PageNames, metrics: MetricsDefinition) {
+    struct Table: Sendable {
+        /// Postmortem id → its revision and the paths of the pages its causes,
+        /// categories, services and tags link to (they change when another name clashes).
+        var revisions: [String: UInt64]
+        /// Every postmortem, in the site's order.
+        var all: UInt64
+        /// Postmortem id → what its row in a table shows (`PageContext.makeRow`),
+        /// which a body edit leaves alone unless it changes an inferred time to
+        /// recover or the language; the configuration is in `global`.
+        var rowDigests: [String: UInt64]
+    }
+
+    /// `byID`: the first postmortem of each id of `ordered`.
+    init(global: UInt64, ordered: [Postmortem], byID: [String: Postmortem], names: PageNames, metrics: MetricsDefinition,
+         eager: Bool = true) {
         self.global = global
+        self.ordered = ordered
+        self.byID = byID
+        self.names = names
+        self.metrics = metrics
+        guard eager else {
+            table = nil
+            return
+        }
         let digests = Parallel.map(ordered, minimumChunk: 256) { p in
-            (revision: StableHasher.digest { hasher in
-                hasher.combine(p.revision)
-                for cause in p.causes {
-                    hasher.combine(names.path(.causes, cause.key))
-                    hasher.combine(cause.category.map { names.path(.categories, $0) })
-                }
-                hasher.combine(p.services.map { names.path(.services, $0) })
-                hasher.combine(p.tags.map { names.path(.tags, $0) })
-            }, row: Self.row(p, names: names, metrics: metrics))
+            (revision: Self.revision(p, names: names), row: Self.row(p, names: names, metrics: metrics))
         }
         let ids = ordered.map(\.id)
-        revisions = Dictionary(zip(ids, digests.map(\.revision)), uniquingKeysWith: { first, _ in first })
-        rowDigests = Dictionary(zip(ids, digests.map(\.row)), uniquingKeysWith: { first, _ in first })
-        all = StableHasher.digest { hasher in
-            hasher.combine(digests.count)
-            for digest in digests { hasher.combine(digest.revision) }
+        table = Table(revisions: Dictionary(zip(ids, digests.map(\.revision)), uniquingKeysWith: { first, _ in first }),
+                      all: StableHasher.digest { hasher in
+                          hasher.combine(digests.count)
+                          for digest in digests { hasher.combine(digest.revision) }
+                      },
+                      rowDigests: Dictionary(zip(ids, digests.map(\.row)), uniquingKeysWith: { first, _ in first }))
+    }
+
+    /// A postmortem's revision with the paths of the pages its causes, categories, services and tags link to.
+    static func revision(_ p: Postmortem, names: PageNames) -> UInt64 {
+        StableHasher.digest { hasher in
+            hasher.combine(p.revision)
+            for cause in p.causes {
+                hasher.combine(names.path(.causes, cause.key))
+                hasher.combine(cause.category.map { names.path(.categories, $0) })
+            }
+            hasher.combine(p.services.map { names.path(.services, $0) })
+            hasher.combine(p.tags.map { names.path(.tags, $0) })
+        }
+    }
+
+    /// The row digest of the postmortem `id`; 0 for an id no postmortem has.
+    private func rowDigest(_ id: String) -> UInt64 {
+        if let table { return table.rowDigests[id] ?? 0 }
+        return byID[id].map { Self.row($0, names: names, metrics: metrics) } ?? 0
+    }
+
+    /// The revision digest of `postmortem` (of the first of its id).
+    private func revisionDigest(_ postmortem: Postmortem) -> UInt64 {
+        if let table { return table.revisions[postmortem.id] ?? postmortem.revision }
+        return byID[postmortem.id].map { Self.revision($0, names: names) } ?? postmortem.revision
+    }
+
+    /// Every postmortem's revision digest, in the site's order: made now when the table was not.
+    private var all: UInt64 {
+        if let table { return table.all }
+        return StableHasher.digest { hasher in
+            hasher.combine(ordered.count)
+            for p in ordered { hasher.combine(Self.revision(p, names: names)) }
         }
     }
 
@@ -332,7 +379,7 @@ struct PageKeys: Sendable {
     /// What a link to postmortem `id` shows: its row's digest.
     private func combineRow(_ id: String, into hasher: inout StableHasher) {
         hasher.combine(id)
-        hasher.combine(rowDigests[id] ?? 0)
+        hasher.combine(rowDigest(id))
     }
 
     /// Pending fixes as a list shows them: each item, and its postmortem's
@@ -356,7 +403,7 @@ struct PageKeys: Sendable {
 
     private func combine(_ postmortem: Postmortem, into hasher: inout StableHasher) {
         hasher.combine(postmortem.id)
-        hasher.combine(revisions[postmortem.id] ?? postmortem.revision)
+        hasher.combine(revisionDigest(postmortem))
     }
 
     /// A page made from the whole knowledge base (index, rankings, trends…).

@@ -130,13 +130,16 @@ public enum SiteRenderer {
         context.names = PageNames(ordered)
         let names = context.names
         context.fragments = FragmentCache(library: library, maker: context)
-        let keys = PageKeys(global: memo?.global ?? 0, ordered: ordered, names: names, metrics: configuration.metrics)
         let memoized = MemoizedSink(sink: sink, memo: memo)
         // The overview of the last build, when nothing it is made of changed and its files are as that build left them.
         let overviewKey = memo.flatMap { Overview.key(ordered, global: $0.global) }
         let keptOverview = keepingOverview
             ? overviewKey.flatMap { key in digests.flatMap { Overview.kept(for: key, memo: $0.overview, keys: memo, sink: memoized) } }
             : nil
+        let byID = Dictionary(ordered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // A kept overview leaves a page or two to key: their postmortems' digests are made when asked for.
+        let keys = PageKeys(global: memo?.global ?? 0, ordered: ordered, byID: byID, names: names, metrics: configuration.metrics,
+                            eager: keptOverview == nil)
         /// Pages are independent: each job makes its view and renders it, all of them on every core.
         var jobs: [PageJob] = []
         func page(_ template: String, to path: String, key: (@Sendable () -> UInt64)? = nil,
@@ -183,7 +186,6 @@ public enum SiteRenderer {
         })
         let relations = overview.relations.pages, recurrences = statistics.recurrences
         Memory.releaseFreedPages()
-        let byID = Dictionary(ordered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         // The incident pages' keys of the last build, when all but their own postmortems is the same.
         let incidentsKey = IncidentKeys.key(overview: overviewKey, relations: overview.relations.inputKey)
         let lastIncidents = incidentsKey.flatMap { key in digests?.incidentKeys.value(for: key, read: IncidentKeys.read) }
