@@ -13,12 +13,17 @@ struct PageNames: Sendable {
     init() {}
 
     init(_ postmortems: [Postmortem]) {
-        let names: [Kind: Set<String>] = [
-            .causes: Set(postmortems.flatMap { $0.causes.map(\.key) }),
-            .categories: Set(postmortems.flatMap { $0.causes.compactMap(\.category) }),
-            .services: Set(postmortems.flatMap(\.services)),
-            .tags: Set(postmortems.flatMap(\.tags)),
-        ]
+        // One pass, no list of every value made first (a third of a one-edit rebuild's work here).
+        var causes: Set<String> = [], categories: Set<String> = [], services: Set<String> = [], tags: Set<String> = []
+        for postmortem in postmortems {
+            for cause in postmortem.causes {
+                causes.insert(cause.key)
+                if let category = cause.category { categories.insert(category) }
+            }
+            for service in postmortem.services { services.insert(service) }
+            for tag in postmortem.tags { tags.insert(tag) }
+        }
+        let names: [Kind: Set<String>] = [.causes: causes, .categories: categories, .services: services, .tags: tags]
         for kind in Kind.allCases {
             var used: Set<String> = []
             var table: [String: String] = [:]
