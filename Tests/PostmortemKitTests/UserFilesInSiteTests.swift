@@ -100,6 +100,26 @@ import Testing
         #expect(own.count == afterEdit.written?.filesWritten)
     }
 
+    /// The marker's list reads back as written: names with line breaks,
+    /// backslashes and Japanese, the last line with or without its break.
+    @Test func theMarkersListReadsBackAsWritten() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-marker-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let paths: Set<String> = ["index.html", "files/a\\b.png", "files/two\nlines.txt", "files/cr\r.txt", "tags/障害.html"]
+        let marker = folder.appendingPathComponent(SiteWriter.markerName)
+        var bytes = SiteManifest.text(of: paths)
+        try Data(bytes).write(to: marker)
+        #expect(SiteManifest.ownFiles(of: folder) == paths)
+        bytes.removeLast()
+        try Data(bytes).write(to: marker)
+        #expect(SiteManifest.ownFiles(of: folder) == paths, "no line break after the last path")
+        try Data(Array(SiteManifest.header.utf8)).write(to: marker)
+        #expect(SiteManifest.ownFiles(of: folder) == [])
+        try Data("Written by an older version\n".utf8).write(to: marker)
+        #expect(SiteManifest.ownFiles(of: folder) == nil, "no list")
+    }
+
     @Test func aPageOfTheToolsThatTheUserEditedIsStillTheTools() throws {
         let space = try workspace()
         defer { try? FileManager.default.removeItem(at: space.root) }

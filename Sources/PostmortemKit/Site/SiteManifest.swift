@@ -41,10 +41,17 @@ enum SiteManifest {
     /// when there is no marker or it holds no list (a site of a version
     /// before the list).
     static func ownFiles(of root: URL) -> Set<String>? {
-        guard let bytes = FileIO.read(root.appendingPathComponent(SiteWriter.markerName).path) else { return nil }
-        let text = String(decoding: bytes, as: UTF8.self)
-        guard let start = text.range(of: "\nfiles:\n") else { return nil }
-        return Set(text[start.upperBound...].split(separator: "\n", omittingEmptySubsequences: true).map { unescape(String($0)) })
+        guard let bytes = FileIO.read(root.appendingPathComponent(SiteWriter.markerName).path),
+              let start = bytes.firstRange(of: Array("\nfiles:\n".utf8))?.upperBound else { return nil }
+        // Line by line over the bytes (12,500 lines at 10,000 postmortems; splitting the text as
+        // characters took a twentieth of a one-edit rebuild).
+        var files: Set<String> = []
+        var line = start
+        for index in start...bytes.count where index == bytes.count || bytes[index] == 0x0A {
+            if index > line { files.insert(unescape(String(decoding: bytes[line..<index], as: UTF8.self))) }
+            line = index + 1
+        }
+        return files
     }
 
     static func unescape(_ line: String) -> String {
