@@ -66,9 +66,7 @@ import Testing
         #expect(kept["no-such-id"] == nil)
 
         // A value of other postmortems under the same key (as if the key failed to tell): not read.
-        let bytes = try #require(DigestMemo(file: file, name: "recurrences").peek(for: RecurrenceAnalysis.inputKey(postmortems, timeZone: Self.utc)) {
-            (reader: inout ByteReader) throws(ByteReader.Malformed) in reader.take(reader.remaining).map(Array.init) ?? []
-        })
+        let bytes = try #require(DigestMemo(file: file, name: "recurrences").bytes(for: RecurrenceAnalysis.inputKey(postmortems, timeZone: Self.utc)))
         #expect(throws: ByteReader.Malformed.self) { try Recurrences.Kept(bytes, Array(postmortems.prefix(3))) }
         #expect(throws: ByteReader.Malformed.self) { try Recurrences.Kept(bytes + [1], postmortems) }
     }

@@ -14,9 +14,7 @@ extension RecurrenceAnalysis {
         guard let memo else { return Recurrences(made: analyze(postmortems, timeZone: timeZone)) }
         defer { memo.finish() }
         let key = inputKey(postmortems, timeZone: timeZone)
-        if let kept = memo.value(for: key, read: { (reader: inout ByteReader) throws(ByteReader.Malformed) in
-            try Recurrences.Kept(reader.take(reader.remaining).map(Array.init) ?? [], postmortems)
-        }) {
+        if let kept = memo.bytes(for: key).flatMap({ try? Recurrences.Kept($0, postmortems) }) {
             return Recurrences(kept: kept)
         }
         let made = analyze(postmortems, timeZone: timeZone)
@@ -81,7 +79,10 @@ extension RecurrenceAnalysis {
 
     /// The recurrence `write` wrote at the reader (after its byte 1), for
     /// the same postmortems; malformed when a position or item is not theirs.
-    static func readOne(_ reader: inout ByteReader, _ postmortems: [Postmortem]) throws(ByteReader.Malformed) -> Recurrence {
+    /// Not `making`, it is only checked and read past: an empty recurrence,
+    /// no list made.
+    static func readOne(_ reader: inout ByteReader, _ postmortems: [Postmortem],
+                        making: Bool = true) throws(ByteReader.Malformed) -> Recurrence {
         func position() throws(ByteReader.Malformed) -> Int {
             let value = Int(try ByteReader.need(reader.uint32()))
             guard value < postmortems.count else { throw ByteReader.Malformed() }
@@ -91,8 +92,11 @@ extension RecurrenceAnalysis {
             let count = Int(try ByteReader.need(reader.uint32()))
             guard count * 4 <= reader.remaining else { throw ByteReader.Malformed() }
             var ids: [String] = []
-            ids.reserveCapacity(count)
-            for _ in 0..<count { ids.append(postmortems[try position()].id) }
+            if making { ids.reserveCapacity(count) }
+            for _ in 0..<count {
+                let id = postmortems[try position()].id
+                if making { ids.append(id) }
+            }
             return ids
         }
         func count() throws(ByteReader.Malformed) -> Int {
@@ -117,7 +121,7 @@ extension RecurrenceAnalysis {
             let owner = postmortems[try position()]
             let number = Int(try ByteReader.need(reader.uint32()))
             guard number < owner.recurrenceFix.count else { throw ByteReader.Malformed() }
-            recurrence.pendingItems.append(Recurrence.PendingItem(id: owner.id, item: owner.recurrenceFix[number]))
+            if making { recurrence.pendingItems.append(Recurrence.PendingItem(id: owner.id, item: owner.recurrenceFix[number])) }
         }
         recurrence.pendingCount = try count()
         return recurrence
@@ -168,7 +172,7 @@ struct Recurrences: Sendable {
                     guard let byte = reader.byte() else { return false }
                     guard byte == 1 else { continue }
                     starts[position] = Int32(buffer.count - reader.remaining)
-                    guard Self.skip(&reader, postmortems) else { return false }
+                    guard (try? RecurrenceAnalysis.readOne(&reader, postmortems, making: false)) != nil else { return false }
                 }
                 return reader.isAtEnd
             }
@@ -177,24 +181,6 @@ struct Recurrences: Sendable {
             self.postmortems = postmortems
             self.starts = starts
             positions = Once { Postmortem.firstPositions(postmortems) }
-        }
-
-        /// Past one recurrence, checked as `readOne` checks it but making nothing; false where `readOne` would fail.
-        static func skip(_ reader: inout ByteReader, _ postmortems: [Postmortem]) -> Bool {
-            let limit = UInt64(postmortems.count) * UInt64(max(1, postmortems.count))
-            func positions() -> Bool {
-                guard let count = reader.uint32(), Int(count) * 4 <= reader.remaining else { return false }
-                for _ in 0..<count { guard let position = reader.uint32(), Int(position) < postmortems.count else { return false } }
-                return true
-            }
-            func count() -> Bool { reader.uint64().map { $0 <= limit } ?? false }
-            guard positions(), count(), positions(), count(), let verdict = reader.byte(), verdict <= 2,
-                  let pending = reader.uint32(), Int(pending) * 8 <= reader.remaining else { return false }
-            for _ in 0..<pending {
-                guard let owner = reader.uint32(), Int(owner) < postmortems.count, let number = reader.uint32(),
-                      Int(number) < postmortems[Int(owner)].recurrenceFix.count else { return false }
-            }
-            return count()
         }
 
         func recurrence(of id: String) -> Recurrence? {

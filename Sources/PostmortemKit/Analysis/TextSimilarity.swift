@@ -47,9 +47,7 @@ public enum TextSimilarity {
             return (key, Once { lists })
         }
         defer { kept.finish() }
-        if let bytes = kept.value(for: key, read: { (reader: inout ByteReader) throws(ByteReader.Malformed) in
-            reader.take(reader.remaining).map(Array.init) ?? []
-        }) {
+        if let bytes = kept.bytes(for: key) {
             memo?.leave()
             // Checked by the memo (its bytes are those written); should they still not read, computed.
             return (key, Once {

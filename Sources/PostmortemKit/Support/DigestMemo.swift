@@ -142,20 +142,38 @@ final class DigestMemo: @unchecked Sendable {
     /// The last build's value for `digest`, read by `read`; nil when it had none (or not one `read` can read).
     func value<Value>(for digest: UInt64, read: (inout ByteReader) throws(ByteReader.Malformed) -> Value) -> Value? {
         guard let value = peek(for: digest, read: read) else { return nil }
-        lock.withLock {
-            guard used[digest] == nil else { return }
-            used[digest] = .some(nil)
-            readCount += 1
-        }
+        markUsed(digest)
         return value
+    }
+
+    /// The bytes of the last build's value for `digest`, as they were
+    /// written (its check passed), for a stage that reads them when it needs them.
+    func bytes(for digest: UInt64) -> [UInt8]? {
+        guard let bytes = previousBytes(digest) else { return nil }
+        markUsed(digest)
+        return bytes
     }
 
     /// The last build's value for `digest`, read without counting as used:
     /// `finish` and `leave` do as if it had not been asked for (the search
     /// index patch reads the old terms of a few documents from a memo it leaves as it is).
     func peek<Value>(for digest: UInt64, read: (inout ByteReader) throws(ByteReader.Malformed) -> Value) -> Value? {
-        guard let place = lock.withLock({ finished ? nil : ranges[digest] }), let bytes = Self.read(previous, place) else { return nil }
-        return ByteReader.whole(bytes, read)
+        previousBytes(digest).flatMap { ByteReader.whole($0, read) }
+    }
+
+    /// The bytes of the last build's value for `digest`; nil when it had none, or they fail their check.
+    private func previousBytes(_ digest: UInt64) -> [UInt8]? {
+        guard let place = lock.withLock({ finished ? nil : ranges[digest] }) else { return nil }
+        return Self.read(previous, place)
+    }
+
+    /// A value of the last build this build uses: `finish` keeps it.
+    private func markUsed(_ digest: UInt64) {
+        lock.withLock {
+            guard used[digest] == nil else { return }
+            used[digest] = .some(nil)
+            readCount += 1
+        }
     }
 
     /// Keeps the value for `digest` that this build made, as `write` writes it.
