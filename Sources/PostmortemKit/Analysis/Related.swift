@@ -332,19 +332,8 @@ extension RelatedIncidents {
         let digests = Parallel.map(Array(postmortems.indices), minimumChunk: 512) { index in
             let p = postmortems[index]
             return StableHasher.digest { hasher in
-                // The id, date, `related`, causes, services and tags are outward fields: their digest
-                // holds them (a postmortem made other than by the load stage has none: the fields).
-                if p.outward != 0 {
-                    hasher.combine(p.outward)
-                } else {
-                    hasher.combine(p.id)
-                    hasher.combine(p.date?.number ?? -1)
-                    hasher.combine(p.related)
-                    hasher.combine(p.causes.map(\.key))
-                    hasher.combine(p.causes.map { $0.category ?? "\u{0}" })
-                    hasher.combine(p.services)
-                    hasher.combine(p.tags)
-                }
+                // The id, date, `related`, causes, services and tags are outward fields: their digest holds them.
+                hasher.combine(p.outwardKey)
                 hasher.combine(p.body.linkedPostmortems)
             }
         }

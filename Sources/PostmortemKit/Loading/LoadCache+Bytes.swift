@@ -76,6 +76,10 @@ extension Postmortem: ByteCodable {
         return StableHasher.digest { $0.combine(writer.bytes) }
     }
 
+    /// `outward`, or, for a postmortem the load stage did not make (tests
+    /// build some by hand), its digest made now.
+    var outwardKey: UInt64 { outward != 0 ? outward : outwardDigest }
+
     func write(to writer: inout ByteWriter) {
         writeOutwardFields(to: &writer)
         writer.write(body)

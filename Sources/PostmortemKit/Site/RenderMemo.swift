@@ -238,10 +238,7 @@ struct PageKeys: Sendable {
         }
         let ids = ordered.map(\.id)
         table = Table(revisions: Dictionary(zip(ids, digests.map(\.revision)), uniquingKeysWith: { first, _ in first }),
-                      all: StableHasher.digest { hasher in
-                          hasher.combine(digests.count)
-                          for digest in digests { hasher.combine(digest.revision) }
-                      },
+                      all: Self.all(digests.map(\.revision)),
                       rowDigests: Dictionary(zip(ids, digests.map(\.row)), uniquingKeysWith: { first, _ in first }))
     }
 
@@ -271,11 +268,13 @@ struct PageKeys: Sendable {
     }
 
     /// Every postmortem's revision digest, in the site's order: made now when the table was not.
-    private var all: UInt64 {
-        if let table { return table.all }
-        return StableHasher.digest { hasher in
-            hasher.combine(ordered.count)
-            for p in ordered { hasher.combine(Self.revision(p, names: names)) }
+    private var all: UInt64 { table?.all ?? Self.all(ordered.map { Self.revision($0, names: names) }) }
+
+    /// The digest of revision digests in order.
+    private static func all(_ revisions: [UInt64]) -> UInt64 {
+        StableHasher.digest { hasher in
+            hasher.combine(revisions.count)
+            for revision in revisions { hasher.combine(revision) }
         }
     }
 
@@ -465,8 +464,7 @@ struct PageKeys: Sendable {
     func record(_ postmortem: Postmortem, recurrence: Recurrence?) -> UInt64 {
         key("record", "") { hasher in
             hasher.combine(postmortem.id)
-            // A postmortem made other than by the load stage has no outward digest: its revision.
-            if postmortem.outward != 0 { hasher.combine(postmortem.outward) } else { combine(postmortem, into: &hasher) }
+            hasher.combine(postmortem.outwardKey)
             let recurrence = recurrence ?? Recurrence()
             hasher.combine(recurrence.recurrenceOf + ["/"] + recurrence.recurredBy)
             hasher.combine(recurrence.recurrenceOfCount)
