@@ -142,10 +142,12 @@ public actor DevServer {
         var last = baseline
         var quiet = 0
         let wakeup = SourceWatcher.Wakeup()
+        // The folders of the watched files (the configuration's) are watched too.
+        let fileFolders = watcher.files.map { ($0 as NSString).deletingLastPathComponent }.map { $0.isEmpty ? "." : $0 }
         /// A look, and the folders it looked into watched.
         func look() -> [String: SourceWatcher.Stamp] {
             let (stamps, folders) = watcher.look()
-            wakeup?.watch(folders + watcher.files.map { ($0 as NSString).deletingLastPathComponent }.map { $0.isEmpty ? "." : $0 })
+            wakeup?.watch(folders + fileFolders)
             return stamps
         }
         // Watched before the first look of the loop: a change after it is noticed.
