@@ -66,7 +66,24 @@ public enum Build {
     /// discover → load (check) → render → write. Writes nothing when any
     /// postmortem or the configuration has an error, and nothing at all when
     /// nothing the site is made from changed since the last build.
+    ///
+    /// A build that finds entries of its cache damaged (texts that read back
+    /// other than their digests say) publishes nothing and runs once more,
+    /// loading those files again; a second such build (another build writing
+    /// the same cache all along) is a failure.
     public static func run(_ options: Options) throws -> Result {
+        do {
+            return try attempt(options)
+        } catch is LoadCache.TextsLost {
+            do {
+                return try attempt(options)
+            } catch let lost as LoadCache.TextsLost {
+                throw SiteWriter.Failure.io(lost.message)
+            }
+        }
+    }
+
+    private static func attempt(_ options: Options) throws -> Result {
         try SiteWriter.checkOutput(options.outputFolder, sourceFolder: options.sourceFolder)
         SiteWriter.recover(URL(fileURLWithPath: options.outputFolder).standardizedFileURL)
         let configurationFile = try Check.configurationFile(path: options.configurationPath)

@@ -15,6 +15,9 @@ extension LoadCache {
     ///     the long texts: the body's HTML, plain text and sections, and   (`texts` bytes)
     ///     the fields' sites (`FieldSites`)
     ///
+    /// The heads of every entry are kept in one file as well (`Heads`),
+    /// read before the entries' own files.
+    ///
     /// A build reads the head only: a body's texts stay in the file until a
     /// page asks for them (`BodyText`), so a build holds no postmortem's
     /// texts, and one that renders few pages reads few. The load stage writes
@@ -43,17 +46,20 @@ extension LoadCache {
         static let stampSize = 8 * 5
         /// The magic, the format, the generation, the answers, the stamp and the two sizes.
         static let headerSize = stampOffset + stampSize + 8 * 2
-        /// Bytes read at first: the whole head of nearly every entry (heads
-        /// of the benchmark's corpus are 3.4 KB, at most 4.9 KB; the rest of
-        /// a file, the texts, is 20 KB more that a build mostly never reads).
-        static let firstRead = 8_192
+        /// Bytes read at first: one page, the whole head of nine entries in
+        /// ten (heads of the benchmark's corpus are 3.5 KB, at most 5.3 KB;
+        /// the rest of a file, the texts, is 20 KB more that a build mostly
+        /// never reads).
+        static let firstRead = 4_096
 
         let url: URL
         /// `url`'s path, made once: each entry's file is named from it.
-        private let folderPath: String
+        let folderPath: String
         let generation: UInt64
         /// Where the reads of this build's texts that failed are recorded.
         let failures: TextFile.Failures
+        /// The last build's heads in one file, read before the entries' own files.
+        var heads: Heads?
 
         init(url: URL, configurationKey: String, failures: TextFile.Failures = TextFile.Failures()) {
             self.url = url
@@ -73,26 +79,42 @@ extension LoadCache {
 
         /// The name of the file of the entry of the postmortem at `path`.
         func name(of path: String) -> String {
-            StableHasher.hex(StableHasher.digest { $0.combine(path) })
+            StableHasher.hex(Self.digest(of: path))
         }
 
         /// The entry of `path` when it is of this generation and its file's bytes had `digest`;
         /// its texts are left in the file.
         func entry(_ path: String, digest: UInt64) -> (entry: Entry, answers: UInt64)? {
-            entry(path) { _ in true }.flatMap { $0.entry.digest == digest ? $0 : nil }
+            entry(path, stamp: { _ in true }, entry: { $0.digest == digest })
         }
 
         /// The entry of `path` when it is of this generation and the stamp
         /// its file has now vouches for the bytes it was made from
         /// (`SourceStamp.vouches`); its texts are left in the file.
         func entry(_ path: String, stamp: SourceStamp, window: Int64) -> (entry: Entry, answers: UInt64)? {
-            entry(path) { recorded in recorded.map { stamp.vouches(for: $0, window: window) } ?? false }
+            entry(path, stamp: { recorded in recorded.map { stamp.vouches(for: $0, window: window) } ?? false }, entry: { _ in true })
         }
 
-        /// The entry of `path` when it is of this generation and `accept`
-        /// takes its stamp, looked at before the rest is decoded.
-        private func entry(_ path: String, accept: (SourceStamp?) -> Bool) -> (entry: Entry, answers: UInt64)? {
-            let location = file(of: path)
+        /// The entry of `path` when it is of this generation, `accept` takes
+        /// its stamp (looked at before the rest is decoded) and `take` takes
+        /// it: from the heads file, else (none there, or one not taken: a
+        /// heads file older than the entries' files) from its own file.
+        private func entry(_ path: String, stamp accept: (SourceStamp?) -> Bool,
+                           entry take: (Entry) -> Bool) -> (entry: Entry, answers: UInt64)? {
+            let name = Self.digest(of: path)
+            let location = folderPath + "/" + StableHasher.hex(name)
+            if let heads, let record = heads.record(name), accept(record.stamp),
+               let decoded = Self.decoded(record.bytes, path: path, generation: generation, fileSize: record.fileSize,
+                                          texts: TextFile(path: location, failures: failures)),
+               take(decoded.entry) {
+                heads.take(record)
+                return decoded
+            }
+            return entryFile(path, location: location, stamp: accept).flatMap { take($0.entry) ? $0 : nil }
+        }
+
+        /// The entry in the file at `location` when `accept` takes its stamp.
+        private func entryFile(_ path: String, location: String, stamp accept: (SourceStamp?) -> Bool) -> (entry: Entry, answers: UInt64)? {
             let fd = open(location, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { return nil }
             defer { close(fd) }
@@ -100,7 +122,7 @@ extension LoadCache {
             guard fstat(fd, &info) == 0, info.st_size >= Self.headerSize else { return nil }
             let size = Int(info.st_size)
             guard var bytes = FileIO.read(fd, at: 0, count: min(size, Self.firstRead)),
-                  accept(bytes.withUnsafeBytes(Self.stamp)) else { return nil }
+                  accept(bytes.withUnsafeBytes { Self.stamp($0) }) else { return nil }
             // A head longer than the first read: the rest of it.
             let headEnd = bytes.withUnsafeBytes { Self.sizes($0) }.map { Self.headerSize &+ Int(clamping: $0.head) } ?? 0
             if headEnd > bytes.count, headEnd <= size {
@@ -114,7 +136,12 @@ extension LoadCache {
         /// The stamp of an entry's first bytes; nil when there is none.
         static func stamp(_ buffer: UnsafeRawBufferPointer) -> SourceStamp? {
             guard buffer.count >= headerSize else { return nil }
-            var reader = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[stampOffset..<(stampOffset + stampSize)]))
+            return stamp(fields: UnsafeRawBufferPointer(rebasing: buffer[stampOffset..<(stampOffset + stampSize)]))
+        }
+
+        /// The stamp `stampBytes` wrote; nil for none.
+        static func stamp(fields: UnsafeRawBufferPointer) -> SourceStamp? {
+            var reader = ByteReader(fields)
             guard let size = reader.uint64(), let modified = reader.uint64(), let changed = reader.uint64(),
                   let inode = reader.uint64(), let listedAt = reader.uint64(), listedAt != 0 else { return nil }
             return SourceStamp(size: Int64(bitPattern: size), modified: Int64(bitPattern: modified),

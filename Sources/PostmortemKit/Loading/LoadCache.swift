@@ -91,10 +91,14 @@ public final class LoadCache: @unchecked Sendable {
     private var snapshot: Snapshot?
     /// The cache folder of `build`; nil for one kept in memory.
     private let folder: URL?
+    /// The heads file the last `snapshot` mapped, until `store` writes the next one.
+    private var heads: Heads?
     /// Files loaded and reused by the last build, for tests and `--verbose`.
     public private(set) var lastCounts = (loaded: 0, reused: 0)
     /// Of the files the last build reused, how many it did not even read (`Reuse.byStamp`).
     public private(set) var lastUnread = 0
+    /// Of the entries the last build reused, how many it read from the heads file (`Heads`).
+    private(set) var lastFromHeadsFile = 0
 
     /// A cache kept in memory, for a process that builds again and again (`serve`).
     public init() { folder = nil }
@@ -110,13 +114,20 @@ public final class LoadCache: @unchecked Sendable {
     /// and how many did not; nil when every read succeeded.
     public var unreadText: (file: String, count: Int)? { textFailures.first.map { ($0.path, $0.count) } }
 
+    /// Texts or fields' sites left in the cache that could not be read back.
+    struct TextsLost: Error {
+        var message: String
+    }
+
     /// Throws when a text or a field's site left in the cache could not be
     /// read back (what was made from it lacks it: publish nothing), after
     /// removing those entries, so the next build loads their files again.
-    func requireEveryTextRead() throws {
+    func requireEveryTextRead() throws(TextsLost) {
         guard let unread = unreadText else { return }
         for path in textFailures.paths { unlink(path) }
-        throw SiteWriter.Failure.io(
+        // The heads table names those entries too.
+        if let headsPath { unlink(headsPath) }
+        throw TextsLost(message:
             "the build cache changed while the site was built: \(unread.file) no longer holds what its entry says"
                 + " (\(DiagnosticFormatter.plural(unread.count, "read")) failed; was another build writing to the same"
                 + " folder?); the previous site is unchanged, and the next build loads those files again")
@@ -124,7 +135,12 @@ public final class LoadCache: @unchecked Sendable {
 
     /// The last build's entries, or none when the configuration changed since.
     func snapshot(configurationKey: String) -> Snapshot? {
-        if let folder { return .folder(Folder(url: folder, configurationKey: configurationKey, failures: textFailures)) }
+        if let folder, let headsPath {
+            var entries = Folder(url: folder, configurationKey: configurationKey, failures: textFailures)
+            entries.heads = Heads(table: headsPath, records: recordsPath, generation: entries.generation)
+            lock.withLock { heads = entries.heads }
+            return .folder(entries)
+        }
         return lock.withLock {
             guard case let .memory(kept, _)? = snapshot, kept == configurationKey else { return nil }
             return snapshot
@@ -140,6 +156,16 @@ public final class LoadCache: @unchecked Sendable {
         return kept
     }
 
+    /// Where `build` keeps the table of every entry's head (`Heads`), beside the entries' folder.
+    var headsPath: String? {
+        folder.map { $0.deletingLastPathComponent().appendingPathComponent("load-heads.table").path }
+    }
+
+    /// Where `build` keeps the heads the table names.
+    private var recordsPath: String {
+        (folder ?? URL(fileURLWithPath: "/")).deletingLastPathComponent().appendingPathComponent("load-heads.records").path
+    }
+
     /// Where `build` keeps which cause keys are close (`LoadStage.closeCauseKeys`),
     /// beside the entries' folder; nil for a cache kept in memory.
     func closeKeysMemo() -> DigestMemo? {
@@ -152,13 +178,23 @@ public final class LoadCache: @unchecked Sendable {
     /// their files have now, which the next build may trust.
     func store(configurationKey: String, entries: [Stored]) {
         let reused = entries.count { $0.reuse != .none }
-        if let folder {
+        if let folder, let headsPath {
             let kept = Folder(url: folder, configurationKey: configurationKey)
+            let previous = lock.withLock {
+                defer { heads = nil }
+                return heads
+            }
+            // No heads table while the entries' files change: one left by a build stopped here is none.
+            unlink(headsPath)
             kept.removeAllBut(entries.map(\.path))
             let restamped = entries.filter { $0.reuse == .byDigest && $0.stamp != nil }
             Parallel.forEach(restamped, minimumChunk: 64) { item in
                 if let stamp = item.stamp { kept.restamp(item.path, stamp) }
             }
+            Profile.measure("load: heads file") {
+                Heads.write(entries, previous: previous, folder: kept, table: headsPath, records: recordsPath)
+            }
+            lock.withLock { lastFromHeadsFile = previous?.takenCount ?? 0 }
         } else {
             var kept: [String: Kept] = [:]
             kept.reserveCapacity(entries.count)

@@ -1,0 +1,301 @@
+import Foundation
+import Glibc
+
+extension LoadCache {
+    /// Every entry's head in two files beside the entries' folder, so that
+    /// a build after an edit reads the heads of 10,000 unchanged postmortems
+    /// from one mapped file instead of opening, reading and closing 10,000
+    /// entry files (a quarter of its load stage):
+    ///
+    ///     load-heads.records:  "PMKB-RECORDS\n"  format: UInt32  id: UInt64
+    ///                          the heads, one after another: each entry file's header and head, byte for byte
+    ///     load-heads.table:    "PMKB-HEADS\n"  format: UInt32  generation: UInt64  records id: UInt64  count: UInt64
+    ///                          count × (name: UInt64, offset: UInt64, length: UInt32, file size: UInt64, stamp: 5 × UInt64), in name order
+    ///                          check: UInt64
+    ///
+    /// A name is the digest of the postmortem's path (`Folder.name(of:)`),
+    /// the offset is in the records file, the file size is the entry file's,
+    /// whose texts stay there (`BodyText`), and the stamp is the one the
+    /// entry file has (the one `restamp` gives it). The check is the digest
+    /// of the table's entries: a table whose bytes changed reads as none, and
+    /// so does one of another records file (its id).
+    ///
+    /// Records are only ever appended: a build after an edit appends the
+    /// edited postmortem's head and writes a new table (700 KB at 10,000)
+    /// in place of the old one; a records file that holds more heads no
+    /// table names than heads one does is written anew, with those only.
+    /// The table is written by `store`, after every entry file of the
+    /// build, from what the build used: the heads it took from the records,
+    /// and the heads of the entry files it wrote or read, read back from
+    /// them and checked to be the entries the build kept. Every head read
+    /// from the records is checked as an entry file's is (its path,
+    /// generation and, against its file, its stamp or its digest; then the
+    /// answers of its links), and one that is not taken is looked for in
+    /// its entry's own file, so a table left behind by a build that stopped
+    /// midway never makes a build take an entry the files do not hold. A
+    /// head whose entry file lost or changed its texts is found when a page
+    /// reads them: the build removes that entry and the table
+    /// (`requireEveryTextRead`) and runs again (`Build.run`).
+    final class Heads: @unchecked Sendable {
+        static let tableMagic = Array("PMKB-HEADS\n".utf8)
+        static let recordsMagic = Array("PMKB-RECORDS\n".utf8)
+        static let format: UInt32 = 1
+        static let tableHeaderSize = tableMagic.count + 4 + 8 * 3
+        static let recordsHeaderSize = recordsMagic.count + 4 + 8
+        static let slotSize = 8 + 8 + 4 + 8 + Folder.stampSize
+        /// Heads gathered before they are written.
+        static let chunk = 1 << 20
+
+        /// A head in the mapped records file (valid while its `Heads` is).
+        struct Record: @unchecked Sendable {
+            /// The entry file's header and head.
+            var bytes: UnsafeRawBufferPointer
+            var offset: Int
+            var fileSize: Int
+            var stamp: SourceStamp?
+            /// Its place in the table.
+            var slot: Int
+        }
+
+        private let base: UnsafeMutableRawPointer
+        private let mappedSize: Int
+        /// The records file's id and inode: what a table and an appending build check.
+        let recordsID: UInt64
+        let recordsInode: UInt64
+        /// The table's entries.
+        private let table: [UInt8]
+        let count: Int
+        /// Which heads this build took (each slot is written by the one thread that decoded its path).
+        private let taken: UnsafeMutableBufferPointer<Bool>
+
+        /// The table at `tablePath` and the records file at `recordsPath`
+        /// (mapped) when they are a table of `generation` and its records; nil otherwise.
+        init?(table tablePath: String, records recordsPath: String, generation: UInt64) {
+            guard let bytes = FileIO.read(tablePath), bytes.count >= Self.tableHeaderSize + 8 else { return nil }
+            let parsed = bytes.withUnsafeBytes { buffer -> (id: UInt64, count: Int)? in
+                var header = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[0..<Self.tableHeaderSize]))
+                var trailer = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[(buffer.count - 8)...]))
+                guard header.take(Self.tableMagic.count).map(Array.init) == Self.tableMagic, header.uint32() == Self.format,
+                      header.uint64() == generation, let id = header.uint64(), let count = header.uint64(),
+                      count <= UInt64(buffer.count / Self.slotSize),
+                      UInt64(buffer.count - Self.tableHeaderSize - 8) == count * UInt64(Self.slotSize),
+                      let check = trailer.uint64(),
+                      BodyText.digest(UnsafeRawBufferPointer(rebasing: buffer[Self.tableHeaderSize..<(buffer.count - 8)])) == check
+                else { return nil }
+                return (id, Int(count))
+            }
+            guard let parsed else { return nil }
+            let fd = open(recordsPath, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            defer { close(fd) }
+            var info = stat()
+            guard fstat(fd, &info) == 0, Int(info.st_size) >= Self.recordsHeaderSize,
+                  let mapped = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else { return nil }
+            var header = ByteReader(UnsafeRawBufferPointer(start: mapped, count: Self.recordsHeaderSize))
+            guard header.take(Self.recordsMagic.count).map(Array.init) == Self.recordsMagic, header.uint32() == Self.format,
+                  header.uint64() == parsed.id else {
+                munmap(mapped, Int(info.st_size))
+                return nil
+            }
+            base = mapped
+            mappedSize = Int(info.st_size)
+            recordsID = parsed.id
+            recordsInode = UInt64(info.st_ino)
+            table = Array(bytes[Self.tableHeaderSize..<(bytes.count - 8)])
+            count = parsed.count
+            taken = .allocate(capacity: parsed.count)
+            taken.initialize(repeating: false)
+        }
+
+        deinit {
+            munmap(base, mappedSize)
+            taken.deallocate()
+        }
+
+        /// The records file's size as mapped.
+        var recordsSize: Int { mappedSize }
+
+        /// The head of the entry named `name`, nil when the table has none (or not one inside the records).
+        func record(_ name: UInt64) -> Record? {
+            table.withUnsafeBytes { table -> Record? in
+                func slotName(_ slot: Int) -> UInt64 {
+                    UInt64(littleEndian: table.loadUnaligned(fromByteOffset: slot * Self.slotSize, as: UInt64.self))
+                }
+                var low = 0, high = count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if slotName(middle) < name { low = middle + 1 } else { high = middle }
+                }
+                guard low < count, slotName(low) == name else { return nil }
+                var reader = ByteReader(UnsafeRawBufferPointer(rebasing: table[(low * Self.slotSize)..<((low + 1) * Self.slotSize)]))
+                _ = reader.uint64()
+                guard let offset = reader.uint64(), let length = reader.uint32(), let fileSize = reader.uint64(),
+                      let stamp = reader.take(Folder.stampSize),
+                      offset >= UInt64(Self.recordsHeaderSize), offset <= UInt64(mappedSize),
+                      UInt64(length) <= UInt64(mappedSize) - offset, fileSize <= UInt64(Int.max) else { return nil }
+                return Record(bytes: UnsafeRawBufferPointer(start: base + Int(offset), count: Int(length)), offset: Int(offset),
+                              fileSize: Int(fileSize), stamp: Folder.stamp(fields: stamp), slot: low)
+            }
+        }
+
+        /// Notes that the build took `record`'s entry: `write` keeps its head.
+        func take(_ record: Record) { taken[record.slot] = true }
+
+        /// How many heads the build took.
+        var takenCount: Int { taken.count { $0 } }
+
+        /// The head of `name` when the build took it.
+        func taken(_ name: UInt64) -> Record? {
+            record(name).flatMap { taken[$0.slot] ? $0 : nil }
+        }
+
+        /// One head as `write` keeps it: where it is in the records, or its bytes to be appended.
+        struct Head {
+            var name: UInt64
+            /// In the records of the last table (appending), else nil and `bytes`.
+            var offset: Int?
+            var bytes: [UInt8]
+            var length: Int
+            var fileSize: Int
+            var stamp: SourceStamp?
+        }
+
+        /// The table and records of the heads of `entries` (those whose entry
+        /// files hold them): the records appended to `previous`'s while those
+        /// are mostly heads of this table, else written anew.
+        static func write(_ entries: [Stored], previous: Heads?, folder: Folder, table tablePath: String, records recordsPath: String) {
+            let names = entries.map { Folder.digest(of: $0.path) }
+            let kept = zip(entries, names).map { item, name in item.reuse != .none ? previous?.taken(name) : nil }
+            let live = kept.reduce(0) { $0 + ($1?.bytes.count ?? 0) }
+            var appending = false
+            var fd: Int32 = -1
+            var id = UInt64.random(in: 1...UInt64.max)
+            let temporary = recordsPath + ".tmp\(getpid())"
+            if let previous, previous.recordsSize - recordsHeaderSize - live <= max(live, 8 << 20) {
+                fd = open(recordsPath, O_WRONLY | O_APPEND | O_CLOEXEC)
+                var info = stat()
+                if fd >= 0, fstat(fd, &info) == 0, UInt64(info.st_ino) == previous.recordsInode {
+                    appending = true
+                    id = previous.recordsID
+                } else if fd >= 0 {
+                    close(fd)
+                    fd = -1
+                }
+            }
+            if !appending {
+                fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+                guard fd >= 0 else { return }
+            }
+            defer { close(fd) }
+            var pending = ByteWriter()
+            pending.bytes.reserveCapacity(chunk + 16_384)
+            if !appending {
+                pending.bytes += recordsMagic
+                pending.append(format)
+                pending.append(id)
+            }
+            // Heads waiting in `pending`: their slots and where they start in it.
+            var waiting: [(slot: Int, at: Int)] = []
+            var slots: [(name: UInt64, offset: Int, length: Int, fileSize: Int, stamp: SourceStamp?)] = []
+            slots.reserveCapacity(entries.count)
+            var failed = false
+            func flush() {
+                guard !failed, !pending.bytes.isEmpty else { return }
+                // One write: appended whole after whatever another build appended meanwhile, and where it ended says where it began.
+                let count = pending.bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                let end = lseek(fd, 0, SEEK_CUR)
+                guard count == pending.bytes.count, end >= off_t(count) else { return failed = true }
+                let start = Int(end) - count
+                for (slot, at) in waiting { slots[slot].offset = start + at }
+                waiting.removeAll(keepingCapacity: true)
+                pending.bytes.removeAll(keepingCapacity: true)
+            }
+            // A run at a time, so that a full build's heads are never all in memory.
+            let run = 2_048, isAppending = appending
+            for first in stride(from: 0, to: entries.count, by: run) {
+                let range = first..<min(entries.count, first + run)
+                let heads = Parallel.map(Array(range), minimumChunk: 64) { index -> Head? in
+                    let item = entries[index], name = names[index]
+                    if let record = kept[index] {
+                        let stamp = item.reuse == .byDigest ? item.stamp : record.stamp
+                        return Head(name: name, offset: isAppending ? record.offset : nil, bytes: isAppending ? [] : Array(record.bytes),
+                                    length: record.bytes.count, fileSize: record.fileSize, stamp: stamp)
+                    }
+                    return folder.head(of: item, name: name)
+                }
+                for case let head? in heads {
+                    slots.append((head.name, head.offset ?? 0, head.length, head.fileSize, head.stamp))
+                    if head.offset == nil {
+                        waiting.append((slots.count - 1, pending.bytes.count))
+                        pending.bytes += head.bytes
+                        if pending.bytes.count >= chunk { flush() }
+                    }
+                }
+            }
+            flush()
+            guard !failed else {
+                if !appending { unlink(temporary) }
+                return
+            }
+            if !appending, rename(temporary, recordsPath) != 0 {
+                unlink(temporary)
+                return
+            }
+            slots.sort { $0.name < $1.name }
+            var table = ByteWriter()
+            table.bytes.reserveCapacity(tableHeaderSize + slots.count * slotSize + 8)
+            table.bytes += tableMagic
+            table.append(format)
+            table.append(folder.generation)
+            table.append(id)
+            table.append(UInt64(slots.count))
+            for slot in slots {
+                table.append(slot.name)
+                table.append(UInt64(slot.offset))
+                table.append(UInt32(clamping: slot.length))
+                table.append(UInt64(slot.fileSize))
+                table.bytes += Folder.stampBytes(slot.stamp)
+            }
+            let check = table.bytes.withUnsafeBytes { BodyText.digest(UnsafeRawBufferPointer(rebasing: $0[tableHeaderSize...])) }
+            table.append(check)
+            try? FileIO.replace(table.bytes, at: tablePath)
+        }
+    }
+}
+
+extension LoadCache.Folder {
+    /// The digest a postmortem's path is named by (`name(of:)`, the pack's names).
+    static func digest(of path: String) -> UInt64 {
+        StableHasher.digest { $0.combine(path) }
+    }
+
+    /// The header and head of `item`'s entry file, read back, when the file
+    /// holds the entry the build kept (its path, this generation, its bytes'
+    /// digest and its links' answers), with the stamp the file has.
+    func head(of item: LoadCache.Stored, name: UInt64) -> LoadCache.Heads.Head? {
+        let fd = open(folderPath + "/" + StableHasher.hex(name), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size >= Self.headerSize,
+              let header = FileIO.read(fd, at: 0, count: Self.headerSize) else { return nil }
+        let fileSize = Int(info.st_size)
+        return header.withUnsafeBytes { header -> LoadCache.Heads.Head? in
+            var reader = ByteReader(header)
+            guard reader.take(Self.magic.count).map(Array.init) == Self.magic, reader.uint32() == Self.format,
+                  reader.uint64() == generation, reader.uint64() == item.answers,
+                  let (head, texts) = Self.sizes(header), head <= UInt64(fileSize - Self.headerSize),
+                  texts == UInt64(fileSize - Self.headerSize) - head,
+                  let rest = FileIO.read(fd, at: Self.headerSize, count: Int(head)) else { return nil }
+            // The head begins with the path, then the entry's digest.
+            let matches = rest.withUnsafeBytes { rest -> Bool in
+                var body = ByteReader(rest)
+                guard body.string() == item.path, let digest = try? body.read(UInt64.self) else { return false }
+                return digest == item.entry.digest
+            }
+            guard matches else { return nil }
+            return LoadCache.Heads.Head(name: name, offset: nil, bytes: Array(header) + rest, length: Self.headerSize + rest.count,
+                                        fileSize: fileSize, stamp: Self.stamp(header))
+        }
+    }
+}
