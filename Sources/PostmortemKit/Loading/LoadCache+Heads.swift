@@ -4,7 +4,7 @@ import Glibc
 extension LoadCache {
     /// Every entry's head in two files beside the entries' folder, so that
     /// a build after an edit reads the heads of 10,000 unchanged postmortems
-    /// from one mapped file instead of opening, reading and closing 10,000
+    /// from one open file instead of opening, reading and closing 10,000
     /// entry files (a quarter of its load stage):
     ///
     ///     load-heads.records:  "PMKB-RECORDS\n"  format: UInt32  id: UInt64
@@ -46,19 +46,22 @@ extension LoadCache {
         /// Heads gathered before they are written.
         static let chunk = 1 << 20
 
-        /// A head in the mapped records file (valid while its `Heads` is).
-        struct Record: @unchecked Sendable {
-            /// The entry file's header and head.
-            var bytes: UnsafeRawBufferPointer
+        /// Where a head is in the records file.
+        struct Record: Sendable {
             var offset: Int
+            /// Of the entry file's header and head.
+            var length: Int
             var fileSize: Int
             var stamp: SourceStamp?
             /// Its place in the table.
             var slot: Int
         }
 
-        private let base: UnsafeMutableRawPointer
-        private let mappedSize: Int
+        /// The records file, open, and its size then: it is read a head at a
+        /// time, never mapped (at 100,000 postmortems it is 350 MB, which
+        /// mapped would be held at the load stage's peak).
+        private let records: Int32
+        let recordsSize: Int
         /// The records file's id and inode: what a table and an appending build check.
         let recordsID: UInt64
         let recordsInode: UInt64
@@ -69,7 +72,7 @@ extension LoadCache {
         private let taken: UnsafeMutableBufferPointer<Bool>
 
         /// The table at `tablePath` and the records file at `recordsPath`
-        /// (mapped) when they are a table of `generation` and its records; nil otherwise.
+        /// (open) when they are a table of `generation` and its records; nil otherwise.
         init?(table tablePath: String, records recordsPath: String, generation: UInt64) {
             guard let bytes = FileIO.read(tablePath), bytes.count >= Self.tableHeaderSize + 8 else { return nil }
             let parsed = bytes.withUnsafeBytes { buffer -> (id: UInt64, count: Int)? in
@@ -87,18 +90,19 @@ extension LoadCache {
             guard let parsed else { return nil }
             let fd = open(recordsPath, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { return nil }
-            defer { close(fd) }
             var info = stat()
             guard fstat(fd, &info) == 0, Int(info.st_size) >= Self.recordsHeaderSize,
-                  let mapped = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else { return nil }
-            var header = ByteReader(UnsafeRawBufferPointer(start: mapped, count: Self.recordsHeaderSize))
-            guard header.take(Self.recordsMagic.count).map(Array.init) == Self.recordsMagic, header.uint32() == Self.format,
-                  header.uint64() == parsed.id else {
-                munmap(mapped, Int(info.st_size))
+                  let head = FileIO.read(fd, at: 0, count: Self.recordsHeaderSize),
+                  head.withUnsafeBytes({ head in
+                      var header = ByteReader(head)
+                      return header.take(Self.recordsMagic.count).map(Array.init) == Self.recordsMagic
+                          && header.uint32() == Self.format && header.uint64() == parsed.id
+                  }) else {
+                close(fd)
                 return nil
             }
-            base = mapped
-            mappedSize = Int(info.st_size)
+            records = fd
+            recordsSize = Int(info.st_size)
             recordsID = parsed.id
             recordsInode = UInt64(info.st_ino)
             table = Array(bytes[Self.tableHeaderSize..<(bytes.count - 8)])
@@ -108,12 +112,9 @@ extension LoadCache {
         }
 
         deinit {
-            munmap(base, mappedSize)
+            close(records)
             taken.deallocate()
         }
-
-        /// The records file's size as mapped.
-        var recordsSize: Int { mappedSize }
 
         /// The head of the entry named `name`, nil when the table has none (or not one inside the records).
         func record(_ name: UInt64) -> Record? {
@@ -131,11 +132,16 @@ extension LoadCache {
                 _ = reader.uint64()
                 guard let offset = reader.uint64(), let length = reader.uint32(), let fileSize = reader.uint64(),
                       let stamp = reader.take(Folder.stampSize),
-                      offset >= UInt64(Self.recordsHeaderSize), offset <= UInt64(mappedSize),
-                      UInt64(length) <= UInt64(mappedSize) - offset, fileSize <= UInt64(Int.max) else { return nil }
-                return Record(bytes: UnsafeRawBufferPointer(start: base + Int(offset), count: Int(length)), offset: Int(offset),
-                              fileSize: Int(fileSize), stamp: Folder.stamp(fields: stamp), slot: low)
+                      offset >= UInt64(Self.recordsHeaderSize), offset <= UInt64(recordsSize),
+                      UInt64(length) <= UInt64(recordsSize) - offset, fileSize <= UInt64(Int.max) else { return nil }
+                return Record(offset: Int(offset), length: Int(length), fileSize: Int(fileSize),
+                              stamp: Folder.stamp(fields: stamp), slot: low)
             }
+        }
+
+        /// The entry file's header and head that `record` is; nil when they cannot be read.
+        func bytes(of record: Record) -> [UInt8]? {
+            FileIO.read(records, at: record.offset, count: record.length)
         }
 
         /// Notes that the build took `record`'s entry: `write` keeps its head.
@@ -166,7 +172,7 @@ extension LoadCache {
         static func write(_ entries: [Stored], previous: Heads?, folder: Folder, table tablePath: String, records recordsPath: String) {
             let names = entries.map { Folder.digest(of: $0.path) }
             let kept = zip(entries, names).map { item, name in item.reuse != .none ? previous?.taken(name) : nil }
-            let live = kept.reduce(0) { $0 + ($1?.bytes.count ?? 0) }
+            let live = kept.reduce(0) { $0 + ($1?.length ?? 0) }
             var appending = false
             var fd: Int32 = -1
             var id = UInt64.random(in: 1...UInt64.max)
@@ -216,10 +222,15 @@ extension LoadCache {
                 let range = first..<min(entries.count, first + run)
                 let heads = Parallel.map(Array(range), minimumChunk: 64) { index -> Head? in
                     let item = entries[index], name = names[index]
-                    if let record = kept[index] {
+                    if let record = kept[index], let previous {
                         let stamp = item.reuse == .byDigest ? item.stamp : record.stamp
-                        return Head(name: name, offset: isAppending ? record.offset : nil, bytes: isAppending ? [] : Array(record.bytes),
-                                    length: record.bytes.count, fileSize: record.fileSize, stamp: stamp)
+                        if isAppending {
+                            return Head(name: name, offset: record.offset, bytes: [], length: record.length, fileSize: record.fileSize,
+                                        stamp: stamp)
+                        }
+                        if let bytes = previous.bytes(of: record) {
+                            return Head(name: name, offset: nil, bytes: bytes, length: bytes.count, fileSize: record.fileSize, stamp: stamp)
+                        }
                     }
                     return folder.head(of: item, name: name)
                 }
