@@ -15,7 +15,7 @@ extension LoadCache {
     ///     the long texts: the body's HTML, plain text and sections, and   (`texts` bytes)
     ///     the fields' sites (`FieldSites`)
     ///
-    /// The heads of every entry are kept in one file as well (`Heads`),
+    /// The heads of every entry are kept in one records file as well (`Heads`),
     /// read before the entries' own files.
     ///
     /// A build reads the head only: a body's texts stay in the file until a

@@ -275,7 +275,7 @@ extension LoadCache {
 }
 
 extension LoadCache.Folder {
-    /// The digest a postmortem's path is named by (`name(of:)`, the pack's names).
+    /// The digest a postmortem's path is named by (`name(of:)`, the heads table's names).
     static func digest(of path: String) -> UInt64 {
         StableHasher.digest { $0.combine(path) }
     }

@@ -91,7 +91,7 @@ public final class LoadCache: @unchecked Sendable {
     private var snapshot: Snapshot?
     /// The cache folder of `build`; nil for one kept in memory.
     private let folder: URL?
-    /// The heads file the last `snapshot` mapped, until `store` writes the next one.
+    /// The heads the last `snapshot` opened, until `store` writes the next table.
     private var heads: Heads?
     /// Files loaded and reused by the last build, for tests and `--verbose`.
     public private(set) var lastCounts = (loaded: 0, reused: 0)
@@ -126,7 +126,7 @@ public final class LoadCache: @unchecked Sendable {
         guard let unread = unreadText else { return }
         for path in textFailures.paths { unlink(path) }
         // The heads table names those entries too.
-        if let headsPath { unlink(headsPath) }
+        if let files = headsFiles { unlink(files.table) }
         throw TextsLost(message:
             "the build cache changed while the site was built: \(unread.file) no longer holds what its entry says"
                 + " (\(DiagnosticFormatter.plural(unread.count, "read")) failed; was another build writing to the same"
@@ -135,9 +135,9 @@ public final class LoadCache: @unchecked Sendable {
 
     /// The last build's entries, or none when the configuration changed since.
     func snapshot(configurationKey: String) -> Snapshot? {
-        if let folder, let headsPath {
+        if let folder, let files = headsFiles {
             var entries = Folder(url: folder, configurationKey: configurationKey, failures: textFailures)
-            entries.heads = Heads(table: headsPath, records: recordsPath, generation: entries.generation)
+            entries.heads = Heads(table: files.table, records: files.records, generation: entries.generation)
             lock.withLock { heads = entries.heads }
             return .folder(entries)
         }
@@ -156,14 +156,12 @@ public final class LoadCache: @unchecked Sendable {
         return kept
     }
 
-    /// Where `build` keeps the table of every entry's head (`Heads`), beside the entries' folder.
-    var headsPath: String? {
-        folder.map { $0.deletingLastPathComponent().appendingPathComponent("load-heads.table").path }
-    }
-
-    /// Where `build` keeps the heads the table names.
-    private var recordsPath: String {
-        (folder ?? URL(fileURLWithPath: "/")).deletingLastPathComponent().appendingPathComponent("load-heads.records").path
+    /// Where `build` keeps every entry's head (`Heads`), beside the entries' folder: the table, and the records it names.
+    private var headsFiles: (table: String, records: String)? {
+        folder.map { folder in
+            let parent = folder.deletingLastPathComponent()
+            return (parent.appendingPathComponent("load-heads.table").path, parent.appendingPathComponent("load-heads.records").path)
+        }
     }
 
     /// Where `build` keeps which cause keys are close (`LoadStage.closeCauseKeys`),
@@ -178,21 +176,21 @@ public final class LoadCache: @unchecked Sendable {
     /// their files have now, which the next build may trust.
     func store(configurationKey: String, entries: [Stored]) {
         let reused = entries.count { $0.reuse != .none }
-        if let folder, let headsPath {
+        if let folder, let files = headsFiles {
             let kept = Folder(url: folder, configurationKey: configurationKey)
             let previous = lock.withLock {
                 defer { heads = nil }
                 return heads
             }
             // No heads table while the entries' files change: one left by a build stopped here is none.
-            unlink(headsPath)
+            unlink(files.table)
             kept.removeAllBut(entries.map(\.path))
             let restamped = entries.filter { $0.reuse == .byDigest && $0.stamp != nil }
             Parallel.forEach(restamped, minimumChunk: 64) { item in
                 if let stamp = item.stamp { kept.restamp(item.path, stamp) }
             }
             Profile.measure("load: heads file") {
-                Heads.write(entries, previous: previous, folder: kept, table: headsPath, records: recordsPath)
+                Heads.write(entries, previous: previous, folder: kept, table: files.table, records: files.records)
             }
             lock.withLock { lastFromHeadsFile = previous?.takenCount ?? 0 }
         } else {
