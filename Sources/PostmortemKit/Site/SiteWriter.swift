@@ -311,19 +311,25 @@ public enum SiteWriter {
         /// gone. The marker lists the files written, for the next build.
         public func commit() throws -> Report {
             let fileManager = FileManager.default
+            let placed = self.placed
             let own = placed.keys
             var kept: [String] = []
             do {
-                if reusing { Profile.measure("swap: prune the spare") { prune(keeping: placed) } }
-                if let previous, let previousOwn {
-                    kept = try Profile.measure("swap: user files") {
-                        try SiteManifest.carry(SiteManifest.userEntries(of: previous, own: previousOwn),
-                                               from: previous, to: staging, strict: true)
+                // Three independent pieces of work on two cores: the spare pruned (a walk of the
+                // staging folder), the user's files found (a walk of the site in place), the marker's list.
+                let reusing = self.reusing, previous = self.previous, previousOwn = self.previousOwn
+                let (_, (userEntries, marker)) = Parallel.both({
+                    if reusing { Profile.measure("swap: prune the spare") { self.prune(keeping: placed) } }
+                }, {
+                    let entries = previous.flatMap { previous in
+                        previousOwn.map { own in Profile.measure("swap: user files") { SiteManifest.userEntries(of: previous, own: own) } }
                     }
+                    return (entries, Profile.measure("swap: marker") { SiteManifest.text(of: own) })
+                })
+                if let previous, let userEntries {
+                    kept = try SiteManifest.carry(userEntries, from: previous, to: staging, strict: true)
                 }
-                _ = try Profile.measure("swap: marker") {
-                    try FileIO.write(SiteManifest.text(of: own), to: staging.appendingPathComponent(markerName).path)
-                }
+                _ = try FileIO.write(marker, to: staging.appendingPathComponent(markerName).path)
                 if fileManager.fileExists(atPath: target.path) {
                     try fileManager.moveItem(at: target, to: retired)
                 }
