@@ -117,22 +117,30 @@ extension LoadCache {
 
         /// The entry in the file at `location` when `accept` takes its stamp.
         private func entryFile(_ path: String, location: String, stamp accept: (SourceStamp?) -> Bool) -> (entry: Entry, answers: UInt64)? {
+            guard let (bytes, size) = Self.firstBytes(at: location, stamp: accept) else { return nil }
+            let text = TextFile(path: location, failures: failures)
+            return bytes.withUnsafeBytes { Self.decoded($0, path: path, generation: generation, fileSize: size, texts: text) }
+        }
+
+        /// The first bytes of the entry file at `location` (at least its
+        /// header and head, when the file is whole) and the file's size, when
+        /// `accept` takes the stamp in its header, read before the rest of a head longer than one page.
+        static func firstBytes(at location: String, stamp accept: (SourceStamp?) -> Bool = { _ in true }) -> (bytes: [UInt8], size: Int)? {
             let fd = open(location, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { return nil }
             defer { close(fd) }
             var info = stat()
-            guard fstat(fd, &info) == 0, info.st_size >= Self.headerSize else { return nil }
+            guard fstat(fd, &info) == 0, info.st_size >= headerSize else { return nil }
             let size = Int(info.st_size)
-            guard var bytes = FileIO.read(fd, at: 0, count: min(size, Self.firstRead)),
-                  accept(bytes.withUnsafeBytes { Self.stamp($0) }) else { return nil }
+            guard var bytes = FileIO.read(fd, at: 0, count: min(size, firstRead)),
+                  accept(bytes.withUnsafeBytes { stamp($0) }) else { return nil }
             // A head longer than the first read: the rest of it.
-            let headEnd = bytes.withUnsafeBytes { Self.sizes($0) }.map { Self.headerSize &+ Int(clamping: $0.head) } ?? 0
+            let headEnd = bytes.withUnsafeBytes { sizes($0) }.map { headerSize &+ Int(clamping: $0.head) } ?? 0
             if headEnd > bytes.count, headEnd <= size {
                 guard let rest = FileIO.read(fd, at: bytes.count, count: headEnd - bytes.count) else { return nil }
                 bytes += rest
             }
-            let text = TextFile(path: location, failures: failures)
-            return bytes.withUnsafeBytes { Self.decoded($0, path: path, generation: generation, fileSize: size, texts: text) }
+            return (bytes, size)
         }
 
         /// The stamp of an entry's first bytes; nil when there is none.
@@ -185,21 +193,29 @@ extension LoadCache {
             bytes.withUnsafeBytes { decoded($0, path: path, generation: generation, fileSize: bytes.count, texts: nil) }
         }
 
-        /// The entry of `buffer`, the first bytes (at least the head) of an
-        /// entry file of `fileSize` bytes: its texts are left in `texts`, or,
-        /// without it, read from `buffer`, which then holds the whole file.
-        static func decoded(_ buffer: UnsafeRawBufferPointer, path: String, generation: UInt64, fileSize: Int,
-                            texts file: TextFile?) -> (entry: Entry, answers: UInt64)? {
+        /// The answers of an entry file's header and where its head ends,
+        /// when `buffer` (its first bytes) holds the header and the whole head
+        /// of an entry of `generation` whose sizes add up to `fileSize`.
+        static func header(_ buffer: UnsafeRawBufferPointer, generation: UInt64, fileSize: Int) -> (answers: UInt64, headEnd: Int)? {
             var reader = ByteReader(buffer)
             guard fileSize >= headerSize, reader.take(magic.count).map(Array.init) == magic, reader.uint32() == format,
                   reader.uint64() == generation, let answers = reader.uint64(), reader.take(stampSize) != nil,
                   let (head, texts) = sizes(buffer),
                   head <= UInt64(fileSize - headerSize), texts == UInt64(fileSize - headerSize) - head,
                   headerSize + Int(head) <= buffer.count else { return nil }
-            let headEnd = headerSize + Int(head)
+            return (answers, headerSize + Int(head))
+        }
+
+        /// The entry of `buffer`, the first bytes (at least the head) of an
+        /// entry file of `fileSize` bytes: its texts are left in `texts`, or,
+        /// without it, read from `buffer`, which then holds the whole file.
+        static func decoded(_ buffer: UnsafeRawBufferPointer, path: String, generation: UInt64, fileSize: Int,
+                            texts file: TextFile?) -> (entry: Entry, answers: UInt64)? {
+            guard let (answers, headEnd) = header(buffer, generation: generation, fileSize: fileSize) else { return nil }
+            let texts = fileSize - headEnd
             let source: ByteReader.Texts
             if let file {
-                source = .file(file, base: headEnd, count: Int(texts))
+                source = .file(file, base: headEnd, count: texts)
             } else {
                 guard buffer.count == fileSize else { return nil }
                 source = .bytes(UnsafeRawBufferPointer(rebasing: buffer[headEnd...]))

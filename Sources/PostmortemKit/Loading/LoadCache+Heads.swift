@@ -284,29 +284,15 @@ extension LoadCache.Folder {
     /// holds the entry the build kept (its path, this generation, its bytes'
     /// digest and its links' answers), with the stamp the file has.
     func head(of item: LoadCache.Stored, name: UInt64) -> LoadCache.Heads.Head? {
-        let fd = open(folderPath + "/" + StableHasher.hex(name), O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_size >= Self.headerSize,
-              let header = FileIO.read(fd, at: 0, count: Self.headerSize) else { return nil }
-        let fileSize = Int(info.st_size)
-        return header.withUnsafeBytes { header -> LoadCache.Heads.Head? in
-            var reader = ByteReader(header)
-            guard reader.take(Self.magic.count).map(Array.init) == Self.magic, reader.uint32() == Self.format,
-                  reader.uint64() == generation, reader.uint64() == item.answers,
-                  let (head, texts) = Self.sizes(header), head <= UInt64(fileSize - Self.headerSize),
-                  texts == UInt64(fileSize - Self.headerSize) - head,
-                  let rest = FileIO.read(fd, at: Self.headerSize, count: Int(head)) else { return nil }
+        guard let (bytes, fileSize) = Self.firstBytes(at: folderPath + "/" + StableHasher.hex(name)) else { return nil }
+        return bytes.withUnsafeBytes { buffer -> LoadCache.Heads.Head? in
+            guard let (answers, headEnd) = Self.header(buffer, generation: generation, fileSize: fileSize),
+                  answers == item.answers else { return nil }
             // The head begins with the path, then the entry's digest.
-            let matches = rest.withUnsafeBytes { rest -> Bool in
-                var body = ByteReader(rest)
-                guard body.string() == item.path, let digest = try? body.read(UInt64.self) else { return false }
-                return digest == item.entry.digest
-            }
-            guard matches else { return nil }
-            return LoadCache.Heads.Head(name: name, offset: nil, bytes: Array(header) + rest, length: Self.headerSize + rest.count,
-                                        fileSize: fileSize, stamp: Self.stamp(header))
+            var body = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[Self.headerSize..<headEnd]))
+            guard body.string() == item.path, (try? body.read(UInt64.self)) == item.entry.digest else { return nil }
+            return LoadCache.Heads.Head(name: name, offset: nil, bytes: Array(buffer[..<headEnd]), length: headEnd,
+                                        fileSize: fileSize, stamp: Self.stamp(buffer))
         }
     }
 }
