@@ -317,12 +317,11 @@ public enum SiteWriter {
             do {
                 // Three independent pieces of work on two cores: the spare pruned (a walk of the
                 // staging folder), the user's files found (a walk of the site in place), the marker's list.
-                let reusing = self.reusing, previous = self.previous, previousOwn = self.previousOwn
                 let (_, (userEntries, marker)) = Parallel.both({
-                    if reusing { Profile.measure("swap: prune the spare") { self.prune(keeping: placed) } }
+                    if self.reusing { Profile.measure("swap: prune the spare") { self.prune(keeping: placed) } }
                 }, {
-                    let entries = previous.flatMap { previous in
-                        previousOwn.map { own in Profile.measure("swap: user files") { SiteManifest.userEntries(of: previous, own: own) } }
+                    let entries = self.previous.flatMap { previous in
+                        self.previousOwn.map { own in Profile.measure("swap: user files") { SiteManifest.userEntries(of: previous, own: own) } }
                     }
                     return (entries, Profile.measure("swap: marker") { SiteManifest.text(of: own) })
                 })
