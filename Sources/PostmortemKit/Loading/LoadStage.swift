@@ -56,12 +56,15 @@ public enum LoadStage {
             }
         }
         var index = SourceIndex(assets: assets)
-        for (file, _, half) in firsts {
-            let id: String? = switch half {
+        // By index, not `for (file, _, half) in firsts`: a copy of each first retains all it holds.
+        for position in firsts.indices {
+            let id: String? = switch firsts[position].half {
             case let .kept(entry, _, _): entry.id
             case let .prepared(prepared): prepared.isText ? prepared.id : nil
             }
-            if let id, index.postmortemIDs[file.relativePath] == nil { index.postmortemIDs[file.relativePath] = id }
+            if let id, index.postmortemIDs[firsts[position].file.relativePath] == nil {
+                index.postmortemIDs[firsts[position].file.relativePath] = id
+            }
         }
         index.indexNames()
         let finishedIndex = index
@@ -72,12 +75,13 @@ public enum LoadStage {
         // an entry is reused while its reads get the answers they got (a postmortem added elsewhere
         // changes the index, not what most bodies' links find in it).
         let finishing = Profile.measure("load: bodies") {
-            Parallel.map(Array(zip(inputs, firsts))) { input, first -> (LoadCache.Entry, answers: UInt64, reuse: LoadCache.Reuse) in
-                var (file, digest, half) = first
-                if case let .kept(entry, answers, byStamp) = half,
+            Parallel.map(Array(inputs.indices)) { position -> (LoadCache.Entry, answers: UInt64, reuse: LoadCache.Reuse) in
+                if case let .kept(entry, answers, byStamp) = firsts[position].half,
                    entry.finished.reads.digest(in: finishedIndex, indexDigest: indexDigest) == answers {
                     return (entry, answers, byStamp ? .byStamp : .byDigest)
                 }
+                let input = inputs[position]
+                var (file, digest, half) = firsts[position]
                 var prepared: PreparedFile
                 if input.isOnDisk {
                     // Read again; a file changed since its front matter was read is loaded as it is now.
@@ -108,18 +112,20 @@ public enum LoadStage {
         }
         var postmortems: [Postmortem] = []
         var diagnostics: [Diagnostic] = []
-        for (entry, _, _) in finishing {
-            diagnostics += entry.finished.diagnostics
-            if let postmortem = entry.finished.postmortem { postmortems.append(postmortem) }
+        postmortems.reserveCapacity(finishing.count)
+        for position in finishing.indices {
+            if !finishing[position].0.finished.diagnostics.isEmpty { diagnostics += finishing[position].0.finished.diagnostics }
+            if let postmortem = finishing[position].0.finished.postmortem { postmortems.append(postmortem) }
         }
         // Keeping the entries and the checks across files read what is finished and nothing else: both at once.
         let finished = postmortems
         let (_, acrossFiles) = Parallel.both({
             guard let cache else { return }
             Profile.measure("load: keep in cache") {
-                cache.store(configurationKey: configurationKey, entries: zip(inputs, finishing).map { input, finished in
-                    LoadCache.Stored(path: input.path, entry: finished.0, answers: finished.answers, stamp: input.stamp,
-                                     reuse: finished.reuse)
+                cache.store(configurationKey: configurationKey, entries: inputs.indices.map { position in
+                    LoadCache.Stored(path: inputs[position].path, entry: finishing[position].0,
+                                     answers: finishing[position].answers, stamp: inputs[position].stamp,
+                                     reuse: finishing[position].reuse)
                 })
             }
         }, {
