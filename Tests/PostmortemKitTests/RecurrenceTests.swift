@@ -191,12 +191,17 @@ import Testing
             r.recurredBy = later.prefix(Recurrence.listLimit).map(\.0.id)
             r.recurredByCount = later.count
             let begun = CalendarDate(start, in: zone)
-            let promised = earlier.flatMap { e in e.0.recurrenceFix.filter { $0.status != .wontDo }.map { (e.0.id, $0) } }
-            let pending = promised.filter { _, item in !(item.status == .done && (item.completed.map { $0 < begun } ?? true)) }
+            let promised = earlier.flatMap { e in
+                e.0.recurrenceFix.indices.filter { e.0.recurrenceFix[$0].status != .wontDo }.map { (e.0, $0) }
+            }
+            let pending = promised.filter { owner, number in
+                let item = owner.recurrenceFix[number]
+                return !(item.status == .done && (item.completed.map { $0 < begun } ?? true))
+            }
             if !promised.isEmpty {
                 r.verdict = pending.isEmpty ? .escaped : .pending
                 r.pendingCount = pending.count
-                r.pendingItems = pending.suffix(Recurrence.pendingLimit).map { Recurrence.PendingItem(id: $0.0, item: $0.1) }
+                r.pendingItems = pending.suffix(Recurrence.pendingLimit).map { Recurrence.PendingItem(owner: $0.0, number: $0.1) }
             }
             result[p.id] = r
         }

@@ -121,7 +121,7 @@ extension RecurrenceAnalysis {
             let owner = postmortems[try position()]
             let number = Int(try ByteReader.need(reader.uint32()))
             guard number < owner.recurrenceFix.count else { throw ByteReader.Malformed() }
-            if making { recurrence.pendingItems.append(Recurrence.PendingItem(id: owner.id, item: owner.recurrenceFix[number])) }
+            if making { recurrence.pendingItems.append(Recurrence.PendingItem(owner: owner, number: number)) }
         }
         recurrence.pendingCount = try count()
         return recurrence

@@ -41,9 +41,32 @@ public struct Recurrence: Sendable, Hashable {
     /// Whether an earlier incident shares a cause key.
     public var isRecurrence: Bool { recurrenceOfCount > 0 }
 
+    /// An item as the incident that promised it and its place in that
+    /// incident's recurrence fix: 16 bytes, where a copy of the item and the
+    /// id was about 130, and an incident lists up to `pendingLimit` of them
+    /// (5 % of a full build's peak memory at 100,000). Equal when their ids
+    /// and items are.
     public struct PendingItem: Sendable, Hashable {
-        public var id: String
-        public var item: ActionItem
+        /// One reference: a `Postmortem` shares its fields.
+        public let owner: Postmortem
+        public let number: Int
+
+        /// `number` is a position in `owner.recurrenceFix`.
+        public init(owner: Postmortem, number: Int) {
+            precondition(owner.recurrenceFix.indices.contains(number), "a pending item is one of its owner's recurrence fixes")
+            self.owner = owner
+            self.number = number
+        }
+
+        public var id: String { owner.id }
+        public var item: ActionItem { owner.recurrenceFix[number] }
+
+        public static func == (lhs: PendingItem, rhs: PendingItem) -> Bool { lhs.id == rhs.id && lhs.item == rhs.item }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(id)
+            hasher.combine(item)
+        }
     }
 }
 
@@ -252,8 +275,7 @@ public enum RecurrenceAnalysis {
                 result[index].pendingCount = union(entry.subsets, openHaving) + union(entry.subsets, doneLater.having)
                 result[index].verdict = result[index].pendingCount == 0 ? .escaped : .pending
                 result[index].pendingItems = shown.sorted().suffix(limit).map { pair in
-                    let owner = timeline[pair.owner].postmortem
-                    return Recurrence.PendingItem(id: owner.id, item: owner.recurrenceFix[pair.number])
+                    Recurrence.PendingItem(owner: timeline[pair.owner].postmortem, number: pair.number)
                 }
             }
             for index in group {

@@ -29,12 +29,8 @@ public struct RelatedIncident: Sendable, Hashable {
         case linksHere = "links-here"
     }
 
-    public var postmortem: Postmortem {
-        get { source.postmortem }
-        set { source = SharedPostmortem(newValue) }
-    }
-    /// The postmortem, shared with the other pages that list it.
-    private var source: SharedPostmortem
+    /// One reference, shared with the other pages that list it (a `Postmortem` shares its fields).
+    public var postmortem: Postmortem
     /// In the order of `Reason.allCases`, each once.
     public var reasons: [Reason]
     /// What the two have in common too (a shared cause key: a recurrence the author linked).
@@ -43,17 +39,13 @@ public struct RelatedIncident: Sendable, Hashable {
     public var id: String { postmortem.id }
 
     public init(postmortem: Postmortem, reasons: [Reason], shared: Similarity) {
-        self.init(source: SharedPostmortem(postmortem), reasons: reasons, shared: shared)
-    }
-
-    init(source: SharedPostmortem, reasons: [Reason], shared: Similarity) {
-        self.source = source
+        self.postmortem = postmortem
         self.reasons = reasons
         self.shared = shared
     }
 
     public static func == (a: Self, b: Self) -> Bool {
-        (a.source === b.source || a.postmortem == b.postmortem) && a.reasons == b.reasons && a.shared == b.shared
+        a.postmortem == b.postmortem && a.reasons == b.reasons && a.shared == b.shared
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -65,28 +57,20 @@ public struct RelatedIncident: Sendable, Hashable {
 
 /// A postmortem that looks like another one, and what they share.
 public struct SimilarIncident: Sendable, Hashable {
-    public var postmortem: Postmortem {
-        get { source.postmortem }
-        set { source = SharedPostmortem(newValue) }
-    }
-    /// The postmortem, shared with the other pages that list it.
-    private var source: SharedPostmortem
+    /// One reference, shared with the other pages that list it (a `Postmortem` shares its fields).
+    public var postmortem: Postmortem
     public var shared: Similarity
 
     public var id: String { postmortem.id }
     public var score: Int { shared.score }
 
     public init(postmortem: Postmortem, shared: Similarity) {
-        self.init(source: SharedPostmortem(postmortem), shared: shared)
-    }
-
-    init(source: SharedPostmortem, shared: Similarity) {
-        self.source = source
+        self.postmortem = postmortem
         self.shared = shared
     }
 
     public static func == (a: Self, b: Self) -> Bool {
-        (a.source === b.source || a.postmortem == b.postmortem) && a.shared == b.shared
+        a.postmortem == b.postmortem && a.shared == b.shared
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -252,11 +236,11 @@ extension RelatedIncidents {
                                   tags: mine.tags.filter(theirs.tags.contains), text: text)
             }
             let related = zip(choice.related, choice.reasons).map { other, reasons in
-                RelatedIncident(source: SharedPostmortem(postmortems[Int(other)]),
+                RelatedIncident(postmortem: postmortems[Int(other)],
                                 reasons: RelatedIncident.Reason.allCases.filter { reasons & Scratch.bit($0) != 0 },
                                 shared: likeness(Int(other)))
             }
-            let similar = choice.similar.map { SimilarIncident(source: SharedPostmortem(postmortems[Int($0)]), shared: likeness(Int($0))) }
+            let similar = choice.similar.map { SimilarIncident(postmortem: postmortems[Int($0)], shared: likeness(Int($0))) }
             return RelatedIncidents(related: related, similar: similar)
         }
     }
