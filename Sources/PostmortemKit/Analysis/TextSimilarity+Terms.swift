@@ -16,11 +16,14 @@ extension TextSimilarity {
     static func storyKey(_ p: Postmortem) -> UInt64 {
         StableHasher.digest { hasher in
             hasher.combine(p.title)
-            hasher.combine(p.causes.compactMap(\.summary))
+            // As `combine` of the summaries' and the sections' lists, without making the lists (a build keys every postmortem).
+            let causes = p.causes
+            hasher.combine(causes.count { $0.summary != nil })
+            for cause in causes { if let summary = cause.summary { hasher.combine(summary) } }
             hasher.combine(p.trigger)
-            let sections = p.body.sections.filter { $0.kind == .rootCause }
-            hasher.combine(sections.count)
-            for section in sections { section.combine(textInto: &hasher) }
+            let sections = p.body.sections
+            hasher.combine(sections.count { $0.kind == .rootCause })
+            for section in sections where section.kind == .rootCause { section.combine(textInto: &hasher) }
         }
     }
 

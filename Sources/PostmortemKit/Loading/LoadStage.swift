@@ -167,15 +167,18 @@ public enum LoadStage {
         for postmortem in postmortems {
             guard let first = firstByID[postmortem.id] else {
                 firstByID[postmortem.id] = postmortem
-                let page = SitePaths.incidentPage(id: postmortem.id)
-                if let other = firstByPage[page.lowercased()] {
+                // The page's file name without case; a plain lowercase id is its own (no new string).
+                let name = SitePaths.fileName(postmortem.id)
+                let folded = name.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") || $0 >= 0x80 } ? name.lowercased() : name
+                if let other = firstByPage[folded] {
+                    let page = SitePaths.incidentPage(id: postmortem.id)
                     diagnostics.append(site(of: "id", in: postmortem).diagnostic(
                         .error, .pageCollision,
                         "id '\(postmortem.id)' would have the same page (\(page)) as id '\(other.id)' of \(other.source.path)",
                         notes: ["page names keep letters, digits, '-', '_' and '.', and ignore case: "
                             + "give this postmortem an id that differs from '\(other.id)' in those"]))
                 } else {
-                    firstByPage[page.lowercased()] = postmortem
+                    firstByPage[folded] = postmortem
                 }
                 continue
             }
