@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import PostmortemKit
 
@@ -23,6 +24,30 @@ import Testing
         for (count, chunk) in [(257, 256), (256, 256), (513, 256), (10, 1)] {
             #expect(Parallel.map(Array(0..<count), minimumChunk: chunk) { $0 } == Array(0..<count), "\(count) by \(chunk)")
         }
+    }
+
+    /// Counts the objects alive, so a test sees each result released exactly once.
+    final class Tracked: Sendable {
+        static let alive = Atomic<Int>(0)
+        let value: Int
+        init(_ value: Int) {
+            self.value = value
+            Self.alive.add(1, ordering: .relaxed)
+        }
+        deinit { Self.alive.subtract(1, ordering: .relaxed) }
+    }
+
+    @Test func parallelResultsAreMovedOutAndReleasedOnce() {
+        // Results are moved into and out of the workers' slots, never copied: none may leak or be released twice.
+        let before = Tracked.alive.load(ordering: .relaxed)
+        do {
+            let made = Parallel.map(Array(0..<1_001), minimumChunk: 1) { (Tracked($0), "\($0)") }
+            #expect(made.map(\.0.value) == Array(0..<1_001) && made.map(\.1) == (0..<1_001).map { "\($0)" })
+            #expect(Tracked.alive.load(ordering: .relaxed) == before + 1_001)
+            let (first, second) = Parallel.both({ Tracked(-1) }, { [Tracked(-2), Tracked(-3)] })
+            #expect(first.value == -1 && second.map(\.value) == [-2, -3])
+        }
+        #expect(Tracked.alive.load(ordering: .relaxed) == before)
     }
 
     @Test func byteSearchFindsWhatANaiveScanFinds() {
