@@ -128,6 +128,7 @@ enum Parallel {
         func values() -> [Output] {
             precondition(!moved)
             moved = true
+            guard count > 0 else { return [] }
             return Array(unsafeUninitializedCapacity: count) { buffer, initialized in
                 buffer.baseAddress!.moveInitialize(from: slots, count: count)
                 initialized = count
