@@ -29,6 +29,21 @@ import Testing
         #expect(found.files.first?.contents == .bytes(Array("# J".utf8)))
     }
 
+    @Test func extensionsAndIndexNamesAreComparedAsLowercasedWouldCompareThem() throws {
+        // The byte comparison for ASCII names, and `lowercased()` for the others, agree with `lowercased()` everywhere.
+        let names = ["md", "MD", "Md", "markdown", "MarkDown", "mdx", "m", "", "txt", "ｍｄ", "mar\u{212A}down", "ＭＤ",
+                     "README.md", "readme.MD", "_Index.md", "index.markdown", "indexx.md", "Readme.md.txt", "réadme.md"]
+        for name in names {
+            for set in [SourceDiscovery.markdownExtensions, SourceDiscovery.indexFileNames] {
+                #expect(SourceDiscovery.lowercased(Substring(name), isIn: set) == set.contains(name.lowercased()), "\(name)")
+            }
+        }
+        let root = try folder(["Guide.MD": Array("# G".utf8), "sub/ReadMe.Md": Array("# R".utf8), "x.Markdown": Array("# X".utf8)])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let found = try SourceDiscovery.discover(in: root.path)
+        #expect(found.files.map(\.relativePath) == ["Guide.MD", "x.Markdown"] && found.skipped == ["sub/ReadMe.Md"])
+    }
+
     @Test func oversizedFileIsNotRead() throws {
         let root = try folder(["big.md": [UInt8](repeating: 0x61, count: SourceFile.sizeLimit + 1)])
         defer { try? FileManager.default.removeItem(at: root) }

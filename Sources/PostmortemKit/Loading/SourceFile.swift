@@ -152,16 +152,17 @@ public enum SourceDiscovery {
         diagnostics += walked.problems.map { problem(of: $0, in: folder) }
         stamps.reserveCapacity(walked.files.count)
         for (relative, stamp) in walked.files {
-            // The name and its extension found by their bytes ('/' and '.' are ASCII): tens of thousands of paths.
+            // The name and its extension found by their bytes ('/' and '.' are ASCII), and compared
+            // without new strings: tens of thousands of paths.
             let utf8 = relative.utf8
-            let name = utf8.lastIndex(of: UInt8(ascii: "/")).map { String(relative[utf8.index(after: $0)...]) } ?? relative
+            let name = relative[(utf8.lastIndex(of: UInt8(ascii: "/")).map { utf8.index(after: $0) } ?? utf8.startIndex)...]
             stamps[relative] = stamp
-            let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")).map { name[name.utf8.index(after: $0)...].lowercased() } ?? ""
-            guard markdownExtensions.contains(dot) else {
+            let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")).map { name[name.utf8.index(after: $0)...] } ?? ""
+            guard lowercased(dot, isIn: markdownExtensions) else {
                 assets.insert(relative)
                 continue
             }
-            if indexFileNames.contains(name.lowercased()) {
+            if lowercased(name, isIn: indexFileNames) {
                 skipped.append(relative)
             } else {
                 relativePaths.append(relative)
@@ -172,6 +173,18 @@ public enum SourceDiscovery {
         diagnostics.sort { $0.location < $1.location }
         return Listing(folder: folder, root: root, markdown: relativePaths, skipped: skipped, assets: assets, stamps: stamps,
                        startedAt: startedAt, diagnostics: diagnostics)
+    }
+
+    /// Whether `text.lowercased()` is one of `names`: compared byte by byte
+    /// without case when `text` is ASCII (no new string), else lowercased.
+    static func lowercased(_ text: Substring, isIn names: Set<String>) -> Bool {
+        let bytes = text.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return names.contains(text.lowercased()) }
+        return names.contains { name in
+            name.utf8.count == bytes.count && zip(name.utf8, bytes).allSatisfy { expected, byte in
+                expected == (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)
+            }
+        }
     }
 
     /// What to tell of an entry the walk could not take: an error when it may
