@@ -157,8 +157,7 @@ public enum SourceDiscovery {
             let utf8 = relative.utf8
             let name = relative[(utf8.lastIndex(of: UInt8(ascii: "/")).map { utf8.index(after: $0) } ?? utf8.startIndex)...]
             stamps[relative] = stamp
-            let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")).map { name[name.utf8.index(after: $0)...] } ?? ""
-            guard lowercased(dot, isIn: markdownExtensions) else {
+            guard isMarkdownName(name) else {
                 assets.insert(relative)
                 continue
             }
@@ -173,6 +172,12 @@ public enum SourceDiscovery {
         diagnostics.sort { $0.location < $1.location }
         return Listing(folder: folder, root: root, markdown: relativePaths, skipped: skipped, assets: assets, stamps: stamps,
                        startedAt: startedAt, diagnostics: diagnostics)
+    }
+
+    /// Whether a file name's extension (after its last '.', found by bytes) is a Markdown one, in any case.
+    static func isMarkdownName(_ name: Substring) -> Bool {
+        let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")).map { name[name.utf8.index(after: $0)...] } ?? ""
+        return lowercased(dot, isIn: markdownExtensions)
     }
 
     /// Whether `text.lowercased()` is one of `names`: compared byte by byte
@@ -190,9 +195,9 @@ public enum SourceDiscovery {
     /// What to tell of an entry the walk could not take: an error when it may
     /// be a postmortem (a `.md`/`.markdown` name, a folder), else a warning.
     static func problem(of problem: FileIO.WalkProblem, in folder: String) -> Diagnostic {
-        let name = problem.path.split(separator: "/").last.map(String.init) ?? problem.path
-        let dot = name.lastIndex(of: ".").map { name[name.index(after: $0)...].lowercased() } ?? ""
-        let severity: Diagnostic.Severity = problem.isFolder || markdownExtensions.contains(dot) ? .error : .warning
+        let name = problem.path.split(separator: "/").last ?? Substring(problem.path)
+        // "May be a postmortem": what the walk would have taken for one.
+        let severity: Diagnostic.Severity = problem.isFolder || isMarkdownName(name) ? .error : .warning
         let location = SourceLocation(file: Listing.displayPath(problem.path, in: folder), line: 1, column: 1)
         let what = problem.isFolder ? "folder" : "file"
         switch problem.kind {
