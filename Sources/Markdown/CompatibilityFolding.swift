@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// NFKC on UTF-8 bytes, normalising only the runs of text that may change.
 ///
@@ -119,11 +120,57 @@ public struct ScalarFlags: OptionSet, Sendable {
 
     @inline(__always)
     public static func of(_ scalar: Unicode.Scalar) -> ScalarFlags {
-        scalar.value < 0x10000 ? ScalarFlags(rawValue: table[Int(scalar.value)]) : compute(scalar)
+        scalar.value < 0x10000 ? ScalarFlags(rawValue: table.flags(scalar.value)) : compute(scalar)
     }
 
-    private static let table: [UInt8] = (0..<0x10000).map { value in
-        Unicode.Scalar(UInt32(value)).map { compute($0).rawValue } ?? 0
+    private static let table = Table()
+
+    /// The flags of the Basic Multilingual Plane, a block of 256 scalars
+    /// computed the first time one of them is asked for: a build meets a
+    /// few blocks (Latin-1, punctuation, kana, kanji…), and computing all
+    /// 65,536 scalars took 12 ms of every process that folded any text.
+    private final class Table: Sendable {
+        /// 65,536 flags; a block's are written once, under `lock`, before its `ready` bit is set.
+        nonisolated(unsafe) private let values = UnsafeMutablePointer<UInt8>.allocate(capacity: 0x10000)
+        /// One bit per block, 64 blocks to a word.
+        private let ready0 = Atomic<UInt64>(0), ready1 = Atomic<UInt64>(0), ready2 = Atomic<UInt64>(0), ready3 = Atomic<UInt64>(0)
+        private let lock = Mutex(())
+
+        @inline(__always)
+        func flags(_ value: UInt32) -> UInt8 {
+            let block = Int(value >> 8)
+            if !isReady(block) { fill(block) }
+            return values[Int(value)]
+        }
+
+        /// Whether `block` is computed; a block read after `true` was written before it (acquire, release).
+        @inline(__always)
+        private func isReady(_ block: Int) -> Bool {
+            let bit = UInt64(1) << UInt64(block & 63)
+            let word = switch block >> 6 {
+            case 0: ready0.load(ordering: .acquiring)
+            case 1: ready1.load(ordering: .acquiring)
+            case 2: ready2.load(ordering: .acquiring)
+            default: ready3.load(ordering: .acquiring)
+            }
+            return word & bit != 0
+        }
+
+        private func fill(_ block: Int) {
+            lock.withLock { _ in
+                guard !isReady(block) else { return }
+                for value in block << 8 ..< (block + 1) << 8 {
+                    values[value] = Unicode.Scalar(UInt32(value)).map { ScalarFlags.compute($0).rawValue } ?? 0
+                }
+                let bit = UInt64(1) << UInt64(block & 63)
+                switch block >> 6 {
+                case 0: ready0.bitwiseOr(bit, ordering: .releasing)
+                case 1: ready1.bitwiseOr(bit, ordering: .releasing)
+                case 2: ready2.bitwiseOr(bit, ordering: .releasing)
+                default: ready3.bitwiseOr(bit, ordering: .releasing)
+                }
+            }
+        }
     }
 
     /// Second parts of canonical compositions whose combining class is 0

@@ -178,14 +178,35 @@ import Testing
                     similar.append(SimilarIncident(postmortem: q, shared: likeness(other)))
                 }
             }
-            related.sort { RelatedIncidents.newerFirst($0.postmortem, $1.postmortem) }
-            similar.sort { $0.score != $1.score ? $0.score > $1.score : RelatedIncidents.newerFirst($0.postmortem, $1.postmortem) }
+            related.sort { newerFirst($0.postmortem, $1.postmortem) }
+            similar.sort { $0.score != $1.score ? $0.score > $1.score : newerFirst($0.postmortem, $1.postmortem) }
             result[p.id] = RelatedIncidents(related: related, similar: Array(similar.prefix(limit)))
         }
         return result
     }
 
+    /// The site's order, written plainly: newest first, undated last, then by id.
+    static func newerFirst(_ a: Postmortem, _ b: Postmortem) -> Bool {
+        switch (a.date, b.date) {
+        case let (x?, y?) where x != y: return x > y
+        case (nil, _?): return false
+        case (_?, nil): return true
+        default: return Array(a.id.utf8).lexicographicallyPrecedes(b.id.utf8)
+        }
+    }
+
     // MARK: Tests
+
+    @Test func newestFirstIsTheSitesOrderWrittenPlainly() {
+        // Equal dates, missing dates and repeated ids among them; a stable sort keeps repeats in their order.
+        let all = Self.postmortems
+        #expect(all.contains { $0.date == nil } && Set(all.compactMap(\.date)).count < all.count { $0.date != nil })
+        let order = Postmortem.newestFirst(all)
+        let expected = all.indices.sorted { Self.newerFirst(all[$0], all[$1]) }
+        #expect(order == expected)
+        let members = all.indices.filter { $0 % 3 != 1 }
+        #expect(Postmortem.newestFirst(all, members: members) == expected.filter { $0 % 3 != 1 })
+    }
 
     @Test func termsAreTheReferenceTermsOnEveryKindOfText() {
         let texts = Self.postmortems.map(TextSimilarity.story) + [

@@ -249,9 +249,9 @@ extension RelatedIncidents {
     /// indexes by id and by value, so no page scans every other postmortem's fields.
     static func choose(_ postmortems: [Postmortem], members: [Int], position: [String: Int], isFirst: [Bool], values: [Values],
                        textNeighbours: [[(index: Int, cosine: Double)]], similarLimit: Int) -> [Choice] {
-        // Each member's place in `newerFirst` order: comparing two is comparing two integers.
+        // Each member's place in the site's order: comparing two is comparing two integers.
         var recency = [Int](repeating: Int.max, count: postmortems.count)
-        for (rank, member) in members.sorted(by: { newerFirst(postmortems[$0], postmortems[$1]) }).enumerated() {
+        for (rank, member) in Postmortem.newestFirst(postmortems, members: members).enumerated() {
             recency[member] = rank
         }
         // The values as numbers (what scoring compares), one numbering for each kind of value.
@@ -345,16 +345,6 @@ extension RelatedIncidents {
         }
         let start = min(max(0, low - count / 2), list.count - count)
         return list[start..<(start + count)]
-    }
-
-    /// Newest first, undated last, then by id (as the site lists incidents).
-    static func newerFirst(_ a: Postmortem, _ b: Postmortem) -> Bool {
-        switch (a.date, b.date) {
-        case let (x?, y?) where x != y: return x > y
-        case (nil, _?): return false
-        case (_?, nil): return true
-        default: return a.id.utf8Precedes(b.id)
-        }
     }
 
     /// `values` without repeats, in their first order; empty values left out.

@@ -367,4 +367,15 @@ extension Postmortem {
         for (offset, p) in postmortems.enumerated() where positions[p.id] == nil { positions[p.id] = offset }
         return positions
     }
+
+    /// The positions of `members` (of `postmortems`) in the order the site
+    /// lists incidents: newest first, undated last, then by id in UTF-8
+    /// order. Dates are compared as numbers made once (not read from each
+    /// postmortem at every comparison); ids only when the dates tie.
+    static func newestFirst(_ postmortems: [Postmortem], members: [Int]? = nil) -> [Int] {
+        let days = postmortems.map { $0.date?.number ?? -1 }
+        return (members ?? Array(postmortems.indices)).sorted { a, b in
+            days[a] != days[b] ? days[a] > days[b] : postmortems[a].id.utf8Precedes(postmortems[b].id)
+        }
+    }
 }

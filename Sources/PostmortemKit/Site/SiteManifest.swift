@@ -135,6 +135,8 @@ enum SiteManifest {
     /// The kept paths as a reader wants them: a folder that holds nothing of
     /// the tool's is named once, with its number of files.
     static func grouped(_ kept: [String], own: some Sequence<String>) -> [SiteWriter.Kept] {
+        // Nearly every build keeps nothing: no folder list of every page made for it.
+        guard !kept.isEmpty else { return [] }
         var toolFolders = Set<Substring>()
         for path in own {
             var slash = path.lastIndex(of: "/")

@@ -113,22 +113,22 @@ public enum SiteRenderer {
         _ postmortems: [Postmortem], configuration: SiteConfiguration, theme: Theme, sourceFolder: String, now: Date,
         memo: RenderMemo?, digests: DigestMemos?, keepingOverview: Bool = true, into sink: some SiteSink
     ) throws -> RenderSummary {
-        let library = try theme.library()
+        // The theme's templates parsed while the postmortems are put in order and their pages named.
+        let (parsed, (ordered, names)) = Parallel.both({
+            Profile.measure("set-up: templates") { Result { try theme.library() } }
+        }, {
+            Profile.measure("set-up: order and page names") {
+                // Newest first; undated last; ties by id, so the order never depends on the disk.
+                let ordered = Postmortem.newestFirst(postmortems).map { postmortems[$0] }
+                return (ordered, PageNames(ordered))
+            }
+        })
+        let library = try parsed.get()
         for partial in FragmentCache.partials where library.getTemplate(named: partial) == nil {
             throw Failure.template(partial)
         }
         var context = PageContext(configuration: configuration, now: now)
-        // Newest first; undated last; ties by id, so the order never depends on the disk.
-        let ordered = postmortems.sorted { a, b in
-            switch (a.date, b.date) {
-            case let (x?, y?) where x != y: return x > y
-            case (nil, _?): return false
-            case (_?, nil): return true
-            default: return a.id.utf8Precedes(b.id)
-            }
-        }
-        context.names = PageNames(ordered)
-        let names = context.names
+        context.names = names
         context.fragments = FragmentCache(library: library, maker: context)
         let memoized = MemoizedSink(sink: sink, memo: memo)
         // The overview of the last build, when nothing it is made of changed and its files are as that build left them.
