@@ -25,24 +25,30 @@ extension RecurrenceAnalysis {
     /// A digest of what `analyze` reads of `postmortems` (in their order) and the time zone.
     static func inputKey(_ postmortems: [Postmortem], timeZone: TimeZone) -> UInt64 {
         let digests = Parallel.map(postmortems, minimumChunk: 512) { p in
-            StableHasher.digest { hasher in
-                hasher.combine(p.id)
-                hasher.combine(p.milestones.startedAt.map(\.timeIntervalSinceReferenceDate) ?? .nan)
-                hasher.combine(p.date?.number ?? -1)
-                hasher.combine(p.causes.count)
-                for cause in p.causes {
-                    hasher.combine(cause.key)
-                    hasher.combine(cause.keyIsDerived && cause.summary == nil)
-                }
-                hasher.combine(p.recurrenceFix.count)
-                for item in p.recurrenceFix { item.combine(into: &hasher) }
-            }
+            let kept = p.analysisDigests.recurrence
+            return kept != 0 ? kept : digest(of: p)
         }
         return StableHasher.digest { hasher in
             hasher.combine(timeZone.identifier)
             hasher.combine(timeZone.secondsFromGMT())
             hasher.combine(digests.count)
             for digest in digests { hasher.combine(digest) }
+        }
+    }
+
+    /// A digest of what `analyze` reads of one postmortem (`Postmortem.AnalysisDigests`).
+    static func digest(of p: Postmortem) -> UInt64 {
+        StableHasher.digest { hasher in
+            hasher.combine(p.id)
+            hasher.combine(p.milestones.startedAt.map(\.timeIntervalSinceReferenceDate) ?? .nan)
+            hasher.combine(p.date?.number ?? -1)
+            hasher.combine(p.causes.count)
+            for cause in p.causes {
+                hasher.combine(cause.key)
+                hasher.combine(cause.keyIsDerived && cause.summary == nil)
+            }
+            hasher.combine(p.recurrenceFix.count)
+            for item in p.recurrenceFix { item.combine(into: &hasher) }
         }
     }
 

@@ -10,10 +10,17 @@ extension TextSimilarity {
         return parts.joined(separator: "\n")
     }
 
+    /// What `story` is made from, as a digest (`storyDigest`): the one the
+    /// load stage made, else made now.
+    static func storyKey(_ p: Postmortem) -> UInt64 {
+        let kept = p.analysisDigests.story
+        return kept != 0 ? kept : storyDigest(p)
+    }
+
     /// What `story` is made from, as a digest, without reading the sections'
     /// texts: they may be in the load cache (`BodyText`), and a rebuild finds
     /// the terms of an unchanged story in its memo by this key.
-    static func storyKey(_ p: Postmortem) -> UInt64 {
+    static func storyDigest(_ p: Postmortem) -> UInt64 {
         StableHasher.digest { hasher in
             hasher.combine(p.title)
             // As `combine` of the summaries' and the sections' lists, without making the lists (a build keys every postmortem).

@@ -95,6 +95,8 @@ extension Postmortem: ByteCodable {
         }
         writer.write(revision)
         writer.write(outward)
+        writer.write(analysisDigests.story)
+        writer.write(analysisDigests.recurrence)
     }
 
     init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
@@ -129,7 +131,8 @@ extension Postmortem: ByteCodable {
                   milestones: milestones, duration: duration, impact: impact, causes: causes, trigger: trigger,
                   recurrenceFix: recurrenceFix, related: related, tags: tags, authors: authors,
                   description: description, language: language, body: body, inferred: inferred, source: source,
-                  origins: origins, fieldSites: sites, revision: try reader.read(), outward: try reader.read())
+                  origins: origins, fieldSites: sites, revision: try reader.read(), outward: try reader.read(),
+                  analysis: AnalysisDigests(story: try reader.read(), recurrence: try reader.read()))
     }
 }
 

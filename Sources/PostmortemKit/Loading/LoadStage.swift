@@ -104,6 +104,8 @@ public enum LoadStage {
                 if var postmortem = loaded.postmortem {
                     postmortem.revision = revision(of: file, digest: digest, configurationKey: configurationKey, answers: answers)
                     postmortem.outward = postmortem.outwardDigest
+                    postmortem.analysisDigests = Postmortem.AnalysisDigests(story: TextSimilarity.storyDigest(postmortem),
+                                                                            recurrence: RecurrenceAnalysis.digest(of: postmortem))
                     loaded.postmortem = postmortem
                 }
                 let entry = LoadCache.Entry(digest: digest, id: prepared.isText ? prepared.id : nil, finished: loaded)
