@@ -56,6 +56,7 @@ public enum LoadStage {
             }
         }
         var index = SourceIndex(assets: assets)
+        index.postmortemIDs.reserveCapacity(firsts.count)
         // By index, not `for (file, _, half) in firsts`: a copy of each first retains all it holds.
         for position in firsts.indices {
             let id: String? = switch firsts[position].half {
@@ -166,6 +167,8 @@ public enum LoadStage {
         // Page names compared without case: two pages differing only in case
         // are one file on macOS and Windows disks.
         var firstByPage: [String: Postmortem] = [:]
+        firstByID.reserveCapacity(postmortems.count)
+        firstByPage.reserveCapacity(postmortems.count)
         for postmortem in postmortems {
             guard let first = firstByID[postmortem.id] else {
                 firstByID[postmortem.id] = postmortem

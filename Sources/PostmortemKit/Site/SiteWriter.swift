@@ -162,6 +162,8 @@ public enum SiteWriter {
             stagingPath = staging.path
             previousPath = previous?.path
             folders.insert(stagingPath)
+            // Grown under the lock, the table of every placed file was copied a dozen times while the other cores waited.
+            stamps.reserveCapacity(previousOwn?.count ?? 0)
         }
 
         /// Puts `bytes` at the site path `path`.
