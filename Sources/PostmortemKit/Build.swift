@@ -153,7 +153,7 @@ public enum Build {
             let record = Profile.measure("record: make") { BuildRecord(
                 summary: BuildRecord.Summary(fingerprint: fingerprint, pages: summary.pageCount, filesWritten: site.count,
                                              fileCount: check.fileCount, skipped: check.skipped, diagnostics: check.diagnostics),
-                site: site, pageKeys: memo.pageKeys) }
+                site: site, pageKeys: memo.pageKeys, order: staging.placedInOrder) }
             options.progress?("putting the site in place")
             let written = try Profile.measure("swap") { try staging.commit() }
             // Without a record the next build is a full one: a cache that cannot be written is no failure.

@@ -51,9 +51,10 @@ struct BuildRecord: Sendable {
     /// Every file of the site, in UTF-8 order of their paths.
     var files: [SiteFile]
 
-    init(summary: Summary, site: [String: FileIO.Stamp], pageKeys: [String: UInt64]) {
+    /// `order`: the site's paths in UTF-8 order, when known (`Staging.placedInOrder`).
+    init(summary: Summary, site: [String: FileIO.Stamp], pageKeys: [String: UInt64], order: [String]? = nil) {
         self.summary = summary
-        files = site.keys.sortedByUTF8().compactMap { path in
+        files = (order ?? site.keys.sortedByUTF8()).compactMap { path in
             site[path].map { SiteFile(path: path, stamp: $0, pageKey: pageKeys[path]) }
         }
     }

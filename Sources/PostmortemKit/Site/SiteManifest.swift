@@ -19,8 +19,10 @@ enum SiteManifest {
     /// line breaks escaped), in byte order. Made as bytes: a site of 10,000
     /// postmortems lists 12,500 paths, and Foundation's string replacing
     /// took a twentieth of a second over them.
-    static func text(of paths: some Sequence<String>) -> [UInt8] {
-        let sorted = paths.sortedByUTF8()
+    static func text(of paths: some Sequence<String>) -> [UInt8] { text(ofSorted: paths.sortedByUTF8()) }
+
+    /// `text(of:)` of paths already in UTF-8 order.
+    static func text(ofSorted sorted: [String]) -> [UInt8] {
         var bytes = Array(header.utf8)
         bytes.reserveCapacity(bytes.count + sorted.reduce(0) { $0 + $1.utf8.count + 1 })
         for path in sorted {

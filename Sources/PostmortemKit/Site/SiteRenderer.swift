@@ -113,15 +113,16 @@ public enum SiteRenderer {
         _ postmortems: [Postmortem], configuration: SiteConfiguration, theme: Theme, sourceFolder: String, now: Date,
         memo: RenderMemo?, digests: DigestMemos?, keepingOverview: Bool = true, into sink: some SiteSink
     ) throws -> RenderSummary {
-        // The theme's templates parsed while the postmortems are put in order and their pages named.
-        let (parsed, (ordered, names)) = Parallel.both({
-            Profile.measure("set-up: templates") { Result { try theme.library() } }
-        }, {
-            Profile.measure("set-up: order and page names") {
+        // The theme's templates parsed and the postmortems put in order while the group pages are
+        // named (names are sorted by themselves: their pages do not depend on the postmortems' order).
+        let ((parsed, ordered), names) = Parallel.both({
+            let parsed = Profile.measure("set-up: templates") { Result { try theme.library() } }
+            return (parsed, Profile.measure("set-up: order") {
                 // Newest first; undated last; ties by id, so the order never depends on the disk.
-                let ordered = Postmortem.newestFirst(postmortems).map { postmortems[$0] }
-                return (ordered, PageNames(ordered))
-            }
+                Postmortem.newestFirst(postmortems).map { postmortems[$0] }
+            })
+        }, {
+            Profile.measure("set-up: page names") { PageNames(postmortems) }
         })
         let library = try parsed.get()
         for partial in FragmentCache.partials where library.getTemplate(named: partial) == nil {

@@ -307,6 +307,18 @@ public enum SiteWriter {
         /// Every file placed so far and its stamp.
         var placed: [String: FileIO.Stamp] { lock.withLock { stamps } }
 
+        /// Every file placed so far, in UTF-8 order: sorted once for the build record and the marker.
+        var placedInOrder: [String] {
+            lock.withLock {
+                // Files are only ever added (or placed again): as many as when sorted means the same ones.
+                if let sortedPlaced, sortedPlaced.count == stamps.count { return sortedPlaced }
+                let sorted = stamps.keys.sortedByUTF8()
+                sortedPlaced = sorted
+                return sorted
+            }
+        }
+        private var sortedPlaced: [String]?
+
         /// Swaps the new site in: the files of the old one that the tool did
         /// not write carried into the new one (a path both have is an error,
         /// and nothing changes), the old one aside, the new one in, the old one
@@ -325,7 +337,7 @@ public enum SiteWriter {
                     let entries = self.previous.flatMap { previous in
                         self.previousOwn.map { own in Profile.measure("swap: user files") { SiteManifest.userEntries(of: previous, own: own) } }
                     }
-                    return (entries, Profile.measure("swap: marker") { SiteManifest.text(of: own) })
+                    return (entries, Profile.measure("swap: marker") { SiteManifest.text(ofSorted: self.placedInOrder) })
                 })
                 if let previous, let userEntries {
                     kept = try SiteManifest.carry(userEntries, from: previous, to: staging, strict: true)
