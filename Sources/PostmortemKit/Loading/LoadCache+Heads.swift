@@ -171,7 +171,8 @@ extension LoadCache {
         /// are mostly heads of this table, else written anew.
         static func write(_ entries: [Stored], previous: Heads?, folder: Folder, table tablePath: String, records recordsPath: String) {
             let names = entries.map { Folder.digest(of: $0.path) }
-            let kept = zip(entries, names).map { item, name in item.reuse != .none ? previous?.taken(name) : nil }
+            // By index, not over `zip(entries, names)`: a copy of each entry retains all it holds.
+            let kept = entries.indices.map { index in entries[index].reuse != .none ? previous?.taken(names[index]) : nil }
             let live = kept.reduce(0) { $0 + ($1?.length ?? 0) }
             var appending = false
             var fd: Int32 = -1
@@ -221,9 +222,9 @@ extension LoadCache {
             for first in stride(from: 0, to: entries.count, by: run) {
                 let range = first..<min(entries.count, first + run)
                 let heads = Parallel.map(Array(range), minimumChunk: 64) { index -> Head? in
-                    let item = entries[index], name = names[index]
+                    let name = names[index]
                     if let record = kept[index], let previous {
-                        let stamp = item.reuse == .byDigest ? item.stamp : record.stamp
+                        let stamp = entries[index].reuse == .byDigest ? entries[index].stamp : record.stamp
                         if isAppending {
                             return Head(name: name, offset: record.offset, bytes: [], length: record.length, fileSize: record.fileSize,
                                         stamp: stamp)
@@ -232,7 +233,7 @@ extension LoadCache {
                             return Head(name: name, offset: nil, bytes: bytes, length: bytes.count, fileSize: record.fileSize, stamp: stamp)
                         }
                     }
-                    return folder.head(of: item, name: name)
+                    return folder.head(of: entries[index], name: name)
                 }
                 for case let head? in heads {
                     slots.append((head.name, head.offset ?? 0, head.length, head.fileSize, head.stamp))

@@ -36,34 +36,36 @@ public enum LoadStage {
             /// The last build's entry, whose links' reads of the index got `answers` (`IndexReads.digest`).
             case kept(LoadCache.Entry, answers: UInt64, byStamp: Bool)
             case prepared(PreparedFile)
+            /// Moved on to the file's finished entry (`load: bodies`).
+            case taken
         }
-        let firsts = Profile.measure("load: front matter") {
-            Parallel.map(inputs) { input -> (file: SourceFile, digest: UInt64, half: Half) in
+        // Each with the id the folder's index gets (nil for a file that is no postmortem), so that
+        // the index is made without taking the entries out of their halves (a copy retains all they hold).
+        var firsts = Profile.measure("load: front matter") {
+            Parallel.map(inputs) { input -> (file: SourceFile, digest: UInt64, half: Half, id: String?) in
                 if let stamp = input.stamp, let kept = previous?.entry(input.path, stamp: stamp, window: racyWindow) {
-                    return (input.unread, kept.entry.digest, .kept(kept.entry, answers: kept.answers, byStamp: true))
+                    return (input.unread, kept.entry.digest, .kept(kept.entry, answers: kept.answers, byStamp: true), kept.entry.id)
                 }
                 let file = input.read()
                 let digest = file.contents.digest
-                let half: Half = previous?.entry(file, digest: digest).map { Half.kept($0.entry, answers: $0.answers, byStamp: false) }
-                    ?? .prepared(loader.prepare(file))
-                guard input.isOnDisk, case .bytes = file.contents else { return (file, digest, half) }
+                let kept = previous?.entry(file, digest: digest)
+                var prepared = kept == nil ? loader.prepare(file) : nil
+                let id = kept.map { $0.entry.id } ?? prepared.flatMap { $0.isText ? $0.id : nil }
                 // The bytes are read again for the body.
                 var named = file
-                named.contents = .bytes([])
-                guard case var .prepared(prepared) = half else { return (named, digest, half) }
-                prepared.file = named
-                return (named, digest, .prepared(prepared))
+                if input.isOnDisk, case .bytes = file.contents {
+                    named.contents = .bytes([])
+                    prepared?.file = named
+                }
+                if let kept { return (named, digest, .kept(kept.entry, answers: kept.answers, byStamp: false), id) }
+                return (named, digest, prepared.map(Half.prepared) ?? .taken, id)
             }
         }
         var index = SourceIndex(assets: assets)
         index.postmortemIDs.reserveCapacity(firsts.count)
-        // By index, not `for (file, _, half) in firsts`: a copy of each first retains all it holds.
+        // By index, not `for (file, _, _, id) in firsts`: a copy of each first retains all it holds.
         for position in firsts.indices {
-            let id: String? = switch firsts[position].half {
-            case let .kept(entry, _, _): entry.id
-            case let .prepared(prepared): prepared.isText ? prepared.id : nil
-            }
-            if let id, index.postmortemIDs[firsts[position].file.relativePath] == nil {
+            if let id = firsts[position].id, index.postmortemIDs[firsts[position].file.relativePath] == nil {
                 index.postmortemIDs[firsts[position].file.relativePath] = id
             }
         }
@@ -72,65 +74,85 @@ public enum LoadStage {
         let indexDigest = Once { finishedIndex.digest }
         // `build` writes each entry as soon as it is finished and keeps only where its texts are.
         let keeper = cache?.folder(configurationKey: configurationKey)
-        // Each file's entry, the answers its links' reads got, and whether it came from the last build:
-        // an entry is reused while its reads get the answers they got (a postmortem added elsewhere
-        // changes the index, not what most bodies' links find in it).
-        let finishing = Profile.measure("load: bodies") {
-            Parallel.map(Array(inputs.indices)) { position -> (LoadCache.Entry, answers: UInt64, reuse: LoadCache.Reuse) in
-                if case let .kept(entry, answers, byStamp) = firsts[position].half,
-                   entry.finished.reads.digest(in: finishedIndex, indexDigest: indexDigest) == answers {
-                    return (entry, answers, byStamp ? .byStamp : .byDigest)
+        /// The entry of the file `input` whose first half is `first`, as the cache keeps it.
+        @Sendable func finish(_ first: consuming (file: SourceFile, digest: UInt64, half: Half, id: String?),
+                              input: SourceInput) -> LoadCache.Stored {
+            var file = first.file, digest = first.digest
+            let made: PreparedFile?
+            switch first.half {
+            case let .kept(entry, answers, byStamp):
+                if entry.finished.reads.digest(in: finishedIndex, indexDigest: indexDigest) == answers {
+                    return LoadCache.Stored(path: input.path, entry: entry, answers: answers, stamp: input.stamp,
+                                            reuse: byStamp ? .byStamp : .byDigest)
                 }
-                let input = inputs[position]
-                var (file, digest, half) = firsts[position]
-                var prepared: PreparedFile
-                if input.isOnDisk {
-                    // Read again; a file changed since its front matter was read is loaded as it is now.
-                    file = input.read()
-                    let now = file.contents.digest
-                    if case let .prepared(half) = half, now == digest {
-                        prepared = half
-                        prepared.file = file
-                    } else {
-                        prepared = loader.prepare(file)
-                    }
-                    digest = now
-                } else if case let .prepared(half) = half {
-                    prepared = half
+                made = nil
+            case let .prepared(prepared):
+                made = prepared
+            case .taken:
+                made = nil
+            }
+            var prepared: PreparedFile
+            if input.isOnDisk {
+                // Read again; a file changed since its front matter was read is loaded as it is now.
+                file = input.read()
+                let now = file.contents.digest
+                if var made, now == digest {
+                    made.file = file
+                    prepared = made
                 } else {
                     prepared = loader.prepare(file)
                 }
-                var loaded = loader.finish(prepared, index: finishedIndex)
-                let answers = loaded.reads.digest(in: finishedIndex, indexDigest: indexDigest)
-                if var postmortem = loaded.postmortem {
-                    postmortem.revision = revision(of: file, digest: digest, configurationKey: configurationKey, answers: answers)
-                    postmortem.outward = postmortem.outwardDigest
-                    postmortem.analysisDigests = Postmortem.AnalysisDigests(story: TextSimilarity.storyDigest(postmortem),
-                                                                            recurrence: RecurrenceAnalysis.digest(of: postmortem))
-                    loaded.postmortem = postmortem
+                digest = now
+            } else if let made {
+                prepared = made
+            } else {
+                prepared = loader.prepare(file)
+            }
+            var loaded = loader.finish(prepared, index: finishedIndex)
+            let answers = loaded.reads.digest(in: finishedIndex, indexDigest: indexDigest)
+            if var postmortem = loaded.postmortem {
+                postmortem.revision = revision(of: file, digest: digest, configurationKey: configurationKey, answers: answers)
+                postmortem.outward = postmortem.outwardDigest
+                postmortem.analysisDigests = Postmortem.AnalysisDigests(story: TextSimilarity.storyDigest(postmortem),
+                                                                        recurrence: RecurrenceAnalysis.digest(of: postmortem))
+                loaded.postmortem = postmortem
+            }
+            let entry = LoadCache.Entry(digest: digest, id: prepared.isText ? prepared.id : nil, finished: loaded)
+            return LoadCache.Stored(path: input.path,
+                                    entry: keeper?.keep(entry, path: file.path, answers: answers, stamp: input.stamp) ?? entry,
+                                    answers: answers, stamp: input.stamp, reuse: .none)
+        }
+        // Each file's entry, the answers its links' reads got, and whether it came from the last build:
+        // an entry is reused while its reads get the answers they got (a postmortem added elsewhere
+        // changes the index, not what most bodies' links find in it).
+        //
+        // Each file's first half is moved out of `firsts` by the one worker that finishes it, and
+        // its entry into what the cache keeps: a copy of a kept entry retained every text and list
+        // it holds, and released them again, a sixth of a one-edit rebuild's load stage.
+        let taken = SourceFile(path: "", relativePath: "", contents: .bytes([]))
+        let finishing = Profile.measure("load: bodies") {
+            firsts.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let firsts = buffer.baseAddress!
+                return Parallel.map(Array(inputs.indices)) { position -> LoadCache.Stored in
+                    let input = inputs[position]
+                    let first = (firsts + position).move()
+                    (firsts + position).initialize(to: (file: taken, digest: 0, half: .taken, id: nil))
+                    return finish(first, input: input)
                 }
-                let entry = LoadCache.Entry(digest: digest, id: prepared.isText ? prepared.id : nil, finished: loaded)
-                return (keeper?.keep(entry, path: file.path, answers: answers, stamp: input.stamp) ?? entry, answers, .none)
             }
         }
         var postmortems: [Postmortem] = []
         var diagnostics: [Diagnostic] = []
         postmortems.reserveCapacity(finishing.count)
         for position in finishing.indices {
-            if !finishing[position].0.finished.diagnostics.isEmpty { diagnostics += finishing[position].0.finished.diagnostics }
-            if let postmortem = finishing[position].0.finished.postmortem { postmortems.append(postmortem) }
+            if !finishing[position].entry.finished.diagnostics.isEmpty { diagnostics += finishing[position].entry.finished.diagnostics }
+            if let postmortem = finishing[position].entry.finished.postmortem { postmortems.append(postmortem) }
         }
         // Keeping the entries and the checks across files read what is finished and nothing else: both at once.
         let finished = postmortems
         let (_, acrossFiles) = Parallel.both({
             guard let cache else { return }
-            Profile.measure("load: keep in cache") {
-                cache.store(configurationKey: configurationKey, entries: inputs.indices.map { position in
-                    LoadCache.Stored(path: inputs[position].path, entry: finishing[position].0,
-                                     answers: finishing[position].answers, stamp: inputs[position].stamp,
-                                     reuse: finishing[position].reuse)
-                })
-            }
+            Profile.measure("load: keep in cache") { cache.store(configurationKey: configurationKey, entries: finishing) }
         }, {
             Profile.measure("load: across files") { crossFileDiagnostics(finished, memo: cache?.closeKeysMemo()) }
         })
