@@ -48,17 +48,15 @@ public enum LoadStage {
                 }
                 let file = input.read()
                 let digest = file.contents.digest
-                let kept = previous?.entry(file, digest: digest)
-                var prepared = kept == nil ? loader.prepare(file) : nil
-                let id = kept.map { $0.entry.id } ?? prepared.flatMap { $0.isText ? $0.id : nil }
                 // The bytes are read again for the body.
                 var named = file
-                if input.isOnDisk, case .bytes = file.contents {
-                    named.contents = .bytes([])
-                    prepared?.file = named
+                if input.isOnDisk, case .bytes = file.contents { named.contents = .bytes([]) }
+                if let kept = previous?.entry(file, digest: digest) {
+                    return (named, digest, .kept(kept.entry, answers: kept.answers, byStamp: false), kept.entry.id)
                 }
-                if let kept { return (named, digest, .kept(kept.entry, answers: kept.answers, byStamp: false), id) }
-                return (named, digest, prepared.map(Half.prepared) ?? .taken, id)
+                var prepared = loader.prepare(file)
+                prepared.file = named
+                return (named, digest, .prepared(prepared), prepared.isText ? prepared.id : nil)
             }
         }
         var index = SourceIndex(assets: assets)

@@ -40,9 +40,10 @@ public struct Postmortem: Sendable, Hashable {
 
     /// Digests of what two analyses read of the postmortem, made once by the
     /// load stage and kept with it in the load cache, so a build finds their
-    /// memos without digesting every postmortem's fields again (a tenth of a
-    /// rebuild's analysis at 10,000). 0 when unknown: for a postmortem the
-    /// load stage did not make, or one changed since (any field set clears them).
+    /// memos without digesting every postmortem's fields again (most of a
+    /// one-edit rebuild's related-and-similar step at 10,000). 0 when
+    /// unknown: for a postmortem the load stage did not make, or one changed
+    /// since (any field set clears them).
     struct AnalysisDigests: Sendable, Hashable {
         /// `TextSimilarity.storyDigest`.
         var story: UInt64 = 0
