@@ -38,6 +38,12 @@ public enum Build {
         withExtendedLifetime(result) { exit(0) }
     }
 
+    /// Sets the process up for one build and its end: glibc's heaps grow
+    /// in large steps (`Memory.growHeapsInLargeSteps`). Call it first, before any thread starts.
+    public static func prepareOneShotProcess() {
+        Memory.growHeapsInLargeSteps()
+    }
+
     /// Seconds per step of the builds so far, when `POSTMORTEM_PROFILE=1` is set.
     public static var profileReport: String? { Profile.enabled ? Profile.report() : nil }
 
