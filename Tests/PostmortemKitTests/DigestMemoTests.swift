@@ -86,7 +86,7 @@ import Testing
         // The highest score a document can have fits: every field the same word, twenty times or more.
         let word = Array(repeating: "pool", count: 20).joined(separator: " ")
         let run = SearchPostings.make([SearchIndex.Document(url: "u", id: word, title: word, date: nil, severity: nil, status: "",
-                                                            summary: word, causes: word, facets: word, body: BodyText(word))][...])
+                                                            summary: word, causes: word, facets: word, source: Body(plainText: word))][...])
         #expect(run.scores == [UInt16((31 * (1 + log(20.0)) * 10).rounded())])
     }
 

@@ -88,7 +88,12 @@ import Testing
             #expect(cache.lastCounts == (round == "loaded" ? (inMemory.load.postmortems.count, 0) : (0, inMemory.load.postmortems.count)))
             #expect(stored.load.postmortems.count == inMemory.load.postmortems.count)
             for (a, b) in zip(stored.load.postmortems, inMemory.load.postmortems) {
+                // Nothing of the body but its links and summary is read before it is asked for.
+                #expect(a.body.rest.stored != nil && b.body.rest.stored == nil, "\(round): \(a.source.relativePath)")
+                #expect(a.body.summary == b.body.summary && a.body.linkedPostmortems == b.body.linkedPostmortems
+                    && a.body.attachments == b.body.attachments && a.body.rest.stored != nil)
                 let texts = [a.body.htmlText, a.body.readingText] + a.body.sections.map(\.store)
+                #expect(a.body.rest.stored == nil)
                 #expect(texts.allSatisfy { !$0.isInMemory } && !a.fieldSiteStore.isInMemory, "\(round): \(a.source.relativePath)")
                 #expect(a.fieldSites == b.fieldSites && !a.fieldSites.isEmpty)
                 #expect(b.body.htmlText.isInMemory)
@@ -109,6 +114,40 @@ import Testing
         #expect(cache.unreadText?.file == file && cache.unreadText?.count == 1)
         #expect(throws: LoadCache.TextsLost.self) { try cache.requireEveryTextRead() }
         #expect(!FileManager.default.fileExists(atPath: file))
+    }
+
+    /// A body's parts (outline, sections, tasks) stay in the entry's file until first asked for;
+    /// parts that read back other than their digest are none, and the failure is recorded.
+    @Test func aBodysPartsAreReadWhenFirstAskedForAndADamagedOneIsFound() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-parts-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let listing = try SourceDiscovery.list(in: packageRoot.appendingPathComponent("postmortems").path)
+        let configuration = ConfigurationLoader.Loaded(configuration: .default, diagnostics: [])
+        _ = Check.run(listing, configuration: configuration, now: BuildCacheTests.now, cache: LoadCache(folder: folder))
+        let cache = LoadCache(folder: folder)
+        let stored = Check.run(listing, configuration: configuration, now: BuildCacheTests.now, cache: cache)
+        #expect(cache.lastCounts.reused == stored.load.postmortems.count)
+        let victims = stored.load.postmortems.filter { $0.body.rest.stored != nil }
+        #expect(victims.count == stored.load.postmortems.count)
+        let victim = try #require(victims.first)
+        let place = try #require(victim.body.rest.stored)
+        // One byte of the parts changed in the entry's file.
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: place.file.path))
+        try handle.seek(toOffset: UInt64(place.offset + place.length / 2))
+        let byte = try #require(try handle.read(upToCount: 1)?.first)
+        try handle.seek(toOffset: UInt64(place.offset + place.length / 2))
+        try handle.write(contentsOf: [byte ^ 0x41])
+        try handle.close()
+        #expect(cache.unreadText == nil)
+        #expect(victim.body.outline.isEmpty && victim.body.sections.isEmpty && victim.body.html.isEmpty)
+        #expect(victim.body.rest.stored == nil, "read once, then held")
+        #expect(cache.unreadText?.file == place.file.path && cache.unreadText?.count == 1)
+        // A copy made before the read shares the parts: it is read once.
+        #expect(victims[1].body.rest.stored != nil)
+        let copy = victims[1]
+        #expect(!copy.body.outline.isEmpty && victims[1].body.rest.stored == nil)
+        #expect(cache.unreadText?.count == 1)
+        #expect(throws: LoadCache.TextsLost.self) { try cache.requireEveryTextRead() }
     }
 
     /// A head longer than the first read (many tags, long fields) is read in

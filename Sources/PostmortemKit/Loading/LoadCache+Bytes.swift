@@ -236,6 +236,52 @@ extension ActionItem: ByteCodable {
 }
 
 extension Body: ByteCodable {
+    /// The links and the summary, then the parts: set apart with the texts when the writer
+    /// sets texts apart (the parts' own long texts set apart before them,
+    /// among the writer's), so that a postmortem read from the load cache
+    /// reads its body's parts only when asked for (`Body.Rest`).
+    func write(to writer: inout ByteWriter) {
+        writer.write(attachments)
+        writer.write(linkedPostmortems)
+        writer.write(summary)
+        guard writer.texts != nil else {
+            writer.bytes.append(0)
+            writer.write(rest.parts)
+            return
+        }
+        var apart = ByteWriter()
+        swap(&apart.texts, &writer.texts)
+        apart.write(rest.parts)
+        swap(&apart.texts, &writer.texts)
+        writer.bytes.append(1)
+        apart.bytes.withUnsafeBytes { writer.setApart($0, digest: BodyText.digest($0)) }
+    }
+
+    init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
+        let attachments: [String] = try reader.read(), linked: [String] = try reader.read(), summary: String = try reader.read()
+        let rest: Rest
+        switch try ByteReader.need(reader.byte()) {
+        case 0:
+            rest = Rest(try reader.read() as Parts)
+        case 1:
+            switch try reader.setApartPlace() {
+            case let .bytes(bytes):
+                var apart = ByteReader(bytes, texts: reader.texts)
+                let parts: Parts = try apart.read()
+                guard apart.isAtEnd else { throw ByteReader.Malformed() }
+                rest = Rest(parts)
+            case let .file(file, offset, length, digest):
+                guard case let .file(_, base, count)? = reader.texts else { throw ByteReader.Malformed() }
+                rest = Rest(Rest.Stored(file: file, offset: offset, length: length, digest: digest, texts: (base, count)))
+            }
+        default:
+            throw ByteReader.Malformed()
+        }
+        self.init(attachments: attachments, linkedPostmortems: linked, summary: summary, rest: rest)
+    }
+}
+
+extension Body.Parts: ByteCodable {
     func write(to writer: inout ByteWriter) {
         writer.write(htmlText)
         writer.write(outline)
@@ -252,22 +298,17 @@ extension Body: ByteCodable {
             writer.write(section.firstParagraphRange)
             writer.append(section.textDigest)
         }
-        writer.write(summary)
         writer.write(readingMinutes)
         writer.write(readingText)
         writer.write(tasks)
-        writer.write(attachments)
-        writer.write(linkedPostmortems)
     }
 
     init(from reader: inout ByteReader) throws(ByteReader.Malformed) {
-        self.init()
-        htmlText = try reader.read()
-        outline = try reader.read()
+        let htmlText: BodyText = try reader.read(), outline: [HeadingEntry] = try reader.read()
         let count = Int(try ByteReader.need(reader.uint32()))
         guard count <= reader.remaining else { throw ByteReader.Malformed() }
         let shared: BodyText = try reader.read()
-        sections = []
+        var sections: [BodySection] = []
         sections.reserveCapacity(count)
         for _ in 0..<count {
             let heading: HeadingEntry = try reader.read(), kind: SectionKind? = try reader.read()
@@ -280,12 +321,8 @@ extension Body: ByteCodable {
             sections.append(BodySection(heading: heading, kind: kind, store: store, textRange: text,
                                         firstParagraphRange: first, textDigest: digest))
         }
-        summary = try reader.read()
-        readingMinutes = try reader.read()
-        readingText = try reader.read()
-        tasks = try reader.read()
-        attachments = try reader.read()
-        linkedPostmortems = try reader.read()
+        self.init(htmlText: htmlText, outline: outline, sections: sections,
+                  readingMinutes: try reader.read(), readingText: try reader.read(), tasks: try reader.read())
     }
 }
 

@@ -40,7 +40,7 @@ extension LoadCache {
     struct Folder: Sendable {
         static let magic = Array("PMKB-LOAD\n".utf8)
         /// Bumped whenever the bytes of an entry change (`LoadCache+Bytes`).
-        static let format: UInt32 = 9
+        static let format: UInt32 = 10
         /// Where the stamp is in an entry's file: after the magic, the format, the generation and the answers.
         static let stampOffset = magic.count + 4 + 8 * 2
         static let stampSize = 8 * 5

@@ -1,4 +1,5 @@
 import Markdown
+import Synchronization
 
 /// A postmortem's Markdown body, rendered once by the load stage: the HTML
 /// (links already pointing at pages and copied files), the outline and the
@@ -7,50 +8,161 @@ import Markdown
 /// The Markdown source itself is not kept: every later stage reads what the
 /// load stage made of it. In a build, the long texts (the HTML, the plain
 /// text, the sections' store) stay in the load cache until read (`BodyText`),
-/// so a build holds every body's outline and summary, not its texts.
+/// and so, for a postmortem taken from the cache, does everything but its
+/// links until first asked for (`Rest`).
 public struct Body: Sendable, Hashable {
+    /// Files of the source folder that the body links to (images, logs), relative to the source folder.
+    public var attachments: [String]
+    /// Ids of postmortems the body links to.
+    public var linkedPostmortems: [String]
+    /// A plain-text description (the Summary section's first paragraph, else the first real paragraph).
+    public var summary: String
+    /// The rest, which only the pages of the postmortem and a few analyses
+    /// read: in memory, or in the load cache until first read (`Rest`).
+    /// A rebuild reads the fields above of every postmortem (the links for
+    /// the related incidents and the files to copy, the summary for the
+    /// search lists).
+    private(set) var rest: Rest
+
     /// The HTML, in memory or in the load cache (`BodyText`).
-    public var htmlText: BodyText
+    public var htmlText: BodyText {
+        get { rest.parts.htmlText }
+        set { change { $0.htmlText = newValue } }
+    }
     public var html: String {
         get { htmlText.string }
         set { htmlText = BodyText(newValue) }
     }
     /// Every heading with its id; lines count from the top of the file.
-    public var outline: [HeadingEntry]
+    public var outline: [HeadingEntry] {
+        get { rest.parts.outline }
+        set { change { $0.outline = newValue } }
+    }
     /// The top-level sections with their kinds and plain text.
-    public var sections: [BodySection]
-    /// A plain-text description (the Summary section's first paragraph, else the first real paragraph).
-    public var summary: String
-    public var readingMinutes: Int
+    public var sections: [BodySection] {
+        get { rest.parts.sections }
+        set { change { $0.sections = newValue } }
+    }
+    public var readingMinutes: Int {
+        get { rest.parts.readingMinutes }
+        set { change { $0.readingMinutes = newValue } }
+    }
     /// The text a reader reads, for search (`plainText`), in memory or in the load cache.
-    public var readingText: BodyText
+    public var readingText: BodyText {
+        get { rest.parts.readingText }
+        set { change { $0.readingText = newValue } }
+    }
     public var plainText: String {
         get { readingText.string }
         set { readingText = BodyText(newValue) }
     }
     /// Task list items; lines count from the top of the file.
-    public var tasks: [TaskItem]
-    /// Files of the source folder that the body links to (images, logs), relative to the source folder.
-    public var attachments: [String]
-    /// Ids of postmortems the body links to.
-    public var linkedPostmortems: [String]
+    public var tasks: [TaskItem] {
+        get { rest.parts.tasks }
+        set { change { $0.tasks = newValue } }
+    }
+
+    /// A body's parts are never changed in place: a copy of the body may share them.
+    private mutating func change(_ edit: (inout Parts) -> Void) {
+        var parts = rest.parts
+        edit(&parts)
+        rest = Rest(parts)
+    }
 
     public init(html: String = "", outline: [HeadingEntry] = [], sections: [Section] = [],
                 summary: String = "", readingMinutes: Int = 1, plainText: String = "", tasks: [TaskItem] = [],
                 attachments: [String] = [], linkedPostmortems: [String] = []) {
-        htmlText = BodyText(html)
-        self.outline = outline
-        self.sections = BodySection.packed(sections)
-        self.summary = summary
-        self.readingMinutes = readingMinutes
-        readingText = BodyText(plainText)
-        self.tasks = tasks
+        self.init(attachments: attachments, linkedPostmortems: linkedPostmortems, summary: summary,
+                  rest: Rest(Parts(htmlText: BodyText(html), outline: outline, sections: BodySection.packed(sections),
+                                   readingMinutes: readingMinutes, readingText: BodyText(plainText), tasks: tasks)))
+    }
+
+    init(attachments: [String], linkedPostmortems: [String], summary: String, rest: Rest) {
         self.attachments = attachments
         self.linkedPostmortems = linkedPostmortems
+        self.summary = summary
+        self.rest = rest
     }
 
     public func section(_ kind: SectionKind) -> BodySection? {
         sections.first { $0.kind == kind }
+    }
+
+    /// What a body holds besides its links and summary.
+    struct Parts: Sendable, Hashable {
+        var htmlText: BodyText
+        var outline: [HeadingEntry]
+        var sections: [BodySection]
+        var readingMinutes: Int
+        var readingText: BodyText
+        var tasks: [TaskItem]
+
+        static let none = Parts(htmlText: BodyText(""), outline: [], sections: [], readingMinutes: 1,
+                                readingText: BodyText(""), tasks: [])
+    }
+
+    /// A body's parts, or where they are in an entry file of the load cache:
+    /// read and decoded when first asked for (once per postmortem loaded),
+    /// so a rebuild after one edit does not decode the outlines, sections,
+    /// texts' places and tasks of 10,000 postmortems whose pages it keeps (a
+    /// third of what decoding a postmortem took). Parts that cannot be read
+    /// are none, and the file's `TextFile.Failures` records it, so the build
+    /// fails and runs again (`LoadCache.requireEveryTextRead`).
+    final class Rest: Sendable, Hashable {
+        /// The encoded parts at `offset` in `file`, whose own long texts are `texts` (`ByteReader.Texts`).
+        struct Stored: Sendable {
+            let file: TextFile
+            let offset: Int, length: Int, digest: UInt64
+            let texts: (base: Int, count: Int)
+        }
+
+        private enum State: Sendable {
+            case parts(Parts)
+            case stored(Stored)
+        }
+
+        private let state: Mutex<State>
+
+        init(_ parts: Parts) { state = Mutex(.parts(parts)) }
+
+        init(_ stored: Stored) { state = Mutex(.stored(stored)) }
+
+        var parts: Parts {
+            state.withLock { state in
+                switch state {
+                case let .parts(parts):
+                    return parts
+                case let .stored(stored):
+                    let parts = Self.decode(stored) ?? .none
+                    state = .parts(parts)
+                    return parts
+                }
+            }
+        }
+
+        /// Where the parts are, while they have not been read (tests).
+        var stored: Stored? {
+            state.withLock { state in
+                if case let .stored(stored) = state { return stored }
+                return nil
+            }
+        }
+
+        private static func decode(_ stored: Stored) -> Parts? {
+            let file = stored.file
+            guard let bytes = file.readBytes(offset: stored.offset, length: stored.length, digest: stored.digest) else { return nil }
+            let parts = bytes.withUnsafeBytes { buffer -> Parts? in
+                var reader = ByteReader(buffer, texts: .file(file, base: stored.texts.base, count: stored.texts.count))
+                guard let parts = try? reader.read(Parts.self), reader.isAtEnd else { return nil }
+                return parts
+            }
+            if parts == nil { file.failures.record(file.path) }
+            return parts
+        }
+
+        static func == (lhs: Rest, rhs: Rest) -> Bool { lhs === rhs || lhs.parts == rhs.parts }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(parts) }
     }
 }
 

@@ -29,8 +29,10 @@ enum SearchIndex {
         let causes: String
         /// Services, tags, authors.
         let facets: String
-        /// The body as plain text, read only when its terms are not in the memo.
-        let body: BodyText
+        /// The postmortem's body, whose plain text is read only when its terms
+        /// are not in the memo (a list of results needs none of it: `Body.Rest`).
+        let source: Body
+        var body: BodyText { source.readingText }
     }
 
     /// Documents per `docs-N.js` file.
@@ -48,7 +50,7 @@ enum SearchIndex {
                 summary: p.description ?? p.impact?.summary ?? p.body.summary,
                 causes: causes.joined(separator: " · "),
                 facets: (p.services + p.tags + p.authors).joined(separator: " "),
-                body: p.body.readingText)
+                source: p.body)
         }
     }
 
