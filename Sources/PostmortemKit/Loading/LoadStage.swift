@@ -30,7 +30,7 @@ public enum LoadStage {
                      cache: LoadCache? = nil, configurationKey: String = "",
                      racyWindow: Int64 = BuildRecord.racyWindow) -> LoadResult {
         let loader = PostmortemLoader(configuration: configuration)
-        let previous = cache?.snapshot(configurationKey: configurationKey)
+        let previous = Profile.measure("load: snapshot") { cache?.snapshot(configurationKey: configurationKey) }
         /// A file's first half: its entry of the last build when its bytes are the same, else its front matter read now.
         enum Half: Sendable {
             /// The last build's entry, whose links' reads of the index got `answers` (`IndexReads.digest`).
@@ -59,6 +59,7 @@ public enum LoadStage {
                 return (named, digest, .prepared(prepared), prepared.isText ? prepared.id : nil)
             }
         }
+        let indexing = Profile.start()
         var index = SourceIndex(assets: assets)
         index.postmortemIDs.reserveCapacity(firsts.count)
         // By index, not `for (file, _, _, id) in firsts`: a copy of each first retains all it holds.
@@ -69,6 +70,7 @@ public enum LoadStage {
         }
         index.indexNames()
         let finishedIndex = index
+        Profile.add("load: index", since: indexing)
         let indexDigest = Once { finishedIndex.digest }
         // `build` writes each entry as soon as it is finished and keeps only where its texts are.
         let keeper = cache?.folder(configurationKey: configurationKey)

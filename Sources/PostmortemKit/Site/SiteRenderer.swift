@@ -189,24 +189,19 @@ public enum SiteRenderer {
         Memory.releaseFreedPages()
         // The incident pages' keys of the last build, when all but their own postmortems is the same.
         let incidentsKey = IncidentKeys.key(overview: overviewKey, relations: overview.relations.inputKey)
-        let lastIncidents = incidentsKey.flatMap { key in digests?.incidentKeys.value(for: key, read: IncidentKeys.read) }
-            .flatMap { $0.count == ordered.count ? $0 : nil }
-        for (index, postmortem) in ordered.enumerated() {
-            let newer = index > 0 ? ordered[index - 1] : nil
-            let older = index + 1 < ordered.count ? ordered[index + 1] : nil
-            let path = SitePaths.incidentPage(id: postmortem.id)
-            let last = lastIncidents?[index]
-            // Described when its key or its view needs it: a page whose key is the last build's and is kept, never.
-            let id = postmortem.id
-            page("incident", to: path, key: {
-                if let last, postmortem.revision != 0, last.revision == postmortem.revision { return last.key }
-                return keys.incident(path, postmortem, previous: older, next: newer, related: relations[id] ?? RelatedIncidents(),
-                                     recurrence: recurrences[id] ?? Recurrence())
-            }) {
-                frozen.incident(postmortem, previous: older, next: newer, related: relations[id] ?? RelatedIncidents(),
-                                recurrence: recurrences[id] ?? Recurrence(), postmortemsByID: byID)
-            }
+        let lastIncidents = Profile.measure("set-up: incident keys") {
+            incidentsKey.flatMap { key in digests?.incidentKeys.value(for: key, read: IncidentKeys.read) }
         }
+        let jobsStarted = Profile.start()
+        let incidents = IncidentPages(ordered: ordered, last: lastIncidents, keys: keys, context: frozen, relations: relations,
+                                      recurrences: recurrences, byID: byID)
+        jobs.reserveCapacity(ordered.count + 64)
+        for position in ordered.indices {
+            // Described when its key or its view needs it: a page whose key is the last build's and is kept, never.
+            jobs.append(PageJob(template: "incident", path: incidents.paths[position], key: { incidents.key(position) },
+                                view: { incidents.view(position) }))
+        }
+        Profile.add("set-up: incident jobs", since: jobsStarted)
         // The overview: the index, the groups' pages and rankings, the action
         // items, trends and recurrences, and the files of rows and figures.
         var files: [(step: String, make: @Sendable () throws -> Void)] = []
@@ -369,6 +364,8 @@ public enum SiteRenderer {
             }
         }
         Profile.add("pages and data files (wall)", since: started)
+        let finishing = Profile.start()
+        defer { Profile.add("render: memos kept", since: finishing) }
         let made = memo?.pageKeys ?? [:]
         // The overview made, with the key of each of its files, for the next build.
         if let overviewKey, let digests, keptOverview == nil {
@@ -379,9 +376,8 @@ public enum SiteRenderer {
         }
         digests?.overview.finish()
         // Each incident page's postmortem revision and key, for the next build.
-        if let incidentsKey, let digests {
-            let entries = ordered.compactMap { p in made[SitePaths.incidentPage(id: p.id)].map { IncidentKeys.Entry(revision: p.revision, key: $0) } }
-            if entries.count == ordered.count, entries != lastIncidents {
+        if let incidentsKey, let digests, memo != nil, let entries = incidents.entries {
+            if entries != lastIncidents {
                 digests.incidentKeys.keep(incidentsKey) { IncidentKeys.write(entries, to: &$0) }
             }
         }
@@ -393,7 +389,7 @@ public enum SiteRenderer {
             try sink.copy("\(SitePaths.filesFolder)/\(attachment)", from: root.appendingPathComponent(attachment).path)
         }
         return RenderSummary(pageCount: jobs.count, overviewKept: keptOverview != nil, workingState: WorkingState([
-            jobs, work, relations, recurrences, byID, overview.setUp as Any, statistics.figures as Any, recordKeys, context, keys,
+            jobs, work, incidents, relations, recurrences, byID, overview.setUp as Any, statistics.figures as Any, recordKeys, context, keys,
         ]))
     }
 }
