@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PostmortemKit
 
@@ -43,5 +44,35 @@ import Testing
         let row = context.row(p)
         #expect(row.serviceLinks == [LinkView(name: "admin-panel", url: "services/admin-panel.html")])
         #expect(row.categoryURL == "categories/release-bug.html")
+    }
+
+    /// A rebuild takes the last build's names while no postmortem's outward fields changed,
+    /// and names them again when one did.
+    @Test func theNamesAreTheLastBuildsWhileNoOutwardFieldChanged() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-names-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let all = try Check.run(folder: packageRoot.appendingPathComponent("postmortems").path, configurationFile: nil).load.postmortems
+        #expect(all.count > 20 && !all.contains { $0.outward == 0 })
+        func memo() -> DigestMemo { DigestMemo(file: folder.appendingPathComponent("page-names.memo"), name: "page-names") }
+        let first = memo()
+        #expect(PageNames.of(all, memo: first) == PageNames(all))
+        #expect(first.counts == (1, 0))
+        let second = memo()
+        #expect(PageNames.of(all, memo: second) == PageNames(all))
+        #expect(second.counts == (0, 1))
+        // A service added to one postmortem: its outward digest changes, and the names are made again.
+        var edited = all
+        edited[5].services.append("決済ゲートウェイ")
+        edited[5].outward = edited[5].outwardDigest
+        let third = memo()
+        let names = PageNames.of(edited, memo: third)
+        #expect(third.counts == (1, 0))
+        #expect(names == PageNames(edited) && names != PageNames(all))
+        #expect(names.path(.services, "決済ゲートウェイ") == "services/決済ゲートウェイ.html")
+        // Without outward digests (postmortems made by hand), no memo is read or kept.
+        var unknown = all
+        unknown[0].outward = 0
+        let fourth = memo()
+        #expect(PageNames.of(unknown, memo: fourth) == PageNames(all) && fourth.counts == (0, 0))
     }
 }

@@ -122,7 +122,7 @@ public enum SiteRenderer {
                 Postmortem.newestFirst(postmortems).map { postmortems[$0] }
             })
         }, {
-            Profile.measure("set-up: page names") { PageNames(postmortems) }
+            Profile.measure("set-up: page names") { PageNames.of(postmortems, memo: digests?.pageNames) }
         })
         let library = try parsed.get()
         for partial in FragmentCache.partials where library.getTemplate(named: partial) == nil {

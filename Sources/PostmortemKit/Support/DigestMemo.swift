@@ -318,6 +318,8 @@ struct DigestMemos: Sendable {
     let overview: DigestMemo
     /// Every incident page's postmortem revision and key, for what the rest of their keys is made of (`IncidentKeys`): one value.
     let incidentKeys: DigestMemo
+    /// The group pages' names, for every postmortem's outward fields (`PageNames`): one value.
+    let pageNames: DigestMemo
 
     /// Memos in `folder`; none (nil) for memos that keep nothing.
     init(folder: URL?) {
@@ -332,5 +334,6 @@ struct DigestMemos: Sendable {
         recordFiles = memo("record-files")
         overview = memo("overview")
         incidentKeys = memo("incident-keys")
+        pageNames = memo("page-names")
     }
 }
