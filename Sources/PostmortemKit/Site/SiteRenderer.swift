@@ -113,16 +113,16 @@ public enum SiteRenderer {
         _ postmortems: [Postmortem], configuration: SiteConfiguration, theme: Theme, sourceFolder: String, now: Date,
         memo: RenderMemo?, digests: DigestMemos?, keepingOverview: Bool = true, into sink: some SiteSink
     ) throws -> RenderSummary {
-        // The theme's templates parsed and the postmortems put in order while the group pages are
-        // named (names are sorted by themselves: their pages do not depend on the postmortems' order).
-        let ((parsed, ordered), names) = Parallel.both({
-            let parsed = Profile.measure("set-up: templates") { Result { try theme.library() } }
-            return (parsed, Profile.measure("set-up: order") {
+        // The theme's templates parsed (on every core) while the postmortems are put in order and
+        // the group pages named (names are sorted by themselves: their pages do not depend on the order).
+        let (parsed, (ordered, names)) = Parallel.both({
+            Profile.measure("set-up: templates") { Result { try theme.library() } }
+        }, {
+            let names = Profile.measure("set-up: page names") { PageNames.of(postmortems, memo: digests?.pageNames) }
+            return (Profile.measure("set-up: order") {
                 // Newest first; undated last; ties by id, so the order never depends on the disk.
                 Postmortem.newestFirst(postmortems).map { postmortems[$0] }
-            })
-        }, {
-            Profile.measure("set-up: page names") { PageNames.of(postmortems, memo: digests?.pageNames) }
+            }, names)
         })
         let library = try parsed.get()
         for partial in FragmentCache.partials where library.getTemplate(named: partial) == nil {

@@ -59,19 +59,23 @@ public struct Theme: Sendable {
     }
 
     func library() throws -> MustacheLibrary {
-        var library = MustacheLibrary()
         let pragma = HTMLEscaping.pragma
-        for (path, text) in files.sorted(by: { $0.key < $1.key }) where path.hasSuffix(".mustache") {
-            let name = String(path.dropLast(".mustache".count))
+        let sources = files.filter { $0.key.hasSuffix(".mustache") }.sorted { $0.key < $1.key }
+        // Parsed on every core (each template on its own): the first failure, in path order, is the one told.
+        let parsed = Parallel.map(sources, minimumChunk: 1) { path, text -> Result<MustacheTemplate, Failure> in
             do {
-                try library.register(pragma + text, named: name)
+                return .success(try MustacheTemplate(string: pragma + text))
             } catch {
                 // The message as the file is written (its line numbers without the pragma's line).
-                do { try library.register(text, named: name) } catch { throw Failure.template(path, "\(error)") }
-                throw Failure.template(path, "\(error)")
+                do { _ = try MustacheTemplate(string: text) } catch { return .failure(Failure.template(path, "\(error)")) }
+                return .failure(Failure.template(path, "\(error)"))
             }
         }
-        return library
+        var templates: [String: MustacheTemplate] = [:]
+        for ((path, _), template) in zip(sources, parsed) {
+            templates[String(path.dropLast(".mustache".count))] = try template.get()
+        }
+        return MustacheLibrary(templates: templates)
     }
 
     /// The files copied to the site as they are (`assets/…`).
