@@ -147,6 +147,16 @@ extension LoadCache {
         /// Notes that the build took `record`'s entry: `write` keeps its head.
         func take(_ record: Record) { taken[record.slot] = true }
 
+        /// Whether the table names exactly `sortedNames`, in order.
+        func names(are sortedNames: [UInt64]) -> Bool {
+            guard sortedNames.count == count else { return false }
+            return table.withUnsafeBytes { table in
+                sortedNames.indices.allSatisfy { slot in
+                    UInt64(littleEndian: table.loadUnaligned(fromByteOffset: slot * Self.slotSize, as: UInt64.self)) == sortedNames[slot]
+                }
+            }
+        }
+
         /// How many heads the build took.
         var takenCount: Int { taken.count { $0 } }
 
@@ -169,8 +179,8 @@ extension LoadCache {
         /// The table and records of the heads of `entries` (those whose entry
         /// files hold them): the records appended to `previous`'s while those
         /// are mostly heads of this table, else written anew.
-        static func write(_ entries: [Stored], previous: Heads?, folder: Folder, table tablePath: String, records recordsPath: String) {
-            let names = entries.map { Folder.digest(of: $0.path) }
+        static func write(_ entries: [Stored], names: [UInt64], previous: Heads?, folder: Folder, table tablePath: String,
+                          records recordsPath: String) {
             // By index, not over `zip(entries, names)`: a copy of each entry retains all it holds.
             let kept = entries.indices.map { index in entries[index].reuse != .none ? previous?.taken(names[index]) : nil }
             let live = kept.reduce(0) { $0 + ($1?.length ?? 0) }

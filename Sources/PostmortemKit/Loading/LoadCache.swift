@@ -184,13 +184,20 @@ public final class LoadCache: @unchecked Sendable {
             }
             // No heads table while the entries' files change: one left by a build stopped here is none.
             unlink(files.table)
-            kept.removeAllBut(entries.map(\.path))
+            let names = entries.map { Folder.digest(of: $0.path) }
+            // The folder is listed only when the files are not those the last table named: every
+            // entry file but those of the paths the last build had was removed then (a listing of
+            // 10,000 files, a third of this step). A build stopped after writing the entry of a file
+            // since deleted leaves it there until the files change; it is never read meanwhile.
+            if previous?.names(are: names.sorted()) != true {
+                kept.removeAllBut(entries.map(\.path))
+            }
             let restamped = entries.filter { $0.reuse == .byDigest && $0.stamp != nil }
             Parallel.forEach(restamped, minimumChunk: 64) { item in
                 if let stamp = item.stamp { kept.restamp(item.path, stamp) }
             }
             Profile.measure("load: heads file") {
-                Heads.write(entries, previous: previous, folder: kept, table: files.table, records: files.records)
+                Heads.write(entries, names: names, previous: previous, folder: kept, table: files.table, records: files.records)
             }
             lock.withLock { lastFromHeadsFile = previous?.takenCount ?? 0 }
         } else {
