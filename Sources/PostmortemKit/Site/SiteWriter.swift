@@ -121,6 +121,10 @@ public enum SiteWriter {
         /// `staging` and `previous` as paths: a file's path is one of them, "/" and its site path
         /// (`URL.appendingPathComponent` took a tenth of a one-edit rebuild's CPU).
         private let stagingPath: String
+        /// The staging folder, open while the staging is a spare: a page's entry is looked at
+        /// relative to it (`keep`), its path resolved from there, not from the root (a third of
+        /// the cost of 12,500 `lstat`s).
+        private let stagingFolder: Int32
         private let previousPath: String?
         /// The files the tool wrote in the previous site (its marker's list, else
         /// the build record's); nil for a site of an older version, all its own.
@@ -160,10 +164,15 @@ public enum SiteWriter {
                 throw Failure.io("cannot write the site to '\(output)': \(error.localizedDescription); the previous site is unchanged")
             }
             stagingPath = staging.path
+            stagingFolder = reusing ? open(stagingPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1
             previousPath = previous?.path
             folders.insert(stagingPath)
             // Grown under the lock, the table of every placed file was copied a dozen times while the other cores waited.
             stamps.reserveCapacity(previousOwn?.count ?? 0)
+        }
+
+        deinit {
+            if stagingFolder >= 0 { close(stagingFolder) }
         }
 
         /// Puts `bytes` at the site path `path`.
@@ -196,7 +205,9 @@ public enum SiteWriter {
             // modification time) is the file in place: one `lstat`, and the site in place is not looked at.
             if reusing, previousOwn.map({ $0.contains(path) }) ?? true {
                 var info = stat()
-                if lstat(stagingPath + "/" + path, &info) == 0, FileIO.Stamp(info) == stamp {
+                let found = stagingFolder >= 0 ? fstatat(stagingFolder, path, &info, AT_SYMLINK_NOFOLLOW)
+                    : lstat(stagingPath + "/" + path, &info)
+                if found == 0, FileIO.Stamp(info) == stamp {
                     lock.withLock {
                         written += 1
                         stamps[path] = stamp
