@@ -106,8 +106,11 @@ public enum SourceDiscovery {
         public var skipped: [String]
         /// Every other file (images, logs…).
         public var assets: Set<String>
-        /// Relative path → stamp, for every file above.
-        var stamps: [String: FileIO.Stamp]
+        /// Every file above with its stamp, in byte order of the relative
+        /// paths: what the build record's fingerprint reads, in its order.
+        var files: [(path: String, stamp: FileIO.Stamp)]
+        /// The stamps of `markdown`, in its order.
+        var markdownStamps: [FileIO.Stamp]
         /// The wall clock (nanoseconds since 1970) before the first file was
         /// looked at: a file whose stamp is older than this by a tick of its
         /// file system's clock cannot change after its stamp was taken without
@@ -135,12 +138,12 @@ public enum SourceDiscovery {
         let root = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
         let startedAt = BuildRecord.wallClockNanoseconds()
         var relativePaths: [String] = []
+        var markdownStamps: [FileIO.Stamp] = []
         var skipped: [String] = []
         var assets = Set<String>()
-        var stamps: [String: FileIO.Stamp] = [:]
         var diagnostics: [Diagnostic] = []
         let inside = SymbolicLinks(root: root.path)
-        let walked = FileIO.walk(root.path) { relative in
+        var walked = FileIO.walk(root.path) { relative in
             guard let outside = inside.outsideTarget(of: relative) else { return true }
             // Never followed: a link to ~/.ssh/id_rsa must not be published under files/.
             diagnostics.append(.warning(
@@ -150,13 +153,15 @@ public enum SourceDiscovery {
             return false
         }
         diagnostics += walked.problems.map { problem(of: $0, in: folder) }
-        stamps.reserveCapacity(walked.files.count)
+        // Sorted once, here: the Markdown files, the index pages and the fingerprint all take this order.
+        walked.files.sort { $0.path.utf8Precedes($1.path) }
+        relativePaths.reserveCapacity(walked.files.count)
+        markdownStamps.reserveCapacity(walked.files.count)
         for (relative, stamp) in walked.files {
             // The name and its extension found by their bytes ('/' and '.' are ASCII), and compared
             // without new strings: tens of thousands of paths.
             let utf8 = relative.utf8
             let name = relative[(utf8.lastIndex(of: UInt8(ascii: "/")).map { utf8.index(after: $0) } ?? utf8.startIndex)...]
-            stamps[relative] = stamp
             guard isMarkdownName(name) else {
                 assets.insert(relative)
                 continue
@@ -165,12 +170,12 @@ public enum SourceDiscovery {
                 skipped.append(relative)
             } else {
                 relativePaths.append(relative)
+                markdownStamps.append(stamp)
             }
         }
-        relativePaths.sort { $0.utf8Precedes($1) }
-        skipped.sort { $0.utf8Precedes($1) }
         diagnostics.sort { $0.location < $1.location }
-        return Listing(folder: folder, root: root, markdown: relativePaths, skipped: skipped, assets: assets, stamps: stamps,
+        return Listing(folder: folder, root: root, markdown: relativePaths, skipped: skipped, assets: assets,
+                       files: walked.files, markdownStamps: markdownStamps,
                        startedAt: startedAt, diagnostics: diagnostics)
     }
 
@@ -184,7 +189,13 @@ public enum SourceDiscovery {
     /// without case when `text` is ASCII (no new string), else lowercased.
     static func lowercased(_ text: Substring, isIn names: Set<String>) -> Bool {
         let bytes = text.utf8
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return names.contains(text.lowercased()) }
+        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+            // Lowercasing maps each scalar to one or more, never to none: a text of more scalars than
+            // every name has cannot become one (a Japanese file name, most of all, is not `readme.md`).
+            let longest = names.lazy.map(\.unicodeScalars.count).max() ?? 0
+            guard text.unicodeScalars.count <= longest else { return false }
+            return names.contains(text.lowercased())
+        }
         return names.contains { name in
             name.utf8.count == bytes.count && zip(name.utf8, bytes).allSatisfy { expected, byte in
                 expected == (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)
@@ -227,9 +238,9 @@ public enum SourceDiscovery {
     /// The Markdown files of a listing, each to be read when it is loaded.
     static func sources(_ listing: Listing) -> [SourceInput] {
         let root = listing.root.path
-        return listing.markdown.map { relative in
+        return zip(listing.markdown, listing.markdownStamps).map { relative, stamp in
             .disk(path: listing.displayPath(relative), relativePath: relative, absolute: root + "/" + relative,
-                  stamp: listing.stamps[relative].map { SourceStamp($0, listedAt: listing.startedAt) })
+                  stamp: SourceStamp(stamp, listedAt: listing.startedAt))
         }
     }
 

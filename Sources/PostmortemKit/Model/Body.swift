@@ -9,7 +9,7 @@ import Synchronization
 /// load stage made of it. In a build, the long texts (the HTML, the plain
 /// text, the sections' store) stay in the load cache until read (`BodyText`),
 /// and so, for a postmortem taken from the cache, does everything but its
-/// links until first asked for (`Rest`).
+/// links and summary until first asked for (`Rest`).
 public struct Body: Sendable, Hashable {
     /// Files of the source folder that the body links to (images, logs), relative to the source folder.
     public var attachments: [String]

@@ -114,8 +114,8 @@ struct BuildRecord: Sendable {
         // however long the walk took.
         let racy = [listing, templates].contains { listing in
             guard let listing else { return false }
-            return listing.stamps.values.contains { isRacy(modified: $0.modified, changed: $0.changed, listedAt: listing.startedAt,
-                                                           window: options.racyWindow) }
+            return listing.files.contains { isRacy(modified: $0.stamp.modified, changed: $0.stamp.changed,
+                                                       listedAt: listing.startedAt, window: options.racyWindow) }
         }
         let digest = StableHasher.digest { hasher in
             if racy { hasher.combine("racy \(listedAt)") }
@@ -125,13 +125,11 @@ struct BuildRecord: Sendable {
             hasher.combine(listing.root.path)
             hasher.combine(configurationDigest(configurationFile))
             func files(_ listing: SourceDiscovery.Listing) {
-                hasher.combine(listing.stamps.count)
-                for path in listing.stamps.keys.sortedByUTF8() {
+                hasher.combine(listing.files.count)
+                for (path, stamp) in listing.files {
                     hasher.combine(path)
-                    if let stamp = listing.stamps[path] {
-                        hasher.combine(stamp)
-                        hasher.combine(UInt64(bitPattern: stamp.changed))
-                    }
+                    hasher.combine(stamp)
+                    hasher.combine(UInt64(bitPattern: stamp.changed))
                 }
             }
             files(listing)

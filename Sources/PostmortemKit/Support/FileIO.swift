@@ -150,7 +150,7 @@ enum FileIO {
 
     /// What a walk found: every file, and every entry it could not take.
     struct Walk {
-        var files: [(String, Stamp)] = []
+        var files: [(path: String, stamp: Stamp)] = []
         var problems: [WalkProblem] = []
     }
 
