@@ -156,14 +156,19 @@ public enum Build {
         do {
             try loadCache.requireEveryTextRead()
             let site = staging.placed
-            let record = Profile.measure("record: make") { BuildRecord(
-                summary: BuildRecord.Summary(fingerprint: fingerprint, pages: summary.pageCount, filesWritten: site.count,
-                                             fileCount: check.fileCount, skipped: check.skipped, diagnostics: check.diagnostics),
-                site: site, pageKeys: memo.pageKeys, order: staging.placedInOrder) }
             options.progress?("putting the site in place")
-            let written = try Profile.measure("swap") { try staging.commit() }
+            // The record is made during the swap's last look at the old site, which holds one core.
+            let recordSummary = BuildRecord.Summary(fingerprint: fingerprint, pages: summary.pageCount, filesWritten: site.count,
+                                                    fileCount: check.fileCount, skipped: check.skipped, diagnostics: check.diagnostics)
+            let pageKeys = memo.pageKeys
+            let record = Once {
+                Profile.measure("record: make") {
+                    BuildRecord(summary: recordSummary, site: site, pageKeys: pageKeys, order: staging.placedInOrder)
+                }
+            }
+            let written = try Profile.measure("swap") { try staging.commit(alongside: { _ = record.value }) }
             // Without a record the next build is a full one: a cache that cannot be written is no failure.
-            Profile.measure("record: save") { try? record.save(for: options.outputFolder) }
+            Profile.measure("record: save") { try? record.value.save(for: options.outputFolder) }
             return Result(check: check, written: written, pages: summary.pageCount, pagesRendered: memo.pageCounts.rendered,
                           filesLoaded: filesLoaded, filesUnread: loadCache.lastUnread, overviewKept: summary.overviewKept,
                           made: memo.madePaths,

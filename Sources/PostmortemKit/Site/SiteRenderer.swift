@@ -133,11 +133,13 @@ public enum SiteRenderer {
         context.fragments = FragmentCache(library: library, maker: context)
         let memoized = MemoizedSink(sink: sink, memo: memo)
         // The overview of the last build, when nothing it is made of changed and its files are as that build left them.
-        let overviewKey = memo.flatMap { Overview.key(ordered, global: $0.global) }
-        let keptOverview = keepingOverview
-            ? overviewKey.flatMap { key in digests.flatMap { Overview.kept(for: key, memo: $0.overview, keys: memo, sink: memoized) } }
-            : nil
-        let byID = Dictionary(ordered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let overviewKey = Profile.measure("set-up: overview key") { memo.flatMap { Overview.key(ordered, global: $0.global) } }
+        let keptOverview = Profile.measure("set-up: overview kept") {
+            keepingOverview
+                ? overviewKey.flatMap { key in digests.flatMap { Overview.kept(for: key, memo: $0.overview, keys: memo, sink: memoized) } }
+                : nil
+        }
+        let byID = Profile.measure("set-up: by id") { Dictionary(ordered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }) }
         // A kept overview leaves a page or two to key: their postmortems' digests are made when asked for.
         let keys = PageKeys(global: memo?.global ?? 0, ordered: ordered, byID: byID, names: names, metrics: configuration.metrics,
                             eager: keptOverview == nil)

@@ -334,7 +334,10 @@ public enum SiteWriter {
         /// not write carried into the new one (a path both have is an error,
         /// and nothing changes), the old one aside, the new one in, the old one
         /// gone. The marker lists the files written, for the next build.
-        public func commit() throws -> Report {
+        /// `alongside`, work of the caller's, runs on another core during the
+        /// swap's last look at the old site, which holds one; it runs only if
+        /// the new site went in.
+        public func commit(alongside: @Sendable () -> Void = {}) throws -> Report {
             let fileManager = FileManager.default
             let placed = self.placed
             let own = placed.keys
@@ -344,6 +347,8 @@ public enum SiteWriter {
                 // staging folder), the user's files found (a walk of the site in place), the marker's list.
                 let (_, (userEntries, marker)) = Parallel.both({
                     if self.reusing { Profile.measure("swap: prune the spare") { self.prune(keeping: placed) } }
+                    // Sorted here, the shorter lane, for the marker and the build record.
+                    _ = Profile.measure("swap: order") { self.placedInOrder }
                 }, {
                     let entries = self.previous.flatMap { previous in
                         self.previousOwn.map { own in Profile.measure("swap: user files") { SiteManifest.userEntries(of: previous, own: own) } }
@@ -364,12 +369,14 @@ public enum SiteWriter {
                 throw Failure.io("cannot write the site to '\(target.path)': \(error.localizedDescription); the previous site is unchanged")
             }
             // A file put in the old site while this build ran goes along too, before the old site goes.
-            if let previousOwn, fileManager.fileExists(atPath: retired.path) {
-                kept += Profile.measure("swap: late user files") {
+            let previousOwn = self.previousOwn, retired = self.retired, target = self.target
+            kept += Parallel.both(alongside, {
+                guard let previousOwn, FileManager.default.fileExists(atPath: retired.path) else { return [String]() }
+                return Profile.measure("swap: late user files") {
                     (try? SiteManifest.carry(SiteManifest.userEntries(of: retired, own: previousOwn),
                                              from: retired, to: target, strict: false)) ?? []
                 }
-            }
+            }).1
             let unshared = lock.withLock { changed }
             Profile.measure("swap: keep the old site as the spare") {
                 // Its files are links to the new site's, but for the `changed` ones this build
