@@ -95,7 +95,16 @@ public enum Build {
         let configurationFile = try Check.configurationFile(path: options.configurationPath)
         let configuration = configurationFile.map(ConfigurationLoader.load)
             ?? ConfigurationLoader.Loaded(configuration: .default, diagnostics: [])
-        let listing = try Profile.measure("discover") { try SourceDiscovery.list(in: options.sourceFolder) }
+        // The last build's record and the site's list of the tool's files read while the source
+        // folder is listed, whose walk holds one core.
+        let outputFolder = options.outputFolder
+        let (listed, (previousRecord, ownFilesRead)) = Parallel.both({
+            Swift.Result { try Profile.measure("discover") { try SourceDiscovery.list(in: options.sourceFolder) } }
+        }, {
+            (Profile.measure("record: read") { BuildRecord.read(from: outputFolder) },
+             Profile.measure("site: own files") { SiteManifest.OwnFilesRead(of: URL(fileURLWithPath: outputFolder).standardizedFileURL) })
+        })
+        let listing = try listed.get()
         let templates = try options.templatesFolder.flatMap { folder in
             FileManager.default.fileExists(atPath: folder) ? try SourceDiscovery.list(in: folder) : nil
         }
@@ -104,7 +113,6 @@ public enum Build {
                                     today: CalendarDate(options.now, in: configuration.configuration.timeZone),
                                     listing: listing, templates: templates)
         }
-        let previousRecord = Profile.measure("record: read") { BuildRecord.read(from: options.outputFolder) }
         if let record = previousRecord?.summary, record.fingerprint == fingerprint,
            previousRecord?.siteIsIntact(in: options.outputFolder) == true {
             let check = CheckReport(configuration: configuration.configuration, load: LoadResult(postmortems: [], diagnostics: []),
@@ -131,7 +139,8 @@ public enum Build {
                                            today: CalendarDate(options.now, in: check.configuration.timeZone))
         /// The render stage into a new staging folder, with the last build's memos.
         func render(keepingOverview: Bool) throws -> (SiteWriter.Staging, RenderMemo, DigestMemos, RenderSummary) {
-            let staging = try Profile.measure("staging") { try SiteWriter.Staging(output: options.outputFolder, sourceFolder: options.sourceFolder) }
+            let staging = try Profile.measure("staging") { try SiteWriter.Staging(output: options.outputFolder, sourceFolder: options.sourceFolder,
+                                                                                     ownFilesRead: ownFilesRead) }
             let memo = RenderMemo(global: global, previous: previousRecord?.memoEntries ?? [:])
             let digests = Profile.measure("memos: read") { DigestMemos(folder: cacheFolder) }
             do {

@@ -39,6 +39,26 @@ enum SiteManifest {
         return bytes
     }
 
+    /// The list of the files the tool wrote, read ahead of the build's
+    /// staging (`Build`), with the stamp its marker had before it was read.
+    struct OwnFilesRead: Sendable {
+        var marker: FileIO.Stamp
+        var files: Set<String>
+
+        /// The list of the site at `root`; nil as for `ownFiles(of:)`.
+        init?(of root: URL) {
+            guard let stamp = FileIO.stamp(root.appendingPathComponent(SiteWriter.markerName).path),
+                  let list = SiteManifest.ownFiles(of: root) else { return nil }
+            marker = stamp
+            files = list
+        }
+
+        /// The list, if the site at `root` has the marker it was read from still.
+        func files(of root: URL) -> Set<String>? {
+            FileIO.stamp(root.appendingPathComponent(SiteWriter.markerName).path) == marker ? files : nil
+        }
+    }
+
     /// The files the tool wrote in the site at `root`, from its marker; nil
     /// when there is no marker or it holds no list (a site of a version
     /// before the list).

@@ -135,7 +135,9 @@ public enum SiteWriter {
         /// Site path → stamp of every file placed: what a later build compares the site with.
         private var stamps: [String: FileIO.Stamp] = [:]
 
-        public init(output: String, sourceFolder: String) throws {
+        /// `ownFilesRead`: the previous site's list of the tool's files, read
+        /// ahead; used while its marker is the one it was read from.
+        init(output: String, sourceFolder: String, ownFilesRead: SiteManifest.OwnFilesRead? = nil) throws {
             try checkOutput(output, sourceFolder: sourceFolder)
             let fileManager = FileManager.default
             target = URL(fileURLWithPath: output).standardizedFileURL
@@ -146,7 +148,9 @@ public enum SiteWriter {
             retired = parent.appendingPathComponent(".\(name).old-\(pid)")
             spare = BuildRecord.cacheFolder(of: output).appendingPathComponent(Self.spareName)
             previous = fileManager.fileExists(atPath: target.appendingPathComponent(markerName).path) ? target : nil
-            previousOwn = previous.flatMap { SiteManifest.ownFiles(of: $0) ?? BuildRecord.siteFiles(from: output) }
+            previousOwn = previous.flatMap { previous in
+                ownFilesRead?.files(of: previous) ?? SiteManifest.ownFiles(of: previous) ?? BuildRecord.siteFiles(from: output)
+            }
             do {
                 try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
                 SiteWriter.recover(target)

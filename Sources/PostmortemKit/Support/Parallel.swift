@@ -66,13 +66,48 @@ enum Parallel {
 
     /// `(first(), second())`, the two computed at once (one after the other
     /// with one worker): for independent stages that are each one core's work.
+    ///
+    /// `second` runs on a thread of its own and `first` on the caller's, not
+    /// as two lanes of a `concurrentPerform`: Dispatch runs an apply nested in
+    /// another's lane on that lane's thread alone, so a stage that spreads
+    /// over every core itself (`map`) would keep to one core, and leave the
+    /// other idle once the shorter lane ends (2.3 s of a full build at 10,000,
+    /// text similarity beside recurrences).
     static func both<A: Sendable, B: Sendable>(_ first: @Sendable () -> A, _ second: @Sendable () -> B) -> (A, B) {
         guard workers > 1 else { return (first(), second()) }
-        let a = Results<A>(count: 1), b = Results<B>(count: 1)
-        DispatchQueue.concurrentPerform(iterations: 2) { lane in
-            if lane == 0 { a.set(0, first()) } else { b.set(0, second()) }
+        return withoutActuallyEscaping(second) { second in
+            let lane = Lane(second)
+            let thread = Thread { lane.run() }
+            thread.stackSize = 8 << 20
+            thread.start()
+            let a = first()
+            return (a, lane.result())
         }
-        return (a.take(), b.take())
+    }
+
+    /// The work of `both`'s second lane, and its result.
+    private final class Lane<Output>: @unchecked Sendable {
+        private var work: (() -> Output)?
+        private let slot = Results<Output>(count: 1)
+        private let done = DispatchSemaphore(value: 0)
+
+        init(_ work: @escaping () -> Output) { self.work = work }
+
+        /// Runs the work on the calling thread, and lets go of it before saying it is done:
+        /// `both` must hold the only reference to it when it returns.
+        func run() {
+            do {
+                let work = self.work.take()!
+                slot.set(0, work())
+            }
+            done.signal()
+        }
+
+        /// The result, once `run` is done.
+        func result() -> Output {
+            done.wait()
+            return slot.take()
+        }
     }
 
     /// `items.forEach(body)` on all workers.
