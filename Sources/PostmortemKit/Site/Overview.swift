@@ -62,10 +62,11 @@ enum Overview {
     static func kept<Sink: SiteSink>(for key: UInt64, memo: DigestMemo, keys: RenderMemo?,
                                      sink: MemoizedSink<Sink>) -> [Entry]? {
         guard let keys, let entries = memo.value(for: key, read: Entry.read) else { return nil }
-        for entry in entries {
-            guard keys.previousKey(entry.path) == entry.key, sink.hasPrevious(entry.path, key: entry.key) else { return nil }
+        // 1,500 files at 10,000 postmortems, each a `stat`: on every core.
+        let kept = Parallel.map(entries, minimumChunk: 128) { entry in
+            keys.previousKey(entry.path) == entry.key && sink.hasPrevious(entry.path, key: entry.key)
         }
-        return entries
+        return kept.allSatisfy { $0 } ? entries : nil
     }
 }
 

@@ -132,6 +132,8 @@ public enum SiteWriter {
         private let lock = NSLock()
         private var folders: Set<String> = []
         private var written = 0, changed = 0
+        /// Paths whose spare entry `hasPrevious` found to be the site's file, with that file's stamp.
+        private var vouched: [String: FileIO.Stamp] = [:]
         /// Site path → stamp of every file placed: what a later build compares the site with.
         private var stamps: [String: FileIO.Stamp] = [:]
 
@@ -206,18 +208,14 @@ public enum SiteWriter {
         /// Links the previous site's file of `path` into the new site, if it still has `stamp`.
         func keep(_ path: String, stamp: FileIO.Stamp) throws -> Bool {
             // A spare's entry that is the site's file as it was stamped (the same inode, size and
-            // modification time) is the file in place: one `lstat`, and the site in place is not looked at.
-            if reusing, previousOwn.map({ $0.contains(path) }) ?? true {
-                var info = stat()
-                let found = stagingFolder >= 0 ? fstatat(stagingFolder, path, &info, AT_SYMLINK_NOFOLLOW)
-                    : lstat(stagingPath + "/" + path, &info)
-                if found == 0, FileIO.Stamp(info) == stamp {
-                    lock.withLock {
-                        written += 1
-                        stamps[path] = stamp
-                    }
-                    return true
+            // modification time) is the file in place: one `lstat` (none when `hasPrevious` made
+            // it already), and the site in place is not looked at.
+            if lock.withLock({ vouched[path] == stamp }) || spareHas(path, stamp: stamp) {
+                lock.withLock {
+                    written += 1
+                    stamps[path] = stamp
                 }
+                return true
             }
             guard let old = previousFile(path, stamp: stamp) else { return false }
             guard let linked = place(old, at: try prepare(path), stamp: stamp) else { return false }
@@ -234,7 +232,27 @@ public enum SiteWriter {
             return bytes
         }
 
-        func hasPrevious(_ path: String, stamp: FileIO.Stamp) -> Bool { previousFile(path, stamp: stamp) != nil }
+        /// Whether the previous site's file of `path` still has `stamp`: the
+        /// spare's entry of it looked at first, as `keep` does (and then
+        /// `keep` takes it without looking again).
+        func hasPrevious(_ path: String, stamp: FileIO.Stamp) -> Bool {
+            if spareHas(path, stamp: stamp) {
+                lock.withLock { vouched[path] = stamp }
+                return true
+            }
+            return previousFile(path, stamp: stamp) != nil
+        }
+
+        /// Whether the spare's entry of `path` is the site's file as it was
+        /// stamped: the same inode, size and modification time. One `fstatat`
+        /// from the open staging folder.
+        private func spareHas(_ path: String, stamp: FileIO.Stamp) -> Bool {
+            guard reusing, previousOwn.map({ $0.contains(path) }) ?? true else { return false }
+            var info = stat()
+            let found = stagingFolder >= 0 ? fstatat(stagingFolder, path, &info, AT_SYMLINK_NOFOLLOW)
+                : lstat(stagingPath + "/" + path, &info)
+            return found == 0 && FileIO.Stamp(info) == stamp
+        }
 
         /// The path of the previous site's file of `path`, a file this tool
         /// wrote that still has `stamp`.
