@@ -68,6 +68,8 @@ struct PageJob: Sendable {
 enum RenderWork: Sendable {
     case file(step: String, make: @Sendable () throws -> Void)
     case page(PageJob)
+    /// The incident page at a position of `IncidentPages`: 10,000 of them, so no job of closures each.
+    case incident(Int)
 }
 
 /// The render stage: postmortems and configuration in, the site's files out.
@@ -113,16 +115,27 @@ public enum SiteRenderer {
         _ postmortems: [Postmortem], configuration: SiteConfiguration, theme: Theme, sourceFolder: String, now: Date,
         memo: RenderMemo?, digests: DigestMemos?, keepingOverview: Bool = true, into sink: some SiteSink
     ) throws -> RenderSummary {
-        // The theme's templates parsed (on every core) while the postmortems are put in order and
-        // the group pages named (names are sorted by themselves: their pages do not depend on the order).
-        let (parsed, (ordered, names)) = Parallel.both({
+        // The theme's templates parsed (on every core) while the postmortems are put in order, the
+        // group pages named (names are sorted by themselves: their pages do not depend on the order)
+        // and the last build's overview looked at.
+        let memoized = MemoizedSink(sink: sink, memo: memo)
+        let (parsed, (ordered, names, byID, overviewKey, keptOverview)) = Parallel.both({
             Profile.measure("set-up: templates") { Result { try theme.library() } }
         }, {
             let names = Profile.measure("set-up: page names") { PageNames.of(postmortems, memo: digests?.pageNames) }
-            return (Profile.measure("set-up: order") {
+            let ordered = Profile.measure("set-up: order") {
                 // Newest first; undated last; ties by id, so the order never depends on the disk.
                 Postmortem.newestFirst(postmortems).map { postmortems[$0] }
-            }, names)
+            }
+            let byID = Profile.measure("set-up: by id") { Dictionary(ordered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }) }
+            // The overview of the last build, when nothing it is made of changed and its files are as that build left them.
+            let overviewKey = Profile.measure("set-up: overview key") { memo.flatMap { Overview.key(ordered, global: $0.global) } }
+            let keptOverview = Profile.measure("set-up: overview kept") {
+                keepingOverview
+                    ? overviewKey.flatMap { key in digests.flatMap { Overview.kept(for: key, memo: $0.overview, keys: memo, sink: memoized) } }
+                    : nil
+            }
+            return (ordered, names, byID, overviewKey, keptOverview)
         })
         let library = try parsed.get()
         for partial in FragmentCache.partials where library.getTemplate(named: partial) == nil {
@@ -131,15 +144,6 @@ public enum SiteRenderer {
         var context = PageContext(configuration: configuration, now: now)
         context.names = names
         context.fragments = FragmentCache(library: library, maker: context)
-        let memoized = MemoizedSink(sink: sink, memo: memo)
-        // The overview of the last build, when nothing it is made of changed and its files are as that build left them.
-        let overviewKey = Profile.measure("set-up: overview key") { memo.flatMap { Overview.key(ordered, global: $0.global) } }
-        let keptOverview = Profile.measure("set-up: overview kept") {
-            keepingOverview
-                ? overviewKey.flatMap { key in digests.flatMap { Overview.kept(for: key, memo: $0.overview, keys: memo, sink: memoized) } }
-                : nil
-        }
-        let byID = Profile.measure("set-up: by id") { Dictionary(ordered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }) }
         // A kept overview leaves a page or two to key: their postmortems' digests are made when asked for.
         let keys = PageKeys(global: memo?.global ?? 0, ordered: ordered, byID: byID, names: names, metrics: configuration.metrics,
                             eager: keptOverview == nil)
@@ -197,12 +201,6 @@ public enum SiteRenderer {
         let jobsStarted = Profile.start()
         let incidents = IncidentPages(ordered: ordered, last: lastIncidents, keys: keys, context: frozen, relations: relations,
                                       recurrences: recurrences, byID: byID)
-        jobs.reserveCapacity(ordered.count + 64)
-        for position in ordered.indices {
-            // Described when its key or its view needs it: a page whose key is the last build's and is kept, never.
-            jobs.append(PageJob(template: "incident", path: incidents.paths[position], key: { incidents.key(position) },
-                                view: { incidents.view(position) }))
-        }
         Profile.add("set-up: incident jobs", since: jobsStarted)
         // The overview: the index, the groups' pages and rankings, the action
         // items, trends and recurrences, and the files of rows and figures.
@@ -310,7 +308,7 @@ public enum SiteRenderer {
             frozen.searchPage(documentCount: documentCount)
         }
         // The files made from every postmortem, each on its own.
-        let pagePaths = jobs.map(\.path)
+        let pagePaths = incidents.paths + jobs.map(\.path)
         var dataFiles: [(step: String, make: @Sendable () throws -> Void)] = [
             ("search index", {
                 try SearchIndex.write(ordered, context: frozen, memo: digests?.searchTerms, state: digests?.searchIndex,
@@ -345,23 +343,29 @@ public enum SiteRenderer {
         files.insert(contentsOf: dataFiles, at: 0)
         // Pages and files are independent: all of them on every core, the
         // long files first so the pages fill the cores around them.
-        let work = files.map { RenderWork.file(step: $0.step, make: $0.make) } + jobs.map(RenderWork.page)
+        // An incident page is described when its key or its view needs it: one whose key is the
+        // last build's and is kept, never.
+        let work = files.map { RenderWork.file(step: $0.step, make: $0.make) } + ordered.indices.map(RenderWork.incident)
+            + jobs.map(RenderWork.page)
+        @Sendable func render(_ template: String, _ view: () throws -> Any) throws -> [UInt8] {
+            let started = Profile.start()
+            let view = try view()
+            let built = Profile.start()
+            guard let html = library.render(ViewBox.wrap(view), withTemplate: template) else { throw Failure.template(template) }
+            Profile.add("view " + template, since: started, until: built)
+            Profile.add("render " + template, since: built)
+            return Array(html.utf8)
+        }
         let started = Profile.start()
         try Parallel.forEach(work, minimumChunk: 1) { item in
             switch item {
             case let .file(step, make):
                 try Profile.measure(step) { try make() }
             case let .page(job):
-                try memoized.put(job.path, key: job.key(), page: true) {
-                    let started = Profile.start()
-                    let view = try job.view()
-                    let built = Profile.start()
-                    guard let html = library.render(ViewBox.wrap(view), withTemplate: job.template) else {
-                        throw Failure.template(job.template)
-                    }
-                    Profile.add("view " + job.template, since: started, until: built)
-                    Profile.add("render " + job.template, since: built)
-                    return Array(html.utf8)
+                try memoized.put(job.path, key: job.key(), page: true) { try render(job.template, job.view) }
+            case let .incident(position):
+                try memoized.put(incidents.paths[position], key: incidents.key(position), page: true) {
+                    try render("incident") { incidents.view(position) }
                 }
             }
         }
@@ -390,7 +394,7 @@ public enum SiteRenderer {
         for attachment in Set(postmortems.flatMap(\.body.attachments)).sorted() {
             try sink.copy("\(SitePaths.filesFolder)/\(attachment)", from: root.appendingPathComponent(attachment).path)
         }
-        return RenderSummary(pageCount: jobs.count, overviewKept: keptOverview != nil, workingState: WorkingState([
+        return RenderSummary(pageCount: ordered.count + jobs.count, overviewKept: keptOverview != nil, workingState: WorkingState([
             jobs, work, incidents, relations, recurrences, byID, overview.setUp as Any, statistics.figures as Any, recordKeys, context, keys,
         ]))
     }
