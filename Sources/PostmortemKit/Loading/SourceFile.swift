@@ -188,17 +188,18 @@ public enum SourceDiscovery {
     /// Whether `text.lowercased()` is one of `names`: compared byte by byte
     /// without case when `text` is ASCII (no new string), else lowercased.
     static func lowercased(_ text: Substring, isIn names: Set<String>) -> Bool {
-        let bytes = text.utf8
-        guard bytes.allSatisfy({ $0 < 0x80 }) else {
-            // Lowercasing maps each scalar to one or more, never to none: a text of more scalars than
-            // every name has cannot become one (a Japanese file name, most of all, is not `readme.md`).
-            let longest = names.lazy.map(\.unicodeScalars.count).max() ?? 0
-            guard text.unicodeScalars.count <= longest else { return false }
-            return names.contains(text.lowercased())
-        }
-        return names.contains { name in
-            name.utf8.count == bytes.count && zip(name.utf8, bytes).allSatisfy { expected, byte in
-                expected == (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)
+        var text = text
+        return text.withUTF8 { bytes in
+            // Lowercasing maps each scalar to one or more, never to none: a text of more scalars
+            // (counted by their first bytes) than every name has bytes cannot become one; most file
+            // names are longer than `readme.md`.
+            let longest = names.reduce(0) { Swift.max($0, $1.utf8.count) }
+            if bytes.count > longest, bytes.reduce(0, { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }) > longest { return false }
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return names.contains(String(decoding: bytes, as: UTF8.self).lowercased()) }
+            return names.contains { name in
+                name.utf8.count == bytes.count && zip(name.utf8, bytes).allSatisfy { expected, byte in
+                    expected == (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)
+                }
             }
         }
     }
