@@ -50,6 +50,24 @@ import Testing
         #expect(Tracked.alive.load(ordering: .relaxed) == before)
     }
 
+    /// `both`'s second lane runs on a thread of its own, the first on the
+    /// caller's: neither is a lane of an apply, so each lane's own maps (and
+    /// `both`s) work as they do anywhere, and give what sequential code gives.
+    @Test func parallelBothRunsItsSecondLaneOnAThreadOfItsOwnAndNestsFreely() {
+        let caller = pthread_self()
+        let (first, second) = Parallel.both({
+            (thread: pthread_self(), squares: Parallel.map(Array(0..<1_000), minimumChunk: 1) { $0 * $0 })
+        }, {
+            (thread: pthread_self(), nested: Parallel.both({ Parallel.map(Array(0..<500)) { "\($0)" } }, { (1...100).reduce(0, +) }))
+        })
+        #expect(pthread_equal(first.thread, caller) != 0, "the first lane runs on the caller's thread")
+        if Parallel.workers > 1 {
+            #expect(pthread_equal(second.thread, caller) == 0, "the second lane runs on another thread")
+        }
+        #expect(first.squares == (0..<1_000).map { $0 * $0 })
+        #expect(second.nested.0 == (0..<500).map { "\($0)" } && second.nested.1 == 5_050)
+    }
+
     @Test func byteSearchFindsWhatANaiveScanFinds() {
         var random = RecurrenceTests.SeededGenerator(state: 7)
         func naive(_ needle: [UInt8], _ haystack: [UInt8], _ start: Int, _ end: Int) -> Int? {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import PostmortemKit
 
@@ -118,6 +119,53 @@ import Testing
         #expect(SiteManifest.ownFiles(of: folder) == [])
         try Data("Written by an older version\n".utf8).write(to: marker)
         #expect(SiteManifest.ownFiles(of: folder) == nil, "no list")
+    }
+
+    /// The list read ahead of the staging (during discover) is used only
+    /// while the site's marker is the one it was read from; a marker written
+    /// since (another build's swap) is read again.
+    @Test func theMarkersListReadAheadIsUsedOnlyWhileTheMarkerIsUnchanged() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-ahead-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let out = root.appendingPathComponent("out"), source = root.appendingPathComponent("source")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        #expect(SiteManifest.OwnFilesRead(of: out) == nil, "no marker, no list")
+        let marker = out.appendingPathComponent(SiteWriter.markerName)
+        let before: Set<String> = ["index.html", "incidents/a.html"]
+        try Data(SiteManifest.text(of: before)).write(to: marker)
+        let read = try #require(SiteManifest.OwnFilesRead(of: out))
+        #expect(read.files == before && read.files(of: out) == before)
+        // Used as read while the marker is unchanged: not read again (a list told apart to show it).
+        var told = read
+        told.files = ["told.html"]
+        let staging = try SiteWriter.Staging(output: out.path, sourceFolder: source.path, ownFilesRead: told)
+        #expect(staging.previousOwn == ["told.html"])
+        staging.abandon()
+        // Another build's marker, written in place of the one read: the list read ahead is stale.
+        let after: Set<String> = ["index.html", "incidents/a.html", "incidents/b.html", "tags/障害.html"]
+        try Data(SiteManifest.text(of: after)).write(to: marker, options: .atomic)
+        #expect(read.files(of: out) == nil)
+        let again = try SiteWriter.Staging(output: out.path, sourceFolder: source.path, ownFilesRead: read)
+        #expect(again.previousOwn == after, "the marker in place is read")
+        again.abandon()
+    }
+
+    /// `commit(alongside:)` runs the caller's work once, beside the swap's
+    /// last look at the old site, and the new site is in place when it returns.
+    @Test func theSwapRunsTheCallersWorkBesideItsLastLook() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-alongside-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let out = root.appendingPathComponent("out"), source = root.appendingPathComponent("source")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        let runs = Mutex(0)
+        for page in ["first", "second"] {
+            let staging = try SiteWriter.Staging(output: out.path, sourceFolder: source.path)
+            try staging.put("index.html", Array("<p>\(page)</p>".utf8))
+            _ = try staging.commit(alongside: { runs.withLock { $0 += 1 } })
+            #expect(try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8) == "<p>\(page)</p>")
+        }
+        #expect(runs.withLock { $0 } == 2, "once per swap, with and without an old site")
     }
 
     @Test func aPageOfTheToolsThatTheUserEditedIsStillTheTools() throws {
