@@ -200,6 +200,31 @@ import Testing
                         generation: generation)
     }
 
+    /// The records are mapped when they are small enough, else read a head
+    /// at a time: every head reads the same either way.
+    @Test func theHeadsReadTheSameMappedOrReadOneByOne() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-mapped-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let folder = root.appendingPathComponent("cache/load")
+        let listing = try SourceDiscovery.list(in: packageRoot.appendingPathComponent("postmortems").path)
+        let configuration = ConfigurationLoader.Loaded(configuration: .default, diagnostics: [])
+        _ = Check.run(listing, configuration: configuration, now: BuildCacheTests.now, cache: LoadCache(folder: folder))
+        let generation = LoadCache.Folder(url: folder, configurationKey: "").generation
+        let records = folder.deletingLastPathComponent().appendingPathComponent("load-heads.records").path
+        let mapped = try #require(Self.heads(of: folder, generation: generation))
+        let read = try #require(LoadCache.Heads(table: Self.headsFile(of: folder), records: records, generation: generation, mappingUpTo: 0))
+        #expect(mapped.isMapped && !read.isMapped)
+        #expect(listing.markdown.count > 10 && mapped.count == listing.markdown.count)
+        for relative in listing.markdown {
+            let name = LoadCache.Folder.digest(of: listing.displayPath(relative))
+            let record = try #require(mapped.record(name), "\(relative)")
+            let bytes = try #require(mapped.withBytes(of: record) { Array($0) })
+            #expect(bytes.starts(with: LoadCache.Folder.magic), "\(relative)")
+            #expect(read.withBytes(of: record) { Array($0) } == bytes, "\(relative)")
+            #expect(mapped.bytes(of: record) == bytes && read.bytes(of: record) == bytes, "\(relative)")
+        }
+    }
+
     /// Every head goes to one file, and the next load reads the heads of the
     /// files that did not change from it. A heads file left behind by an
     /// earlier build (as one stopped midway leaves it) is checked head by

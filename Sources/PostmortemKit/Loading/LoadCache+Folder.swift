@@ -103,8 +103,8 @@ extension LoadCache {
                            entry take: (Entry) -> Bool) -> (entry: Entry, answers: UInt64)? {
             let name = Self.digest(of: path)
             let location = folderPath + "/" + StableHasher.hex(name)
-            if let heads, let record = heads.record(name), accept(record.stamp), let bytes = heads.bytes(of: record),
-               let decoded = bytes.withUnsafeBytes({
+            if let heads, let record = heads.record(name), accept(record.stamp),
+               let decoded = heads.withBytes(of: record, {
                    Self.decoded($0, path: path, generation: generation, fileSize: record.fileSize,
                                 texts: TextFile(path: location, failures: failures))
                }),

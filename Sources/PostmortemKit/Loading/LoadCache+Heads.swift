@@ -57,11 +57,20 @@ extension LoadCache {
             var slot: Int
         }
 
-        /// The records file, open, and its size then: it is read a head at a
-        /// time, never mapped (at 100,000 postmortems it is 350 MB, which
-        /// mapped would be held at the load stage's peak).
+        /// The records file, open, and its size then.
         private let records: Int32
         let recordsSize: Int
+        var isMapped: Bool { mapped != nil }
+        /// The records file mapped, read-only, when it is at most
+        /// `mappedLimit` bytes (35 MB at 10,000 postmortems): each head is
+        /// decoded where it lies, which took 10,000 `pread`s and as many
+        /// copies, a fifth of a one-edit rebuild's front matter step. A larger
+        /// one (350 MB at 100,000), which mapped would be held at the load
+        /// stage's peak, is read a head at a time. No build ever shortens a
+        /// records file (heads are appended to it, or a new one is renamed
+        /// over it), so no page of the mapping goes missing while it is read.
+        private let mapped: UnsafeRawBufferPointer?
+        static let mappedLimit = 128 << 20
         /// The records file's id and inode: what a table and an appending build check.
         let recordsID: UInt64
         let recordsInode: UInt64
@@ -72,8 +81,9 @@ extension LoadCache {
         private let taken: UnsafeMutableBufferPointer<Bool>
 
         /// The table at `tablePath` and the records file at `recordsPath`
-        /// (open) when they are a table of `generation` and its records; nil otherwise.
-        init?(table tablePath: String, records recordsPath: String, generation: UInt64) {
+        /// (open) when they are a table of `generation` and its records; nil
+        /// otherwise. The records are mapped when they are at most `mappingUpTo` bytes.
+        init?(table tablePath: String, records recordsPath: String, generation: UInt64, mappingUpTo limit: Int = mappedLimit) {
             guard let bytes = FileIO.read(tablePath), bytes.count >= Self.tableHeaderSize + 8 else { return nil }
             let parsed = bytes.withUnsafeBytes { buffer -> (id: UInt64, count: Int)? in
                 var header = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[0..<Self.tableHeaderSize]))
@@ -103,6 +113,7 @@ extension LoadCache {
             }
             records = fd
             recordsSize = Int(info.st_size)
+            mapped = Self.map(fd, size: recordsSize, limit: limit)
             recordsID = parsed.id
             recordsInode = UInt64(info.st_ino)
             table = Array(bytes[Self.tableHeaderSize..<(bytes.count - 8)])
@@ -112,8 +123,19 @@ extension LoadCache {
         }
 
         deinit {
+            if let mapped { munmap(UnsafeMutableRawPointer(mutating: mapped.baseAddress), mapped.count) }
             close(records)
             taken.deallocate()
+        }
+
+        /// The file open as `fd`, of `size` bytes, mapped with its pages in
+        /// (one call instead of a fault every few pages); nil when it is
+        /// larger than `limit` or cannot be mapped.
+        private static func map(_ fd: Int32, size: Int, limit: Int) -> UnsafeRawBufferPointer? {
+            guard size > 0, size <= limit else { return nil }
+            let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)
+            guard let address, address != MAP_FAILED else { return nil }
+            return UnsafeRawBufferPointer(start: address, count: size)
         }
 
         /// The head of the entry named `name`, nil when the table has none (or not one inside the records).
@@ -141,7 +163,15 @@ extension LoadCache {
 
         /// The entry file's header and head that `record` is; nil when they cannot be read.
         func bytes(of record: Record) -> [UInt8]? {
-            FileIO.read(records, at: record.offset, count: record.length)
+            if let mapped { return Array(UnsafeRawBufferPointer(rebasing: mapped[record.offset..<(record.offset + record.length)])) }
+            return FileIO.read(records, at: record.offset, count: record.length)
+        }
+
+        /// `body` of the entry file's header and head that `record` is, where
+        /// they lie in the mapped records, else read; nil when they cannot be read.
+        func withBytes<Value>(of record: Record, _ body: (UnsafeRawBufferPointer) -> Value?) -> Value? {
+            if let mapped { return body(UnsafeRawBufferPointer(rebasing: mapped[record.offset..<(record.offset + record.length)])) }
+            return FileIO.read(records, at: record.offset, count: record.length)?.withUnsafeBytes(body)
         }
 
         /// Notes that the build took `record`'s entry: `write` keeps its head.
