@@ -23,6 +23,8 @@ let package = Package(
             pkgConfig: "libcmark",
             providers: [.apt(["libcmark-dev"])]
         ),
+        // glibc's malloc.h (`mallopt`), for the command's allocator settings.
+        .systemLibrary(name: "CMalloc"),
         // A region allocator for libcmark's trees (cmark's own allocator hooks).
         .target(name: "CmarkArena"),
         // A thin Swift layer over cmark's node and iterator API.
@@ -48,6 +50,7 @@ let package = Package(
             dependencies: [
                 "PostmortemKit",
                 "PostmortemServer",
+                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

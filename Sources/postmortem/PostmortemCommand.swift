@@ -10,4 +10,9 @@ struct PostmortemCommand: AsyncParsableCommand {
         subcommands: [BuildCommand.self, CheckCommand.self, StatsCommand.self, InitCommand.self, NewCommand.self, ServeCommand.self,
                       ImportCommand.self]
     )
+
+    static func main() async {
+        Allocator.tune()
+        await main(nil)
+    }
 }
