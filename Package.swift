@@ -23,7 +23,7 @@ let package = Package(
             pkgConfig: "libcmark",
             providers: [.apt(["libcmark-dev"])]
         ),
-        // glibc's malloc.h (`mallopt`), for the command's allocator settings.
+        // glibc's malloc.h (`mallopt`, `malloc_trim`), which Swift's Glibc module leaves out.
         .systemLibrary(name: "CMalloc"),
         // A region allocator for libcmark's trees (cmark's own allocator hooks).
         .target(name: "CmarkArena"),
@@ -34,6 +34,7 @@ let package = Package(
             name: "PostmortemKit",
             dependencies: [
                 "Markdown",
+                "CMalloc",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HeapModule", package: "swift-collections"),
@@ -50,7 +51,6 @@ let package = Package(
             dependencies: [
                 "PostmortemKit",
                 "PostmortemServer",
-                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -19,7 +19,6 @@ struct BuildCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        Build.prepareOneShotProcess()
         let reference = try CommandLineTime.parse(site.now)
         let config = site.config
         output.note("configuration: \(config ?? (FileManager.default.fileExists(atPath: ConfigurationLoader.defaultFileName) ? ConfigurationLoader.defaultFileName : "none, the defaults"))")

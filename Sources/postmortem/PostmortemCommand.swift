@@ -12,7 +12,13 @@ struct PostmortemCommand: AsyncParsableCommand {
     )
 
     static func main() async {
-        Allocator.tune()
+        // The commands that load a whole folder once and end, set up before another thread allocates
+        // (`serve` lives on between builds and keeps glibc's defaults).
+        let command = CommandLine.arguments.dropFirst().first
+        let oneShot: [any ParsableCommand.Type] = [BuildCommand.self, CheckCommand.self, StatsCommand.self]
+        if oneShot.contains(where: { $0.configuration.commandName == command }) {
+            Build.prepareOneShotProcess()
+        }
         await main(nil)
     }
 }

@@ -23,6 +23,22 @@ import Testing
 
     // MARK: Sections in one store
 
+    /// The process starts itself again with glibc's huge pages only when
+    /// the system gives them on request: not when it gives them always
+    /// (every heap has them already), never, or says nothing.
+    @Test func hugePagesAreAskedForOnlyWhenTheSystemGivesThemOnRequest() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-thp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (text, expected) in [("always [madvise] never\n", true), ("[always] madvise never\n", false),
+                                 ("always madvise [never]\n", false), ("", false)] {
+            let file = folder.appendingPathComponent("enabled")
+            try Data(text.utf8).write(to: file)
+            #expect(PostmortemKit.Memory.hugePagesOnRequest(setting: file.path) == expected, "\(text)")
+        }
+        #expect(!PostmortemKit.Memory.hugePagesOnRequest(setting: folder.appendingPathComponent("missing").path))
+    }
+
     @Test func packedSectionsGiveBackEveryTextAndHeading() throws {
         let files = try Self.markdownFiles()
         #expect(files.count >= 30)
