@@ -49,6 +49,9 @@ public enum Build {
         Memory.growHeapsInLargeSteps()
     }
 
+    /// The pages the process's heaps are on (`Memory.heapPages`), for `--verbose`.
+    public static var heapPages: String { Memory.heapPages }
+
     /// Seconds per step of the builds so far, when `POSTMORTEM_PROFILE=1` is set.
     public static var profileReport: String? { Profile.enabled ? Profile.report() : nil }
 

@@ -23,6 +23,7 @@ struct BuildCommand: ParsableCommand {
         let config = site.config
         output.note("configuration: \(config ?? (FileManager.default.fileExists(atPath: ConfigurationLoader.defaultFileName) ? ConfigurationLoader.defaultFileName : "none, the defaults"))")
         output.note("theme: built-in\(site.templatesFolder.map { ", files in \($0) replacing its own" } ?? "")")
+        output.note("memory: glibc's heaps on \(Build.heapPages)")
         let folder = site.outputFolder
         let progress = ProgressLine(enabled: !output.quiet && Terminal.isTerminal(STDERR_FILENO))
         let verbose = output.verbose

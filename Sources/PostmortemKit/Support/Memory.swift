@@ -45,6 +45,22 @@ enum Memory {
         #endif
     }
 
+    /// The pages glibc's heaps are on in this process, as `--verbose` says:
+    /// what `glibc.malloc.hugetlb` in `GLIBC_TUNABLES` asks for (its last value).
+    static var heapPages: String {
+        #if os(Linux)
+        let tunables = getenv("GLIBC_TUNABLES").map { String(cString: $0) } ?? ""
+        let value = tunables.split(separator: ":").last { $0.hasPrefix("glibc.malloc.hugetlb=") }?.split(separator: "=").last
+        switch value {
+        case "1": return "transparent huge pages (glibc.malloc.hugetlb=1)"
+        case "2": return "reserved huge pages (glibc.malloc.hugetlb=2)"
+        default: return "4 KB pages"
+        }
+        #else
+        return "the system's default pages"
+        #endif
+    }
+
     /// Whether the system gives transparent huge pages to memory that asks for them, and only to that.
     static func hugePagesOnRequest(setting path: String = "/sys/kernel/mm/transparent_hugepage/enabled") -> Bool {
         guard let bytes = FileIO.read(path) else { return false }
