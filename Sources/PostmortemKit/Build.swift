@@ -103,14 +103,12 @@ public enum Build {
         let configurationFile = try Check.configurationFile(path: options.configurationPath)
         let configuration = configurationFile.map(ConfigurationLoader.load)
             ?? ConfigurationLoader.Loaded(configuration: .default, diagnostics: [])
-        // The last build's record and the site's list of the tool's files read while the source
-        // folder is listed, whose walk holds one core.
+        // The last build's record read while the source folder is listed.
         let outputFolder = options.outputFolder
-        let (listed, (previousRecord, ownFilesRead)) = Parallel.both({
+        let (listed, previousRecord) = Parallel.both({
             Swift.Result { try Profile.measure("discover") { try SourceDiscovery.list(in: options.sourceFolder) } }
         }, {
-            (Profile.measure("record: read") { BuildRecord.read(from: outputFolder) },
-             Profile.measure("site: own files") { SiteManifest.OwnFilesRead(of: URL(fileURLWithPath: outputFolder).standardizedFileURL) })
+            Profile.measure("record: read") { BuildRecord.read(from: outputFolder) }
         })
         let listing = try listed.get()
         let templates = try options.templatesFolder.flatMap { folder in
@@ -132,10 +130,16 @@ public enum Build {
         // `serve` keeps its load cache in memory; `build` keeps one beside the site, with the memos.
         let cacheFolder = BuildRecord.cacheFolder(of: options.outputFolder)
         let loadCache = options.loadCache ?? LoadCache(folder: cacheFolder.appendingPathComponent("load"))
-        let check = Profile.measure("read and load") { Check.run(listing, configuration: configuration, now: options.now, cache: loadCache,
-                                                          configurationKey: BuildRecord.configurationDigest(configurationFile),
-                                                          racyWindow: options.racyWindow)
-        }
+        // The site's list of the tool's files (for the staging folder) read beside the load stage, which
+        // has steps on one core (the folder's index of ids), and not at all when nothing changed.
+        let (check, ownFilesRead) = Parallel.both({
+            Profile.measure("read and load") { Check.run(listing, configuration: configuration, now: options.now, cache: loadCache,
+                                                         configurationKey: BuildRecord.configurationDigest(configurationFile),
+                                                         racyWindow: options.racyWindow)
+            }
+        }, {
+            Profile.measure("site: own files") { SiteManifest.OwnFilesRead(of: URL(fileURLWithPath: outputFolder).standardizedFileURL) }
+        })
         // The checks read the fields' sites their diagnostics cite (`FieldSites`).
         try loadCache.requireEveryTextRead()
         let filesLoaded = (loadCache.lastCounts.loaded, loadCache.lastCounts.reused)
