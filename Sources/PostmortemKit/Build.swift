@@ -130,15 +130,19 @@ public enum Build {
         // `serve` keeps its load cache in memory; `build` keeps one beside the site, with the memos.
         let cacheFolder = BuildRecord.cacheFolder(of: options.outputFolder)
         let loadCache = options.loadCache ?? LoadCache(folder: cacheFolder.appendingPathComponent("load"))
-        // The site's list of the tool's files (for the staging folder) read beside the load stage, which
-        // has steps on one core (the folder's index of ids), and not at all when nothing changed.
-        let (check, ownFilesRead) = Parallel.both({
+        // What the render stage reads first (the site's list of the tool's files, the theme, the last
+        // build's memos) read beside the load stage, which has steps on one core (the folder's index of
+        // ids), and not at all when nothing changed.
+        let templatesFolder = options.templatesFolder
+        let (check, (ownFilesRead, loadedTheme, memosRead)) = Parallel.both({
             Profile.measure("read and load") { Check.run(listing, configuration: configuration, now: options.now, cache: loadCache,
                                                          configurationKey: BuildRecord.configurationDigest(configurationFile),
                                                          racyWindow: options.racyWindow)
             }
         }, {
-            Profile.measure("site: own files") { SiteManifest.OwnFilesRead(of: URL(fileURLWithPath: outputFolder).standardizedFileURL) }
+            (Profile.measure("site: own files") { SiteManifest.OwnFilesRead(of: URL(fileURLWithPath: outputFolder).standardizedFileURL) },
+             Swift.Result { try Profile.measure("theme") { try Theme.load(overrides: templatesFolder) } },
+             Profile.measure("memos: read") { DigestMemos(folder: cacheFolder) })
         })
         // The checks read the fields' sites their diagnostics cite (`FieldSites`).
         try loadCache.requireEveryTextRead()
@@ -146,7 +150,7 @@ public enum Build {
         guard check.errorCount == 0 else { return Result(check: check, written: nil, pages: 0, filesLoaded: filesLoaded) }
         Memory.releaseFreedPages()
         options.progress?("rendering and writing \(DiagnosticFormatter.plural(check.load.postmortems.count, "postmortem"))")
-        let theme = try Profile.measure("theme") { try Theme.load(overrides: options.templatesFolder) }
+        let theme = try loadedTheme.get()
         let global = BuildRecord.globalKey(configurationFile: configurationFile, theme: theme,
                                            today: CalendarDate(options.now, in: check.configuration.timeZone))
         /// The render stage into a new staging folder, with the last build's memos.
@@ -154,7 +158,8 @@ public enum Build {
             let staging = try Profile.measure("staging") { try SiteWriter.Staging(output: options.outputFolder, sourceFolder: options.sourceFolder,
                                                                                      ownFilesRead: ownFilesRead) }
             let memo = RenderMemo(global: global, previous: previousRecord?.memoEntries ?? [:])
-            let digests = Profile.measure("memos: read") { DigestMemos(folder: cacheFolder) }
+            // Read again for a second try, after the first has run.
+            let digests = keepingOverview ? memosRead : Profile.measure("memos: read") { DigestMemos(folder: cacheFolder) }
             do {
                 let summary = try Profile.measure("render and write (wall)") {
                     try SiteRenderer.render(check.load.postmortems, configuration: check.configuration, theme: theme,
