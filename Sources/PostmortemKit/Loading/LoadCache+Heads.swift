@@ -163,15 +163,19 @@ extension LoadCache {
 
         /// The entry file's header and head that `record` is; nil when they cannot be read.
         func bytes(of record: Record) -> [UInt8]? {
-            if let mapped { return Array(UnsafeRawBufferPointer(rebasing: mapped[record.offset..<(record.offset + record.length)])) }
-            return FileIO.read(records, at: record.offset, count: record.length)
+            mappedBytes(of: record).map(Array.init) ?? FileIO.read(records, at: record.offset, count: record.length)
         }
 
         /// `body` of the entry file's header and head that `record` is, where
         /// they lie in the mapped records, else read; nil when they cannot be read.
         func withBytes<Value>(of record: Record, _ body: (UnsafeRawBufferPointer) -> Value?) -> Value? {
-            if let mapped { return body(UnsafeRawBufferPointer(rebasing: mapped[record.offset..<(record.offset + record.length)])) }
+            if let bytes = mappedBytes(of: record) { return body(bytes) }
             return FileIO.read(records, at: record.offset, count: record.length)?.withUnsafeBytes(body)
+        }
+
+        /// Where `record` lies in the mapped records; nil when they are not mapped.
+        private func mappedBytes(of record: Record) -> UnsafeRawBufferPointer? {
+            mapped.map { UnsafeRawBufferPointer(rebasing: $0[record.offset..<(record.offset + record.length)]) }
         }
 
         /// Notes that the build took `record`'s entry: `write` keeps its head.

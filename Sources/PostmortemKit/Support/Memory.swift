@@ -35,13 +35,12 @@ enum Memory {
     /// keeps the pages small), nor when the system has no huge pages to give.
     static func restartWithHugePages() {
         #if os(Linux)
-        let name = "GLIBC_TUNABLES", setting = "glibc.malloc.hugetlb"
-        let current = getenv(name).map { String(cString: $0) }
-        guard current?.contains(setting) != true, hugePagesOnRequest() else { return }
-        guard setenv(name, (current.flatMap { $0.isEmpty ? nil : $0 + ":" } ?? "") + setting + "=1", 1) == 0 else { return }
+        let current = getenv(tunables).map { String(cString: $0) }
+        guard current?.contains(hugePages) != true, hugePagesOnRequest() else { return }
+        guard setenv(tunables, (current.flatMap { $0.isEmpty ? nil : $0 + ":" } ?? "") + hugePages + "=1", 1) == 0 else { return }
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         // Not started again (no /proc): on as it is.
-        if let current { setenv(name, current, 1) } else { unsetenv(name) }
+        if let current { setenv(tunables, current, 1) } else { unsetenv(tunables) }
         #endif
     }
 
@@ -49,17 +48,19 @@ enum Memory {
     /// what `glibc.malloc.hugetlb` in `GLIBC_TUNABLES` asks for (its last value).
     static var heapPages: String {
         #if os(Linux)
-        let tunables = getenv("GLIBC_TUNABLES").map { String(cString: $0) } ?? ""
-        let value = tunables.split(separator: ":").last { $0.hasPrefix("glibc.malloc.hugetlb=") }?.split(separator: "=").last
-        switch value {
-        case "1": return "transparent huge pages (glibc.malloc.hugetlb=1)"
-        case "2": return "reserved huge pages (glibc.malloc.hugetlb=2)"
+        let settings = getenv(tunables).map { String(cString: $0) } ?? ""
+        switch settings.split(separator: ":").last(where: { $0.hasPrefix(hugePages + "=") })?.dropFirst(hugePages.count + 1) {
+        case "1": return "transparent huge pages (\(hugePages)=1)"
+        case "2": return "reserved huge pages (\(hugePages)=2)"
         default: return "4 KB pages"
         }
         #else
         return "the system's default pages"
         #endif
     }
+
+    /// The variable glibc reads its settings from, and the setting for huge pages in it.
+    private static let tunables = "GLIBC_TUNABLES", hugePages = "glibc.malloc.hugetlb"
 
     /// Whether the system gives transparent huge pages to memory that asks for them, and only to that.
     static func hugePagesOnRequest(setting path: String = "/sys/kernel/mm/transparent_hugepage/enabled") -> Bool {
