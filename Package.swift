@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "postmortem", targets: ["postmortem"]),
+        .executable(name: "postmortem-serve", targets: ["postmortem-serve"]),
         .library(name: "PostmortemKit", targets: ["PostmortemKit"]),
     ],
     dependencies: [
@@ -45,11 +46,28 @@ let package = Package(
             name: "PostmortemServer",
             dependencies: ["PostmortemKit", .product(name: "FlyingFox", package: "FlyingFox")]
         ),
-        // The command-line tool: parses arguments and calls PostmortemKit.
+        // What the two programs' command lines share: the site's options, serve's, terminal output.
+        .target(
+            name: "PostmortemCLI",
+            dependencies: ["PostmortemKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // The command-line tool: parses arguments and calls PostmortemKit. `serve` starts the server
+        // program below in its place, from the same folder. Not a dependency: SwiftPM would link it in,
+        // and its HTTP stack (libcurl and some thirty libraries) cost every command 10 ms to start.
         .executableTarget(
             name: "postmortem",
             dependencies: [
                 "PostmortemKit",
+                "PostmortemCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // `postmortem serve`'s server: FlyingFox and the live reload.
+        .executableTarget(
+            name: "postmortem-serve",
+            dependencies: [
+                "PostmortemKit",
+                "PostmortemCLI",
                 "PostmortemServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

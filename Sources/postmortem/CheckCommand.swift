@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PostmortemCLI
 import PostmortemKit
 
 struct CheckCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PostmortemCLI
 import PostmortemKit
 
 struct NewCommand: ParsableCommand {
@@ -66,16 +67,5 @@ struct NewCommand: ParsableCommand {
             Terminal.error("note: the file was created from the template, but `check` finds errors in it: fix the template")
             throw ExitCode(1)
         }
-    }
-}
-
-/// `--now` as the commands take it.
-enum CommandLineTime {
-    static func parse(_ text: String?) throws -> Date {
-        guard let text else { return Date() }
-        guard case let .dateTime(instant, _) = DateTimeParsing.parse(text, timeZone: TimeZone(secondsFromGMT: 0) ?? .current) else {
-            throw ValidationError("--now must be a date-time such as 2026-01-31T09:00Z, not '\(text)'")
-        }
-        return instant
     }
 }

@@ -1,66 +1,40 @@
 import ArgumentParser
 import Foundation
-import PostmortemKit
-import PostmortemServer
+import PostmortemCLI
 
-struct ServeCommand: AsyncParsableCommand {
+/// `postmortem serve`: the command line checked here (help and mistakes
+/// answered as for any command), then the server program beside this one
+/// (`postmortem-serve`) started in this process's place with the same
+/// arguments, so Ctrl-C, the output and the exit status are the server's.
+struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve",
-        abstract: "Build the site, serve it on 127.0.0.1 and rebuild and reload open pages when a postmortem, template or the configuration changes.",
-        discussion: """
-            A build with errors writes nothing: the last good site stays served, with the errors over each page \
-            until they are fixed. Ctrl-C stops. Exit status: 0 stopped, 2 the site cannot be served (output folder \
-            refused, source folder missing, port in use), 64 a wrong command line.
-            """
-    )
+        commandName: "serve", abstract: ServeOptions.abstract, discussion: ServeOptions.discussion)
 
-    @Option(help: "The port to listen on, on 127.0.0.1 (0: any free port).")
-    var port: UInt16 = 4000
+    @OptionGroup var options: ServeOptions
 
-    @OptionGroup var site: SiteOptions
-
-    func run() async throws {
-        let fixedNow = try site.now.map { try CommandLineTime.parse($0) }
-        let out = site.outputFolder
-        let server = DevServer(options: DevServer.Options(build: site.build(now: Date()), fixedNow: fixedNow, port: port)) { log in
-            Output.write(log.diagnostics + log.summary)
-        }
-        let signals = Signals.stream([SIGINT, SIGTERM])
-        let listening: UInt16
-        do {
-            listening = try await server.start()
-        } catch {
-            Terminal.error("error: \(error)")
+    func run() throws {
+        let program = Self.serverPath
+        // What followed `serve` on the command line, as it was.
+        let arguments = CommandLine.arguments.dropFirst().drop { $0 != Self.configuration.commandName }.dropFirst()
+        guard FileManager.default.isExecutableFile(atPath: program) else {
+            Terminal.error("""
+                error: `serve` runs the server program \(program), which is not there: build it with \
+                `swift build --product \(ServeOptions.serverProgram)` (scripts/build-release builds both), \
+                or install it beside `postmortem`.
+                """)
             throw ExitCode(2)
         }
-        Output.write("Serving \(out) on http://127.0.0.1:\(listening)/ — watching \(site.source)\(site.templatesFolder.map { ", \($0)" } ?? "") and \(site.config ?? "postmortem.yml"); Ctrl-C stops.\n")
-        for await _ in signals { break }
-        await server.stop()
-        Output.write("Stopped.\n")
+        let argv = ([program] + arguments).map { strdup($0) }
+        defer { argv.forEach { free($0) } }
+        execv(program, argv + [nil])
+        Terminal.error("error: cannot start the server program \(program): \(String(cString: strerror(errno)))")
+        throw ExitCode(2)
     }
-}
 
-/// SIGINT and SIGTERM as an async stream, so the command stops cleanly instead of being killed.
-enum Signals {
-    static func stream(_ numbers: [Int32]) -> AsyncStream<Int32> {
-        AsyncStream { continuation in
-            let queue = DispatchQueue(label: "postmortem.signals")
-            // Kept alive by the termination handler, which cancels them when the stream ends.
-            nonisolated(unsafe) let sources = numbers.map { number in
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-                source.setEventHandler { continuation.yield(number) }
-                source.resume()
-                return source
-            }
-            continuation.onTermination = { _ in sources.forEach { $0.cancel() } }
-        }
-    }
-}
-
-/// Standard output written at once, also when it is a pipe or a file (a long-running command's log).
-enum Output {
-    static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+    /// The server program: beside this program's file (links followed).
+    static var serverPath: String {
+        let this = Bundle.main.executableURL?.resolvingSymlinksInPath()
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        return this.deletingLastPathComponent().appendingPathComponent(ServeOptions.serverProgram).path
     }
 }

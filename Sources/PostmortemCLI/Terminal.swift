@@ -4,33 +4,35 @@ import PostmortemKit
 
 /// Output to the terminal: results on standard output, errors, verbose notes
 /// and the progress line on standard error.
-enum Terminal {
-    static func error(_ text: String, newline: Bool = true) {
+public enum Terminal {
+    public static func error(_ text: String, newline: Bool = true) {
         FileHandle.standardError.write(Data((newline ? text + "\n" : text).utf8))
     }
 
-    static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
+    public static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
 
     /// Whether to paint what goes to `descriptor` (DiagnosticFormatter.usesColors).
-    static func colors(_ descriptor: Int32) -> Bool {
+    public static func colors(_ descriptor: Int32) -> Bool {
         DiagnosticFormatter.usesColors(isTerminal: isTerminal(descriptor), environment: ProcessInfo.processInfo.environment)
     }
 }
 
 /// `--quiet` and `--verbose`, shared by the commands that report as they go.
-struct OutputOptions: ParsableArguments {
+public struct OutputOptions: ParsableArguments {
+    public init() {}
+
     @Flag(name: .shortAndLong, help: "Print only the problems (and errors), no summary or progress.")
-    var quiet = false
+    public var quiet = false
 
     @Flag(name: .shortAndLong, help: "Also print what is read and how long each stage takes (to standard error).")
-    var verbose = false
+    public var verbose = false
 
-    func validate() throws {
+    public func validate() throws {
         if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together") }
     }
 
     /// A line for `--verbose`, on standard error.
-    func note(_ text: String) {
+    public func note(_ text: String) {
         if verbose { Terminal.error(text) }
     }
 }
@@ -38,7 +40,7 @@ struct OutputOptions: ParsableArguments {
 /// `Building… rendering 154 pages (1.4 s)` on standard error, only on a
 /// terminal, only once a build has taken a second, rewritten in place and
 /// erased when done.
-final class ProgressLine: @unchecked Sendable {
+public final class ProgressLine: @unchecked Sendable {
     private let lock = NSLock()
     private var stage = "checking"
     private var shown = false
@@ -46,7 +48,7 @@ final class ProgressLine: @unchecked Sendable {
     private let started = Date()
     private let timer: DispatchSourceTimer?
 
-    init(enabled: Bool) {
+    public init(enabled: Bool) {
         guard enabled else {
             timer = nil
             return
@@ -58,7 +60,7 @@ final class ProgressLine: @unchecked Sendable {
         timer.resume()
     }
 
-    func update(_ stage: String) {
+    public func update(_ stage: String) {
         lock.withLock { self.stage = stage }
     }
 
@@ -72,7 +74,7 @@ final class ProgressLine: @unchecked Sendable {
     }
 
     /// Stops the timer and erases the line, if it was ever drawn.
-    func finish() {
+    public func finish() {
         timer?.cancel()
         lock.withLock {
             finished = true
