@@ -28,10 +28,25 @@ public enum Check {
     /// rules (drafts' age measured at `now`). `configurationFile` is the
     /// configuration already read (nil for the defaults). Throws only when
     /// the folder cannot be listed.
-    public static func run(folder: String, configurationFile: SourceFile?, now: Date = Date()) throws -> CheckReport {
+    ///
+    /// With `cache` (`LoadCache.reading(siteFolder:)`), a file the last build
+    /// loaded and that has not changed since is taken from its entry instead
+    /// of being loaded again, with the same postmortem and diagnostics. A
+    /// caller that reads the postmortems' texts afterwards (`--suggest-causes`)
+    /// checks `cache.unreadText` when done: a build that rewrote those entries
+    /// meanwhile makes it non-nil, and the check is run again without the cache.
+    public static func run(folder: String, configurationFile: SourceFile?, now: Date = Date(),
+                           cache: LoadCache? = nil) throws -> CheckReport {
         let loadedConfiguration = configurationFile.map(ConfigurationLoader.load)
             ?? ConfigurationLoader.Loaded(configuration: .default, diagnostics: [])
-        return run(try SourceDiscovery.list(in: folder), configuration: loadedConfiguration, now: now)
+        let listing = try SourceDiscovery.list(in: folder)
+        // The postmortems' revisions are the build's, whether read from its cache or not.
+        let configurationKey = BuildRecord.configurationDigest(configurationFile)
+        if let cache {
+            let report = run(listing, configuration: loadedConfiguration, now: now, cache: cache, configurationKey: configurationKey)
+            if cache.unreadText == nil { return report }
+        }
+        return run(listing, configuration: loadedConfiguration, now: now, configurationKey: configurationKey)
     }
 
     /// Reads and loads the files of `listing` with a configuration already

@@ -34,14 +34,28 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "The date and time drafts' age is measured from (ISO 8601; default: now), for reproducible checks.")
     var now: String?
 
+    @OptionGroup var buildCache: BuildCacheOptions
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let started = Date()
         let reference = try CommandLineTime.parse(now)
-        let report: CheckReport
+        var cache = buildCache.cache(configurationPath: config)
+        func checked() throws -> (CheckReport, [TextSimilarity.Merge]?) {
+            let report = try Check.run(folder: folder, configurationFile: Check.configurationFile(path: config), now: reference,
+                                       cache: cache)
+            return (report, suggestCauses ? TextSimilarity.suggestedMerges(report.load.postmortems) : nil)
+        }
+        var (report, merges): (CheckReport, [TextSimilarity.Merge]?)
         do {
-            report = try Check.run(folder: folder, configurationFile: Check.configurationFile(path: config), now: reference)
+            (report, merges) = try checked()
+            // The stories read for --suggest-causes come from the cache's files too: a build that
+            // rewrote them meanwhile leaves some unread, and the check is made again without it.
+            if cache?.unreadText != nil {
+                cache = nil
+                (report, merges) = try checked()
+            }
         } catch {
             if format == .github {
                 print(CheckOutput.workflowCommand("error", properties: [("title", "postmortem check")], message: "\(error)"))
@@ -49,9 +63,9 @@ struct CheckCommand: ParsableCommand {
             Terminal.error("error: \(error)")
             throw ExitCode(2)
         }
-        let merges = suggestCauses ? TextSimilarity.suggestedMerges(report.load.postmortems) : nil
         output.note("configuration: \(config ?? (FileManager.default.fileExists(atPath: ConfigurationLoader.defaultFileName) ? ConfigurationLoader.defaultFileName : "none, the defaults"))")
         output.note("read \(report.fileCount) files in \(String(format: "%.2f", Date().timeIntervalSince(started))) s; skipped as index pages: \(report.skipped.isEmpty ? "none" : report.skipped.joined(separator: ", "))")
+        output.note(BuildCacheOptions.summary(cache))
         print(CheckOutput.render(report, folder: folder, format: format, strict: strict, merges: merges,
                                  summary: !output.quiet, colors: format == .text && Terminal.colors(STDOUT_FILENO)),
               terminator: "")

@@ -11,7 +11,8 @@ import Glibc
 ///
 /// `serve` keeps one in memory across its rebuilds; `build` keeps its
 /// entries on disk, one file per postmortem in the site's cache folder
-/// (`Folder`), and writes only the entries of the files it loaded.
+/// (`Folder`), and writes only the entries of the files it loaded; `check`
+/// and `stats` read that one and write nothing (`reading(siteFolder:)`).
 public final class LoadCache: @unchecked Sendable {
     struct Entry: Sendable {
         /// `StableHasher` digest of the file's bytes.
@@ -100,11 +101,36 @@ public final class LoadCache: @unchecked Sendable {
     /// Of the entries the last build reused, how many it read from the heads file (`Heads`).
     private(set) var lastFromHeadsFile = 0
 
+    /// Whether this cache only reads what `build` left (`check`, `stats`):
+    /// it writes, renames and removes nothing in its folder.
+    private let readOnly: Bool
+
     /// A cache kept in memory, for a process that builds again and again (`serve`).
-    public init() { folder = nil }
+    public init() {
+        folder = nil
+        readOnly = false
+    }
 
     /// A cache kept in `folder` between processes (`build`: the site's cache folder).
-    public init(folder: URL) { self.folder = folder }
+    public init(folder: URL) {
+        self.folder = folder
+        readOnly = false
+    }
+
+    private init(reading folder: URL) {
+        self.folder = folder
+        readOnly = true
+    }
+
+    /// The load cache `build` keeps beside the site in `siteFolder`, to be
+    /// read and never written (`check`, `stats`: a file unchanged since the
+    /// last build is not loaded again); nil when no build left one there.
+    public static func reading(siteFolder: String) -> LoadCache? {
+        let folder = BuildRecord.cacheFolder(of: siteFolder).appendingPathComponent("load")
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else { return nil }
+        return LoadCache(reading: folder)
+    }
 
     /// Reads of texts left in the cache's files (`BodyText`) that failed in this build.
     let textFailures = TextFile.Failures()
@@ -124,9 +150,11 @@ public final class LoadCache: @unchecked Sendable {
     /// removing those entries, so the next build loads their files again.
     func requireEveryTextRead() throws(TextsLost) {
         guard let unread = unreadText else { return }
-        for path in textFailures.paths { unlink(path) }
-        // The heads table names those entries too.
-        if let files = headsFiles { unlink(files.table) }
+        if !readOnly {
+            for path in textFailures.paths { unlink(path) }
+            // The heads table names those entries too.
+            if let files = headsFiles { unlink(files.table) }
+        }
         throw TextsLost(message:
             "the build cache changed while the site was built: \(unread.file) no longer holds what its entry says"
                 + " (\(DiagnosticFormatter.plural(unread.count, "read")) failed; was another build writing to the same"
@@ -150,7 +178,7 @@ public final class LoadCache: @unchecked Sendable {
     /// Where `build` writes each entry as soon as its postmortem is finished
     /// (`Folder.keep`); nil for a cache kept in memory.
     func folder(configurationKey: String) -> Folder? {
-        guard let folder else { return nil }
+        guard let folder, !readOnly else { return nil }
         let kept = Folder(url: folder, configurationKey: configurationKey, failures: textFailures)
         kept.prepare()
         return kept
@@ -167,16 +195,21 @@ public final class LoadCache: @unchecked Sendable {
     /// Where `build` keeps which cause keys are close (`LoadStage.closeCauseKeys`),
     /// beside the entries' folder; nil for a cache kept in memory.
     func closeKeysMemo() -> DigestMemo? {
-        folder.map { DigestMemo(file: $0.deletingLastPathComponent().appendingPathComponent("close-cause-keys.memo"), name: "close-cause-keys") }
+        readOnly ? nil : folder.map {
+            DigestMemo(file: $0.deletingLastPathComponent().appendingPathComponent("close-cause-keys.memo"), name: "close-cause-keys")
+        }
     }
 
     /// Keeps this build's entries: in memory, or, on disk, where `folder`
     /// wrote them already, by removing the entries of files that are gone
     /// and giving those whose bytes were read and found the same the stamp
-    /// their files have now, which the next build may trust.
+    /// their files have now, which the next build may trust. A cache that
+    /// only reads keeps nothing: it counts what was reused.
     func store(configurationKey: String, entries: [Stored]) {
         let reused = entries.count { $0.reuse != .none }
-        if let folder, let files = headsFiles {
+        if readOnly {
+            lock.withLock { heads = nil }
+        } else if let folder, let files = headsFiles {
             let kept = Folder(url: folder, configurationKey: configurationKey)
             let previous = lock.withLock {
                 defer { heads = nil }
