@@ -195,8 +195,9 @@ public final class LoadCache: @unchecked Sendable {
     /// Where `build` keeps which cause keys are close (`LoadStage.closeCauseKeys`),
     /// beside the entries' folder; nil for a cache kept in memory.
     func closeKeysMemo() -> DigestMemo? {
-        readOnly ? nil : folder.map {
-            DigestMemo(file: $0.deletingLastPathComponent().appendingPathComponent("close-cause-keys.memo"), name: "close-cause-keys")
+        folder.map {
+            DigestMemo(file: $0.deletingLastPathComponent().appendingPathComponent("close-cause-keys.memo"), name: "close-cause-keys",
+                       readOnly: readOnly)
         }
     }
 

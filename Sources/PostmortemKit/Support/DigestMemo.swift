@@ -61,9 +61,14 @@ final class DigestMemo: @unchecked Sendable {
     private var readCount = 0
     private var finished = false
 
-    /// A memo kept in `file` (none: nothing is kept).
-    init(file: URL?, name: String) {
+    /// Whether the last build's values are only read (`check`): nothing is written.
+    let readOnly: Bool
+
+    /// A memo kept in `file` (none: nothing is kept); `readOnly`, one whose
+    /// values are read and never written.
+    init(file: URL?, name: String, readOnly: Bool = false) {
         self.file = file
+        self.readOnly = readOnly
         generation = StableHasher.digest { hasher in
             hasher.combine(Int(Self.format))
             hasher.combine(name)
@@ -178,7 +183,7 @@ final class DigestMemo: @unchecked Sendable {
 
     /// Keeps the value for `digest` that this build made, as `write` writes it.
     func keep(_ digest: UInt64, _ write: (inout ByteWriter) -> Void) {
-        guard file != nil else { return lock.withLock { madeCount += 1 } }
+        guard file != nil, !readOnly else { return lock.withLock { madeCount += 1 } }
         var writer = ByteWriter()
         write(&writer)
         lock.withLock {
@@ -267,7 +272,7 @@ final class DigestMemo: @unchecked Sendable {
                 ranges = [:]
             }
             if keepingUnused, madeCount == 0, used.isEmpty { return }
-            guard file != nil, madeCount > 0 || used.count != ranges.count, openOutput() else { return }
+            guard file != nil, !readOnly, madeCount > 0 || used.count != ranges.count, openOutput() else { return }
             var table = ByteWriter()
             table.bytes.reserveCapacity(used.count * Self.entrySize + 12)
             for digest in used.keys.sorted() {
