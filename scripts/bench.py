@@ -4,7 +4,8 @@
 For each corpus size: a full build into an empty folder with no cache beside
 it (`.OUT.postmortem-cache`, which the rebuilds then read), a no-change rebuild,
 a rebuild after editing one postmortem's body, a rebuild after changing one
-postmortem's cause key, each with wall time, peak memory and CPU (GNU time)
+postmortem's cause key, `check` of the folder after the build (reading its
+load cache) and with `--no-cache`, each with wall time, peak memory and CPU (GNU time)
 and the files whose modification time changed; Hugo's full build of the same
 corpus with an equivalent site (benchmarks/hugo); and the floor: reading every
 file, and libcmark (the `cmark` command) rendering every body. Medians of the
@@ -298,6 +299,14 @@ def bench_size(args, binary, hugo, n, runs, hugo_runs, warmup):
         nochange.append(again())
         log(f"   no-change rebuild {i + 1}: {seconds(nochange[-1].wall)}, wrote {nochange[-1].written}")
     res["nochange"] = summary(nochange)
+    # `check` of the same folder: reading the build's load cache beside the site, and loading every file.
+    check = [binary, "check", source, "--config", "/dev/null", "--now", NOW]
+    for key, extra, label in (("check", ["--out", out], "check after the build"), ("check_fresh", ["--no-cache"], "check, no cache")):
+        checks = []
+        for i in range(runs):
+            checks.append(timed(check + extra))
+            log(f"   {label} {i + 1}: {seconds(checks[-1].wall)}, peak {mb(checks[-1].rss_kib)}")
+        res[key] = summary(checks)
 
     edited = os.path.join(source, names[len(names) // 2])
     keyed = os.path.join(source, names[len(names) // 3])
@@ -396,6 +405,9 @@ def report(r):
     out.append(line("no-change rebuild", r["nochange"]))
     out.append(line("edit one body", r["edit"]))
     out.append(line("change one cause key", r["key"]))
+    if "check" in r:
+        out.append(line("check after the build", r["check"]))
+        out.append(line("check, no cache", r["check_fresh"]))
     if hugo:
         out.append(line("Hugo full build", hugo) + f"  ({human(r['hugo_html'])} HTML pages; median of {r['hugo_runs']})")
     floor = r["read"] + r["cmark"]
@@ -422,6 +434,11 @@ def markdown(results):
             hw = seconds(hugo["wall"]) if hugo and key == "full" else ""
             rows.append(f"| {n} | {label} ({s['n']} runs) | {seconds(s['wall'])} | {seconds(s['low'])}–{seconds(s['high'])} "
                         f"| {hw} | {ratio} | {mb(s['rss'])} | {s['cpu']:.0f} % | {human(round(s['written']))} of {human(s['total'])} |")
+        for label, key in (("`check` after the build", "check"), ("`check --no-cache`", "check_fresh")):
+            if key in r:
+                s = r[key]
+                rows.append(f"| {n} | {label} ({s['n']} runs) | {seconds(s['wall'])} | {seconds(s['low'])}–{seconds(s['high'])} "
+                            f"| | | {mb(s['rss'])} | {s['cpu']:.0f} % | |")
         if hugo:
             rows.append(f"| {n} | Hugo full build ({hugo['n']} runs) | {seconds(hugo['wall'])} | {seconds(hugo['low'])}–{seconds(hugo['high'])} "
                         f"| | | {mb(hugo['rss'])} | {hugo['cpu']:.0f} % | {human(hugo['total'])} |")
