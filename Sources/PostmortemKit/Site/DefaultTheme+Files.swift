@@ -896,7 +896,7 @@ table.chart-table tbody th { font-weight: 500; }
 <p class="crumbs"><a href="{{parentURL}}">{{parentTitle}}</a></p>
 <h1>{{heading}}</h1>
 {{#categoryName}}<p class="meta">{{t.causeCategory}}: <a class="category" href="{{categoryURL}}">{{categoryName}}</a></p>
-{{/categoryName}}{{#description}}<p class="lead"{{#descriptionLang}} lang="{{descriptionLang}}"{{/descriptionLang}}>{{description}}</p>{{/description}}
+{{/categoryName}}{{#description}}<p class="lead"{{#descriptionLang}} lang="{{.}}"{{/descriptionLang}}>{{description}}</p>{{/description}}
 <dl class="figures card">
 {{#figures}}<div class="figure"><dt>{{label}}</dt><dd>{{value}}</dd></div>
 {{/figures}}
@@ -910,7 +910,7 @@ table.chart-table tbody th { font-weight: 500; }
 {{#verdictsShown}}<p class="muted list-bound">{{verdictsShown}}</p>
 {{/verdictsShown}}
 <ul class="verdict-list">
-{{#verdicts}}<li><span class="verdict verdict-{{verdict}}">{{verdictLabel}}</span> {{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<a href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{id}} {{title}}</a></li>
+{{#verdicts}}<li><span class="verdict verdict-{{verdict}}">{{verdictLabel}}</span> {{#date}}<time datetime="{{.}}">{{.}}</time> {{/date}}<a href="{{url}}"{{#contentLang}} lang="{{.}}"{{/contentLang}}>{{id}} {{title}}</a></li>
 {{/verdicts}}
 </ul>
 {{/hasVerdicts}}
@@ -955,12 +955,12 @@ table.chart-table tbody th { font-weight: 500; }
 <article class="incident">
 <header class="incident-header">
 <p class="crumbs"><a href="{{root}}index.html">{{t.incidents}}</a> › <span>{{id}}</span></p>
-<h1{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{title}}</h1>
+<h1{{#contentLang}} lang="{{.}}"{{/contentLang}}>{{title}}</h1>
 <p class="meta">
-{{#severity}}<span class="badge sev-{{severityClass}}">{{severity}}</span>{{/severity}}
+{{#severity}}<span class="badge sev-{{severityClass}}">{{.}}</span>{{/severity}}
 <span class="status status-{{status}}">{{statusLabel}}</span>
 {{#nearMiss}}<span class="tag kind">{{t.nearMiss}}</span>{{/nearMiss}}
-{{#date}}<time datetime="{{date}}">{{dateLong}}</time>{{/date}}
+{{#date}}<time datetime="{{.}}">{{dateLong}}</time>{{/date}}
 {{#serviceLinks}}<a class="tag" href="{{url}}">{{name}}</a> {{/serviceLinks}}
 {{#tagLinks}}<a class="tag hashtag" href="{{url}}">#{{name}}</a> {{/tagLinks}}
 </p>
@@ -972,7 +972,7 @@ table.chart-table tbody th { font-weight: 500; }
 <div class="figure"><dt>{{label}}</dt><dd>{{value}}{{#inferred}} <abbr class="inferred" title="{{t.inferredHelp}}">{{t.inferred}}</abbr>{{/inferred}}</dd></div>
 {{/figures}}
 </dl>
-{{#impact}}<p class="impact"><strong>{{t.impact}}:</strong> <span{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{impact}}</span></p>{{/impact}}
+{{#impact}}<p class="impact"><strong>{{t.impact}}:</strong> <span{{#contentLang}} lang="{{.}}"{{/contentLang}}>{{.}}</span></p>{{/impact}}
 {{#hasMilestones}}
 <ol class="milestones">
 {{#milestones}}<li><span class="label">{{label}}</span> <time datetime="{{iso}}">{{time}}</time></li>
@@ -982,31 +982,31 @@ table.chart-table tbody th { font-weight: 500; }
 {{#hasCauses}}
 <h3>{{t.cause}}</h3>
 <ul class="causes">
-{{#causes}}<li>{{#category}}<a class="category" href="{{categoryURL}}">{{category}}</a> {{/category}}<a class="key" href="{{url}}"><code>{{key}}</code></a>{{#summary}} — <span{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{summary}}</span>{{/summary}}</li>
+{{#causes}}<li>{{#category}}<a class="category" href="{{categoryURL}}">{{category}}</a> {{/category}}<a class="key" href="{{url}}"><code>{{key}}</code></a>{{#summary}} — <span{{#contentLang}} lang="{{.}}"{{/contentLang}}>{{summary}}</span>{{/summary}}</li>
 {{/causes}}
 </ul>
 {{/hasCauses}}
 {{#recurrence}}
 <div class="recurrence{{#verdict}} recurrence-{{verdict}}{{/verdict}}">
 <h3>{{t.recurrence}}</h3>
-{{#hasOf}}<p>{{t.recurrenceOf}} {{#moreOf}}<a href="{{causeURL}}">{{moreOf}}</a> … {{/moreOf}}{{#of}}<a class="recurrence-link" href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{name}}</a> {{/of}}</p>
+{{#hasOf}}<p>{{t.recurrenceOf}} {{#moreOf}}<a href="{{causeURL}}">{{moreOf}}</a> … {{/moreOf}}{{#of}}<a class="recurrence-link" href="{{url}}"{{#contentLang}} lang="{{.}}"{{/contentLang}}>{{name}}</a> {{/of}}</p>
 {{/hasOf}}
 {{#verdictLabel}}<p><span class="verdict verdict-{{verdict}}">{{verdictLabel}}</span> {{verdictHelp}}</p>
 {{/verdictLabel}}
 {{#hasPending}}<ul class="pending-fixes">
-{{#pending}}<li><span class="status status-{{status}}">{{statusLabel}}</span> <span class="fix-title"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{title}}</span> <span class="muted">— <a href="{{url}}">{{id}}</a></span></li>
+{{#pending}}<li><span class="status status-{{status}}">{{statusLabel}}</span> <span class="fix-title"{{#contentLang}} lang="{{.}}"{{/contentLang}}>{{title}}</span> <span class="muted">— <a href="{{url}}">{{id}}</a></span></li>
 {{/pending}}{{#morePending}}<li><a href="{{causeURL}}">{{morePending}}</a></li>
 {{/morePending}}
 </ul>
 {{/hasPending}}
-{{#hasBy}}<p>{{t.recurredBy}} {{#by}}<a class="recurrence-link" href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{name}}</a> {{/by}}{{#moreBy}}… <a href="{{causeURL}}">{{moreBy}}</a>{{/moreBy}}</p>
+{{#hasBy}}<p>{{t.recurredBy}} {{#by}}<a class="recurrence-link" href="{{url}}"{{#contentLang}} lang="{{.}}"{{/contentLang}}>{{name}}</a> {{/by}}{{#moreBy}}… <a href="{{causeURL}}">{{moreBy}}</a>{{/moreBy}}</p>
 {{/hasBy}}
 </div>
 {{/recurrence}}
 {{#hasFix}}
 <h3>{{t.recurrenceFix}}</h3>
 <ul class="fixes">
-{{#fixes}}<li class="fix fix-{{status}}{{#overdue}} overdue{{/overdue}}"><span class="status status-{{status}}">{{statusLabel}}</span> <span class="fix-title"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{title}}</span>{{#owner}} <span class="owner">@{{owner}}</span>{{/owner}}{{#due}} <span class="due">{{t.due}} <time datetime="{{due}}">{{due}}</time></span>{{/due}}{{#overdue}} <strong class="overdue-label">{{t.overdue}}</strong>{{/overdue}}</li>
+{{#fixes}}<li class="fix fix-{{status}}{{#overdue}} overdue{{/overdue}}"><span class="status status-{{status}}">{{statusLabel}}</span> <span class="fix-title"{{#contentLang}} lang="{{.}}"{{/contentLang}}>{{title}}</span>{{#owner}} <span class="owner">@{{.}}</span>{{/owner}}{{#due}} <span class="due">{{t.due}} <time datetime="{{.}}">{{.}}</time></span>{{/due}}{{#overdue}} <strong class="overdue-label">{{t.overdue}}</strong>{{/overdue}}</li>
 {{/fixes}}
 </ul>
 {{/hasFix}}
@@ -1015,13 +1015,13 @@ table.chart-table tbody th { font-weight: 500; }
 {{#hasToc}}
 <nav class="toc" aria-label="{{t.contents}}">
 <h2>{{t.contents}}</h2>
-<ol{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>
+<ol{{#contentLang}} lang="{{.}}"{{/contentLang}}>
 {{#toc}}<li class="toc-{{level}}"><a href="#{{id}}">{{text}}</a></li>
 {{/toc}}
 </ol>
 </nav>
 {{/hasToc}}
-<div class="prose"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>
+<div class="prose"{{#contentLang}} lang="{{.}}"{{/contentLang}}>
 {{{body}}}
 </div>
 </div>
@@ -1062,8 +1062,8 @@ table.chart-table tbody th { font-weight: 500; }
 <footer class="incident-footer">
 <p class="source">{{t.source}}: <code>{{source}}</code></p>
 <nav class="pager" aria-label="{{t.pager}}">
-{{#previous}}<a rel="prev" href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>← {{title}}</a>{{/previous}}
-{{#next}}<a rel="next" href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{title}} →</a>{{/next}}
+{{#previous}}<a rel="prev" href="{{url}}"{{#contentLang}} lang="{{.}}"{{/contentLang}}>← {{title}}</a>{{/previous}}
+{{#next}}<a rel="next" href="{{url}}"{{#contentLang}} lang="{{.}}"{{/contentLang}}>{{title}} →</a>{{/next}}
 </nav>
 </footer>
 </article>
@@ -1093,11 +1093,11 @@ table.chart-table tbody th { font-weight: 500; }
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{pageTitle}} · {{site.title}}</title>
-{{#description}}<meta name="description" content="{{description}}">
+{{#description}}<meta name="description" content="{{.}}">
 {{/description}}<meta name="generator" content="Postmortem KB">
 <link rel="icon" href="{{root}}assets/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="{{root}}assets/style.css">
-{{#severityStyle}}<style>{{{severityStyle}}}</style>
+{{#severityStyle}}<style>{{{.}}}</style>
 {{/severityStyle}}<link rel="alternate" type="application/atom+xml" title="{{site.title}}" href="{{root}}feed.xml">
 </head>
 <body>
@@ -1111,7 +1111,7 @@ table.chart-table tbody th { font-weight: 500; }
 
 """##,
         "partials/action-item.mustache": ##"""
-<li class="fix fix-{{status}}{{#overdue}} overdue{{/overdue}}"><span class="status status-{{status}}">{{statusLabel}}</span> <span class="fix-title"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{title}}</span>{{#owner}} <span class="owner">@{{owner}}</span>{{/owner}}{{#due}} <span class="due">{{t.due}} <time datetime="{{due}}">{{due}}</time></span>{{/due}}{{#overdue}} <strong class="overdue-label">{{t.overdue}}</strong>{{/overdue}} <span class="muted">— <a href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{incident}}</a></span></li>
+<li class="fix fix-{{status}}{{#overdue}} overdue{{/overdue}}"><span class="status status-{{status}}">{{statusLabel}}</span> <span class="fix-title"{{#contentLang}} lang="{{.}}"{{/contentLang}}>{{title}}</span>{{#owner}} <span class="owner">@{{.}}</span>{{/owner}}{{#due}} <span class="due">{{t.due}} <time datetime="{{.}}">{{.}}</time></span>{{/due}}{{#overdue}} <strong class="overdue-label">{{t.overdue}}</strong>{{/overdue}} <span class="muted">— <a href="{{url}}"{{#contentLang}} lang="{{.}}"{{/contentLang}}>{{incident}}</a></span></li>
 
 """##,
         "partials/chart.mustache": ##"""
@@ -1134,8 +1134,8 @@ table.chart-table tbody th { font-weight: 500; }
 
 """##,
         "partials/connection.mustache": ##"""
-<a class="connection-title" href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{title}}</a>
-<span class="connection-meta">{{#severity}}<span class="badge sev-{{severityClass}}">{{severity}}</span> {{/severity}}{{#nearMiss}}<span class="tag kind">{{t.nearMiss}}</span> {{/nearMiss}}{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<span class="connection-id">{{id}}</span></span>
+<a class="connection-title" href="{{url}}"{{#contentLang}} lang="{{.}}"{{/contentLang}}>{{title}}</a>
+<span class="connection-meta">{{#severity}}<span class="badge sev-{{severityClass}}">{{.}}</span> {{/severity}}{{#nearMiss}}<span class="tag kind">{{t.nearMiss}}</span> {{/nearMiss}}{{#date}}<time datetime="{{.}}">{{.}}</time> {{/date}}<span class="connection-id">{{id}}</span></span>
 
 """##,
         "partials/filters.mustache": ##"""
@@ -1175,7 +1175,7 @@ table.chart-table tbody th { font-weight: 500; }
 {{#groups}}
 <tr>
 <td><a href="{{url}}">{{name}}</a>{{#note}} <span class="muted">{{note}}</span>{{/note}}</td>
-{{#showCategory}}<td>{{#category}}<a class="category" href="{{categoryURL}}">{{category}}</a>{{/category}}</td>{{/showCategory}}
+{{#showCategory}}<td>{{#category}}<a class="category" href="{{categoryURL}}">{{.}}</a>{{/category}}</td>{{/showCategory}}
 <td class="num">{{count}}{{#recurring}} <span class="badge sev-sev2">{{t.recurring}}</span>{{/recurring}}</td>
 <td class="num">{{totalTTR}}</td>
 <td class="num">{{medianTTR}}</td>
@@ -1189,12 +1189,12 @@ table.chart-table tbody th { font-weight: 500; }
 """##,
         "partials/incident-row.mustache": ##"""
 <tr data-date="{{facets.date}}" data-year="{{facets.year}}" data-title="{{facets.title}}" data-severity="{{facets.severity}}" data-severity-rank="{{facets.severityRank}}" data-services="{{facets.services}}" data-category="{{facets.category}}" data-status="{{facets.status}}" data-status-rank="{{facets.statusRank}}" data-ttr="{{facets.ttr}}">
-<td class="date">{{#date}}<time datetime="{{date}}">{{date}}</time>{{/date}}</td>
-<td><a href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{title}}</a>{{#nearMiss}} <span class="tag kind">{{t.nearMiss}}</span>{{/nearMiss}}</td>
-<td>{{#severity}}<span class="badge sev-{{severityClass}}">{{severity}}</span>{{/severity}}{{^severity}}<span class="muted">—</span>{{/severity}}</td>
+<td class="date">{{#date}}<time datetime="{{.}}">{{.}}</time>{{/date}}</td>
+<td><a href="{{url}}"{{#contentLang}} lang="{{.}}"{{/contentLang}}>{{title}}</a>{{#nearMiss}} <span class="tag kind">{{t.nearMiss}}</span>{{/nearMiss}}</td>
+<td>{{#severity}}<span class="badge sev-{{severityClass}}">{{.}}</span>{{/severity}}{{^severity}}<span class="muted">—</span>{{/severity}}</td>
 <td>{{#serviceLinks}}<a class="tag" href="{{url}}">{{name}}</a> {{/serviceLinks}}</td>
-<td>{{#category}}<a class="category" href="{{categoryURL}}">{{category}}</a>{{/category}}</td>
-<td class="num">{{#ttr}}{{ttr}}{{#ttrInferred}} <abbr class="inferred" title="{{t.inferredHelp}}">{{t.inferred}}</abbr>{{/ttrInferred}}{{/ttr}}{{^ttr}}<span class="muted">—</span>{{/ttr}}</td>
+<td>{{#category}}<a class="category" href="{{categoryURL}}">{{.}}</a>{{/category}}</td>
+<td class="num">{{#ttr}}{{.}}{{#ttrInferred}} <abbr class="inferred" title="{{t.inferredHelp}}">{{t.inferred}}</abbr>{{/ttrInferred}}{{/ttr}}{{^ttr}}<span class="muted">—</span>{{/ttr}}</td>
 <td><span class="status status-{{status}}">{{statusLabel}}</span></td>
 </tr>
 
@@ -1460,7 +1460,7 @@ What went well, what went badly, where we were lucky.
 <p class="connection-lead">{{t.verdictHelp-escaped}}</p>
 {{^hasEscaped}}<p class="muted">{{t.none}}</p>{{/hasEscaped}}
 <ul class="verdict-list">
-{{#escaped}}<li>{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<a href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{id}} {{title}}</a><br><span class="muted">{{t.recurrenceOf}} {{#moreOf}}<a href="{{url}}">{{moreOf}}</a> … {{/moreOf}}{{#of}}<a href="{{url}}">{{name}}</a> {{/of}}</span>{{#moreOfCause}}<br><a class="more-of-cause" href="{{url}}">{{text}}</a>{{/moreOfCause}}</li>
+{{#escaped}}<li>{{#date}}<time datetime="{{.}}">{{.}}</time> {{/date}}<a href="{{url}}"{{#contentLang}} lang="{{.}}"{{/contentLang}}>{{id}} {{title}}</a><br><span class="muted">{{t.recurrenceOf}} {{#moreOf}}<a href="{{url}}">{{moreOf}}</a> … {{/moreOf}}{{#of}}<a href="{{url}}">{{name}}</a> {{/of}}</span>{{#moreOfCause}}<br><a class="more-of-cause" href="{{url}}">{{text}}</a>{{/moreOfCause}}</li>
 {{/escaped}}
 </ul>
 {{#escapedMore}}
@@ -1472,8 +1472,8 @@ What went well, what went badly, where we were lucky.
 <p class="connection-lead">{{t.verdictHelp-pending}}</p>
 {{^hasPending}}<p class="muted">{{t.none}}</p>{{/hasPending}}
 <ul class="verdict-list">
-{{#pendingList}}<li>{{#date}}<time datetime="{{date}}">{{date}}</time> {{/date}}<a href="{{url}}"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{id}} {{title}}</a><br><span class="muted">{{t.recurrenceOf}} {{#moreOf}}<a href="{{url}}">{{moreOf}}</a> … {{/moreOf}}{{#of}}<a href="{{url}}">{{name}}</a> {{/of}}</span>
-<ul class="pending-fixes">{{#pending}}<li><span class="status status-{{status}}">{{statusLabel}}</span> <span class="fix-title"{{#contentLang}} lang="{{contentLang}}"{{/contentLang}}>{{title}}</span> <span class="muted">({{id}})</span></li>{{/pending}}{{#morePending}}<li><a href="{{url}}">{{morePending}}</a></li>{{/morePending}}</ul>{{#moreOfCause}}<a class="more-of-cause" href="{{url}}">{{text}}</a>{{/moreOfCause}}</li>
+{{#pendingList}}<li>{{#date}}<time datetime="{{.}}">{{.}}</time> {{/date}}<a href="{{url}}"{{#contentLang}} lang="{{.}}"{{/contentLang}}>{{id}} {{title}}</a><br><span class="muted">{{t.recurrenceOf}} {{#moreOf}}<a href="{{url}}">{{moreOf}}</a> … {{/moreOf}}{{#of}}<a href="{{url}}">{{name}}</a> {{/of}}</span>
+<ul class="pending-fixes">{{#pending}}<li><span class="status status-{{status}}">{{statusLabel}}</span> <span class="fix-title"{{#contentLang}} lang="{{.}}"{{/contentLang}}>{{title}}</span> <span class="muted">({{id}})</span></li>{{/pending}}{{#morePending}}<li><a href="{{url}}">{{morePending}}</a></li>{{/morePending}}</ul>{{#moreOfCause}}<a class="more-of-cause" href="{{url}}">{{text}}</a>{{/moreOfCause}}</li>
 {{/pendingList}}
 </ul>
 {{#pendingMore}}

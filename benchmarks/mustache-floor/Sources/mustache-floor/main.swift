@@ -57,3 +57,7 @@ try measure(2, "{{t.due}} (a label)", String(repeating: "<p>{{t.due}}</p>", coun
 try measure(3, "{{title}} inside {{#items}}", "{{#items}}" + String(repeating: "<p>{{title}}</p>", count: 10) + "{{/items}}", page)
 try measure(4, "{{root}} inside {{#items}} (one level down)", "{{#items}}" + String(repeating: "<p>{{root}}</p>", count: 10) + "{{/items}}", page)
 try measure(5, "{{#title}}…{{/title}} (a section)", String(repeating: "{{#title}}<p>x</p>{{/title}}", count: lookups), page)
+// A section over a text and the text inside it: by name (found one level down, past the text
+// itself) or as `{{.}}` (the section's own value, no name to split, no stack to walk).
+try measure(6, "{{#title}}{{title}}{{/title}} (per tag)", String(repeating: "{{#title}}<p>{{title}}</p>{{/title}}", count: lookups / 2), page)
+try measure(7, "{{#title}}{{.}}{{/title}} (per tag)", String(repeating: "{{#title}}<p>{{.}}</p>{{/title}}", count: lookups / 2), page)
