@@ -165,6 +165,35 @@ import Testing
     }
 
     /// One digest of what was read, for postmortems and the configuration alike.
+    /// `postmortem` and `postmortem-serve` share one stamp, made of both
+    /// files: a site `build` made is up to date for `serve` and the other way
+    /// round, and a new build of either program is a new tool for both.
+    @Test func theTwoProgramsShareAStampThatChangesWithEither() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-programs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let main = folder.appendingPathComponent("postmortem").path
+        let server = folder.appendingPathComponent("postmortem-serve").path
+        let other = folder.appendingPathComponent("postmortem-fuzz").path
+        for path in [main, server, other] { try Data("binary \(path)".utf8).write(to: URL(fileURLWithPath: path)) }
+        let stamp = BuildRecord.toolStamp(executable: main)
+        #expect(BuildRecord.toolStamp(executable: server) == stamp)
+        #expect(stamp.contains("postmortem ") && stamp.contains("postmortem-serve "))
+        // Another program of the folder has its own stamp.
+        #expect(BuildRecord.toolStamp(executable: other) != stamp && BuildRecord.toolStamp(executable: other) == FileIO.stamp(other)?.description)
+        // Either program built again (a new file, so a new inode): a new stamp for both.
+        for path in [server, main] {
+            let before = BuildRecord.toolStamp(executable: main)
+            try FileManager.default.removeItem(atPath: path)
+            try Data("rebuilt \(path)".utf8).write(to: URL(fileURLWithPath: path))
+            #expect(BuildRecord.toolStamp(executable: main) != before)
+            #expect(BuildRecord.toolStamp(executable: server) == BuildRecord.toolStamp(executable: main))
+        }
+        // Without the server beside it (a copy of `postmortem` alone), still a stamp of its own.
+        try FileManager.default.removeItem(atPath: server)
+        #expect(BuildRecord.toolStamp(executable: main).contains("postmortem-serve none"))
+    }
+
     @Test func theDigestOfAFileTellsItsContentsApart() {
         let text = SourceFile.Contents.bytes(Array("title: KB\n".utf8))
         #expect(text.digest == SourceFile.Contents.bytes(Array("title: KB\n".utf8)).digest)

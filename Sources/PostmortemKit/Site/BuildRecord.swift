@@ -78,8 +78,25 @@ struct BuildRecord: Sendable {
         return entries
     }
 
-    /// The running executable's stamp (its path when it has none): a new build of the tool makes a full build.
-    static let toolStamp = FileIO.stamp("/proc/self/exe").map(\.description) ?? CommandLine.arguments.first ?? ""
+    /// The tool's stamp: a new build of the tool makes a full build.
+    static let toolStamp = toolStamp(
+        executable: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first ?? "")
+
+    /// The programs of the tool, built from the same sources and installed
+    /// side by side: `serve` hands over to `postmortem-serve`.
+    static let programs = ["postmortem", "postmortem-serve"]
+
+    /// The stamp of the running `executable`: for either of the tool's two
+    /// programs, the stamps of both (so a site `build` made is up to date for
+    /// `serve`, and a new build of either program makes a full build for
+    /// both); for any other executable, its own stamp (its path when it has none).
+    static func toolStamp(executable: String) -> String {
+        let name = (executable as NSString).lastPathComponent
+        guard programs.contains(name) else { return FileIO.stamp(executable).map(\.description) ?? executable }
+        let folder = (executable as NSString).deletingLastPathComponent
+        return programs.map { program in "\(program) " + (FileIO.stamp(folder + "/" + program).map(\.description) ?? "none") }
+            .joined(separator: ", ")
+    }
 
     /// What every page depends on besides the postmortems: the tool, the
     /// configuration, the theme and the day overdue items are counted from.
