@@ -52,8 +52,9 @@ public actor DevServer {
     let options: Options
     let report: @Sendable (BuildLog) -> Void
     let reload = LiveReload()
-    /// Each rebuild loads only the postmortems whose bytes changed.
-    let loadCache = LoadCache()
+    /// Each rebuild loads only the postmortems whose bytes changed; the first
+    /// starts from what the last `build` into the same folder loaded.
+    let loadCache: LoadCache
     let state = BuildState()
     let watcher: SourceWatcher
     /// With inotify, the polls between two looks made anyway (10 s at the default 0.3 s).
@@ -66,6 +67,7 @@ public actor DevServer {
     public init(options: Options, report: @escaping @Sendable (BuildLog) -> Void = { _ in }) {
         self.options = options
         self.report = report
+        loadCache = LoadCache(seededFrom: options.build.outputFolder)
         let configuration = options.build.configurationPath ?? "postmortem.yml"
         self.watcher = SourceWatcher(folders: [options.build.sourceFolder] + (options.build.templatesFolder.map { [$0] } ?? []),
                                      files: [configuration], excluded: options.build.outputFolder)

@@ -276,6 +276,50 @@ import Testing
         #expect(try files(out) == files(fresh))
     }
 
+    /// A long-running process (`serve`) starts from the entries `build` left
+    /// beside the site: its first build loads only the files changed since.
+    /// When texts of those entries change under it, it forgets them and
+    /// loads every file, in the same build, and makes the site a build from
+    /// nothing makes.
+    @Test func aLongRunningProcessStartsFromTheBuildsCache() throws {
+        let (source, out, root) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let count = try build(source, out).check.fileCount
+        let edited = source.appendingPathComponent("2024-03-08-admin-panel-down-pool-exhaustion.md")
+        try (String(contentsOf: edited, encoding: .utf8) + "\nOne more sentence.\n").write(to: edited, atomically: true, encoding: .utf8)
+        let cache = LoadCache(seededFrom: out.path)
+        func cached(now: Date = Self.now) throws -> Build.Result {
+            var options = Build.Options(sourceFolder: source.path, outputFolder: out.path,
+                                        configurationPath: packageRoot.appendingPathComponent("postmortem.yml").path,
+                                        templatesFolder: nil, now: now)
+            options.loadCache = cache
+            options.racyWindow = 0
+            return try Build.run(options)
+        }
+        let first = try cached()
+        #expect(cache.lastCounts == (1, count - 1), "the edited file alone loaded")
+        let fresh = root.appendingPathComponent("fresh")
+        #expect(first.check.diagnostics == (try build(source, fresh)).check.diagnostics)
+        #expect(try files(out) == files(fresh))
+        // Every entry's first text changed in the build's folder; a day later every page is
+        // rendered again and reads them: every file is loaded again instead.
+        let entries = BuildRecord.cacheFolder(of: out.path).appendingPathComponent("load")
+        for name in try FileManager.default.contentsOfDirectory(atPath: entries.path) {
+            try LoadCacheFolderTests.damageTheFirstText(of: entries.appendingPathComponent(name))
+        }
+        let later = Self.now.addingTimeInterval(86_400)
+        let second = try cached(now: later)
+        #expect(second.written != nil && cache.lastCounts == (count, 0))
+        #expect(cache.unreadText == nil)
+        let freshLater = root.appendingPathComponent("fresh-later")
+        _ = try build(source, freshLater, now: later)
+        #expect(try files(out) == files(freshLater))
+        // From then on, from its own entries.
+        try (String(contentsOf: edited, encoding: .utf8) + "\nAnd another.\n").write(to: edited, atomically: true, encoding: .utf8)
+        _ = try cached(now: later)
+        #expect(cache.lastCounts == (1, count - 1))
+    }
+
     @Test func theRecordReadsBackWhatWasWrittenAndNothingFromDamagedBytes() throws {
         let diagnostic = Diagnostic.warning(.symlinkOutsideSource, at: SourceLocation(file: "a.md", line: 3, column: 1),
                                             "symbolic link leads outside", notes: ["copy it"])

@@ -105,10 +105,19 @@ public final class LoadCache: @unchecked Sendable {
     /// it writes, renames and removes nothing in its folder.
     private let readOnly: Bool
 
-    /// A cache kept in memory, for a process that builds again and again (`serve`).
-    public init() {
+    /// For a cache kept in memory: the entries' folder of a cache `build`
+    /// keeps, read (never written) while this one has no entries of its own,
+    /// so its first build loads only the files changed since that build.
+    private var seed: URL?
+
+    /// A cache kept in memory, for a process that builds again and again
+    /// (`serve`): empty, or starting from the entries `build` keeps beside the
+    /// site in `siteFolder` (none there: empty).
+    public init(seededFrom siteFolder: String? = nil) {
         folder = nil
         readOnly = false
+        seed = siteFolder.map { BuildRecord.cacheFolder(of: $0).appendingPathComponent("load") }
+            .flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
     }
 
     /// A cache kept in `folder` between processes (`build`: the site's cache folder).
@@ -147,10 +156,19 @@ public final class LoadCache: @unchecked Sendable {
 
     /// Throws when a text or a field's site left in the cache could not be
     /// read back (what was made from it lacks it: publish nothing), after
-    /// removing those entries, so the next build loads their files again.
+    /// removing those entries, so the next build loads their files again. A
+    /// cache kept in memory whose entries came from `build`'s (`seed`)
+    /// forgets every entry and that folder instead: the next build loads
+    /// every file.
     func requireEveryTextRead() throws(TextsLost) {
         guard let unread = unreadText else { return }
-        if !readOnly {
+        if folder == nil {
+            lock.withLock {
+                snapshot = nil
+                seed = nil
+            }
+            textFailures.reset()
+        } else if !readOnly {
             for path in textFailures.paths { unlink(path) }
             // The heads table names those entries too.
             if let files = headsFiles { unlink(files.table) }
@@ -170,6 +188,12 @@ public final class LoadCache: @unchecked Sendable {
             return .folder(entries)
         }
         return lock.withLock {
+            if snapshot == nil, let seed {
+                var entries = Folder(url: seed, configurationKey: configurationKey, failures: textFailures)
+                let files = Self.headsFiles(of: seed)
+                entries.heads = Heads(table: files.table, records: files.records, generation: entries.generation)
+                return .folder(entries)
+            }
             guard case let .memory(kept, _)? = snapshot, kept == configurationKey else { return nil }
             return snapshot
         }
@@ -186,10 +210,12 @@ public final class LoadCache: @unchecked Sendable {
 
     /// Where `build` keeps every entry's head (`Heads`), beside the entries' folder: the table, and the records it names.
     private var headsFiles: (table: String, records: String)? {
-        folder.map { folder in
-            let parent = folder.deletingLastPathComponent()
-            return (parent.appendingPathComponent("load-heads.table").path, parent.appendingPathComponent("load-heads.records").path)
-        }
+        folder.map(Self.headsFiles)
+    }
+
+    private static func headsFiles(of folder: URL) -> (table: String, records: String) {
+        let parent = folder.deletingLastPathComponent()
+        return (parent.appendingPathComponent("load-heads.table").path, parent.appendingPathComponent("load-heads.records").path)
     }
 
     /// Where `build` keeps which cause keys are close (`LoadStage.closeCauseKeys`),

@@ -93,6 +93,15 @@ final class TextFile: Sendable {
         /// Every file a read failed in.
         var paths: Set<String> { lock.withLock { _paths } }
 
+        /// Forgets every failure (a cache kept in memory, after it forgot the entries they were of).
+        func reset() {
+            lock.withLock {
+                _first = nil
+                _paths = []
+                _count = 0
+            }
+        }
+
         func record(_ path: String) {
             lock.withLock {
                 if _first == nil { _first = path }
