@@ -21,11 +21,16 @@ public enum Stats {
         }
     }
 
-    /// The report of a loaded knowledge base.
-    public static func report(_ check: CheckReport, options: Options) -> MetricsReport {
+    /// The report of a loaded knowledge base. With the build's load cache
+    /// (`LoadCache.reading(siteFolder:)`), the recurrences are read from that
+    /// build's memo when it analysed the same postmortems (never written).
+    public static func report(_ check: CheckReport, options: Options, cache: LoadCache? = nil) -> MetricsReport {
         let postmortems = check.load.postmortems
         let configuration = check.configuration
-        let recurrences = RecurrenceAnalysis.analyze(postmortems, timeZone: configuration.timeZone)
+        // In the site's order, the one the build's memo keeps them in.
+        let ordered = Postmortem.newestFirst(postmortems).map { postmortems[$0] }
+        let recurrences = RecurrenceAnalysis.analyze(ordered, timeZone: configuration.timeZone,
+                                                     memo: cache?.memo(named: "recurrences")).all
         let samples = IncidentSample.make(postmortems, configuration: configuration, recurrences: recurrences)
         return OutageMetrics.report(samples, configuration: configuration, granularity: options.granularity,
                                     from: options.since, through: options.until)

@@ -66,7 +66,7 @@ struct StatsCommand: ParsableCommand {
                 Terminal.error("No statistics: \(report.errorCount) error\(report.errorCount == 1 ? "" : "s") in \(folder) (postmortem check \(folder) lists them).")
                 throw ExitCode(1)
             }
-            return try Stats.render(Stats.report(report, options: options), format: format, folder: folder)
+            return try Stats.render(Stats.report(report, options: options, cache: cache), format: format, folder: folder)
         }
         var text = try figures()
         // What was read from the build's cache is checked once the figures are made: a build

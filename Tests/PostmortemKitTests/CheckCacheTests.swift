@@ -49,6 +49,16 @@ import Testing
             #expect(a.body.html == b.body.html && a.body.plainText == b.body.plainText, "\(a.source.relativePath)")
         }
         #expect(cache.unreadText == nil)
+        // `stats` reads the recurrences from the build's memo: the same figures.
+        let options = Stats.Options(granularity: nil, since: nil, until: nil)
+        for format in [Stats.Format.json, .text] {
+            #expect(try Stats.render(Stats.report(cached, options: options, cache: cache), format: format, folder: "f")
+                == Stats.render(Stats.report(fresh, options: options), format: format, folder: "f"))
+        }
+        let recurrences = try #require(cache.memo(named: "recurrences"))
+        let key = RecurrenceAnalysis.inputKey(Postmortem.newestFirst(cached.load.postmortems).map { cached.load.postmortems[$0] },
+                                              timeZone: cached.configuration.timeZone)
+        #expect(recurrences.bytes(for: key) != nil, "the build's memo holds these postmortems' recurrences")
 
         // One front matter broken, one body changed: those two (and the files whose links
         // read the broken one's id) are loaded, and the report is a fresh check's.

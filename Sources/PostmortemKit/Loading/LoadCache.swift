@@ -220,11 +220,13 @@ public final class LoadCache: @unchecked Sendable {
 
     /// Where `build` keeps which cause keys are close (`LoadStage.closeCauseKeys`),
     /// beside the entries' folder; nil for a cache kept in memory.
-    func closeKeysMemo() -> DigestMemo? {
-        folder.map {
-            DigestMemo(file: $0.deletingLastPathComponent().appendingPathComponent("close-cause-keys.memo"), name: "close-cause-keys",
-                       readOnly: readOnly)
-        }
+    func closeKeysMemo() -> DigestMemo? { memo(named: "close-cause-keys") }
+
+    /// The build's memo `name` (`DigestMemos`) beside the entries' folder,
+    /// read-only when this cache is (`stats` reads `recurrences`); nil for a
+    /// cache kept in memory.
+    func memo(named name: String) -> DigestMemo? {
+        folder.map { DigestMemo(file: $0.deletingLastPathComponent().appendingPathComponent(name + ".memo"), name: name, readOnly: readOnly) }
     }
 
     /// Keeps this build's entries: in memory, or, on disk, where `folder`
