@@ -129,7 +129,7 @@ public enum Build {
         options.progress?("checking \(DiagnosticFormatter.plural(listing.markdown.count, "postmortem"))")
         // `serve` keeps its load cache in memory; `build` keeps one beside the site, with the memos.
         let cacheFolder = BuildRecord.cacheFolder(of: options.outputFolder)
-        let loadCache = options.loadCache ?? LoadCache(folder: cacheFolder.appendingPathComponent("load"))
+        let loadCache = options.loadCache ?? LoadCache(folder: LoadCache.folder(ofSite: options.outputFolder))
         // What the render stage reads first (the site's list of the tool's files, the theme, the last
         // build's memos) read beside the load stage, which has steps on one core (the folder's index of
         // ids), and not at all when nothing changed.

@@ -116,8 +116,19 @@ public final class LoadCache: @unchecked Sendable {
     public init(seededFrom siteFolder: String? = nil) {
         folder = nil
         readOnly = false
-        seed = siteFolder.map { BuildRecord.cacheFolder(of: $0).appendingPathComponent("load") }
-            .flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
+        seed = siteFolder.flatMap(Self.builtFolder)
+    }
+
+    /// The folder of the entries `build` keeps beside the site in `siteFolder`.
+    static func folder(ofSite siteFolder: String) -> URL {
+        BuildRecord.cacheFolder(of: siteFolder).appendingPathComponent("load")
+    }
+
+    /// `folder(ofSite:)` when a build made it; nil when there is none.
+    private static func builtFolder(ofSite siteFolder: String) -> URL? {
+        let folder = folder(ofSite: siteFolder)
+        var isFolder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) && isFolder.boolValue ? folder : nil
     }
 
     /// A cache kept in `folder` between processes (`build`: the site's cache folder).
@@ -135,10 +146,7 @@ public final class LoadCache: @unchecked Sendable {
     /// read and never written (`check`, `stats`: a file unchanged since the
     /// last build is not loaded again); nil when no build left one there.
     public static func reading(siteFolder: String) -> LoadCache? {
-        let folder = BuildRecord.cacheFolder(of: siteFolder).appendingPathComponent("load")
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else { return nil }
-        return LoadCache(reading: folder)
+        builtFolder(ofSite: siteFolder).map(LoadCache.init(reading:))
     }
 
     /// Reads of texts left in the cache's files (`BodyText`) that failed in this build.
@@ -226,7 +234,7 @@ public final class LoadCache: @unchecked Sendable {
     /// read-only when this cache is (`stats` reads `recurrences`); nil for a
     /// cache kept in memory.
     func memo(named name: String) -> DigestMemo? {
-        folder.map { DigestMemo(file: $0.deletingLastPathComponent().appendingPathComponent(name + ".memo"), name: name, readOnly: readOnly) }
+        folder.map { DigestMemo(named: name, in: $0.deletingLastPathComponent(), readOnly: readOnly) }
     }
 
     /// Keeps this build's entries: in memory, or, on disk, where `folder`

@@ -64,6 +64,11 @@ final class DigestMemo: @unchecked Sendable {
     /// Whether the last build's values are only read (`check`): nothing is written.
     let readOnly: Bool
 
+    /// The memo `name` in the file `name.memo` of `folder` (none: nothing is kept).
+    convenience init(named name: String, in folder: URL?, readOnly: Bool = false) {
+        self.init(file: folder?.appendingPathComponent(name + ".memo"), name: name, readOnly: readOnly)
+    }
+
     /// A memo kept in `file` (none: nothing is kept); `readOnly`, one whose
     /// values are read and never written.
     init(file: URL?, name: String, readOnly: Bool = false) {
@@ -328,8 +333,7 @@ struct DigestMemos: Sendable {
 
     /// Memos in `folder`; none (nil) for memos that keep nothing.
     init(folder: URL?) {
-        /// The memo `name`, in the file `name.memo`.
-        func memo(_ name: String) -> DigestMemo { DigestMemo(file: folder?.appendingPathComponent(name + ".memo"), name: name) }
+        func memo(_ name: String) -> DigestMemo { DigestMemo(named: name, in: folder) }
         storyTerms = memo("story-terms")
         storyNeighbours = memo("story-neighbours")
         searchTerms = memo("search-terms")
