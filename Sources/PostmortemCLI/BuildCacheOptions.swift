@@ -19,6 +19,17 @@ public struct BuildCacheOptions: ParsableArguments {
         guard !noCache else { return nil }
         return LoadCache.reading(siteFolder: out ?? ConfigurationLoader.outputFolder(configurationPath: configurationPath))
     }
+
+    /// `body`'s result with the build's load cache; when a build rewrote what
+    /// `body` read of it meanwhile (`LoadCache.unreadText`), `body`'s result
+    /// without it. With the cache that result came from (nil without one).
+    public func withCache<Result>(configurationPath: String?,
+                                  _ body: (LoadCache?) throws -> Result) rethrows -> (result: Result, cache: LoadCache?) {
+        let cache = cache(configurationPath: configurationPath)
+        let result = try body(cache)
+        guard cache?.unreadText != nil else { return (result, cache) }
+        return (try body(nil), nil)
+    }
 }
 
 extension BuildCacheOptions {

@@ -31,10 +31,11 @@ public enum Check {
     ///
     /// With `cache` (`LoadCache.reading(siteFolder:)`), a file the last build
     /// loaded and that has not changed since is taken from its entry instead
-    /// of being loaded again, with the same postmortem and diagnostics. A
-    /// caller that reads the postmortems' texts afterwards (`--suggest-causes`)
-    /// checks `cache.unreadText` when done: a build that rewrote those entries
-    /// meanwhile makes it non-nil, and the check is run again without the cache.
+    /// of being loaded again, with the same postmortem and diagnostics. Its
+    /// texts stay in the cache's files until read, during the check or after
+    /// (`--suggest-causes`): the caller checks `cache.unreadText` once done
+    /// with them, and when a build rewrote those entries meanwhile (non-nil),
+    /// runs again without the cache (`BuildCacheOptions.withCache`).
     public static func run(folder: String, configurationFile: SourceFile?, now: Date = Date(),
                            cache: LoadCache? = nil) throws -> CheckReport {
         let loadedConfiguration = configurationFile.map(ConfigurationLoader.load)
@@ -42,11 +43,7 @@ public enum Check {
         let listing = try SourceDiscovery.list(in: folder)
         // The postmortems' revisions are the build's, whether read from its cache or not.
         let configurationKey = BuildRecord.configurationDigest(configurationFile)
-        if let cache {
-            let report = run(listing, configuration: loadedConfiguration, now: now, cache: cache, configurationKey: configurationKey)
-            if cache.unreadText == nil { return report }
-        }
-        return run(listing, configuration: loadedConfiguration, now: now, configurationKey: configurationKey)
+        return run(listing, configuration: loadedConfiguration, now: now, cache: cache, configurationKey: configurationKey)
     }
 
     /// Reads and loads the files of `listing` with a configuration already

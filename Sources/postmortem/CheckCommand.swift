@@ -41,20 +41,13 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let started = Date()
         let reference = try CommandLineTime.parse(now)
-        var cache = buildCache.cache(configurationPath: config)
-        func checked() throws -> (CheckReport, [TextSimilarity.Merge]?) {
-            let report = try Check.run(folder: folder, configurationFile: Check.configurationFile(path: config), now: reference,
-                                       cache: cache)
-            return (report, suggestCauses ? TextSimilarity.suggestedMerges(report.load.postmortems) : nil)
-        }
-        var (report, merges): (CheckReport, [TextSimilarity.Merge]?)
+        let report: CheckReport, merges: [TextSimilarity.Merge]?, cache: LoadCache?
         do {
-            (report, merges) = try checked()
-            // The stories read for --suggest-causes come from the cache's files too: a build that
-            // rewrote them meanwhile leaves some unread, and the check is made again without it.
-            if cache?.unreadText != nil {
-                cache = nil
-                (report, merges) = try checked()
+            // The stories read for --suggest-causes come from the cache's files too.
+            ((report, merges), cache) = try buildCache.withCache(configurationPath: config) { cache in
+                let report = try Check.run(folder: folder, configurationFile: Check.configurationFile(path: config), now: reference,
+                                           cache: cache)
+                return (report, suggestCauses ? TextSimilarity.suggestedMerges(report.load.postmortems) : nil)
             }
         } catch {
             if format == .github {

@@ -49,9 +49,8 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         let options = Stats.Options(granularity: granularity, since: since.flatMap { Period.bounds($0)?.first },
                                     until: until.flatMap { Period.bounds($0)?.last })
-        var cache = buildCache.cache(configurationPath: config)
         /// The figures; errors that prevent them are printed, and end the command.
-        func figures() throws -> String {
+        func figures(_ cache: LoadCache?) throws -> String {
             let report: CheckReport
             do {
                 report = try Check.run(folder: folder, configurationFile: Check.configurationFile(path: config), cache: cache)
@@ -68,14 +67,7 @@ struct StatsCommand: ParsableCommand {
             }
             return try Stats.render(Stats.report(report, options: options, cache: cache), format: format, folder: folder)
         }
-        var text = try figures()
-        // What was read from the build's cache is checked once the figures are made: a build
-        // that rewrote those entries meanwhile leaves some unread, and they are made again without it.
-        if cache?.unreadText != nil {
-            cache = nil
-            text = try figures()
-        }
-        print(text, terminator: "")
+        print(try buildCache.withCache(configurationPath: config, figures).result, terminator: "")
     }
 }
 
