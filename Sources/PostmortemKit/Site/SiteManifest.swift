@@ -104,9 +104,15 @@ enum SiteManifest {
 
     /// What in the site at `root` is not in `own` (nor the marker).
     static func userEntries(of root: URL, own: Set<String>) -> UserEntries {
-        let walked = FileIO.entries(root.path)
-        return UserEntries(files: walked.files.filter { $0 != SiteWriter.markerName && !own.contains($0) }.sorted(),
-                           emptyFolders: walked.emptyFolders.sorted())
+        userEntries(in: FileIO.tree(root.path), own: own)
+    }
+
+    /// What in the site read as `tree` is not in `own` (nor the marker);
+    /// `readOnly`: only what is in the folders `tree`'s look read (those it
+    /// took from an earlier look hold what that look found).
+    static func userEntries(in tree: FileIO.Tree, own: Set<String>, readOnly: Bool = false) -> UserEntries {
+        UserEntries(files: tree.files(readOnly: readOnly).filter { $0 != SiteWriter.markerName && !own.contains($0) }.sorted(),
+                    emptyFolders: tree.emptyFolders(readOnly: readOnly).sorted())
     }
 
     /// Puts the user's `entries` of the site at `from` into the site at `to`

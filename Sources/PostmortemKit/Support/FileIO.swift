@@ -250,32 +250,110 @@ enum FileIO {
         Glibc.link(existing, path) == 0 ? stamp : nil
     }
 
-    /// Every entry below `root`, hidden ones too, without following a
-    /// symbolic link: the relative paths of everything but folders, and of
-    /// the folders that hold nothing.
-    static func entries(_ root: String) -> (files: [String], emptyFolders: [String]) {
-        var files: [String] = [], emptyFolders: [String] = []
-        var folders = [""]
-        while let relative = folders.popLast() {
-            guard let directory = opendir(relative.isEmpty ? root : root + "/" + relative) else { continue }
-            defer { closedir(directory) }
-            var isEmpty = true
-            while let entry = readdir(directory) {
-                let bytes = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
-                guard bytes != [0x2E], bytes != [0x2E, 0x2E] else { continue }
-                isEmpty = false
-                // Site paths are what the build wrote and what a user put there: names the file system gave.
-                let child = (relative.isEmpty ? "" : relative + "/") + String(decoding: bytes, as: UTF8.self)
-                var type = Int32(entry.pointee.d_type)
-                if type == Int32(DT_UNKNOWN) {
-                    var info = stat()
-                    type = lstat(root + "/" + child, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR ? Int32(DT_DIR) : Int32(DT_REG)
-                }
-                if type == Int32(DT_DIR) { folders.append(child) } else { files.append(child) }
-            }
-            if isEmpty, !relative.isEmpty { emptyFolders.append(relative) }
+    /// A folder tree as read, hidden entries too, no symbolic link followed:
+    /// each folder by its path under the root ("" for the root), with what
+    /// it held and who it was (inode, device, change time) just before its
+    /// entries were read. A later look at the same tree (`tree(_:earlier:readBefore:)`)
+    /// takes a folder that is still the one it was from here, unread.
+    struct Tree: Sendable {
+        struct Folder: Sendable {
+            var device: UInt64 = 0
+            var inode: UInt64 = 0
+            /// The change time (ctime, which no program can set back) in
+            /// nanoseconds; nil when it could not be read (never reused).
+            var changed: Int64?
+            /// Paths under the root of everything in it but folders.
+            var files: [String] = []
+            /// Paths under the root of the folders in it.
+            var folders: [String] = []
+            /// Read by this look; false when taken from an earlier one.
+            var isRead = true
         }
-        return (files, emptyFolders)
+
+        var folders: [String: Folder] = [:]
+
+        /// Every file below the root (anything but a folder), in no particular
+        /// order; `readOnly`: only those in the folders this look read.
+        func files(readOnly: Bool = false) -> [String] {
+            folders.values.flatMap { !readOnly || $0.isRead ? $0.files : [] }
+        }
+
+        /// The folders below the root that hold nothing; `readOnly` as for `files`.
+        func emptyFolders(readOnly: Bool = false) -> [String] {
+            folders.compactMap { path, folder in
+                !path.isEmpty && (!readOnly || folder.isRead) && folder.files.isEmpty && folder.folders.isEmpty ? path : nil
+            }
+        }
+    }
+
+    /// The tree below `root` (see `Tree`). A folder of `earlier` is taken as
+    /// it was, unread, when it is still the same folder with the same change
+    /// time and that time is before `reference` (the file system's time when
+    /// `earlier`'s look began, `fileSystemTime(touching:)`): any entry made or
+    /// removed in it since changed that time, unless it came in the same tick
+    /// as the change before (a folder changed at or after `reference` may
+    /// have), so such a folder is read again, as are all the folders of a
+    /// tree walked without `earlier`.
+    static func tree(_ root: String, earlier: Tree? = nil, readBefore reference: Int64 = .min) -> Tree {
+        var tree = Tree()
+        var pending = [""]
+        while let relative = pending.popLast() {
+            let path = relative.isEmpty ? root : root + "/" + relative
+            var folder: Tree.Folder
+            var info = stat()
+            if let known = earlier?.folders[relative], let changed = known.changed, changed < reference,
+               lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, UInt64(info.st_dev) == known.device,
+               UInt64(info.st_ino) == known.inode, info.st_ctim.nanoseconds == changed {
+                folder = known
+                folder.isRead = false
+            } else {
+                guard let read = readFolder(path, relative: relative, root: root) else { continue }
+                folder = read
+            }
+            pending += folder.folders
+            tree.folders[relative] = folder
+        }
+        return tree
+    }
+
+    /// The folder at `path` (`relative` under `root`) read now; nil when it cannot be opened.
+    private static func readFolder(_ path: String, relative: String, root: String) -> Tree.Folder? {
+        guard let directory = opendir(path) else { return nil }
+        defer { closedir(directory) }
+        var folder = Tree.Folder()
+        // Who the folder is before its entries are read: a change while they are read is after this time.
+        var info = stat()
+        if fstat(dirfd(directory), &info) == 0 {
+            folder.device = UInt64(info.st_dev)
+            folder.inode = UInt64(info.st_ino)
+            folder.changed = info.st_ctim.nanoseconds
+        }
+        while let entry = readdir(directory) {
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            guard bytes != [0x2E], bytes != [0x2E, 0x2E] else { continue }
+            // Site paths are what the build wrote and what a user put there: names the file system gave.
+            let child = (relative.isEmpty ? "" : relative + "/") + String(decoding: bytes, as: UTF8.self)
+            var type = Int32(entry.pointee.d_type)
+            if type == Int32(DT_UNKNOWN) {
+                var info = stat()
+                type = lstat(root + "/" + child, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR ? Int32(DT_DIR) : Int32(DT_REG)
+            }
+            if type == Int32(DT_DIR) { folder.folders.append(child) } else { folder.files.append(child) }
+        }
+        return folder
+    }
+
+    /// The time of the file system that holds `folder`, as it stamps a
+    /// change: `folder`'s times set to now and its change time read back
+    /// (the clock of the machine that stamps it, a file server's for a
+    /// network folder). `.min` when it cannot be, or when `other` (the
+    /// folder whose changes are to be compared with it) is on another file
+    /// system, which may keep another clock.
+    static func fileSystemTime(touching folder: String, for other: String? = nil) -> Int64 {
+        var info = stat(), otherInfo = stat()
+        guard utimensat(AT_FDCWD, folder, nil, 0) == 0, stat(folder, &info) == 0 else { return .min }
+        if let other, stat(other, &otherInfo) != 0 || otherInfo.st_dev != info.st_dev { return .min }
+        return info.st_ctim.nanoseconds
     }
 
     /// Puts the file at `source` at `path` too, unchanged: a hard link (a
