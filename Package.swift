@@ -24,8 +24,8 @@ let package = Package(
             pkgConfig: "libcmark",
             providers: [.apt(["libcmark-dev"])]
         ),
-        // glibc's malloc.h (`mallopt`, `malloc_trim`), which Swift's Glibc module leaves out.
-        .systemLibrary(name: "CMalloc"),
+        // glibc's calls that Swift's Glibc module leaves out: `mallopt`, `malloc_trim`, `renameat2`.
+        .systemLibrary(name: "CGlibc"),
         // A region allocator for libcmark's trees (cmark's own allocator hooks).
         .target(name: "CmarkArena"),
         // A thin Swift layer over cmark's node and iterator API.
@@ -35,7 +35,7 @@ let package = Package(
             name: "PostmortemKit",
             dependencies: [
                 "Markdown",
-                "CMalloc",
+                "CGlibc",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HeapModule", package: "swift-collections"),

@@ -168,6 +168,31 @@ import Testing
         #expect(runs.withLock { $0 } == 2, "once per swap, with and without an old site")
     }
 
+    /// The swap exchanges the new site and the old one in one step: the old
+    /// one is then where the retired site goes, the staging folder is gone;
+    /// and when the old one cannot go there, nothing moves.
+    @Test func theSwapExchangesTheSitesOrMovesNothing() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pmkb-exchange-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let fileManager = FileManager.default
+        let target = root.appendingPathComponent("site"), staging = root.appendingPathComponent(".site.building-1")
+        let retired = root.appendingPathComponent(".site.old-1")
+        func make(_ folder: URL, _ text: String) throws {
+            try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: folder.appendingPathComponent("index.html"))
+        }
+        func text(_ folder: URL) -> String? { try? String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8) }
+        try make(target, "old")
+        try make(staging, "new")
+        try SiteWriter.Staging.exchange(staging, into: target, retiring: retired)
+        #expect(text(target) == "new" && text(retired) == "old" && !fileManager.fileExists(atPath: staging.path))
+
+        // A folder in the retired site's place (a build of the same process number before): nothing moves.
+        try make(staging, "newer")
+        #expect(throws: (any Error).self) { try SiteWriter.Staging.exchange(staging, into: target, retiring: retired) }
+        #expect(text(target) == "new" && text(staging) == "newer" && text(retired) == "old")
+    }
+
     @Test func aPageOfTheToolsThatTheUserEditedIsStillTheTools() throws {
         let space = try workspace()
         defer { try? FileManager.default.removeItem(at: space.root) }

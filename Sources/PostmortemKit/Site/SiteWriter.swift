@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import CGlibc
+#endif
 
 /// The write stage, the only one that writes the disk. The new site is
 /// built beside the old one and swapped in at the end, so a failed or
@@ -392,9 +395,10 @@ public enum SiteWriter {
                 }
                 _ = try FileIO.write(marker, to: staging.appendingPathComponent(markerName).path)
                 if fileManager.fileExists(atPath: target.path) {
-                    try fileManager.moveItem(at: target, to: retired)
+                    try Self.exchange(staging, into: target, retiring: retired)
+                } else {
+                    try fileManager.moveItem(at: staging, to: target)
                 }
-                try fileManager.moveItem(at: staging, to: target)
             } catch {
                 abandon()
                 if let failure = error as? Failure { throw failure }
@@ -429,6 +433,31 @@ public enum SiteWriter {
             return lock.withLock {
                 Report(filesWritten: written, filesChanged: changed, kept: SiteManifest.grouped(Array(Set(kept)), own: own))
             }
+        }
+
+        /// The new site at `staging` in place of the site at `target`, which
+        /// goes to `retired`. In one step where the file system swaps two paths
+        /// (`renameat2`'s exchange: ext4, XFS, Btrfs, tmpfs…), so the site's
+        /// path is never without a site, not even for the moment between two
+        /// renames, when a program writing into it (`mkdir -p site/pdfs`) made
+        /// a new folder there, the new site could not go in and the old one was
+        /// left aside. Elsewhere, two renames.
+        static func exchange(_ staging: URL, into target: URL, retiring retired: URL) throws {
+            #if canImport(Glibc)
+            // The new site takes the name the old one will have, and the two swap: the old site
+            // is at `retired` in the same step. (Killed between the two, the next build's
+            // `recover` finds a site in place and an `.old-` folder of a dead build: removed.)
+            if rename(staging.path, retired.path) == 0 {
+                if renameat2(AT_FDCWD, retired.path, AT_FDCWD, target.path, UInt32(PMKB_RENAME_EXCHANGE)) == 0 { return }
+                // No exchange on this file system: the new site back under its name, and two renames.
+                guard rename(retired.path, staging.path) == 0 else {
+                    throw Failure.io("cannot write the site to '\(target.path)': \(String(cString: strerror(errno))); "
+                                     + "the previous site is unchanged")
+                }
+            }
+            #endif
+            try FileManager.default.moveItem(at: target, to: retired)
+            try FileManager.default.moveItem(at: staging, to: target)
         }
 
         /// The spare's name in the cache folder.

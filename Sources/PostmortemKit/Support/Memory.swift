@@ -1,5 +1,5 @@
 #if os(Linux)
-import CMalloc
+import CGlibc
 import Glibc
 #endif
 
