@@ -7,9 +7,10 @@ a rebuild after editing one postmortem's body, a rebuild after changing one
 postmortem's cause key, `check` of the folder after the build (reading its
 load cache) and with `--no-cache`, each with wall time, peak memory and CPU (GNU time)
 and the files whose modification time changed; Hugo's full build of the same
-corpus with an equivalent site (benchmarks/hugo); and the floor: reading every
-file, and libcmark (the `cmark` command) rendering every body. Medians of the
-runs after the warm-up. Standard library only.
+corpus with an equivalent site (benchmarks/hugo), in turns with our full
+builds (each pair a minute apart, and the ratio of each pair); and the floor:
+reading every file, and libcmark (the `cmark` command) rendering every body.
+Medians of the runs after the warm-up. Standard library only.
 """
 
 import argparse
@@ -286,14 +287,50 @@ def bench_size(args, binary, hugo, n, runs, hugo_runs, warmup):
         run = timed(build)
         return count_written(before, snapshot(out), run)
 
+    # Hugo's site of the same corpus, built in turns with ours: on this machine the speed of
+    # the same build moved by a third within the hour, so a ratio of runs made minutes apart
+    # said more about the hour than about the tools.
+    hout = os.path.join(work, f"hugo-out-{n}")
+    hugo_cmd = None
+    if hugo:
+        site = hugo_site(work, n, args.seed, source)
+        hugo_cmd = [hugo, "--quiet", "--source", site, "--destination", hout,
+                    "--cacheDir", os.path.join(work, "hugo-cache")]
+
+    def hugo_full():
+        if os.path.exists(hout):
+            shutil.rmtree(hout)
+        run = timed(hugo_cmd)
+        after = snapshot(hout)
+        run.total = sum(1 for p in after if not hidden(p))
+        run.written = run.total
+        run.hidden = 0
+        run.html = sum(1 for p in after if p.endswith(".html"))
+        return run
+
     for i in range(warmup):
         run = full()
         log(f"   warm-up: {seconds(run.wall)}, peak {mb(run.rss_kib)}: {run.out}")
-    fulls = []
-    for i in range(runs):
-        fulls.append(full())
-        log(f"   full build {i + 1}: {seconds(fulls[-1].wall)}, peak {mb(fulls[-1].rss_kib)}, CPU {fulls[-1].cpu} %")
+        if hugo_cmd:
+            run = hugo_full()
+            log(f"   Hugo warm-up: {seconds(run.wall)}, peak {mb(run.rss_kib)}")
+    fulls, hugos = [], []
+    for i in range(max(runs, hugo_runs if hugo_cmd else 0)):
+        if i < runs:
+            fulls.append(full())
+            log(f"   full build {i + 1}: {seconds(fulls[-1].wall)}, peak {mb(fulls[-1].rss_kib)}, CPU {fulls[-1].cpu} %")
+        if hugo_cmd and i < hugo_runs:
+            hugos.append(hugo_full())
+            log(f"   Hugo {i + 1}: {seconds(hugos[-1].wall)}, peak {mb(hugos[-1].rss_kib)}, CPU {hugos[-1].cpu} %")
     res["full"] = summary(fulls)
+    if hugos:
+        res["hugo"] = summary(hugos)
+        res["hugo"]["files_only"] = True
+        res["hugo_html"] = hugos[-1].html
+        # Each of our runs against the Hugo run right after it.
+        pairs = [ours.wall / theirs.wall for ours, theirs in zip(fulls, hugos)]
+        res["paired"] = {"median": statistics.median(pairs), "low": min(pairs), "high": max(pairs), "n": len(pairs)}
+    # The rebuilds read what the last full build left in `out`.
     nochange = []
     for i in range(runs):
         nochange.append(again())
@@ -351,29 +388,6 @@ def bench_size(args, binary, hugo, n, runs, hugo_runs, warmup):
         with open(os.path.join(work, f"corpus-{n}-s{args.seed}.ok"), "w") as f:
             f.write(file_hash(os.path.join(ROOT, "scripts", "make-corpus")) + "\n")
 
-    # Hugo
-    if hugo:
-        site = hugo_site(work, n, args.seed, source)
-        hout = os.path.join(work, f"hugo-out-{n}")
-        cmd = [hugo, "--quiet", "--source", site, "--destination", hout,
-               "--cacheDir", os.path.join(work, "hugo-cache")]
-        hugos = []
-        for i in range(1 + hugo_runs):
-            if os.path.exists(hout):
-                shutil.rmtree(hout)
-            run = timed(cmd)
-            after = snapshot(hout)
-            run.total = sum(1 for p in after if not hidden(p))
-            run.written = run.total
-            run.hidden = 0
-            if i == 0:
-                log(f"   Hugo warm-up: {seconds(run.wall)}, peak {mb(run.rss_kib)}")
-            else:
-                hugos.append(run)
-                log(f"   Hugo {i}: {seconds(run.wall)}, peak {mb(run.rss_kib)}, CPU {run.cpu} %")
-        res["hugo"] = summary(hugos)
-        res["hugo"]["files_only"] = True
-        res["hugo_html"] = sum(1 for p in after if p.endswith(".html"))
     res.update(n=n, files=len(names), size=size, runs=runs, hugo_runs=hugo_runs, warmup=warmup, load_after=loadavg())
     return res
 
@@ -410,6 +424,9 @@ def report(r):
         out.append(line("check, no cache", r["check_fresh"]))
     if hugo:
         out.append(line("Hugo full build", hugo) + f"  ({human(r['hugo_html'])} HTML pages; median of {r['hugo_runs']})")
+        p = r["paired"]
+        out.append(f"{'ours / Hugo, in turns':<22}{p['median']:>9.2f}×  (median of {p['n']} pairs, each of our "
+                   f"full builds against Hugo's right after it; {p['low']:.2f}–{p['high']:.2f}×)")
     floor = r["read"] + r["cmark"]
     out.append(f"{'floor: read all files':<22}{seconds(r['read']):>10}  ({r['size'] / 1e6:.1f} MB, one core)")
     out.append(f"{'floor: cmark bodies':<22}{seconds(r['cmark']):>10}  (every body as one {r['bodies_size'] / 1e6:.1f} MB document, one core)")
@@ -442,6 +459,9 @@ def markdown(results):
         if hugo:
             rows.append(f"| {n} | Hugo full build ({hugo['n']} runs) | {seconds(hugo['wall'])} | {seconds(hugo['low'])}–{seconds(hugo['high'])} "
                         f"| | | {mb(hugo['rss'])} | {hugo['cpu']:.0f} % | {human(hugo['total'])} |")
+        if "paired" in r:
+            p = r["paired"]
+            rows.append(f"| {n} | ours / Hugo, in turns ({p['n']} pairs) | {p['median']:.2f}× | {p['low']:.2f}×–{p['high']:.2f}× | | | | | |")
         rows.append(f"| {n} | floor: read every file | {seconds(r['read'])} | | | | | | |")
         rows.append(f"| {n} | floor: `cmark` on every body | {seconds(r['cmark'])} | | | | | | |")
     return "\n".join(rows)
