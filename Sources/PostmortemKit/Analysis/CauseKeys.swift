@@ -73,19 +73,19 @@ enum CauseKeyProximity {
         // left after deleting up to two characters made ~n²/2 entries a key,
         // 7 s).
         var bySegment: [UInt64: [Int]] = [:]
-        var tokenSets: [Set<String>] = []
+        let tokenSets = keys.map(tokens)
+        let rarest = rarestTokens(tokenSets)
         var characterArrays: [[Character]] = []
         var bucketArrays: [[UInt8]] = []
         for (index, key) in keys.enumerated() {
-            let own = tokens(key)
+            let own = tokenSets[index]
             let characters = Array(key)
             let buckets = bucketCounts(characters)
-            tokenSets.append(own)
             characterArrays.append(characters)
             bucketArrays.append(buckets)
             let hashes = PrefixHashes(characters)
-            // Candidates share a word, or may be a typo apart.
-            let sharing = Set(own.flatMap { byToken[$0] ?? [] })
+            // Candidates share one of their rarest words, or may be a typo apart.
+            let sharing = Set(rarest[index].flatMap { byToken[$0] ?? [] })
             var candidates = sharing
             for probe in Segments.probes(length: characters.count, hashes: hashes) {
                 candidates.formUnion(bySegment[probe] ?? [])
@@ -96,12 +96,31 @@ enum CauseKeyProximity {
             }) {
                 result[key] = keys[match]
             }
-            for token in own { byToken[token, default: []].append(index) }
+            for token in rarest[index] { byToken[token, default: []].append(index) }
             for segment in Segments.own(length: characters.count, hashes: hashes) {
                 bySegment[segment, default: []].append(index)
             }
         }
         return result
+    }
+
+    /// Each key's words that a key sharing 60 % of their words with it (`areClose`)
+    /// must share one of: its rarest words across `tokenSets`, as many as its
+    /// word count less 60 % of it, plus one (a prefix filter: with the words
+    /// of every key in one order, rarest first, two sets with an overlap of at
+    /// least α share a word among their first |set| − α + 1, and a Jaccard
+    /// index of 0.6 means an overlap of at least 60 % of each set). Indexing
+    /// keys by every word made each key meet every earlier key with a common
+    /// word ("db", "timeout"): 1.6 s of a build of 100,000, 33 times what
+    /// 10,000 took.
+    static func rarestTokens(_ tokenSets: [Set<String>]) -> [[String]] {
+        var frequency: [String: Int] = [:]
+        for set in tokenSets { for token in set { frequency[token, default: 0] += 1 } }
+        return tokenSets.map { set in
+            let needed = (3 * set.count + 4) / 5  // ⌈0.6 × count⌉
+            let ordered = set.map { (frequency[$0] ?? 0, $0) }.sorted { $0 < $1 }.map(\.1)
+            return Array(ordered.prefix(set.count - needed + 1))
+        }
     }
 
     /// The edit distance up to which a key of `length` characters may be a typo of another (`areClose`).
