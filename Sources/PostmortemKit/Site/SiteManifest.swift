@@ -102,11 +102,6 @@ enum SiteManifest {
         var isEmpty: Bool { files.isEmpty && emptyFolders.isEmpty }
     }
 
-    /// What in the site at `root` is not in `own` (nor the marker).
-    static func userEntries(of root: URL, own: Set<String>) -> UserEntries {
-        userEntries(in: FileIO.tree(root.path), own: own)
-    }
-
     /// What in the site read as `tree` is not in `own` (nor the marker);
     /// `readOnly`: only what is in the folders `tree`'s look read (those it
     /// took from an earlier look hold what that look found).
